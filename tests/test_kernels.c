@@ -72,7 +72,8 @@ static void test_unary(void)
     nn_ref_unary(NN_UNARY_LOGISTIC, in, out, LEN(in));
     /* 1/(1+e^4) = 0.0179862100, 1/(1+e) = 0.2689414214. */
     expect("logistic", out,
-           (float[]){0.0179862100f, 0.2689414214f, 0.5f, 0.7310585786f, 0.9820137900f, 0.75f, 0.25f},
+           (float[]){0.0179862100f, 0.2689414214f, 0.5f, 0.7310585786f, 0.9820137900f, 0.75f,
+                     0.25f},
            LEN(in), TOL);
     /* Saturates instead of producing NaN far out. */
     nn_ref_unary(NN_UNARY_LOGISTIC, (float[]){-200.0f, 200.0f}, out, 2);
@@ -428,8 +429,8 @@ static void test_pool_stride2(void)
     }
     nn_pool_params p = {2, 2, 2, 2, 0, 0, NN_ACT_NONE};
     nn_ref_avg_pool(in, dims(1, 4, 4, 2), out, dims(1, 2, 2, 2), &p);
-    expect("avg pool stride 2", out, (float[]){3.5f, -3.5f, 5.5f, -5.5f, 11.5f, -11.5f, 13.5f, -13.5f},
-           8, TOL);
+    expect("avg pool stride 2", out,
+           (float[]){3.5f, -3.5f, 5.5f, -5.5f, 11.5f, -11.5f, 13.5f, -13.5f}, 8, TOL);
     nn_ref_max_pool(in, dims(1, 4, 4, 2), out, dims(1, 2, 2, 2), &p);
     expect("max pool stride 2", out, (float[]){6, -1, 8, -3, 14, -9, 16, -11}, 8, 0);
 }

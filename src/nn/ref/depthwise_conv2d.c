@@ -21,7 +21,7 @@ void nn_ref_depthwise_conv2d(const float *in, nn_dims din, const float *w, nn_di
                 float *o = out + (((size_t)n * oh + oy) * ow + ox) * oc;
                 for (int ci = 0; ci < ic; ci++)
                     for (int m = 0; m < mult; m++) {
-                        /* TFLite's channel order: all multiplier outputs of input channel ci are adjacent. */
+                        /* TFLite's order: the outputs of input channel ci are adjacent. */
                         const int co = ci * mult + m;
                         float acc = bias ? bias[co] : 0.0f;
                         for (int ky = 0; ky < kh; ky++) {

@@ -55,12 +55,14 @@ static void pool(const float *in, nn_dims din, float *out, nn_dims dout,
             }
 }
 
-void nn_ref_avg_pool(const float *in, nn_dims din, float *out, nn_dims dout, const nn_pool_params *p)
+void nn_ref_avg_pool(const float *in, nn_dims din, float *out, nn_dims dout,
+                     const nn_pool_params *p)
 {
     pool(in, din, out, dout, p, 0);
 }
 
-void nn_ref_max_pool(const float *in, nn_dims din, float *out, nn_dims dout, const nn_pool_params *p)
+void nn_ref_max_pool(const float *in, nn_dims din, float *out, nn_dims dout,
+                     const nn_pool_params *p)
 {
     pool(in, din, out, dout, p, 1);
 }
