@@ -1,0 +1,42 @@
+# segtex: the two entry points are `make run` and `make test`. Each does the
+# whole set-up on a fresh Debian 12 machine: packages, assets, build.
+BUILD ?= build
+BUILD_ASAN ?= build-asan
+SEGTEX_ASSETS ?= $(CURDIR)/assets
+export SEGTEX_ASSETS
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps assets build build-asan run test test-fast test-asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+assets: deps
+	@scripts/fetch-assets.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX_ASSETS=$(SEGTEX_ASSETS) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSEGTEX_SANITIZE=ON -DSEGTEX_ASSETS=$(SEGTEX_ASSETS) >/dev/null
+	@cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+# The main job, until the live pipeline exists: run the person segmenter on
+# the sample portrait and report what it found.
+run: assets build
+	@$(BUILD)/segtex model run $(SEGTEX_ASSETS)/selfie_segmentation.tflite --image $(SEGTEX_ASSETS)/astronaut.png --summary
+
+# The whole suite: release build, then the same suite under ASan+UBSan.
+test: assets build build-asan
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD_ASAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+
+test-fast: assets build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Fetch the models (npm registry) and the sample portrait (Debian package),
+# verify each by sha256, and leave them in $SEGTEX_ASSETS (default: assets/).
+# Idempotent: a file already present with the right checksum is not fetched
+# again. --multiclass also tries Google's multiclass model (optional: a
+# failure is a one-line notice, never an error).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+dest=${SEGTEX_ASSETS:-$here/assets}
+multiclass=0
+for a in "$@"; do
+  case "$a" in
+    --multiclass) multiclass=1 ;;
+    -h|--help) echo "usage: $0 [--multiclass]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
+    *) echo "fetch-assets: unknown option '$a'" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$dest"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# file  sha256  source-kind  source  [offset length]
+assets=(
+  "selfie_segmentation.tflite 8d13b7fae74af625c641226813616a2117bd6bca19eb3b75574621fc08557f27 npm @mediapipe/selfie_segmentation@0.1.1675465747 package/selfie_segmentation.tflite"
+  "selfie_segmentation_landscape.tflite 4aafe6223bb8dac6fac8ca8ed56852870a33051ef3f6238822d282a109962894 npm @mediapipe/selfie_segmentation@0.1.1675465747 package/selfie_segmentation_landscape.tflite"
+  "face_detection_short_range.tflite 3bc182eb9f33925d9e58b5c8d59308a760f4adea8f282370e428c51212c26633 npm @mediapipe/face_detection@0.4.1657300184 package/face_detection_short_range.tflite"
+  "face_detection_full_range.tflite 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3 npm @mediapipe/face_detection@0.4.1657300184 package/face_detection_full_range.tflite"
+  "face_landmark_with_attention.tflite 883b7411747bac657c30c462d305d312e9dec6adbf8b85e2f5d8d722fca9455d npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 0 2495952"
+  "face_landmark.tflite c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1 npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 2495952 1241896"
+  "astronaut.png 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5 deb python3-skimage ./usr/lib/python3/dist-packages/skimage/data/astronaut.png"
+)
+
+verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
+
+fetch_npm() { # package → extracted tree in $work/npm/<sanitized>
+  local pkg=$1 dir="$work/npm/${1//[@\/]/_}"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    if ! (cd "$dir" && npm pack --silent "$pkg" >/dev/null 2>"$dir.log"); then
+      echo "fetch-assets: npm pack $pkg failed: $(tail -n 1 "$dir.log")" >&2; return 1
+    fi
+    tar xzf "$dir"/*.tgz -C "$dir"
+  fi
+  echo "$dir"
+}
+
+fetch_deb() { # package → extracted tree
+  local pkg=$1 dir="$work/deb/$1"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    if ! (cd "$dir" && apt-get download "$pkg" >/dev/null 2>"$dir.log"); then
+      echo "fetch-assets: apt-get download $pkg failed: $(grep -m1 -E '^E:' "$dir.log" || tail -n 1 "$dir.log")" >&2; return 1
+    fi
+  fi
+  echo "$dir"
+}
+
+status=0
+for line in "${assets[@]}"; do
+  read -r name sum kind src member off len <<<"$line"
+  out="$dest/$name"
+  verified "$out" "$sum" && continue
+  echo "fetch-assets: fetching $name"
+  case "$kind" in
+    npm)
+      dir=$(fetch_npm "$src") || { status=1; continue; }
+      if [ ! -f "$dir/$member" ]; then echo "fetch-assets: $name: $member not in $src" >&2; status=1; continue; fi
+      if [ -n "${off:-}" ]; then
+        dd if="$dir/$member" of="$out.part" bs=65536 skip="$off" count="$len" iflag=skip_bytes,count_bytes status=none
+      else
+        cp "$dir/$member" "$out.part"
+      fi ;;
+    deb)
+      dir=$(fetch_deb "$src") || { status=1; continue; }
+      dpkg-deb --fsys-tarfile "$dir"/*.deb | tar xO "$member" >"$out.part" 2>/dev/null || true ;;
+  esac
+  got=$(sha256sum "$out.part" | cut -d' ' -f1)
+  if [ "$got" != "$sum" ]; then
+    echo "fetch-assets: $name: sha256 mismatch (got $got, expected $sum)" >&2
+    rm -f "$out.part"; status=1; continue
+  fi
+  chmod 644 "$out.part"; mv "$out.part" "$out"
+done
+
+if [ "$multiclass" = 1 ] && [ ! -s "$dest/selfie_multiclass_256x256.tflite" ]; then
+  url=https://storage.googleapis.com/mediapipe-models/image_segmenter/selfie_multiclass_256x256/float32/latest/selfie_multiclass_256x256.tflite
+  if curl -fsSL --max-time 60 -o "$dest/selfie_multiclass_256x256.tflite.part" "$url" 2>/dev/null; then
+    mv "$dest/selfie_multiclass_256x256.tflite.part" "$dest/selfie_multiclass_256x256.tflite"
+    echo "fetch-assets: multiclass model fetched"
+  else
+    rm -f "$dest/selfie_multiclass_256x256.tflite.part"
+    echo "fetch-assets: notice: multiclass model not reachable; the composite segmenter will be used"
+  fi
+fi
+[ "$status" = 0 ] || { echo "fetch-assets: some assets failed (see above)" >&2; exit 1; }

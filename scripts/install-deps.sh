@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian packages segtex needs, only those missing. Runs as root,
+# or through sudo otherwise. Safe to run again: it does nothing when all are present.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libpng-dev libjpeg-dev
+      libpthreadpool-dev libxnnpack-dev
+      clang libclang-rt-14-dev valgrind nodejs npm ca-certificates)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,40 @@
+/* The `segtex` command: a dispatcher of subcommands, like git. */
+#include "commands.h"
+#include "segtex/core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"model", cmd_model, "inspect, run and benchmark a .tflite model (info, run, bench)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: segtex <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'segtex <command> --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "segtex: unknown command '%s' (see 'segtex --help')\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,98 @@
+/*
+ * The model's internal form: tensors and nodes in execution order, with
+ * every parameter resolved at load so that invoke only calls kernels.
+ */
+#ifndef SEGTEX_NN_MODEL_H
+#define SEGTEX_NN_MODEL_H
+
+#include "nn/kernels.h"
+#include "segtex/nn.h"
+
+#define NN_NODE_MAX_IN 8
+#define NN_NODE_MAX_OUT 2
+
+enum nn_op {
+    NN_OP_ADD, NN_OP_SUB, NN_OP_MUL,
+    NN_OP_CONV2D, NN_OP_DEPTHWISE_CONV2D, NN_OP_TRANSPOSE_CONV,
+    NN_OP_AVG_POOL, NN_OP_MAX_POOL, NN_OP_MEAN, NN_OP_SUM,
+    NN_OP_PAD, NN_OP_CONCAT, NN_OP_RESHAPE, NN_OP_STRIDED_SLICE, NN_OP_RESIZE_BILINEAR,
+    NN_OP_RELU, NN_OP_RELU6, NN_OP_PRELU, NN_OP_LOGISTIC, NN_OP_HARD_SWISH, NN_OP_TANH,
+    NN_OP_SOFTMAX,
+    NN_OP_LANDMARKS_TO_TRANSFORM_MATRIX, NN_OP_TRANSFORM_TENSOR_BILINEAR, NN_OP_TRANSFORM_LANDMARKS,
+    NN_OP_COUNT
+};
+
+/* TFLite tensor types we read. */
+enum nn_type { NN_TYPE_FLOAT32 = 0, NN_TYPE_FLOAT16 = 1, NN_TYPE_INT32 = 2 };
+
+typedef struct nn_tensor {
+    const char *name;  /* owned by the model's string pool */
+    int type;          /* enum nn_type */
+    int rank;
+    int shape[4];      /* as declared in the file, rank dims */
+    nn_dims dims;      /* shape padded to 4 dims with leading 1s */
+    size_t count;
+    int is_const;      /* a weight: data owned by the model, never written */
+    int is_io;         /* graph input or output */
+    float *data;       /* float32 storage (constant or arena); NULL until planned */
+    int32_t *i32;      /* int32 constants (shapes, axes) */
+    int producer;      /* node index, -1 for constants and graph inputs */
+    int first_use, last_use; /* node index range the arena slot must cover */
+    size_t offset;     /* arena offset in bytes */
+} nn_tensor;
+
+typedef struct nn_node {
+    int op;                 /* enum nn_op */
+    const char *op_name;    /* TFLite builtin or custom name, for messages and stats */
+    int index;              /* operator index in the file */
+    int in[NN_NODE_MAX_IN];
+    int num_in;
+    int out[NN_NODE_MAX_OUT];
+    int num_out;
+    uint64_t macs;
+    union {
+        nn_conv_params conv;
+        nn_pool_params pool;
+        int act;
+        unsigned axes;
+        int before[4];
+        struct { int axis, act; } concat;
+        struct { int begin[4], stride[4]; } slice;
+        struct { int align_corners, half_pixel_centers; } resize;
+        float beta;
+        nn_l2t_params l2t;
+    } p;
+    int *subset;            /* owned storage for p.l2t.subset_idxs */
+} nn_node;
+
+struct segtex_model {
+    char name[256];
+    segtex_model_options options;
+    nn_tensor *tensors;
+    int num_tensors;
+    nn_node *nodes;
+    int num_nodes;
+    int nodes_cap;          /* allocated node slots (all zeroed at allocation) */
+    int *inputs, *outputs;
+    int num_inputs, num_outputs;
+    char *strings;          /* tensor names */
+    uint8_t *arena;         /* all non-constant tensors */
+    size_t arena_bytes, naive_bytes, constant_bytes;
+    size_t num_parameters;
+    uint64_t macs;
+    int num_folded;
+    /* op histogram in order of first appearance */
+    const char *hist_name[64];
+    int hist_count[64];
+    int hist_len;
+};
+
+/* Parse and validate the file into `m` (tflite.c). Logs and returns an error on any violation. */
+segtex_status nn_tflite_parse(segtex_model *m, const uint8_t *data, size_t size);
+
+/* Plan the arena and bind tensor data pointers (plan.c). */
+segtex_status nn_plan_memory(segtex_model *m);
+
+/* Run every node with the reference kernels (ref_backend.c). */
+void nn_ref_invoke(segtex_model *m);
+#endif
