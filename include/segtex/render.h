@@ -1,0 +1,285 @@
+/*
+ * segtex render: texture sets, the one-pass compositor and landmark drawing.
+ *
+ * A frame, a segmentation result at model resolution and face landmarks go
+ * in; an RGB24 output frame comes out. Three phases, as everywhere in
+ * segtex:
+ *   create    segtex_texture_set_create, segtex_renderer_create   (allocate)
+ *   configure segtex_texture_set_set_paint / _randomize,
+ *             segtex_renderer_configure                      (may allocate)
+ *   process   segtex_renderer_render            (never allocates, never logs
+ *                                                above debug, never blocks)
+ *
+ * Thread safety: objects are not internally locked. segtex_renderer_render
+ * splits its work into row bands on the pool it is given; everything else is
+ * called from one thread (the render thread), between frames.
+ */
+#ifndef SEGTEX_RENDER_H
+#define SEGTEX_RENDER_H
+
+#include "segtex/core.h"
+#include "segtex/pipeline.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Categories and inputs                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum segtex_category {
+    SEGTEX_CATEGORY_BACKGROUND = 0,
+    SEGTEX_CATEGORY_HAIR = 1,
+    SEGTEX_CATEGORY_BODY_SKIN = 2,
+    SEGTEX_CATEGORY_FACE_SKIN = 3,
+    SEGTEX_CATEGORY_CLOTHES = 4,
+    SEGTEX_CATEGORY_OTHERS = 5,
+    SEGTEX_CATEGORY_COUNT = 6,
+} segtex_category;
+
+/* "background", "hair", "body-skin", "face-skin", "clothes", "others"; NULL when out of range. */
+const char *segtex_category_name(int category);
+/* Category id of a name above (also accepts "0".."5" and '_' for '-'), or -1. */
+int segtex_category_parse(const char *name);
+
+/*
+ * A segmentation result at model resolution (e.g. 256x256), borrowed by the
+ * renderer for the duration of one render call.
+ *
+ * `prob`: interleaved per-pixel probabilities, prob[(y * width + x) * 6 + c]
+ * for category c; each pixel's six values should sum to 1 (they are
+ * clamped to [0,1] and renormalized, NaN counts as 0; a pixel whose sum is
+ * 0 counts as background).
+ * `category`: argmax ids, category[y * width + x] in 0..5 (ids above 5 count
+ * as background). Used only when `prob` is NULL: each id is then a one-hot
+ * probability, so a hard map still gets smooth (bilinear) edges.
+ * Both NULL: the whole frame is background.
+ */
+typedef struct segtex_segmentation {
+    int width;
+    int height;
+    const float *prob;
+    const uint8_t *category;
+} segtex_segmentation;
+
+/* Points of the face mesh with irises (MediaPipe face_landmark_with_attention). */
+#define SEGTEX_FACE_LANDMARK_COUNT 478
+/* Faces drawn per frame and faces read from one landmarks file, at most. */
+#define SEGTEX_MAX_FACES 8
+
+/*
+ * One face's landmarks, borrowed for one render call. Coordinates are
+ * normalized like MediaPipe's: x * image width and y * image height are
+ * continuous pixel coordinates where pixel (i, j) covers [i, i+1) x [j, j+1),
+ * so the centre of pixel i is x = (i + 0.5) / width. z is not used. Points
+ * may lie outside [0, 1] (they are clipped). Contours whose indices are >=
+ * `count` are skipped (a 468-point mesh has no irises).
+ */
+typedef struct segtex_landmarks {
+    int count;             /* 0..SEGTEX_FACE_LANDMARK_COUNT */
+    const float (*xyz)[3]; /* count points */
+    int has_box;
+    float box[4]; /* normalized xmin, ymin, width, height */
+} segtex_landmarks;
+
+/* ------------------------------------------------------------------ */
+/* Landmarks file (the JSON that `segtex face` prints)                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct segtex_face {
+    float score;    /* detection score, 0 when absent */
+    float presence; /* landmark presence, 0 when absent */
+    int has_box;
+    float box[4]; /* normalized xmin, ymin, width, height */
+    int landmark_count;
+    float landmarks[SEGTEX_FACE_LANDMARK_COUNT][3];
+} segtex_face;
+
+typedef struct segtex_faces {
+    int width, height; /* image size the file says it describes; 0 when absent */
+    int count;
+    segtex_face faces[SEGTEX_MAX_FACES];
+} segtex_faces;
+
+/*
+ * Parse `{"width":W,"height":H,"faces":[{"score":S,"box":{"xmin":..,"ymin":..,
+ * "width":..,"height":..},"keypoints":[[x,y],...],"presence":P,
+ * "landmarks":[[x,y,z],...]}]}` from `size` bytes of `text` (not necessarily
+ * NUL-terminated). Unknown keys are skipped; keypoints are ignored. Rejected
+ * (SEGTEX_ERROR_MALFORMED, one line logged naming `name` and the byte
+ * offset): anything that is not JSON, nesting deeper than 32, a missing or
+ * non-array "faces", more than SEGTEX_MAX_FACES faces or
+ * SEGTEX_FACE_LANDMARK_COUNT landmarks, a landmark that is not an array of
+ * 2 or 3 numbers, non-finite or huge (|v| > 1e6) numbers, width/height that
+ * are not integers in 1..65535, trailing bytes. Never allocates. On failure
+ * `out` is zeroed.
+ */
+segtex_status segtex_faces_parse_json(const char *text, size_t size, const char *name, segtex_faces *out);
+
+/* Read a file and parse it as above (files over 16 MB are rejected). Allocates a temporary buffer. */
+segtex_status segtex_faces_load_json(const char *path, segtex_faces *out);
+
+/* A view of face `index` of `faces` for segtex_renderer_render. */
+segtex_landmarks segtex_faces_view(const segtex_faces *faces, int index);
+
+/* ------------------------------------------------------------------ */
+/* Texture set                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Textures (built-in procedural ones plus files from a directory) and, for
+ * each category, its paint and the paint's texture pre-scaled into a
+ * buffer the set owns. Rendering tiles that buffer by modulo addressing:
+ * no frame-sized texture copy exists anywhere.
+ */
+typedef struct segtex_texture_set segtex_texture_set;
+
+/* Built-in procedural textures: indices 0..SEGTEX_BUILTIN_TEXTURE_COUNT-1 of every set. */
+#define SEGTEX_BUILTIN_TEXTURE_COUNT 10
+#define SEGTEX_TEXTURE_SCALE_MIN 0.25f
+#define SEGTEX_TEXTURE_SCALE_MAX 8.0f
+/* Loaded files larger than this on a side are downscaled once, at load. */
+#define SEGTEX_TEXTURE_MAX_SIDE 512
+
+/* How one category is painted. */
+typedef struct segtex_paint {
+    int enabled;         /* 0: not painted (the frame, or black in mask mode, shows) */
+    int texture;         /* -1: solid `color`; else a texture index of the set */
+    uint8_t color[3];    /* solid colour; for built-in textures, the pattern's ink */
+    uint8_t color2[3];   /* built-in textures: the pattern's paper; unused otherwise */
+    float scale;         /* texture scale, SEGTEX_TEXTURE_SCALE_MIN..MAX */
+    float opacity;       /* 0..1, used by the overlay mode */
+    int offset_x, offset_y; /* texture origin in output pixels (any value, tiles wrap) */
+} segtex_paint;
+
+/*
+ * Create a set with the built-in textures, plus every *.png, *.jpg and
+ * *.jpeg file of `dir` (NULL: built-ins only) in name order. A file that
+ * cannot be read or decoded is skipped with a warning naming it; an empty
+ * directory is fine. A directory that cannot be opened is an error
+ * (SEGTEX_ERROR_IO). Every category starts with the default paint of
+ * segtex_paint_default(). On failure *out is NULL.
+ */
+segtex_status segtex_texture_set_create(const char *dir, segtex_texture_set **out);
+
+/* Free the set and every buffer it owns. NULL is fine. No renderer may still use it. */
+void segtex_texture_set_destroy(segtex_texture_set *set);
+
+/* A default paint for `category`: enabled, a distinct solid colour, scale 1, opacity 0.6, no offset. */
+segtex_paint segtex_paint_default(int category);
+
+/* Number of textures (built-ins first, then loaded files). */
+int segtex_texture_set_count(const segtex_texture_set *set);
+/* Texture name ("checker", or the file name without extension); NULL when out of range. Owned by the set. */
+const char *segtex_texture_set_name(const segtex_texture_set *set, int texture);
+/* Index of the texture called `name`, or -1. */
+int segtex_texture_set_find(const segtex_texture_set *set, const char *name);
+
+/*
+ * Load one more texture from a file (PNG or JPEG, with or without alpha).
+ * On success *index (optional) is its index. On failure logs a warning
+ * naming the file and returns the error; the set is unchanged.
+ */
+segtex_status segtex_texture_set_add_file(segtex_texture_set *set, const char *path, int *index);
+
+/*
+ * Set the paint of `category`. Re-scales the texture into the category's
+ * buffer only when texture, scale or colours changed; the buffer is reused
+ * when it is large enough, else replaced (so memory stays bounded by the
+ * largest scaled texture per category). SEGTEX_ERROR_INVALID_ARGUMENT (logged)
+ * for a bad category, texture index, scale or opacity: the old paint stays.
+ */
+segtex_status segtex_texture_set_set_paint(segtex_texture_set *set, int category, const segtex_paint *paint);
+segtex_paint segtex_texture_set_get_paint(const segtex_texture_set *set, int category);
+
+/*
+ * Pick a texture (or a solid colour), colours, a scale in 0.5..2 (smaller when a tile would exceed 128K pixels) and an
+ * offset for every category from `seed`. `enabled` and `opacity` are kept.
+ * Deterministic: the same seed on sets with the same textures gives the
+ * same paints and the same pixels. Can allocate (see set_paint).
+ */
+segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t seed);
+
+/* Bytes of texture memory the set holds (sources and scaled buffers). */
+size_t segtex_texture_set_memory_bytes(const segtex_texture_set *set);
+
+/* ------------------------------------------------------------------ */
+/* Renderer                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum segtex_render_mode {
+    /* The painted categories only, on black: out = sum_c p_c * (tex_c * a_c). */
+    SEGTEX_RENDER_MASK = 0,
+    /* Painted categories blended over the frame with alpha = texture alpha x opacity. */
+    SEGTEX_RENDER_OVERLAY = 1,
+    /* The frame as filmed; painted categories replace it (alpha = texture alpha, opacity ignored). */
+    SEGTEX_RENDER_CUTOUT = 2,
+    SEGTEX_RENDER_MODE_COUNT = 3,
+} segtex_render_mode;
+
+/* "mask", "overlay", "cutout"; NULL out of range. */
+const char *segtex_render_mode_name(segtex_render_mode mode);
+/* Mode of a name above, or -1. */
+int segtex_render_mode_parse(const char *name);
+
+typedef struct segtex_landmark_style {
+    int dots;                /* draw anti-aliased dots at the points */
+    float dot_radius;        /* in output pixels, 0.5..32 */
+    uint8_t dot_color[3];
+    int contours;            /* face oval, eyes, brows, lips, irises */
+    float line_width;        /* in output pixels, 0.5..32 */
+    uint8_t line_color[3];
+    int box;                 /* the face box, when the landmarks have one */
+    uint8_t box_color[3];
+} segtex_landmark_style;
+
+/* Dots on (radius 1.5, green), contours and box off (white, 1.5 px wide; box yellow). */
+segtex_landmark_style segtex_landmark_style_default(void);
+
+typedef struct segtex_render_config {
+    segtex_render_mode mode;
+    int width, height;             /* output (and frame) size */
+    int model_width, model_height; /* segmentation size */
+    segtex_landmark_style landmarks;
+} segtex_render_config;
+
+typedef struct segtex_renderer segtex_renderer;
+
+/*
+ * Create a renderer that paints with `set` (borrowed: it must outlive the
+ * renderer; its paints may change between frames). Configure before
+ * rendering. On failure *out is NULL.
+ */
+segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **out);
+
+/* Free the renderer. NULL and a never-configured renderer are fine. */
+void segtex_renderer_destroy(segtex_renderer *renderer);
+
+/*
+ * Set the mode, sizes and landmark style, allocating the per-row and
+ * per-column interpolation tables and the model-resolution scratch (sizes:
+ * 1..16384 output, 1..4096 model). On failure (logged) the previous
+ * configuration stays.
+ */
+segtex_status segtex_renderer_configure(segtex_renderer *renderer, const segtex_render_config *config);
+
+/*
+ * Render one frame in one pass over the output: bilinear upsampling of the
+ * probabilities, painting, landmarks. `frame` (RGB24, any stride, the
+ * configured size) is required in overlay and cutout modes and ignored in
+ * mask mode. `out` (RGB24, any stride, the configured size) may be `frame`
+ * itself. `seg` must have the configured model size. `faces` may be NULL
+ * when `face_count` is 0. `pool` may be NULL. Output is identical for any
+ * number of threads. Never allocates.
+ * Returns SEGTEX_ERROR_INVALID_ARGUMENT when a view or size does not match
+ * the configuration (nothing is written then).
+ */
+segtex_status segtex_renderer_render(segtex_renderer *renderer, const segtex_image *frame,
+                                     const segtex_segmentation *seg, const segtex_landmarks *faces,
+                                     int face_count, segtex_image *out, segtex_threadpool *pool);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,508 @@
+/*
+ * The compositor: one pass over the output rows. For each output pixel the
+ * six category weights are interpolated bilinearly from the model grid, each
+ * category's paint (a tile addressed modulo its size) is blended over the
+ * base (black, or the frame), and the results are mixed by weight.
+ *
+ * What keeps it fast (all decided at configure time or once per frame at
+ * model resolution, none of it per output pixel):
+ *  - per output column and row, the model indices and 8-bit fractions of the
+ *    bilinear interpolation; columns sharing the same pair of model columns
+ *    form spans;
+ *  - per model pixel, the probabilities quantized to weights summing to 255,
+ *    and the category that owns all of it (if one does);
+ *  - a span whose four model corners all belong wholly to one category is
+ *    that category's paint, exactly: consecutive such spans merge into runs
+ *    that are plain copies (tile rows, the frame) or fills. Only spans on a
+ *    category border take the per-pixel weighted path;
+ *  - per category and output column, the tile column (x + offset) mod width.
+ *
+ * Exactness: with weights W_c summing to 255 << 16, the output is
+ * (sum_c W_c P_c + half) / (255 << 16) where P_c is the category's paint
+ * over the base. A run owned by one category is P_c by the same formula, so
+ * fast and reference paths agree bit for bit.
+ */
+#include "render/render.h"
+#include "render/texture.h"
+#include "core/log.h"
+
+#include <string.h>
+
+#define MAX_OUTPUT_SIDE 16384
+#define MAX_MODEL_SIDE 4096
+#define BAND_ROWS 16
+#define MODEL_BAND_ROWS 16
+#define NOT_PURE 0xff
+
+/* Per model pixel: weights of the six categories (sum 255), owning category or NOT_PURE, bit mask of nonzero weights. */
+typedef struct model_px {
+    uint8_t q[SEGTEX_CATEGORY_COUNT];
+    uint8_t pure;
+    uint8_t mask;
+} model_px;
+
+typedef struct span {
+    int x_begin, x_end; /* output columns */
+    int m0, m1;         /* model columns */
+} span;
+
+struct segtex_renderer {
+    segtex_texture_set *set; /* borrowed */
+    int configured;
+    segtex_render_config cfg;
+
+    /* Sized at configure time. */
+    int *row_m0, *row_m1; /* [height] model rows */
+    uint16_t *row_f;      /* [height] fraction 0..255 toward row_m1 */
+    uint16_t *col_f;      /* [width] fraction toward the span's m1 */
+    span *spans;
+    int span_count;
+    uint16_t *tile_col[SEGTEX_CATEGORY_COUNT]; /* [width] (x + offset_x) mod tw */
+    model_px *model;                           /* [model_height * model_width] */
+    landmark_frame *marks;
+
+    /* Refreshed when the texture set changes. */
+    uint64_t generation;
+    int have_generation;
+    render_layer layers[SEGTEX_CATEGORY_COUNT];
+
+    /* Set by segtex_renderer_render for the duration of one call. */
+    const segtex_image *frame;
+    segtex_image *out;
+    const segtex_segmentation *seg;
+};
+
+const char *segtex_render_mode_name(segtex_render_mode mode)
+{
+    static const char *const names[] = {"mask", "overlay", "cutout"};
+    return (unsigned)mode < SEGTEX_RENDER_MODE_COUNT ? names[mode] : NULL;
+}
+
+int segtex_render_mode_parse(const char *name)
+{
+    for (int m = 0; name && m < SEGTEX_RENDER_MODE_COUNT; m++)
+        if (!strcmp(name, segtex_render_mode_name((segtex_render_mode)m)))
+            return m;
+    return -1;
+}
+
+segtex_landmark_style segtex_landmark_style_default(void)
+{
+    segtex_landmark_style s = {0};
+    s.dots = 1;
+    s.dot_radius = 1.5f;
+    s.dot_color[1] = 255;
+    s.contours = 0;
+    s.line_width = 1.5f;
+    memset(s.line_color, 255, 3);
+    s.box = 0;
+    s.box_color[0] = 255;
+    s.box_color[1] = 255;
+    return s;
+}
+
+segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **out)
+{
+    if (!out)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!set) {
+        LOG_ERROR("renderer: a texture set is required");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_renderer *r = segtex_calloc(1, sizeof *r);
+    if (!r)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    r->set = set;
+    *out = r;
+    return SEGTEX_OK;
+}
+
+static void free_tables(segtex_renderer *r)
+{
+    segtex_free(r->row_m0);
+    segtex_free(r->row_m1);
+    segtex_free(r->row_f);
+    segtex_free(r->col_f);
+    segtex_free(r->spans);
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+        segtex_free(r->tile_col[c]);
+    segtex_aligned_free(r->model);
+    segtex_free(r->marks);
+}
+
+void segtex_renderer_destroy(segtex_renderer *r)
+{
+    if (!r)
+        return;
+    free_tables(r);
+    segtex_free(r);
+}
+
+/*
+ * Half-pixel-centre mapping (cv2.resize / MediaPipe, align_corners = false):
+ * source = (i + 0.5) * n / size - 0.5, clamped to the grid, as 24.8 fixed
+ * point. Integer arithmetic only, so every build computes the same table.
+ */
+static void map_axis(int i, int size, int n, int *m0, int *m1, int *f)
+{
+    int64_t s = (int64_t)(2 * i + 1) * n * 128 / size - 128;
+    if (s < 0)
+        s = 0;
+    int a = (int)(s >> 8), frac = (int)(s & 255);
+    if (a >= n - 1) {
+        a = n - 1;
+        frac = 0;
+    }
+    *m0 = a;
+    *m1 = a + 1 < n ? a + 1 : a;
+    *f = frac;
+}
+
+static int check_style(const segtex_landmark_style *s)
+{
+    if (!(s->dot_radius >= 0.5f && s->dot_radius <= 32.0f)) {
+        LOG_ERROR("renderer: dot radius %g out of range 0.5..32", s->dot_radius);
+        return 0;
+    }
+    if (!(s->line_width >= 0.5f && s->line_width <= 32.0f)) {
+        LOG_ERROR("renderer: line width %g out of range 0.5..32", s->line_width);
+        return 0;
+    }
+    return 1;
+}
+
+segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_config *cfg)
+{
+    if (!r || !cfg)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    if ((unsigned)cfg->mode >= SEGTEX_RENDER_MODE_COUNT) {
+        LOG_ERROR("renderer: mode %d out of range", (int)cfg->mode);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (cfg->width < 1 || cfg->height < 1 || cfg->width > MAX_OUTPUT_SIDE || cfg->height > MAX_OUTPUT_SIDE) {
+        LOG_ERROR("renderer: output size %dx%d out of range 1..%d", cfg->width, cfg->height, MAX_OUTPUT_SIDE);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (cfg->model_width < 1 || cfg->model_height < 1 || cfg->model_width > MAX_MODEL_SIDE ||
+        cfg->model_height > MAX_MODEL_SIDE) {
+        LOG_ERROR("renderer: model size %dx%d out of range 1..%d", cfg->model_width, cfg->model_height,
+                  MAX_MODEL_SIDE);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (!check_style(&cfg->landmarks))
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+
+    /* Build the new tables beside the old ones, so a failure leaves the old configuration. */
+    segtex_renderer n = *r;
+    memset(&n.row_m0, 0, (char *)&n.generation - (char *)&n.row_m0);
+    int w = cfg->width, h = cfg->height;
+    n.row_m0 = segtex_malloc(sizeof(int) * h);
+    n.row_m1 = segtex_malloc(sizeof(int) * h);
+    n.row_f = segtex_malloc(sizeof(uint16_t) * h);
+    n.col_f = segtex_malloc(sizeof(uint16_t) * w);
+    n.spans = segtex_malloc(sizeof(span) * w);
+    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+        ok &= (n.tile_col[c] = segtex_malloc(sizeof(uint16_t) * w)) != NULL;
+    n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
+    n.marks = segtex_malloc(sizeof *n.marks);
+    ok &= n.model && n.marks;
+    if (!ok) {
+        LOG_ERROR("renderer: out of memory configuring %dx%d", w, h);
+        free_tables(&n);
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    }
+    for (int y = 0; y < h; y++) {
+        int f;
+        map_axis(y, h, cfg->model_height, &n.row_m0[y], &n.row_m1[y], &f);
+        n.row_f[y] = (uint16_t)f;
+    }
+    n.span_count = 0;
+    for (int x = 0; x < w; x++) {
+        int m0, m1, f;
+        map_axis(x, w, cfg->model_width, &m0, &m1, &f);
+        n.col_f[x] = (uint16_t)f;
+        span *last = n.span_count ? &n.spans[n.span_count - 1] : NULL;
+        if (last && last->m0 == m0 && last->m1 == m1) {
+            last->x_end = x + 1;
+        } else {
+            span s = {x, x + 1, m0, m1};
+            n.spans[n.span_count++] = s;
+        }
+    }
+    n.cfg = *cfg;
+    n.configured = 1;
+    n.have_generation = 0;
+    free_tables(r);
+    *r = n;
+    return SEGTEX_OK;
+}
+
+/* Copy the set's layers and rebuild the tile-column tables; only when the set changed. */
+static void refresh_layers(segtex_renderer *r)
+{
+    uint64_t g = texture_set_generation(r->set);
+    if (r->have_generation && g == r->generation)
+        return;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        r->layers[c] = *texture_set_layer(r->set, c);
+        const render_layer *L = &r->layers[c];
+        int t = L->offset_x;
+        for (int x = 0; x < r->cfg.width; x++) {
+            r->tile_col[c][x] = (uint16_t)t;
+            if (++t == L->tw)
+                t = 0;
+        }
+    }
+    r->generation = g;
+    r->have_generation = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Model resolution: quantize probabilities                             */
+/* ------------------------------------------------------------------ */
+
+static void quantize_pixel(const float *p, model_px *m)
+{
+    float v[SEGTEX_CATEGORY_COUNT], sum = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        float x = p[c];
+        v[c] = x > 0 ? (x < 1 ? x : 1) : 0; /* NaN fails both tests: 0 */
+        sum += v[c];
+    }
+    if (!(sum > 0)) {
+        v[0] = 1;
+        sum = 1;
+    }
+    float k = 255.0f / sum;
+    int total = 0, best = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        int q = (int)(v[c] * k + 0.5f);
+        m->q[c] = (uint8_t)q;
+        total += q;
+        if (q > m->q[best])
+            best = c;
+    }
+    /* Rounding leaves the sum within +-3 of 255; the largest weight absorbs it (it is >= 42). */
+    m->q[best] = (uint8_t)(m->q[best] + (255 - total));
+}
+
+static void finish_pixel(model_px *m)
+{
+    m->pure = NOT_PURE;
+    m->mask = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        if (m->q[c])
+            m->mask |= (uint8_t)(1u << c);
+        if (m->q[c] == 255)
+            m->pure = (uint8_t)c;
+    }
+}
+
+static void model_band(void *ctx, size_t band)
+{
+    segtex_renderer *r = ctx;
+    const segtex_segmentation *seg = r->seg;
+    int mw = r->cfg.model_width, mh = r->cfg.model_height;
+    int y0 = (int)band * MODEL_BAND_ROWS, y1 = y0 + MODEL_BAND_ROWS < mh ? y0 + MODEL_BAND_ROWS : mh;
+    for (int y = y0; y < y1; y++) {
+        model_px *row = r->model + (size_t)y * mw;
+        for (int x = 0; x < mw; x++) {
+            model_px *m = &row[x];
+            size_t i = (size_t)y * mw + x;
+            if (seg->prob) {
+                quantize_pixel(seg->prob + i * SEGTEX_CATEGORY_COUNT, m);
+            } else {
+                int c = seg->category && seg->category[i] < SEGTEX_CATEGORY_COUNT ? seg->category[i] : 0;
+                memset(m->q, 0, sizeof m->q);
+                m->q[c] = 255;
+            }
+            finish_pixel(m);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Output rows                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct row_ctx {
+    const segtex_renderer *r;
+    uint8_t *out;         /* output row */
+    const uint8_t *frame; /* frame row, NULL in mask mode */
+    const uint8_t *trgb[SEGTEX_CATEGORY_COUNT];   /* tile row of each category */
+    const uint8_t *talpha[SEGTEX_CATEGORY_COUNT]; /* tile alpha row, or NULL */
+    uint8_t opacity[SEGTEX_CATEGORY_COUNT];       /* 255 unless overlay */
+} row_ctx;
+
+/* P_c at column x: the paint of category c over the base, or the base when c is not painted. */
+static inline void paint_pixel(const row_ctx *rc, int c, int x, uint8_t p[3])
+{
+    const render_layer *L = &rc->r->layers[c];
+    const uint8_t *b = rc->frame ? rc->frame + (size_t)x * 3 : NULL;
+    if (!L->enabled) {
+        p[0] = b ? b[0] : 0;
+        p[1] = b ? b[1] : 0;
+        p[2] = b ? b[2] : 0;
+        return;
+    }
+    int tx = rc->r->tile_col[c][x];
+    const uint8_t *t = rc->trgb[c] + tx * 3;
+    uint32_t a = rc->talpha[c] ? rc->talpha[c][tx] : 255;
+    a = div255(a * rc->opacity[c]);
+    for (int k = 0; k < 3; k++)
+        p[k] = (uint8_t)div255(t[k] * a + (b ? b[k] : 0) * (255 - a));
+}
+
+/* A run of columns [x0, x1) wholly owned by category c. */
+static void run_pure(const row_ctx *rc, int c, int x0, int x1)
+{
+    const render_layer *L = &rc->r->layers[c];
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    size_t bytes = (size_t)(x1 - x0) * 3;
+    if (!L->enabled) {
+        if (!rc->frame)
+            memset(o, 0, bytes);
+        else if (rc->frame != rc->out)
+            memcpy(o, rc->frame + (size_t)x0 * 3, bytes);
+        return;
+    }
+    if (!rc->talpha[c] && rc->opacity[c] == 255) {
+        /* Opaque paint: copy tile row segments, wrapping at the tile width. */
+        const uint8_t *trow = rc->trgb[c];
+        int tx = rc->r->tile_col[c][x0], left = x1 - x0;
+        while (left > 0) {
+            int n = L->tw - tx < left ? L->tw - tx : left;
+            memcpy(o, trow + (size_t)tx * 3, (size_t)n * 3);
+            o += (size_t)n * 3;
+            left -= n;
+            tx = 0;
+        }
+        return;
+    }
+    for (int x = x0; x < x1; x++, o += 3)
+        paint_pixel(rc, c, x, o);
+}
+
+/* One column of a border span: the weighted mix of every category present at its four corners. */
+static void mixed_pixel(const row_ctx *rc, const model_px *a, const model_px *b, const model_px *cc,
+                        const model_px *d, uint32_t fx, uint32_t fy, int x)
+{
+    uint32_t wx0 = 256 - fx, wy0 = 256 - fy;
+    unsigned mask = a->mask | b->mask | cc->mask | d->mask;
+    uint64_t acc[3] = {0, 0, 0};
+    for (int c = 0; mask; c++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
+        uint32_t w = (a->q[c] * wx0 + b->q[c] * fx) * wy0 + (cc->q[c] * wx0 + d->q[c] * fx) * fy;
+        if (!w)
+            continue;
+        uint8_t p[3];
+        paint_pixel(rc, c, x, p);
+        acc[0] += (uint64_t)w * p[0];
+        acc[1] += (uint64_t)w * p[1];
+        acc[2] += (uint64_t)w * p[2];
+    }
+    uint8_t *o = rc->out + (size_t)x * 3;
+    const uint64_t total = 255u << 16;
+    for (int k = 0; k < 3; k++)
+        o[k] = (uint8_t)((acc[k] + total / 2) / total);
+}
+
+static void render_row(const segtex_renderer *r, int y)
+{
+    const segtex_render_config *cfg = &r->cfg;
+    row_ctx rc;
+    rc.r = r;
+    rc.out = r->out->data + (ptrdiff_t)y * r->out->stride;
+    rc.frame = cfg->mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        const render_layer *L = &r->layers[c];
+        int ty = (y + L->offset_y) % L->th;
+        rc.trgb[c] = L->rgb + (size_t)ty * L->tw * 3;
+        rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+        rc.opacity[c] = cfg->mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
+    }
+    int mw = cfg->model_width;
+    const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
+    const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
+    uint32_t fy = r->row_f[y];
+
+    int run_c = -1, run_begin = 0;
+    for (int s = 0; s < r->span_count; s++) {
+        const span *sp = &r->spans[s];
+        const model_px *a = &m0[sp->m0], *b = &m0[sp->m1], *c = &m1[sp->m0], *d = &m1[sp->m1];
+        int owner = a->pure;
+        if (owner != NOT_PURE && b->pure == owner && c->pure == owner && d->pure == owner) {
+            if (owner != run_c) {
+                if (run_c >= 0)
+                    run_pure(&rc, run_c, run_begin, sp->x_begin);
+                run_c = owner;
+                run_begin = sp->x_begin;
+            }
+            continue;
+        }
+        if (run_c >= 0)
+            run_pure(&rc, run_c, run_begin, sp->x_begin);
+        run_c = -1;
+        for (int x = sp->x_begin; x < sp->x_end; x++)
+            mixed_pixel(&rc, a, b, c, d, r->col_f[x], fy, x);
+    }
+    if (run_c >= 0)
+        run_pure(&rc, run_c, run_begin, cfg->width);
+}
+
+static void output_band(void *ctx, size_t band)
+{
+    segtex_renderer *r = ctx;
+    int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
+    for (int y = y0; y < y1; y++)
+        render_row(r, y);
+    if (r->marks->face_count)
+        landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
+}
+
+static int check_view(const segtex_image *v, const segtex_render_config *cfg, const char *what)
+{
+    if (!v || !v->data) {
+        LOG_DEBUG("renderer: no %s image", what);
+        return 0;
+    }
+    if (v->channels != 3 || v->width != cfg->width || v->height != cfg->height ||
+        v->stride < (ptrdiff_t)v->width * 3) {
+        LOG_DEBUG("renderer: %s is %dx%dx%d (stride %td), configured for %dx%dx3", what, v->width, v->height,
+                  v->channels, v->stride, cfg->width, cfg->height);
+        return 0;
+    }
+    return 1;
+}
+
+segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *frame, const segtex_segmentation *seg,
+                                     const segtex_landmarks *faces, int face_count, segtex_image *out,
+                                     segtex_threadpool *pool)
+{
+    if (!r || !r->configured || !seg || !check_view(out, &r->cfg, "output"))
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    if (r->cfg.mode != SEGTEX_RENDER_MASK && !check_view(frame, &r->cfg, "frame"))
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    if (seg->width != r->cfg.model_width || seg->height != r->cfg.model_height) {
+        LOG_DEBUG("renderer: segmentation is %dx%d, configured for %dx%d", seg->width, seg->height,
+                  r->cfg.model_width, r->cfg.model_height);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (face_count < 0 || (face_count > 0 && !faces))
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+
+    refresh_layers(r);
+    landmarks_prepare(r->marks, faces, face_count, r->cfg.width, r->cfg.height);
+    r->frame = frame;
+    r->out = out;
+    r->seg = seg;
+    segtex_threadpool_run(pool, model_band, r, (size_t)(r->cfg.model_height + MODEL_BAND_ROWS - 1) / MODEL_BAND_ROWS);
+    segtex_threadpool_run(pool, output_band, r, (size_t)(r->cfg.height + BAND_ROWS - 1) / BAND_ROWS);
+    r->frame = NULL;
+    r->out = NULL;
+    r->seg = NULL;
+    return SEGTEX_OK;
+}

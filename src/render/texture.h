@@ -1,0 +1,27 @@
+/* Private: what the compositor reads from a texture set. */
+#ifndef SEGTEX_RENDER_TEXTURE_H
+#define SEGTEX_RENDER_TEXTURE_H
+
+#include "segtex/render.h"
+
+/*
+ * The paint of one category as the compositor sees it: a tile (the scaled
+ * texture, or a one-row tile of a solid colour) addressed modulo its size.
+ * Pointers are owned by the set and stay valid until the next set_paint,
+ * randomize or destroy.
+ */
+typedef struct render_layer {
+    int enabled;
+    const uint8_t *rgb;   /* th rows of tw RGB pixels, stride tw * 3 */
+    const uint8_t *alpha; /* th rows of tw alphas, or NULL when the tile is opaque */
+    int tw, th;
+    int offset_x, offset_y; /* reduced to [0, tw) and [0, th) */
+    uint8_t opacity;        /* round(opacity * 255) */
+} render_layer;
+
+const render_layer *texture_set_layer(const segtex_texture_set *set, int category);
+
+/* Incremented by every change of any layer; renderers refresh their tables when it moves. */
+uint64_t texture_set_generation(const segtex_texture_set *set);
+
+#endif
