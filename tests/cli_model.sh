@@ -20,9 +20,23 @@ expect "info shows the custom op" 'grep -qE "Convolution2DTransposeBias +1" <<<"
 expect "info shows parameters, macs and arena" 'grep -q "^parameters: " <<<"$out" && grep -q "^macs: " <<<"$out" && grep -q "^arena: " <<<"$out"'
 
 # bench: the last line is machine-read
-out=$("$bin" model bench "$selfie" --runs 3)
+out=$("$bin" model bench "$selfie" --runs 3 --backend ref --threads 1)
 last=$(tail -n 1 <<<"$out")
 expect "bench last line format ($last)" '[[ "$last" =~ ^model=selfie_segmentation\.tflite\ backend=ref\ threads=1\ runs=3\ median_ms=[0-9]+\.[0-9]+\ min_ms=[0-9]+\.[0-9]+$ ]]'
+if "$bin" model info "$selfie" | grep -q "^backend: xnnpack"; then
+  out=$("$bin" model bench "$selfie" --runs 3 --threads 2)
+  last=$(tail -n 1 <<<"$out")
+  expect "bench xnnpack last line ($last)" '[[ "$last" =~ ^model=selfie_segmentation\.tflite\ backend=xnnpack\ threads=2\ runs=3\ median_ms=[0-9.]+\ min_ms=[0-9.]+$ ]]'
+  out=$("$bin" model info "$assets/face_landmark_with_attention.tflite")
+  expect "info reports partitions" 'grep -q "^partitions: 3 XNNPACK subgraphs, 12 host nodes" <<<"$out"'
+  expect "info lists host ops" 'grep -qE "^  TransformLandmarks +5" <<<"$out" && grep -qE "^  STRIDED_SLICE +1" <<<"$out"'
+  out=$("$bin" model compare "$assets/face_detection_short_range.tflite" --image "$img")
+  last=$(tail -n 1 <<<"$out")
+  expect "compare last line ($last)" '[[ "$last" =~ ^max_abs_diff=[0-9.e+-]+\ max_rel_diff=[0-9.e+-]+$ ]]'
+  expect "compare lists each output" '[ "$(grep -c "^output " <<<"$out")" -eq 2 ]'
+fi
+out=$("$bin" model info "$selfie" --backend ref)
+expect "info --backend ref" 'grep -q "^backend: ref" <<<"$out"'
 
 # run: JSON with every output, values included
 "$bin" model run "$assets/face_detection_short_range.tflite" --image "$img" --out "$tmp/bf.json"
@@ -51,6 +65,7 @@ check_err "unknown option" 2 "unknown option '--frobnicate'" "$bin" model info "
 check_err "bad threads" 2 "'--threads' needs an integer" "$bin" model bench "$selfie" --threads 0
 check_err "bad runs" 2 "'--runs' needs an integer" "$bin" model bench "$selfie" --runs x
 check_err "unknown backend" 2 "unknown backend 'gpu'" "$bin" model bench "$selfie" --backend gpu
+check_err "compare without image" 2 "--image IMG is required" "$bin" model compare "$selfie"
 check_err "run without image" 2 "--image IMG is required" "$bin" model run "$selfie"
 check_err "missing image" 1 "cannot open" "$bin" model run "$selfie" --image "$tmp/nope.png"
 check_err "junk image" 1 "not a PNG or JPEG" "$bin" model run "$selfie" --image "$tmp/junk.tflite"

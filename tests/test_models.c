@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "segtex/io.h"
 #include "segtex/nn.h"
+#include "segtex/pipeline.h"
 #include "segtex/vision.h"
 
 #include <math.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 static segtex_image portrait;
+static segtex_model_options opts; /* the backend under test */
 
 static segtex_model *load(const char *name)
 {
@@ -21,8 +23,9 @@ static segtex_model *load(const char *name)
     if (!path)
         return NULL;
     segtex_model *m = NULL;
-    segtex_status st = segtex_model_load(path, NULL, &m);
-    CHECK(st == SEGTEX_OK && m, "%s: load failed: %s", name, segtex_status_string(st));
+    segtex_status st = segtex_model_load(path, &opts, &m);
+    CHECK(st == SEGTEX_OK && m, "%s (%s): load failed: %s", name, segtex_backend_name(opts.backend),
+          segtex_status_string(st));
     return m;
 }
 
@@ -246,13 +249,27 @@ int main(void)
     if (!path || segtex_image_load(path, 3, &portrait) != SEGTEX_OK)
         return test_summary();
     CHECK(portrait.width == 512 && portrait.height == 512, "portrait is %dx%d", portrait.width, portrait.height);
-    RUN(selfie_segmentation_finds_the_person);
-    RUN(selfie_landscape_finds_the_person);
-    RUN(blazeface_short_range_finds_the_face);
-    RUN(blazeface_full_range_finds_the_face);
-    RUN(landmarker_with_attention_finds_the_mesh);
-    RUN(landmarker_finds_the_mesh);
-    RUN(invoke_allocates_nothing);
+    /* Every test on every backend this build has; XNNPACK on a pool of 2 threads. */
+    segtex_threadpool *pool = NULL;
+    CHECK(segtex_threadpool_create(2, &pool) == SEGTEX_OK, "thread pool");
+    segtex_backend backends[] = {SEGTEX_BACKEND_REF, SEGTEX_BACKEND_XNNPACK};
+    for (size_t b = 0; b < 2; b++) {
+        if (!segtex_backend_available(backends[b])) {
+            printf("skip   backend %s: not in this build\n", segtex_backend_name(backends[b]));
+            continue;
+        }
+        opts.backend = backends[b];
+        opts.pool = backends[b] == SEGTEX_BACKEND_XNNPACK ? pool : NULL;
+        printf("--- backend %s\n", segtex_backend_name(backends[b]));
+        RUN(selfie_segmentation_finds_the_person);
+        RUN(selfie_landscape_finds_the_person);
+        RUN(blazeface_short_range_finds_the_face);
+        RUN(blazeface_full_range_finds_the_face);
+        RUN(landmarker_with_attention_finds_the_mesh);
+        RUN(landmarker_finds_the_mesh);
+        RUN(invoke_allocates_nothing);
+    }
+    segtex_threadpool_destroy(pool);
     segtex_image_free(&portrait);
     return test_summary();
 }

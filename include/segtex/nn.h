@@ -21,13 +21,31 @@ extern "C" {
 typedef struct segtex_model segtex_model;
 
 typedef enum segtex_backend {
-    SEGTEX_BACKEND_REF = 0, /* plain C reference kernels: the oracle */
+    SEGTEX_BACKEND_AUTO = 0,    /* XNNPACK when the library was built with it, else the reference */
+    SEGTEX_BACKEND_REF = 1,     /* plain C reference kernels: the oracle and the fallback */
+    SEGTEX_BACKEND_XNNPACK = 2, /* XNNPACK subgraphs, host kernels for the ops it lacks */
 } segtex_backend;
+
+struct segtex_threadpool;
 
 typedef struct segtex_model_options {
     segtex_backend backend;
-    int threads; /* threads for the backend; 0 or 1 = the calling thread only */
+    /*
+     * Threads for the backend (include/segtex/pipeline.h); NULL runs on the
+     * calling thread. Not owned: it must outlive the model. Several models
+     * may share one pool (invoke them from one thread at a time).
+     */
+    struct segtex_threadpool *pool;
 } segtex_model_options;
+
+/* 1 when `backend` was compiled in (AUTO and REF always are). */
+int segtex_backend_available(segtex_backend backend);
+
+/* The backend AUTO resolves to. */
+segtex_backend segtex_backend_default(void);
+
+/* Parse "ref" / "xnnpack" / "auto"; -1 for anything else. */
+int segtex_backend_parse(const char *name);
 
 #define SEGTEX_MAX_DIMS 4
 
@@ -81,7 +99,17 @@ typedef struct segtex_model_stats {
     size_t arena_bytes;       /* planned arena for intermediate tensors */
     size_t naive_bytes;       /* sum of all intermediate tensor sizes (no reuse) */
     size_t constant_bytes;    /* float32 constants owned by the model */
+    segtex_backend backend;   /* the backend in use (never AUTO) */
+    int num_partitions;       /* XNNPACK subgraphs (0 on the reference backend) */
+    int num_host_nodes;       /* nodes run by host kernels (all, on the reference backend) */
 } segtex_model_stats;
+
+/*
+ * Ops run as host kernels between XNNPACK subgraphs: fn(user, op, count),
+ * in the order of first appearance. Nothing is reported on the reference backend.
+ */
+void segtex_model_host_ops(const segtex_model *model,
+                           void (*fn)(void *user, const char *op, int count), void *user);
 
 void segtex_model_get_stats(const segtex_model *model, segtex_model_stats *stats);
 

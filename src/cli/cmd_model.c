@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "segtex/io.h"
 #include "segtex/nn.h"
+#include "segtex/pipeline.h"
 #include "segtex/vision.h"
 
 #include <math.h>
@@ -12,18 +13,25 @@
 #include <time.h>
 
 static const char model_usage[] =
-    "usage: segtex model info MODEL\n"
-    "       segtex model run MODEL --image IMG [--backend ref] [--threads N] [--out FILE] [--summary]\n"
+    "usage: segtex model info MODEL [--backend B] [--threads N]\n"
+    "       segtex model run MODEL --image IMG [--backend B] [--threads N] [--out FILE] [--summary]\n"
     "                              [--mask-png FILE]\n"
-    "       segtex model bench MODEL [--backend ref] [--threads N] [--runs N]\n"
+    "       segtex model bench MODEL [--backend B] [--threads N] [--runs N]\n"
+    "       segtex model compare MODEL --image IMG [--threads N]\n"
     "\n"
-    "info   inputs and outputs, op histogram, parameters, multiply-accumulates, arena size\n"
+    "--backend xnnpack|ref|auto (default auto: xnnpack when built with it); --threads N (default: online cores)\n"
+    "\n"
+    "info   inputs and outputs, op histogram, parameters, multiply-accumulates, arena size,\n"
+    "       and how the graph was partitioned (XNNPACK subgraphs, host ops)\n"
     "run    resize IMG to the model input (stretch to [0,1]; BlazeFace models: letterbox to [-1,1]),\n"
     "       invoke, and write every output tensor as JSON (to FILE, or stdout);\n"
     "       --summary prints min/mean/max per output instead of the values;\n"
     "       --mask-png writes channel 0 of a [1,H,W,C] output as a greyscale PNG (0..1 -> 0..255)\n"
     "bench  invoke N times (default 20) on a fixed input; the last line is\n"
-    "       model=<file> backend=<name> threads=<n> runs=<n> median_ms=<x> min_ms=<y>\n";
+    "       model=<file> backend=<name> threads=<n> runs=<n> median_ms=<x> min_ms=<y>\n"
+    "compare run the xnnpack and ref backends on the same input; per output tensor the max absolute\n"
+    "       difference and the max relative difference (absolute difference / max |ref| of that\n"
+    "       tensor); the last line is max_abs_diff=<x> max_rel_diff=<y> over all outputs\n";
 
 static const char *base_name(const char *path)
 {
@@ -67,6 +75,14 @@ static int model_info(segtex_model *m, const char *path)
     printf("macs: %llu (%.1f M per inference)\n", (unsigned long long)s.macs, s.macs / 1e6);
     printf("arena: %zu bytes (%.2f MB; %.2f MB without reuse)\n", s.arena_bytes, s.arena_bytes / 1e6,
            s.naive_bytes / 1e6);
+    printf("backend: %s\n", segtex_backend_name(s.backend));
+    if (s.backend == SEGTEX_BACKEND_XNNPACK) {
+        printf("partitions: %d XNNPACK subgraphs, %d host nodes\n", s.num_partitions, s.num_host_nodes);
+        if (s.num_host_nodes) {
+            printf("host ops:\n");
+            segtex_model_host_ops(m, print_hist, NULL);
+        }
+    }
     return 0;
 }
 
@@ -168,6 +184,50 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Both backends on the same input; per-output and overall differences. */
+static int compare(const char *path, const char *image, segtex_threadpool *pool)
+{
+    if (!segtex_backend_available(SEGTEX_BACKEND_XNNPACK)) {
+        fprintf(stderr, "segtex: model compare: this build has no xnnpack backend\n");
+        return 2;
+    }
+    segtex_image img;
+    if (segtex_image_load(image, 3, &img))
+        return 1;
+    segtex_model_options ro = {SEGTEX_BACKEND_REF, NULL}, xo = {SEGTEX_BACKEND_XNNPACK, pool};
+    segtex_model *ref = NULL, *xnn = NULL;
+    int rc = 1;
+    if (segtex_model_load(path, &ro, &ref) || segtex_model_load(path, &xo, &xnn) || fill_inputs(ref, &img) ||
+        fill_inputs(xnn, &img) || segtex_model_invoke(ref) || segtex_model_invoke(xnn))
+        goto done;
+    double all_abs = 0, all_rel = 0;
+    for (int i = 0; i < segtex_model_output_count(ref); i++) {
+        segtex_tensor_info a, b;
+        segtex_model_output(ref, i, &a);
+        segtex_model_output(xnn, i, &b);
+        double max_abs = 0, mag = 0;
+        for (size_t k = 0; k < a.count; k++) {
+            double d = fabs((double)a.data[k] - (double)b.data[k]);
+            if (!(d <= max_abs)) /* NaN counts as a difference */
+                max_abs = isnan(d) ? INFINITY : d;
+            if (fabs(a.data[k]) > mag)
+                mag = fabs(a.data[k]);
+        }
+        double rel = mag > 0 ? max_abs / mag : max_abs;
+        printf("output %d '%s': max |ref| %.6g, max_abs_diff %.3g, max_rel_diff %.3g\n", i, a.name, mag, max_abs,
+               rel);
+        all_abs = max_abs > all_abs ? max_abs : all_abs;
+        all_rel = rel > all_rel ? rel : all_rel;
+    }
+    printf("max_abs_diff=%.3g max_rel_diff=%.3g\n", all_abs, all_rel);
+    rc = 0;
+done:
+    segtex_model_destroy(ref);
+    segtex_model_destroy(xnn);
+    segtex_image_free(&img);
+    return rc;
+}
+
 int cmd_model(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -175,12 +235,12 @@ int cmd_model(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
-    if (strcmp(sub, "info") && strcmp(sub, "run") && strcmp(sub, "bench")) {
-        fprintf(stderr, "segtex: model: unknown subcommand '%s' (info, run, bench)\n", sub);
+    if (strcmp(sub, "info") && strcmp(sub, "run") && strcmp(sub, "bench") && strcmp(sub, "compare")) {
+        fprintf(stderr, "segtex: model: unknown subcommand '%s' (info, run, bench, compare)\n", sub);
         return 2;
     }
-    const char *path = NULL, *image = NULL, *out = NULL, *mask = NULL, *backend = "ref";
-    long threads = 1, runs = 20;
+    const char *path = NULL, *image = NULL, *out = NULL, *mask = NULL, *backend = "auto";
+    long threads = 0, runs = 20;
     int summary = 0;
     cli_opts o;
     cli_opts_init(&o, argc - 2, argv + 2, "model");
@@ -197,7 +257,7 @@ int cmd_model(int argc, char **argv)
         } else if (cli_opt_is(&o, "--backend")) {
             backend = cli_opt_str(&o);
         } else if (cli_opt_is(&o, "--threads")) {
-            cli_opt_long(&o, 1, 64, &threads);
+            cli_opt_long(&o, 1, SEGTEX_THREADPOOL_MAX_THREADS, &threads);
         } else if (cli_opt_is(&o, "--runs")) {
             cli_opt_long(&o, 1, 100000, &runs);
         } else if (cli_opt_is(&o, "--summary")) {
@@ -218,18 +278,35 @@ int cmd_model(int argc, char **argv)
         fprintf(stderr, "segtex: model %s: missing MODEL\n", sub);
         return 2;
     }
-    segtex_model_options mo = {SEGTEX_BACKEND_REF, (int)threads};
-    if (strcmp(backend, "ref")) {
-        fprintf(stderr, "segtex: model %s: unknown backend '%s' (available: ref)\n", sub, backend);
+    int be = segtex_backend_parse(backend);
+    if (be < 0 || !segtex_backend_available((segtex_backend)be)) {
+        fprintf(stderr, "segtex: model %s: %s backend '%s' (available: %sref, auto)\n", sub,
+                be < 0 ? "unknown" : "this build has no", backend,
+                segtex_backend_available(SEGTEX_BACKEND_XNNPACK) ? "xnnpack, " : "");
         return 2;
     }
-    if (!strcmp(sub, "run") && !image) {
-        fprintf(stderr, "segtex: model run: --image IMG is required\n");
+    if ((!strcmp(sub, "run") || !strcmp(sub, "compare")) && !image) {
+        fprintf(stderr, "segtex: model %s: --image IMG is required\n", sub);
         return 2;
     }
-    segtex_model *m;
-    if (segtex_model_load(path, &mo, &m))
+    segtex_threadpool *pool = NULL;
+    if (segtex_threadpool_create((int)threads, &pool))
         return 1;
+    threads = segtex_threadpool_threads_count(pool);
+    if (be == SEGTEX_BACKEND_AUTO)
+        be = segtex_backend_default();
+    backend = segtex_backend_name((segtex_backend)be);
+    if (!strcmp(sub, "compare")) {
+        int rc = compare(path, image, pool);
+        segtex_threadpool_destroy(pool);
+        return rc;
+    }
+    segtex_model_options mo = {(segtex_backend)be, pool};
+    segtex_model *m;
+    if (segtex_model_load(path, &mo, &m)) {
+        segtex_threadpool_destroy(pool);
+        return 1;
+    }
     int rc = 0;
     if (!strcmp(sub, "info")) {
         rc = model_info(m, path);
@@ -237,6 +314,7 @@ int cmd_model(int argc, char **argv)
         segtex_image img;
         if (segtex_image_load(image, 3, &img)) {
             segtex_model_destroy(m);
+            segtex_threadpool_destroy(pool);
             return 1;
         }
         rc = fill_inputs(m, &img);
@@ -263,6 +341,7 @@ int cmd_model(int argc, char **argv)
         if (!ms || fill_inputs(m, NULL)) {
             free(ms);
             segtex_model_destroy(m);
+            segtex_threadpool_destroy(pool);
             return 1;
         }
         segtex_model_invoke(m); /* warm-up: first-touch of the arena and weights */
@@ -281,5 +360,6 @@ int cmd_model(int argc, char **argv)
         free(ms);
     }
     segtex_model_destroy(m);
+    segtex_threadpool_destroy(pool);
     return rc;
 }

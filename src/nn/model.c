@@ -9,15 +9,41 @@
 const char *segtex_backend_name(segtex_backend backend)
 {
     switch (backend) {
+    case SEGTEX_BACKEND_AUTO: return "auto";
     case SEGTEX_BACKEND_REF: return "ref";
+    case SEGTEX_BACKEND_XNNPACK: return "xnnpack";
     }
     return "unknown";
+}
+
+int segtex_backend_available(segtex_backend backend)
+{
+    return backend == SEGTEX_BACKEND_AUTO || backend == SEGTEX_BACKEND_REF ||
+           (backend == SEGTEX_BACKEND_XNNPACK && nn_xnn_available());
+}
+
+segtex_backend segtex_backend_default(void)
+{
+    return nn_xnn_available() ? SEGTEX_BACKEND_XNNPACK : SEGTEX_BACKEND_REF;
+}
+
+int segtex_backend_parse(const char *name)
+{
+    if (!strcmp(name, "ref"))
+        return SEGTEX_BACKEND_REF;
+    if (!strcmp(name, "xnnpack"))
+        return SEGTEX_BACKEND_XNNPACK;
+    if (!strcmp(name, "auto"))
+        return SEGTEX_BACKEND_AUTO;
+    return -1;
 }
 
 void segtex_model_destroy(segtex_model *m)
 {
     if (!m)
         return;
+    /* XNNPACK runtimes first: they may refer to the constants. */
+    nn_xnn_destroy(m->xnn);
     if (m->tensors) {
         for (int i = 0; i < m->num_tensors; i++) {
             nn_tensor *t = &m->tensors[i];
@@ -55,14 +81,19 @@ segtex_status segtex_model_load_memory(const void *data, size_t size, const char
     snprintf(m->name, sizeof m->name, "%s", base ? base + 1 : name ? name : "memory");
     if (options)
         m->options = *options;
-    if (m->options.backend != SEGTEX_BACKEND_REF) {
-        LOG_ERROR("model '%s': backend %d is not available", m->name, (int)m->options.backend);
+    if (m->options.backend == SEGTEX_BACKEND_AUTO)
+        m->options.backend = segtex_backend_default();
+    if (!segtex_backend_available(m->options.backend)) {
+        LOG_ERROR("model '%s': backend '%s' is not available in this build", m->name,
+                  segtex_backend_name(m->options.backend));
         segtex_model_destroy(m);
         return SEGTEX_ERROR_UNSUPPORTED;
     }
     segtex_status st = nn_tflite_parse(m, data, size);
     if (st == SEGTEX_OK)
         st = nn_plan_memory(m);
+    if (st == SEGTEX_OK && m->options.backend == SEGTEX_BACKEND_XNNPACK)
+        st = nn_xnn_create(m, m->options.pool);
     if (st) {
         segtex_model_destroy(m);
         return st;
@@ -136,7 +167,10 @@ segtex_status segtex_model_output(const segtex_model *m, int index, segtex_tenso
 
 segtex_status segtex_model_invoke(segtex_model *m)
 {
-    nn_ref_invoke(m);
+    if (m->xnn)
+        nn_xnn_invoke(m);
+    else
+        nn_ref_invoke(m);
     return SEGTEX_OK;
 }
 
@@ -151,6 +185,15 @@ void segtex_model_get_stats(const segtex_model *m, segtex_model_stats *s)
     s->arena_bytes = m->arena_bytes;
     s->naive_bytes = m->naive_bytes;
     s->constant_bytes = m->constant_bytes;
+    s->backend = m->options.backend;
+    s->num_partitions = m->num_partitions;
+    s->num_host_nodes = m->xnn ? m->num_host_nodes : m->num_nodes;
+}
+
+void segtex_model_host_ops(const segtex_model *m, void (*fn)(void *, const char *, int), void *user)
+{
+    for (int k = 0; k < m->host_len; k++)
+        fn(user, m->host_name[k], m->host_count[k]);
 }
 
 void segtex_model_op_histogram(const segtex_model *m, void (*fn)(void *, const char *, int), void *user)

@@ -81,6 +81,12 @@ struct segtex_model {
     size_t num_parameters;
     uint64_t macs;
     int num_folded;
+    struct nn_xnn_plan *xnn;  /* NULL on the reference backend */
+    int num_partitions;       /* XNNPACK subgraphs */
+    int num_host_nodes;
+    const char *host_name[64]; /* host-op histogram (XNNPACK backend) */
+    int host_count[64];
+    int host_len;
     /* op histogram in order of first appearance */
     const char *hist_name[64];
     int hist_count[64];
@@ -95,4 +101,17 @@ segtex_status nn_plan_memory(segtex_model *m);
 
 /* Run every node with the reference kernels (ref_backend.c). */
 void nn_ref_invoke(segtex_model *m);
+/* Run node i with its reference kernel. */
+void nn_ref_run_node(segtex_model *m, int i);
+
+/*
+ * XNNPACK backend (xnnpack/backend.c, built when libxnnpack-dev is found).
+ * nn_xnn_create partitions the planned graph into XNNPACK runtimes and host
+ * nodes and stores the plan in m->xnn; nn_xnn_invoke runs it.
+ */
+struct nn_xnn_plan;
+segtex_status nn_xnn_create(segtex_model *m, struct segtex_threadpool *pool);
+void nn_xnn_invoke(segtex_model *m);
+void nn_xnn_destroy(struct nn_xnn_plan *plan);
+int nn_xnn_available(void);
 #endif

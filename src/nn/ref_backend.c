@@ -5,9 +5,9 @@
 
 static const float *opt_data(const segtex_model *m, int tid) { return tid >= 0 ? m->tensors[tid].data : NULL; }
 
-void nn_ref_invoke(segtex_model *m)
+void nn_ref_run_node(segtex_model *m, int i)
 {
-    for (int i = 0; i < m->num_nodes; i++) {
+    {
         const nn_node *n = &m->nodes[i];
         const nn_tensor *a = &m->tensors[n->in[0]];
         const nn_tensor *b = n->num_in > 1 && n->in[1] >= 0 ? &m->tensors[n->in[1]] : NULL;
@@ -85,4 +85,10 @@ void nn_ref_invoke(segtex_model *m)
             break;
         }
     }
+}
+
+void nn_ref_invoke(segtex_model *m)
+{
+    for (int i = 0; i < m->num_nodes; i++)
+        nn_ref_run_node(m, i);
 }

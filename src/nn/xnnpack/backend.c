@@ -1,0 +1,463 @@
+/*
+ * XNNPACK backend: the planned graph is cut into maximal runs of nodes that
+ * this XNNPACK (2022-02) can run; each run becomes one XNNPACK subgraph and
+ * runtime, and the other nodes (CONCATENATION, STRIDED_SLICE, SUM, the
+ * MediaPipe landmark ops, ...) run as host kernels in between.
+ *
+ * Tensors that cross a run's boundary (graph inputs and outputs, tensors
+ * produced or consumed by host nodes) stay in the model's arena and are
+ * handed to XNNPACK as external values, bound once at load (the arena never
+ * moves), so nothing is copied at a boundary and invoke only calls
+ * xnn_invoke_runtime and host kernels. Tensors internal to a run are left to
+ * XNNPACK's own memory planner, so that it can fuse (e.g. a clamp into a
+ * convolution).
+ *
+ * This file is the only one that includes xnnpack.h.
+ */
+#include "core/log.h"
+#include "nn/model.h"
+#include "pipeline/threadpool.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+#include <xnnpack.h>
+
+enum { STEP_RUNTIME, STEP_HOST };
+
+typedef struct step {
+    int kind;
+    int node;          /* STEP_HOST: node index */
+    xnn_runtime_t rt;  /* STEP_RUNTIME */
+} step;
+
+struct nn_xnn_plan {
+    step *steps;
+    int num_steps;
+    float **owned;     /* zero biases and other constants made here */
+    int num_owned;
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static enum xnn_status init_status = xnn_status_uninitialized;
+
+/* XNNPACK is initialised once per process and never deinitialised: it owns
+ * only its hardware tables (one-time allocation, see tests/valgrind.supp). */
+static void init(void) { init_status = xnn_initialize(NULL); }
+
+int nn_xnn_available(void) { return 1; }
+
+void nn_xnn_destroy(struct nn_xnn_plan *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->num_steps; i++)
+        if (p->steps[i].kind == STEP_RUNTIME && p->steps[i].rt)
+            xnn_delete_runtime(p->steps[i].rt);
+    for (int i = 0; i < p->num_owned; i++)
+        segtex_aligned_free(p->owned[i]);
+    segtex_free(p->owned);
+    segtex_free(p->steps);
+    segtex_free(p);
+}
+
+static void act_range(int act, float *lo, float *hi)
+{
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    if (act == NN_ACT_RELU)
+        *lo = 0.0f;
+    else if (act == NN_ACT_RELU_N1_TO_1)
+        *lo = -1.0f, *hi = 1.0f;
+    else if (act == NN_ACT_RELU6)
+        *lo = 0.0f, *hi = 6.0f;
+}
+
+/* Padding that makes XNNPACK's output size equal ours: total = (out-1)*s + ek - in. */
+static int trailing_pad(int in, int out, int k, int s, int d, int lead)
+{
+    int total = (out - 1) * s + (k - 1) * d + 1 - in;
+    int t = total - lead;
+    return t > 0 ? t : 0;
+}
+
+/* Can this XNNPACK run node n? Only structural checks; define failures fall back too. */
+static int supported(const segtex_model *m, const nn_node *n)
+{
+    const nn_tensor *a = &m->tensors[n->in[0]];
+    switch (n->op) {
+    case NN_OP_ADD:
+    case NN_OP_SUB:
+    case NN_OP_MUL:
+    case NN_OP_CONV2D:
+    case NN_OP_DEPTHWISE_CONV2D:
+    case NN_OP_PAD:
+    case NN_OP_RESHAPE:
+    case NN_OP_RESIZE_BILINEAR:
+    case NN_OP_RELU:
+    case NN_OP_RELU6:
+    case NN_OP_LOGISTIC:
+    case NN_OP_HARD_SWISH:
+        return 1;
+    case NN_OP_TRANSPOSE_CONV: {
+        const nn_tensor *in = !strcmp(n->op_name, "TRANSPOSE_CONV") ? &m->tensors[n->in[2]] : a;
+        const nn_tensor *w = &m->tensors[n->in[1]], *o = &m->tensors[n->out[0]];
+        for (int d = 1; d <= 2; d++) {
+            int s = d == 1 ? n->p.conv.stride_h : n->p.conv.stride_w;
+            int lead = d == 1 ? n->p.conv.pad_top : n->p.conv.pad_left;
+            int total = s * (in->dims.d[d] - 1) + w->dims.d[d] - o->dims.d[d];
+            if (total - lead < 0 && lead - total >= s)
+                return 0; /* would need an adjustment >= stride */
+        }
+        return 1;
+    }
+    case NN_OP_AVG_POOL:
+    case NN_OP_MAX_POOL:
+        return n->p.pool.filter_h * n->p.pool.filter_w > 1;
+    case NN_OP_MEAN:
+        return a->rank == 4 && n->p.axes == 0x6; /* over H and W: global average pooling */
+    case NN_OP_PRELU: {
+        const nn_tensor *s = &m->tensors[n->in[1]];
+        return s->is_const && s->count == (size_t)a->dims.d[3] && s->dims.d[3] == a->dims.d[3];
+    }
+    case NN_OP_SOFTMAX:
+        return n->p.beta == 1.0f;
+    default:
+        return 0;
+    }
+}
+
+typedef struct builder {
+    segtex_model *m;
+    struct nn_xnn_plan *plan;
+    xnn_subgraph_t sg;
+    uint32_t *vid;      /* tensor -> value id in the current subgraph */
+    int first, end;     /* node range of the current run */
+    int *external;      /* tensors made external in the current run */
+    int num_external;
+} builder;
+
+static float *own(builder *b, size_t count)
+{
+    float *p = segtex_aligned_alloc(count * sizeof(float), XNN_EXTRA_BYTES);
+    if (!p)
+        return NULL;
+    memset(p, 0, count * sizeof(float));
+    b->plan->owned[b->plan->num_owned++] = p;
+    return p;
+}
+
+/* Value for tensor t in the current subgraph (4-D padded shape), defined on first use. */
+static int value(builder *b, int t, uint32_t *id)
+{
+    if (b->vid[t] != XNN_INVALID_VALUE_ID) {
+        *id = b->vid[t];
+        return 0;
+    }
+    const nn_tensor *tn = &b->m->tensors[t];
+    size_t dims[4];
+    for (int d = 0; d < 4; d++)
+        dims[d] = (size_t)tn->dims.d[d];
+    uint32_t ext = XNN_INVALID_VALUE_ID, flags = 0;
+    const void *data = NULL;
+    if (tn->is_const) {
+        data = tn->data;
+    } else {
+        int produced_outside = tn->producer < b->first; /* graph inputs have producer -1 */
+        int used_outside = tn->last_use >= b->end;      /* graph outputs: last_use = num_nodes */
+        if (produced_outside || used_outside) {
+            ext = (uint32_t)t;
+            flags = produced_outside ? XNN_VALUE_FLAG_EXTERNAL_INPUT : XNN_VALUE_FLAG_EXTERNAL_OUTPUT;
+            b->external[b->num_external++] = t;
+        }
+    }
+    if (xnn_define_tensor_value(b->sg, xnn_datatype_fp32, 4, dims, data, ext, flags, id) != xnn_status_success)
+        return -1;
+    b->vid[t] = *id;
+    return 0;
+}
+
+/* A 1-D view of a constant (bias, PReLU slope), or zeros when t < 0. */
+static int value_1d(builder *b, int t, size_t count, uint32_t *id)
+{
+    const float *data = t >= 0 ? b->m->tensors[t].data : own(b, count);
+    if (!data)
+        return -1;
+    return xnn_define_tensor_value(b->sg, xnn_datatype_fp32, 1, &count, data, XNN_INVALID_VALUE_ID, 0, id) ==
+                   xnn_status_success
+               ? 0
+               : -1;
+}
+
+/* Define node i in the current subgraph. Returns 0, or -1 when XNNPACK refuses it. */
+static int define_node(builder *b, int i)
+{
+    segtex_model *m = b->m;
+    const nn_node *n = &m->nodes[i];
+    uint32_t in, in2, out, w, bias;
+    float lo, hi;
+    const nn_tensor *a = &m->tensors[n->in[0]], *o = &m->tensors[n->out[0]];
+    enum xnn_status s = xnn_status_invalid_parameter;
+    if (n->op != NN_OP_TRANSPOSE_CONV && value(b, n->in[0], &in))
+        return -1;
+    if (value(b, n->out[0], &out))
+        return -1;
+    switch (n->op) {
+    case NN_OP_ADD:
+    case NN_OP_SUB:
+    case NN_OP_MUL:
+        if (value(b, n->in[1], &in2))
+            return -1;
+        act_range(n->p.act, &lo, &hi);
+        s = n->op == NN_OP_ADD   ? xnn_define_add2(b->sg, lo, hi, in, in2, out, 0)
+            : n->op == NN_OP_SUB ? xnn_define_subtract(b->sg, lo, hi, in, in2, out, 0)
+                                 : xnn_define_multiply2(b->sg, lo, hi, in, in2, out, 0);
+        break;
+    case NN_OP_CONV2D:
+    case NN_OP_DEPTHWISE_CONV2D: {
+        const nn_conv_params *p = &n->p.conv;
+        const nn_tensor *wt = &m->tensors[n->in[1]];
+        int kh = wt->dims.d[1], kw = wt->dims.d[2], cout = o->dims.d[3];
+        int pb = trailing_pad(a->dims.d[1], o->dims.d[1], kh, p->stride_h, p->dilation_h, p->pad_top);
+        int pr = trailing_pad(a->dims.d[2], o->dims.d[2], kw, p->stride_w, p->dilation_w, p->pad_left);
+        if (value(b, n->in[1], &w) ||
+            value_1d(b, n->num_in > 2 ? n->in[2] : -1, (size_t)cout, &bias))
+            return -1;
+        act_range(p->act, &lo, &hi);
+        if (n->op == NN_OP_CONV2D)
+            s = xnn_define_convolution_2d(b->sg, p->pad_top, pr, pb, p->pad_left, kh, kw, p->stride_h, p->stride_w,
+                                          p->dilation_h, p->dilation_w, 1, a->dims.d[3], cout, lo, hi, in, w, bias,
+                                          out, 0);
+        else
+            s = xnn_define_depthwise_convolution_2d(b->sg, p->pad_top, pr, pb, p->pad_left, kh, kw, p->stride_h,
+                                                    p->stride_w, p->dilation_h, p->dilation_w, p->depth_multiplier,
+                                                    a->dims.d[3], lo, hi, in, w, bias, out, 0);
+        break;
+    }
+    case NN_OP_TRANSPOSE_CONV: {
+        int tflite = !strcmp(n->op_name, "TRANSPOSE_CONV");
+        int in_t = tflite ? n->in[2] : n->in[0];
+        int bias_t = tflite ? (n->num_in > 3 ? n->in[3] : -1) : n->in[2];
+        const nn_conv_params *p = &n->p.conv;
+        const nn_tensor *x = &m->tensors[in_t], *wt = &m->tensors[n->in[1]];
+        int kh = wt->dims.d[1], kw = wt->dims.d[2], cout = o->dims.d[3];
+        int pad[2][2], adj[2];
+        for (int d = 0; d < 2; d++) {
+            int s1 = d ? p->stride_w : p->stride_h, k = d ? kw : kh, lead = d ? p->pad_left : p->pad_top;
+            int total = s1 * (x->dims.d[1 + d] - 1) + k - o->dims.d[1 + d];
+            pad[d][0] = lead;
+            pad[d][1] = total - lead;
+            adj[d] = 0;
+            if (pad[d][1] < 0) {
+                adj[d] = -pad[d][1];
+                pad[d][1] = 0;
+            }
+        }
+        if (value(b, in_t, &in) || value(b, n->in[1], &w) || value_1d(b, bias_t, (size_t)cout, &bias))
+            return -1;
+        act_range(p->act, &lo, &hi);
+        s = xnn_define_deconvolution_2d(b->sg, pad[0][0], pad[1][1], pad[0][1], pad[1][0], adj[0], adj[1], kh, kw,
+                                        p->stride_h, p->stride_w, 1, 1, 1, x->dims.d[3], cout, lo, hi, in, w, bias,
+                                        out, 0);
+        break;
+    }
+    case NN_OP_AVG_POOL:
+    case NN_OP_MAX_POOL: {
+        const nn_pool_params *p = &n->p.pool;
+        int pb = trailing_pad(a->dims.d[1], o->dims.d[1], p->filter_h, p->stride_h, 1, p->pad_top);
+        int pr = trailing_pad(a->dims.d[2], o->dims.d[2], p->filter_w, p->stride_w, 1, p->pad_left);
+        act_range(p->act, &lo, &hi);
+        if (n->op == NN_OP_AVG_POOL && o->dims.d[1] == 1 && o->dims.d[2] == 1 && p->filter_h == a->dims.d[1] &&
+            p->filter_w == a->dims.d[2] && !p->pad_top && !p->pad_left)
+            s = xnn_define_global_average_pooling_2d(b->sg, lo, hi, in, out, 0);
+        else if (n->op == NN_OP_AVG_POOL)
+            s = xnn_define_average_pooling_2d(b->sg, p->pad_top, pr, pb, p->pad_left, p->filter_h, p->filter_w,
+                                              p->stride_h, p->stride_w, lo, hi, in, out, 0);
+        else
+            s = xnn_define_max_pooling_2d(b->sg, p->pad_top, pr, pb, p->pad_left, p->filter_h, p->filter_w,
+                                          p->stride_h, p->stride_w, 1, 1, lo, hi, in, out, 0);
+        break;
+    }
+    case NN_OP_MEAN:
+        s = xnn_define_global_average_pooling_2d(b->sg, -INFINITY, INFINITY, in, out, 0);
+        break;
+    case NN_OP_PAD: {
+        size_t pre[4], post[4];
+        for (int d = 0; d < 4; d++) {
+            pre[d] = (size_t)n->p.before[d];
+            post[d] = (size_t)(o->dims.d[d] - a->dims.d[d] - n->p.before[d]);
+        }
+        s = xnn_define_static_constant_pad(b->sg, pre, post, 0.0f, in, out, 0);
+        break;
+    }
+    case NN_OP_RESHAPE: {
+        size_t shape[4];
+        for (int d = 0; d < 4; d++)
+            shape[d] = (size_t)o->dims.d[d];
+        s = xnn_define_static_reshape(b->sg, 4, shape, in, out, 0);
+        break;
+    }
+    case NN_OP_RESIZE_BILINEAR: {
+        /* XNNPACK's default is half-pixel centres; TFLite's default (neither flag) is its legacy mode. */
+        uint32_t flags = n->p.resize.align_corners        ? XNN_FLAG_ALIGN_CORNERS
+                         : n->p.resize.half_pixel_centers ? 0
+                                                          : XNN_FLAG_TENSORFLOW_LEGACY_MODE;
+        s = xnn_define_static_resize_bilinear_2d(b->sg, (size_t)o->dims.d[1], (size_t)o->dims.d[2], in, out, flags);
+        break;
+    }
+    case NN_OP_RELU: s = xnn_define_clamp(b->sg, 0.0f, INFINITY, in, out, 0); break;
+    case NN_OP_RELU6: s = xnn_define_clamp(b->sg, 0.0f, 6.0f, in, out, 0); break;
+    case NN_OP_LOGISTIC: s = xnn_define_sigmoid(b->sg, in, out, 0); break;
+    case NN_OP_HARD_SWISH: s = xnn_define_hardswish(b->sg, in, out, 0); break;
+    case NN_OP_SOFTMAX: s = xnn_define_softmax(b->sg, in, out, 0); break;
+    case NN_OP_PRELU:
+        if (value_1d(b, n->in[1], (size_t)a->dims.d[3], &w))
+            return -1;
+        s = xnn_define_prelu(b->sg, in, w, out, 0);
+        break;
+    default: return -1;
+    }
+    return s == xnn_status_success ? 0 : -1;
+}
+
+static void host_hist_add(segtex_model *m, const char *name)
+{
+    for (int k = 0; k < m->host_len; k++)
+        if (!strcmp(m->host_name[k], name)) {
+            m->host_count[k]++;
+            return;
+        }
+    if (m->host_len < (int)(sizeof m->host_name / sizeof m->host_name[0])) {
+        m->host_name[m->host_len] = name;
+        m->host_count[m->host_len++] = 1;
+    }
+}
+
+/*
+ * Build the run [first, end) as one runtime. On a define failure, returns
+ * the node that XNNPACK refused (>= 0) so the caller can make it a host
+ * node and try again; -1 on success; -2 on an unrecoverable error.
+ */
+static int build_run(builder *b, pthreadpool_t pool, xnn_runtime_t *rt)
+{
+    segtex_model *m = b->m;
+    *rt = NULL;
+    for (int t = 0; t < m->num_tensors; t++)
+        b->vid[t] = XNN_INVALID_VALUE_ID;
+    b->num_external = 0;
+    if (xnn_create_subgraph((uint32_t)m->num_tensors, 0, &b->sg) != xnn_status_success)
+        return -2;
+    for (int i = b->first; i < b->end; i++)
+        if (define_node(b, i)) {
+            xnn_delete_subgraph(b->sg);
+            return i;
+        }
+    enum xnn_status s = xnn_create_runtime_v2(b->sg, pool, 0, rt);
+    xnn_delete_subgraph(b->sg);
+    if (s != xnn_status_success) {
+        LOG_ERROR("model '%s': XNNPACK could not create a runtime for nodes %d..%d (status %d)", m->name,
+                  b->first, b->end - 1, (int)s);
+        return -2;
+    }
+    struct xnn_external_value ext[NN_NODE_MAX_IN * 64];
+    size_t count = 0;
+    for (int k = 0; k < b->num_external && count < sizeof ext / sizeof ext[0]; k++) {
+        ext[count].id = (uint32_t)b->external[k];
+        ext[count].data = m->tensors[b->external[k]].data;
+        count++;
+    }
+    if (count != (size_t)b->num_external || xnn_setup_runtime(*rt, count, ext) != xnn_status_success) {
+        LOG_ERROR("model '%s': XNNPACK could not bind the %d boundary tensors of nodes %d..%d", m->name,
+                  b->num_external, b->first, b->end - 1);
+        xnn_delete_runtime(*rt);
+        *rt = NULL;
+        return -2;
+    }
+    return -1;
+}
+
+segtex_status nn_xnn_create(segtex_model *m, struct segtex_threadpool *pool)
+{
+    pthread_once(&init_once, init);
+    if (init_status != xnn_status_success) {
+        LOG_ERROR("model '%s': XNNPACK failed to initialise (status %d)", m->name, (int)init_status);
+        return SEGTEX_ERROR_UNSUPPORTED;
+    }
+    segtex_status st = SEGTEX_ERROR_OUT_OF_MEMORY;
+    struct nn_xnn_plan *p = segtex_calloc(1, sizeof *p);
+    builder b = {.m = m, .plan = p};
+    char *host = segtex_calloc((size_t)m->num_nodes + 1, 1);
+    b.vid = segtex_malloc(sizeof(uint32_t) * (size_t)m->num_tensors);
+    b.external = segtex_malloc(sizeof(int) * (size_t)m->num_tensors);
+    if (!p || !host || !b.vid || !b.external)
+        goto fail;
+    p->steps = segtex_calloc((size_t)m->num_nodes, sizeof *p->steps);
+    /* at most one zero bias per node, plus nothing else */
+    p->owned = segtex_calloc((size_t)m->num_nodes, sizeof *p->owned);
+    if (!p->steps || !p->owned)
+        goto fail;
+    m->xnn = p;
+    for (int i = 0; i < m->num_nodes; i++)
+        host[i] = !supported(m, &m->nodes[i]);
+
+    pthreadpool_t tp = segtex_threadpool_pthreadpool(pool);
+    int i = 0;
+    while (i < m->num_nodes) {
+        if (host[i]) {
+            p->steps[p->num_steps].kind = STEP_HOST;
+            p->steps[p->num_steps++].node = i;
+            host_hist_add(m, m->nodes[i].op_name);
+            m->num_host_nodes++;
+            i++;
+            continue;
+        }
+        int end = i;
+        while (end < m->num_nodes && !host[end])
+            end++;
+        b.first = i;
+        b.end = end;
+        int owned_before = p->num_owned;
+        xnn_runtime_t rt;
+        int r = build_run(&b, tp, &rt);
+        if (r == -2) {
+            st = SEGTEX_ERROR_UNSUPPORTED;
+            goto fail;
+        }
+        if (r >= 0) {
+            /* XNNPACK refused node r: run it on the host and rebuild this run. */
+            LOG_DEBUG("model '%s': node %d (%s) runs on the host: XNNPACK refused it", m->name, r,
+                      m->nodes[r].op_name);
+            host[r] = 1;
+            while (p->num_owned > owned_before)
+                segtex_aligned_free(p->owned[--p->num_owned]);
+            continue;
+        }
+        p->steps[p->num_steps].kind = STEP_RUNTIME;
+        p->steps[p->num_steps++].rt = rt;
+        m->num_partitions++;
+        i = end;
+    }
+    segtex_free(host);
+    segtex_free(b.vid);
+    segtex_free(b.external);
+    return SEGTEX_OK;
+fail:
+    segtex_free(host);
+    segtex_free(b.vid);
+    segtex_free(b.external);
+    if (m->xnn != p)
+        nn_xnn_destroy(p);
+    /* else the model's destroy frees it */
+    return st;
+}
+
+void nn_xnn_invoke(segtex_model *m)
+{
+    const struct nn_xnn_plan *p = m->xnn;
+    for (int i = 0; i < p->num_steps; i++) {
+        if (p->steps[i].kind == STEP_RUNTIME)
+            xnn_invoke_runtime(p->steps[i].rt);
+        else
+            nn_ref_run_node(m, p->steps[i].node);
+    }
+}
