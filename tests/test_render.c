@@ -302,7 +302,7 @@ static void ref_weights(const segtex_segmentation *seg, int i, uint32_t q[6])
     float v[6], sum = 0;
     for (int c = 0; c < 6; c++) {
         float x = seg->prob ? seg->prob[i * 6 + c] : (seg->category[i] == c || (c == 0 && seg->category[i] > 5));
-        v[c] = x > 0 ? (x < 1 ? x : 1) : 0;
+        v[c] = x > 0x1p-16f ? (x < 1 ? x : 1) : 0;
         sum += v[c];
     }
     if (!(sum > 0))
@@ -311,7 +311,7 @@ static void ref_weights(const segtex_segmentation *seg, int i, uint32_t q[6])
     for (int c = 0; c < 6; c++) {
         q[c] = (uint32_t)(int)(v[c] * (255.0f / sum) + 0.5f);
         total += (int)q[c];
-        if (q[c] > q[best])
+        if (v[c] > v[best])
             best = c;
     }
     q[best] += 255 - total;
@@ -331,10 +331,10 @@ static void ref_render(const segtex_texture_set *set, segtex_render_mode mode, c
             ref_weights(seg, y0 * seg->width + x1, q[1]);
             ref_weights(seg, y1 * seg->width + x0, q[2]);
             ref_weights(seg, y1 * seg->width + x1, q[3]);
-            uint64_t acc[3] = {0, 0, 0};
+            uint32_t acc[3] = {0, 0, 0};
             const uint8_t *B = mode == SEGTEX_RENDER_MASK ? NULL : px(frame, x, y);
             for (int c = 0; c < 6; c++) {
-                uint32_t w = (q[0][c] * (256 - fx) + q[1][c] * fx) * (256 - fy) + (q[2][c] * (256 - fx) + q[3][c] * fx) * fy;
+                uint32_t w = ((q[0][c] * (256 - fx) + q[1][c] * fx) * (256 - fy) + (q[2][c] * (256 - fx) + q[3][c] * fx) * fy) >> 8;
                 const render_layer *L = texture_set_layer(set, c);
                 int tx = (x + L->offset_x) % L->tw, ty = (y + L->offset_y) % L->th;
                 uint32_t a = L->alpha ? L->alpha[ty * L->tw + tx] : 255;
@@ -343,11 +343,11 @@ static void ref_render(const segtex_texture_set *set, segtex_render_mode mode, c
                     a = 0;
                 for (int k = 0; k < 3; k++) {
                     uint32_t P = div255(L->rgb[(ty * L->tw + tx) * 3 + k] * a + (B ? B[k] : 0) * (255 - a));
-                    acc[k] += (uint64_t)w * P;
+                    acc[k] += w * P;
                 }
             }
             for (int k = 0; k < 3; k++)
-                px(out, x, y)[k] = (uint8_t)((acc[k] + (255u << 15)) / (255u << 16));
+                px(out, x, y)[k] = (uint8_t)((acc[k] + 32640) / 65280);
         }
     }
 }

@@ -49,7 +49,7 @@ int segtex_category_parse(const char *name);
  *
  * `prob`: interleaved per-pixel probabilities, prob[(y * width + x) * 6 + c]
  * for category c; each pixel's six values should sum to 1 (they are
- * clamped to [0,1] and renormalized, NaN counts as 0; a pixel whose sum is
+ * clamped to [0,1] and renormalized, NaN and values under 2^-16 count as 0; a pixel whose sum is
  * 0 counts as background).
  * `category`: argmax ids, category[y * width + x] in 0..5 (ids above 5 count
  * as background). Used only when `prob` is NULL: each id is then a one-hot

@@ -17,10 +17,11 @@
  *    category border take the per-pixel weighted path;
  *  - per category and output column, the tile column (x + offset) mod width.
  *
- * Exactness: with weights W_c summing to 255 << 16, the output is
- * (sum_c W_c P_c + half) / (255 << 16) where P_c is the category's paint
- * over the base. A run owned by one category is P_c by the same formula, so
- * fast and reference paths agree bit for bit.
+ * Exactness: with bilinear weights W_c summing to 255 << 16, the output is
+ * ((sum_c (W_c >> 8) P_c) + 32640) / 65280 where P_c is the category's
+ * paint over the base. A run owned by one category has W_c = 255 << 16 and
+ * gives P_c by the same formula, so fast and reference paths agree bit for
+ * bit.
  */
 #include "render/render.h"
 #include "render/texture.h"
@@ -263,41 +264,61 @@ static void refresh_layers(segtex_renderer *r)
 /* Model resolution: quantize probabilities                             */
 /* ------------------------------------------------------------------ */
 
-static void quantize_pixel(const float *p, model_px *m)
+/*
+ * Quantize one pixel's probabilities to weights summing to exactly 255:
+ * clamp to [0,1] (NaN and values under 2^-16 -> 0), scale by 255 / sum, round, and give the
+ * rounding remainder (at most +-3) to the most probable category (the first
+ * one on ties), which holds at least 42. Built in registers and stored once.
+ */
+static inline void quantize_pixel(const float *p, model_px *m)
 {
     float v[SEGTEX_CATEGORY_COUNT], sum = 0;
+    int best = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         float x = p[c];
-        v[c] = x > 0 ? (x < 1 ? x : 1) : 0; /* NaN fails both tests: 0 */
-        sum += v[c];
+        /* NaN fails the test; so do values under 2^-16, which would round to 0 anyway and, as
+         * denormals from a softmax tail, slow every multiply by two orders of magnitude. */
+        x = x > 0x1p-16f ? x : 0;
+        x = x < 1 ? x : 1;
+        v[c] = x;
+        sum += x;
     }
+    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++)
+        best = v[c] > v[best] ? c : best;
+    model_px r;
     if (!(sum > 0)) {
-        v[0] = 1;
-        sum = 1;
+        memset(&r, 0, sizeof r);
+        r.q[0] = 255;
+        r.pure = 0;
+        r.mask = 1;
+        *m = r;
+        return;
     }
     float k = 255.0f / sum;
-    int total = 0, best = 0;
+    int total = 0, q[SEGTEX_CATEGORY_COUNT];
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        int q = (int)(v[c] * k + 0.5f);
-        m->q[c] = (uint8_t)q;
-        total += q;
-        if (q > m->q[best])
-            best = c;
+        q[c] = (int)(v[c] * k + 0.5f);
+        total += q[c];
     }
-    /* Rounding leaves the sum within +-3 of 255; the largest weight absorbs it (it is >= 42). */
-    m->q[best] = (uint8_t)(m->q[best] + (255 - total));
+    q[best] += 255 - total;
+    unsigned mask = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        r.q[c] = (uint8_t)q[c];
+        mask |= (unsigned)(q[c] != 0) << c;
+    }
+    r.pure = q[best] == 255 ? (uint8_t)best : NOT_PURE;
+    r.mask = (uint8_t)mask;
+    *m = r;
 }
 
-static void finish_pixel(model_px *m)
+static void onehot_pixel(int c, model_px *m)
 {
-    m->pure = NOT_PURE;
-    m->mask = 0;
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        if (m->q[c])
-            m->mask |= (uint8_t)(1u << c);
-        if (m->q[c] == 255)
-            m->pure = (uint8_t)c;
-    }
+    model_px r;
+    memset(&r, 0, sizeof r);
+    r.q[c] = 255;
+    r.pure = (uint8_t)c;
+    r.mask = (uint8_t)(1u << c);
+    *m = r;
 }
 
 static void model_band(void *ctx, size_t band)
@@ -311,14 +332,10 @@ static void model_band(void *ctx, size_t band)
         for (int x = 0; x < mw; x++) {
             model_px *m = &row[x];
             size_t i = (size_t)y * mw + x;
-            if (seg->prob) {
+            if (seg->prob)
                 quantize_pixel(seg->prob + i * SEGTEX_CATEGORY_COUNT, m);
-            } else {
-                int c = seg->category && seg->category[i] < SEGTEX_CATEGORY_COUNT ? seg->category[i] : 0;
-                memset(m->q, 0, sizeof m->q);
-                m->q[c] = 255;
-            }
-            finish_pixel(m);
+            else
+                onehot_pixel(seg->category && seg->category[i] < SEGTEX_CATEGORY_COUNT ? seg->category[i] : 0, m);
         }
     }
 }
@@ -327,6 +344,8 @@ static void model_band(void *ctx, size_t band)
 /* Output rows                                                          */
 /* ------------------------------------------------------------------ */
 
+enum { PAINT_BASE = 0, PAINT_DIRECT = 1, PAINT_BLEND = 2 };
+
 typedef struct row_ctx {
     const segtex_renderer *r;
     uint8_t *out;         /* output row */
@@ -334,14 +353,18 @@ typedef struct row_ctx {
     const uint8_t *trgb[SEGTEX_CATEGORY_COUNT];   /* tile row of each category */
     const uint8_t *talpha[SEGTEX_CATEGORY_COUNT]; /* tile alpha row, or NULL */
     uint8_t opacity[SEGTEX_CATEGORY_COUNT];       /* 255 unless overlay */
+    /* PAINT_BASE: not painted (the base shows); PAINT_DIRECT: the texel, opaque; PAINT_BLEND: texel over base. */
+    uint8_t kind[SEGTEX_CATEGORY_COUNT];
 } row_ctx;
 
-/* P_c at column x: the paint of category c over the base, or the base when c is not painted. */
-static inline void paint_pixel(const row_ctx *rc, int c, int x, uint8_t p[3])
+/*
+ * P_c at column x: the paint of category c blended over the base (black in
+ * mask mode, else the frame) with alpha = texture alpha x opacity.
+ */
+static inline void paint_pixel(const row_ctx *rc, int c, int x, uint32_t p[3])
 {
-    const render_layer *L = &rc->r->layers[c];
     const uint8_t *b = rc->frame ? rc->frame + (size_t)x * 3 : NULL;
-    if (!L->enabled) {
+    if (rc->kind[c] == PAINT_BASE) {
         p[0] = b ? b[0] : 0;
         p[1] = b ? b[1] : 0;
         p[2] = b ? b[2] : 0;
@@ -349,10 +372,16 @@ static inline void paint_pixel(const row_ctx *rc, int c, int x, uint8_t p[3])
     }
     int tx = rc->r->tile_col[c][x];
     const uint8_t *t = rc->trgb[c] + tx * 3;
+    if (rc->kind[c] == PAINT_DIRECT) {
+        p[0] = t[0];
+        p[1] = t[1];
+        p[2] = t[2];
+        return;
+    }
     uint32_t a = rc->talpha[c] ? rc->talpha[c][tx] : 255;
     a = div255(a * rc->opacity[c]);
     for (int k = 0; k < 3; k++)
-        p[k] = (uint8_t)div255(t[k] * a + (b ? b[k] : 0) * (255 - a));
+        p[k] = div255(t[k] * a + (b ? b[k] : 0) * (255 - a));
 }
 
 /* A run of columns [x0, x1) wholly owned by category c. */
@@ -361,14 +390,14 @@ static void run_pure(const row_ctx *rc, int c, int x0, int x1)
     const render_layer *L = &rc->r->layers[c];
     uint8_t *o = rc->out + (size_t)x0 * 3;
     size_t bytes = (size_t)(x1 - x0) * 3;
-    if (!L->enabled) {
+    if (rc->kind[c] == PAINT_BASE) {
         if (!rc->frame)
             memset(o, 0, bytes);
         else if (rc->frame != rc->out)
             memcpy(o, rc->frame + (size_t)x0 * 3, bytes);
         return;
     }
-    if (!rc->talpha[c] && rc->opacity[c] == 255) {
+    if (rc->kind[c] == PAINT_DIRECT) {
         /* Opaque paint: copy tile row segments, wrapping at the tile width. */
         const uint8_t *trow = rc->trgb[c];
         int tx = rc->r->tile_col[c][x0], left = x1 - x0;
@@ -381,33 +410,55 @@ static void run_pure(const row_ctx *rc, int c, int x0, int x1)
         }
         return;
     }
-    for (int x = x0; x < x1; x++, o += 3)
-        paint_pixel(rc, c, x, o);
+    for (int x = x0; x < x1; x++, o += 3) {
+        uint32_t p[3];
+        paint_pixel(rc, c, x, p);
+        o[0] = (uint8_t)p[0];
+        o[1] = (uint8_t)p[1];
+        o[2] = (uint8_t)p[2];
+    }
 }
 
-/* One column of a border span: the weighted mix of every category present at its four corners. */
-static void mixed_pixel(const row_ctx *rc, const model_px *a, const model_px *b, const model_px *cc,
-                        const model_px *d, uint32_t fx, uint32_t fy, int x)
+/*
+ * Columns [x0, x1) of a border span (corners a b / c d): the weighted mix
+ * of every category present. The vertical half of the bilinear weights is
+ * done once per span: W_c = (L_c * gx + R_c * fx), exactly the bilinear
+ * weight (sum 255 << 16), used as W_c >> 8 so sums fit 32 bits.
+ */
+static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, const model_px *cc,
+                       const model_px *d, uint32_t fy, int x0, int x1)
 {
-    uint32_t wx0 = 256 - fx, wy0 = 256 - fy;
+    uint32_t gy = 256 - fy;
     unsigned mask = a->mask | b->mask | cc->mask | d->mask;
-    uint64_t acc[3] = {0, 0, 0};
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    uint32_t L[SEGTEX_CATEGORY_COUNT], R[SEGTEX_CATEGORY_COUNT];
     for (int c = 0; mask; c++, mask >>= 1) {
         if (!(mask & 1))
             continue;
-        uint32_t w = (a->q[c] * wx0 + b->q[c] * fx) * wy0 + (cc->q[c] * wx0 + d->q[c] * fx) * fy;
-        if (!w)
-            continue;
-        uint8_t p[3];
-        paint_pixel(rc, c, x, p);
-        acc[0] += (uint64_t)w * p[0];
-        acc[1] += (uint64_t)w * p[1];
-        acc[2] += (uint64_t)w * p[2];
+        uint32_t l = a->q[c] * gy + cc->q[c] * fy, r = b->q[c] * gy + d->q[c] * fy;
+        if (l | r) {
+            cat[n] = c;
+            L[n] = l;
+            R[n] = r;
+            n++;
+        }
     }
-    uint8_t *o = rc->out + (size_t)x * 3;
-    const uint64_t total = 255u << 16;
-    for (int k = 0; k < 3; k++)
-        o[k] = (uint8_t)((acc[k] + total / 2) / total);
+    const uint16_t *col_f = rc->r->col_f;
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    for (int x = x0; x < x1; x++, o += 3) {
+        uint32_t fx = col_f[x], gx = 256 - fx;
+        uint32_t acc0 = 0, acc1 = 0, acc2 = 0;
+        for (int i = 0; i < n; i++) {
+            uint32_t w = (L[i] * gx + R[i] * fx) >> 8, p[3];
+            paint_pixel(rc, cat[i], x, p);
+            acc0 += w * p[0];
+            acc1 += w * p[1];
+            acc2 += w * p[2];
+        }
+        o[0] = (uint8_t)((acc0 + 32640) / 65280);
+        o[1] = (uint8_t)((acc1 + 32640) / 65280);
+        o[2] = (uint8_t)((acc2 + 32640) / 65280);
+    }
 }
 
 static void render_row(const segtex_renderer *r, int y)
@@ -423,6 +474,7 @@ static void render_row(const segtex_renderer *r, int y)
         rc.trgb[c] = L->rgb + (size_t)ty * L->tw * 3;
         rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
         rc.opacity[c] = cfg->mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
+        rc.kind[c] = !L->enabled ? PAINT_BASE : (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT : PAINT_BLEND;
     }
     int mw = cfg->model_width;
     const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
@@ -446,8 +498,7 @@ static void render_row(const segtex_renderer *r, int y)
         if (run_c >= 0)
             run_pure(&rc, run_c, run_begin, sp->x_begin);
         run_c = -1;
-        for (int x = sp->x_begin; x < sp->x_end; x++)
-            mixed_pixel(&rc, a, b, c, d, r->col_f[x], fy, x);
+        mixed_span(&rc, a, b, c, d, fy, sp->x_begin, sp->x_end);
     }
     if (run_c >= 0)
         run_pure(&rc, run_c, run_begin, cfg->width);
