@@ -6,6 +6,7 @@
 #define SEGTEX_VISION_H
 
 #include "segtex/core.h"
+#include "segtex/nn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,6 +35,128 @@ typedef struct segtex_fit_info {
  */
 segtex_status segtex_image_to_tensor(const segtex_image *img, float *dst, int width, int height,
                                      segtex_fit fit, float lo, float hi, segtex_fit_info *info);
+
+/* ---- face detection (BlazeFace) ----------------------------------------- */
+
+/* Keypoints of a detection, as MediaPipe orders them (right = the subject's right, image left). */
+enum {
+    SEGTEX_KEYPOINT_RIGHT_EYE = 0, SEGTEX_KEYPOINT_LEFT_EYE, SEGTEX_KEYPOINT_NOSE_TIP,
+    SEGTEX_KEYPOINT_MOUTH, SEGTEX_KEYPOINT_RIGHT_EAR, SEGTEX_KEYPOINT_LEFT_EAR, SEGTEX_KEYPOINT_COUNT
+};
+
+/* Coordinates normalized by the image width and height, like MediaPipe's. */
+typedef struct segtex_face_detection {
+    float score;
+    float box[4]; /* xmin, ymin, width, height */
+    float keypoints[SEGTEX_KEYPOINT_COUNT][2];
+} segtex_face_detection;
+
+typedef struct segtex_face_detector segtex_face_detector;
+
+/*
+ * Load a BlazeFace model: face_detection_short_range (128x128 input, 896
+ * anchors, default min score 0.5) or face_detection_full_range (192x192,
+ * 2304 anchors, default min score 0.6). Anchors and all scratch are
+ * allocated here. `options` may be NULL (default backend, calling thread).
+ * On failure logs, returns an error and sets *out to NULL.
+ */
+segtex_status segtex_face_detector_create(const char *model_path, const segtex_model_options *options,
+                                          segtex_face_detector **out);
+void segtex_face_detector_destroy(segtex_face_detector *detector);
+
+/*
+ * Detect faces in `img` (RGB or RGBA): letterbox to the model input in
+ * [-1,1], decode the anchors, sigmoid(clip(score, +-100)), weighted
+ * non-maximum suppression at IoU 0.3, undo the letterbox. `min_score` <= 0
+ * uses the model's default. Writes at most `max_faces` detections, best
+ * first, and returns how many (>= 0), or a negative segtex_status. Never
+ * allocates.
+ */
+int segtex_face_detector_detect(segtex_face_detector *detector, const segtex_image *img, float min_score,
+                                segtex_face_detection *out, int max_faces);
+
+/* ---- face landmarks ---------------------------------------------------------- */
+
+#define SEGTEX_FACE_MESH_POINTS 468
+#define SEGTEX_FACE_POINTS 478 /* mesh + 2 x 5 iris points (the attention model) */
+
+/* A rotated square region of the image, in pixels. */
+typedef struct segtex_roi {
+    float cx, cy;   /* centre */
+    float size;     /* side */
+    float rotation; /* radians, counter-clockwise in image coordinates (y down), as MediaPipe */
+} segtex_roi;
+
+typedef struct segtex_face_landmarks {
+    float presence; /* sigmoid of the face flag */
+    int count;      /* 478 (attention model) or 468 */
+    float xyz[SEGTEX_FACE_POINTS][3]; /* normalized by image width/height; z in the scale of x */
+    segtex_roi roi; /* where the model looked */
+} segtex_face_landmarks;
+
+/* ROI of a detection: rotation from the eyes, the box's longer side x 1.5. */
+segtex_roi segtex_roi_from_detection(const segtex_face_detection *det, int width, int height);
+
+/* ROI for the next frame from landmarks: rotation from points 33 and 263, their bounding box x 1.5. */
+segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width, int height);
+
+typedef struct segtex_face_landmarker segtex_face_landmarker;
+
+/*
+ * Load face_landmark_with_attention.tflite (478 points) or face_landmark.tflite
+ * (468). All buffers are allocated here. On failure *out is NULL.
+ */
+segtex_status segtex_face_landmarker_create(const char *model_path, const segtex_model_options *options,
+                                            segtex_face_landmarker **out);
+void segtex_face_landmarker_destroy(segtex_face_landmarker *landmarker);
+
+/*
+ * Warp `roi` of `img` to the model input (bilinear, border replicated,
+ * [0,1]), run the model, merge the refined lips/eyes/irises into the mesh
+ * (attention model) and map every point back to the image. Never allocates.
+ */
+segtex_status segtex_face_landmarker_process(segtex_face_landmarker *landmarker, const segtex_image *img,
+                                             const segtex_roi *roi, segtex_face_landmarks *out);
+
+/* ---- face tracking --------------------------------------------------------- */
+
+#define SEGTEX_MAX_TRACKED_FACES 8
+
+typedef struct segtex_face_result {
+    int count;
+    int detected; /* 1 when the detector ran on this frame */
+    segtex_face_detection detection[SEGTEX_MAX_TRACKED_FACES]; /* score 0 for tracked faces */
+    segtex_face_landmarks faces[SEGTEX_MAX_TRACKED_FACES];
+} segtex_face_result;
+
+typedef struct segtex_face_tracker_options {
+    int max_faces;        /* 1..SEGTEX_MAX_TRACKED_FACES (0: 1) */
+    int video;            /* 1: track between frames and smooth; 0: every frame is a still image */
+    float min_presence;   /* keep faces whose presence is at least this (0: 0.5) */
+    float min_score;      /* detector threshold (0: the model's default) */
+    /* One-Euro smoothing (video only); 0 gives MediaPipe's 0.05, 80, 1.0 */
+    float min_cutoff, beta, derivate_cutoff;
+} segtex_face_tracker_options;
+
+typedef struct segtex_face_tracker segtex_face_tracker;
+
+/* Borrows the detector and the landmarker: they must outlive the tracker. */
+segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_face_landmarker *landmarker,
+                                         const segtex_face_tracker_options *options, segtex_face_tracker **out);
+void segtex_face_tracker_destroy(segtex_face_tracker *tracker);
+
+/*
+ * Find the faces of one frame. Video mode: while the previous frame's faces
+ * have presence >= min_presence the detector is skipped and their ROIs come
+ * from their landmarks; it runs again when a face is lost (or fewer than
+ * max_faces are tracked). `timestamp_s` must increase in video mode. Never
+ * allocates.
+ */
+segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const segtex_image *img,
+                                          double timestamp_s, segtex_face_result *out);
+
+/* Forget the tracked faces (e.g. after a seek or a size change). */
+void segtex_face_tracker_reset(segtex_face_tracker *tracker);
 
 #ifdef __cplusplus
 }

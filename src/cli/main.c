@@ -10,7 +10,8 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
-    {"model", cmd_model, "inspect, run and benchmark a .tflite model (info, run, bench)"},
+    {"model", cmd_model, "inspect, run, compare and benchmark a .tflite model"},
+    {"face", cmd_face, "detect faces and their 478 landmarks in an image"},
     {"render", cmd_render, "paint a still from an image, a category map and landmarks"},
     {"bench", cmd_bench, "benchmarks without models (render)"},
 };

@@ -1,0 +1,201 @@
+/* `segtex face IMAGE`: face detection and 478 landmarks on a still image. */
+#include "commands.h"
+#include "opts.h"
+#include "segtex/io.h"
+#include "segtex/pipeline.h"
+#include "segtex/render.h"
+#include "segtex/vision.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char face_usage[] =
+    "usage: segtex face IMAGE [--json] [--out IMG.png] [--max-faces N] [--detector short|full]\n"
+    "                         [--landmarker attention|plain] [--models DIR] [--backend B] [--threads N]\n"
+    "\n"
+    "Finds faces (BlazeFace) and their landmarks (478 points with the attention model, 468 without).\n"
+    "--json       print {\"width\":W,\"height\":H,\"faces\":[{\"score\":S,\"box\":{\"xmin\":..,\"ymin\":..,\n"
+    "             \"width\":..,\"height\":..},\"keypoints\":[[x,y],...6],\"presence\":P,\"landmarks\":[[x,y,z],...]}]}\n"
+    "             with coordinates normalized by the image size (z in the scale of x), like MediaPipe\n"
+    "--out FILE   draw the box, the 6 keypoints and the landmarks on the image, as PNG\n"
+    "--max-faces  at most N faces (1..8, default 1)\n"
+    "--detector   short (default: faces near the camera) or full (faces far from the camera)\n"
+    "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
+
+const char *cli_models_dir(const char *dir)
+{
+    if (dir)
+        return dir;
+    const char *env = getenv("SEGTEX_ASSETS");
+    return env && *env ? env : "assets";
+}
+
+static void print_json(const segtex_image *img, const segtex_face_result *r)
+{
+    printf("{\"width\":%d,\"height\":%d,\"faces\":[", img->width, img->height);
+    for (int f = 0; f < r->count; f++) {
+        const segtex_face_detection *d = &r->detection[f];
+        const segtex_face_landmarks *l = &r->faces[f];
+        printf("%s{\"score\":%.6g,\"box\":{\"xmin\":%.6g,\"ymin\":%.6g,\"width\":%.6g,\"height\":%.6g},\"keypoints\":[",
+               f ? "," : "", d->score, d->box[0], d->box[1], d->box[2], d->box[3]);
+        for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++)
+            printf("%s[%.6g,%.6g]", k ? "," : "", d->keypoints[k][0], d->keypoints[k][1]);
+        printf("],\"presence\":%.6g,\"landmarks\":[", l->presence);
+        for (int i = 0; i < l->count; i++)
+            printf("%s[%.6g,%.6g,%.6g]", i ? "," : "", l->xyz[i][0], l->xyz[i][1], l->xyz[i][2]);
+        printf("]}");
+    }
+    printf("]}\n");
+}
+
+/* Draw with the renderer: nothing painted, the frame shown, landmarks, boxes and keypoints on top. */
+static int draw(const segtex_image *img, const segtex_face_result *r, const char *path, segtex_threadpool *pool)
+{
+    segtex_texture_set *set = NULL;
+    segtex_renderer *rd = NULL;
+    segtex_image out = {0};
+    int rc = 1;
+    if (segtex_texture_set_create(NULL, &set) || segtex_renderer_create(set, &rd) ||
+        segtex_image_alloc(&out, img->width, img->height, 3))
+        goto done;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        segtex_paint p = segtex_paint_default(c);
+        p.enabled = 0;
+        segtex_texture_set_set_paint(set, c, &p);
+    }
+    segtex_render_config cfg = {SEGTEX_RENDER_OVERLAY, img->width, img->height, 1, 1, segtex_landmark_style_default()};
+    cfg.landmarks.box = 1;
+    cfg.landmarks.dot_radius = img->width >= 1000 ? 2.0f : 1.2f;
+    if (segtex_renderer_configure(rd, &cfg))
+        goto done;
+    /* Faces: their landmarks and box; then each face's 6 keypoints as a second, box-less point set. */
+    segtex_landmarks views[2 * SEGTEX_MAX_TRACKED_FACES];
+    float kp[SEGTEX_MAX_TRACKED_FACES][SEGTEX_KEYPOINT_COUNT][3];
+    int n = 0;
+    for (int f = 0; f < r->count && f < SEGTEX_MAX_FACES; f++) {
+        views[n].count = r->faces[f].count;
+        views[n].xyz = (const float(*)[3])r->faces[f].xyz;
+        views[n].has_box = r->detection[f].score > 0;
+        memcpy(views[n].box, r->detection[f].box, sizeof views[n].box);
+        n++;
+        for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++)
+            kp[f][k][0] = r->detection[f].keypoints[k][0], kp[f][k][1] = r->detection[f].keypoints[k][1], kp[f][k][2] = 0;
+        if (r->detection[f].score > 0) {
+            views[n].count = SEGTEX_KEYPOINT_COUNT;
+            views[n].xyz = (const float(*)[3])kp[f];
+            views[n].has_box = 0;
+            n++;
+        }
+    }
+    segtex_image rgb = *img;
+    segtex_segmentation none = {1, 1, NULL, NULL}; /* all background, painted with nothing */
+    if (segtex_renderer_render(rd, &rgb, &none, views, n, &out, pool)) {
+        fprintf(stderr, "segtex: face: drawing failed\n");
+        goto done;
+    }
+    rc = segtex_image_save_png(path, &out) ? 1 : 0;
+done:
+    segtex_image_free(&out);
+    segtex_renderer_destroy(rd);
+    segtex_texture_set_destroy(set);
+    return rc;
+}
+
+int cmd_face(int argc, char **argv)
+{
+    const char *image = NULL, *out = NULL, *models = NULL, *backend = "auto", *detector = "short",
+               *landmarker = "attention";
+    long max_faces = 1, threads = 0;
+    int json = 0;
+    cli_opts o;
+    cli_opts_init(&o, argc - 1, argv + 1, "face");
+    while (cli_opts_next(&o)) {
+        if (cli_opt_is(&o, "--help") || cli_opt_is(&o, "-h")) {
+            fputs(face_usage, stdout);
+            return 0;
+        } else if (cli_opt_is(&o, "--json")) {
+            json = 1;
+        } else if (cli_opt_is(&o, "--out")) {
+            out = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--models")) {
+            models = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--backend")) {
+            backend = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--detector")) {
+            detector = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--landmarker")) {
+            landmarker = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--max-faces")) {
+            cli_opt_long(&o, 1, SEGTEX_MAX_TRACKED_FACES, &max_faces);
+        } else if (cli_opt_is(&o, "--threads")) {
+            cli_opt_long(&o, 1, SEGTEX_THREADPOOL_MAX_THREADS, &threads);
+        } else if (cli_opt_positional(&o) && !image) {
+            image = o.arg;
+        } else if (cli_opt_positional(&o)) {
+            fprintf(stderr, "segtex: face: unexpected argument '%s'\n", o.arg);
+            return 2;
+        } else {
+            cli_opt_unknown(&o);
+        }
+    }
+    if (o.failed)
+        return 2;
+    if (!image) {
+        fputs("segtex: face: missing IMAGE (see --help)\n", stderr);
+        return 2;
+    }
+    int be = segtex_backend_parse(backend);
+    if (be < 0 || !segtex_backend_available((segtex_backend)be)) {
+        fprintf(stderr, "segtex: face: unknown or unavailable backend '%s'\n", backend);
+        return 2;
+    }
+    if (strcmp(detector, "short") && strcmp(detector, "full")) {
+        fprintf(stderr, "segtex: face: --detector must be short or full, got '%s'\n", detector);
+        return 2;
+    }
+    if (strcmp(landmarker, "attention") && strcmp(landmarker, "plain")) {
+        fprintf(stderr, "segtex: face: --landmarker must be attention or plain, got '%s'\n", landmarker);
+        return 2;
+    }
+    const char *dir = cli_models_dir(models);
+    char det_path[4096], lm_path[4096];
+    snprintf(det_path, sizeof det_path, "%s/face_detection_%s_range.tflite", dir, detector);
+    snprintf(lm_path, sizeof lm_path, "%s/%s.tflite", dir,
+             strcmp(landmarker, "plain") ? "face_landmark_with_attention" : "face_landmark");
+
+    int rc = 1;
+    segtex_threadpool *pool = NULL;
+    segtex_face_detector *det = NULL;
+    segtex_face_landmarker *lm = NULL;
+    segtex_face_tracker *tr = NULL;
+    segtex_face_result *res = calloc(1, sizeof *res);
+    segtex_image img = {0};
+    if (!res || segtex_image_load(image, 3, &img) || segtex_threadpool_create((int)threads, &pool))
+        goto done;
+    segtex_model_options mo = {(segtex_backend)be, pool};
+    segtex_face_tracker_options to = {0};
+    to.max_faces = (int)max_faces;
+    if (segtex_face_detector_create(det_path, &mo, &det) || segtex_face_landmarker_create(lm_path, &mo, &lm) ||
+        segtex_face_tracker_create(det, lm, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
+        goto done;
+    if (json) {
+        print_json(&img, res);
+    } else {
+        printf("%s: %dx%d, %d face%s\n", image, img.width, img.height, res->count, res->count == 1 ? "" : "s");
+        for (int f = 0; f < res->count; f++)
+            printf("  face %d: score %.3f, box x %.0f y %.0f w %.0f h %.0f px, presence %.3f, %d landmarks\n", f,
+                   res->detection[f].score, res->detection[f].box[0] * img.width, res->detection[f].box[1] * img.height,
+                   res->detection[f].box[2] * img.width, res->detection[f].box[3] * img.height, res->faces[f].presence,
+                   res->faces[f].count);
+    }
+    rc = out ? draw(&img, res, out, pool) : 0;
+done:
+    segtex_face_tracker_destroy(tr);
+    segtex_face_landmarker_destroy(lm);
+    segtex_face_detector_destroy(det);
+    segtex_threadpool_destroy(pool);
+    segtex_image_free(&img);
+    free(res);
+    return rc;
+}

@@ -1,0 +1,207 @@
+/*
+ * Face landmarker (MediaPipe face_landmark[_with_attention]): rotated ROI
+ * crop, model, refinement merge, projection back to the image.
+ */
+#include "core/log.h"
+#include "segtex/vision.h"
+#include "vision/face_mesh_tables.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PI_F 3.14159265358979f
+
+struct segtex_face_landmarker {
+    segtex_model *model;
+    int size; /* input side (192) */
+    float *input;
+    const float *mesh, *lips, *left_eye, *right_eye, *left_iris, *right_iris, *flag;
+};
+
+static float normalize_radians(float a)
+{
+    return a - 2.0f * PI_F * floorf((a + PI_F) / (2.0f * PI_F));
+}
+
+/* MediaPipe's DetectionsToRects + RectTransformation(scale 1.5, square_long), in pixels. */
+static segtex_roi roi_from_box(float xmin, float ymin, float xmax, float ymax, float x0, float y0, float x1,
+                               float y1, int width, int height)
+{
+    segtex_roi r;
+    float w = (xmax - xmin) * (float)width, h = (ymax - ymin) * (float)height;
+    r.cx = (xmin + xmax) * 0.5f * (float)width;
+    r.cy = (ymin + ymax) * 0.5f * (float)height;
+    r.size = fmaxf(w, h) * 1.5f;
+    /* target angle 0: the line from the start point to the end point becomes horizontal */
+    r.rotation = normalize_radians(-atan2f(-(y1 - y0) * (float)height, (x1 - x0) * (float)width));
+    return r;
+}
+
+segtex_roi segtex_roi_from_detection(const segtex_face_detection *d, int width, int height)
+{
+    return roi_from_box(d->box[0], d->box[1], d->box[0] + d->box[2], d->box[1] + d->box[3],
+                        d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE][0], d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE][1],
+                        d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][0], d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][1], width,
+                        height);
+}
+
+segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width, int height)
+{
+    float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
+    for (int i = 0; i < lm->count; i++) {
+        xmin = fminf(xmin, lm->xyz[i][0]), xmax = fmaxf(xmax, lm->xyz[i][0]);
+        ymin = fminf(ymin, lm->xyz[i][1]), ymax = fmaxf(ymax, lm->xyz[i][1]);
+    }
+    return roi_from_box(xmin, ymin, xmax, ymax, lm->xyz[33][0], lm->xyz[33][1], lm->xyz[263][0], lm->xyz[263][1],
+                        width, height);
+}
+
+void segtex_face_landmarker_destroy(segtex_face_landmarker *l)
+{
+    if (!l)
+        return;
+    segtex_model_destroy(l->model);
+    segtex_free(l);
+}
+
+segtex_status segtex_face_landmarker_create(const char *path, const segtex_model_options *options,
+                                            segtex_face_landmarker **out)
+{
+    *out = NULL;
+    segtex_face_landmarker *l = segtex_calloc(1, sizeof *l);
+    if (!l)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    segtex_status st = segtex_model_load(path, options, &l->model);
+    if (st)
+        goto fail;
+    st = SEGTEX_ERROR_UNSUPPORTED;
+    segtex_tensor_info in;
+    segtex_model_input(l->model, 0, &in);
+    if (segtex_model_input_count(l->model) != 1 || in.rank != 4 || in.dims[1] != in.dims[2] || in.dims[3] != 3) {
+        LOG_ERROR("face landmarker '%s': expected one [1,S,S,3] input", path);
+        goto fail;
+    }
+    l->size = in.dims[1];
+    l->input = in.data;
+    /* Outputs by size (and name for left/right): mesh 1404, lips 160, eyes 142, irises 10, flag 1. */
+    for (int i = 0; i < segtex_model_output_count(l->model); i++) {
+        segtex_tensor_info t;
+        segtex_model_output(l->model, i, &t);
+        int left = strstr(t.name, "left") != NULL;
+        switch (t.count) {
+        case 1404: l->mesh = t.data; break;
+        case 160: l->lips = t.data; break;
+        case 142: *(left ? &l->left_eye : &l->right_eye) = t.data; break;
+        case 10: *(left ? &l->left_iris : &l->right_iris) = t.data; break;
+        case 1: l->flag = t.data; break;
+        default: break;
+        }
+    }
+    int attention = l->lips && l->left_eye && l->right_eye && l->left_iris && l->right_iris;
+    if (!l->mesh || !l->flag || (!attention && (l->lips || l->left_eye || l->left_iris))) {
+        LOG_ERROR("face landmarker '%s': outputs are not a face mesh (1404 values) and a face flag", path);
+        goto fail;
+    }
+    if (!attention)
+        l->lips = l->left_eye = l->right_eye = l->left_iris = l->right_iris = NULL;
+    *out = l;
+    return SEGTEX_OK;
+fail:
+    segtex_face_landmarker_destroy(l);
+    return st;
+}
+
+/* Crop pixel (u,v) centre -> image point, the mapping MediaPipe's ImageToTensor and projection share. */
+static void crop_to_image(const segtex_roi *r, float u, float v, float *x, float *y)
+{
+    float c = cosf(r->rotation), s = sinf(r->rotation);
+    float lx = (u - 0.5f) * r->size, ly = (v - 0.5f) * r->size;
+    *x = r->cx + lx * c - ly * s;
+    *y = r->cy + lx * s + ly * c;
+}
+
+static void warp(const segtex_image *img, const segtex_roi *r, float *dst, int size)
+{
+    const int ch = img->channels;
+    const float inv = 1.0f / 255.0f;
+    for (int v = 0; v < size; v++) {
+        for (int u = 0; u < size; u++, dst += 3) {
+            float x, y;
+            crop_to_image(r, ((float)u + 0.5f) / (float)size, ((float)v + 0.5f) / (float)size, &x, &y);
+            /* pixel centres at +0.5; border replicated by clamping the sample position */
+            x -= 0.5f, y -= 0.5f;
+            x = fminf(fmaxf(x, 0.0f), (float)(img->width - 1));
+            y = fminf(fmaxf(y, 0.0f), (float)(img->height - 1));
+            int x0 = (int)x, y0 = (int)y;
+            int x1 = x0 + 1 < img->width ? x0 + 1 : x0, y1 = y0 + 1 < img->height ? y0 + 1 : y0;
+            float fx = x - (float)x0, fy = y - (float)y0;
+            const uint8_t *p00 = img->data + y0 * img->stride + x0 * ch, *p01 = img->data + y0 * img->stride + x1 * ch;
+            const uint8_t *p10 = img->data + y1 * img->stride + x0 * ch, *p11 = img->data + y1 * img->stride + x1 * ch;
+            for (int k = 0; k < 3; k++) {
+                float a = p00[k] + (p01[k] - p00[k]) * fx, b = p10[k] + (p11[k] - p10[k]) * fx;
+                dst[k] = (a + (b - a) * fy) * inv;
+            }
+        }
+    }
+}
+
+segtex_status segtex_face_landmarker_process(segtex_face_landmarker *l, const segtex_image *img,
+                                             const segtex_roi *roi, segtex_face_landmarks *out)
+{
+    if (!img || !img->data || (img->channels != 3 && img->channels != 4) || img->width < 1 || img->height < 1 ||
+        !(roi->size > 0) || !isfinite(roi->cx) || !isfinite(roi->cy) || !isfinite(roi->rotation)) {
+        LOG_ERROR("face landmarker: needs an RGB/RGBA image and a finite ROI");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    warp(img, roi, l->input, l->size);
+    segtex_status st = segtex_model_invoke(l->model);
+    if (st)
+        return st;
+    const float s = (float)l->size;
+    /* Crop coordinates (pixels of the model input), merged: the mesh, then the refined parts. */
+    float pts[SEGTEX_FACE_POINTS][3];
+    for (int i = 0; i < SEGTEX_FACE_MESH_POINTS; i++)
+        memcpy(pts[i], l->mesh + 3 * i, sizeof pts[i]);
+    out->count = SEGTEX_FACE_MESH_POINTS;
+    if (l->lips) {
+        struct { const float *xy; const uint16_t *map; int n; } parts[] = {
+            {l->lips, segtex_mesh_lips_map, SEGTEX_MESH_LIPS_COUNT},
+            {l->left_eye, segtex_mesh_left_eye_map, SEGTEX_MESH_EYE_COUNT},
+            {l->right_eye, segtex_mesh_right_eye_map, SEGTEX_MESH_EYE_COUNT},
+            {l->left_iris, segtex_mesh_left_iris_map, SEGTEX_MESH_IRIS_COUNT},
+            {l->right_iris, segtex_mesh_right_iris_map, SEGTEX_MESH_IRIS_COUNT},
+        };
+        /* x and y are replaced; z is kept for lips and eyes, and for irises is the mean z of the eye contour. */
+        for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
+            for (int i = 0; i < parts[p].n; i++) {
+                pts[parts[p].map[i]][0] = parts[p].xy[2 * i];
+                pts[parts[p].map[i]][1] = parts[p].xy[2 * i + 1];
+            }
+        struct { const uint16_t *map, *avg; int n; } irises[] = {
+            {segtex_mesh_left_iris_map, segtex_mesh_left_iris_z_avg, segtex_mesh_left_iris_z_avg_count},
+            {segtex_mesh_right_iris_map, segtex_mesh_right_iris_z_avg, segtex_mesh_right_iris_z_avg_count},
+        };
+        for (int e = 0; e < 2; e++) {
+            float z = 0;
+            for (int i = 0; i < irises[e].n; i++)
+                z += pts[irises[e].avg[i]][2];
+            z /= (float)irises[e].n;
+            for (int i = 0; i < SEGTEX_MESH_IRIS_COUNT; i++)
+                pts[irises[e].map[i]][2] = z;
+        }
+        out->count = SEGTEX_FACE_POINTS;
+    }
+    /* Back to the image: rotate about the ROI centre, normalize by the image size; z in x's scale. */
+    for (int i = 0; i < out->count; i++) {
+        float x, y;
+        crop_to_image(roi, pts[i][0] / s, pts[i][1] / s, &x, &y);
+        out->xyz[i][0] = x / (float)img->width;
+        out->xyz[i][1] = y / (float)img->height;
+        out->xyz[i][2] = pts[i][2] / s * roi->size / (float)img->width;
+    }
+    float flag = l->flag[0];
+    flag = flag < -100.0f ? -100.0f : flag > 100.0f ? 100.0f : flag;
+    out->presence = 1.0f / (1.0f + expf(-flag));
+    out->roi = *roi;
+    return SEGTEX_OK;
+}

@@ -1,0 +1,194 @@
+/*
+ * Face tracking for video: detect, then follow the faces by their own
+ * landmarks until they are lost; One-Euro smoothing of the landmarks as
+ * MediaPipe's LandmarksSmoothingCalculator does it (velocity scaled by the
+ * face's size in pixels).
+ */
+#include "core/log.h"
+#include "segtex/vision.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PI_D 3.14159265358979323846
+
+typedef struct euro {
+    float x, dx; /* last filtered value and derivative */
+    float raw;   /* last raw value */
+} euro;
+
+typedef struct track {
+    int alive;
+    segtex_face_landmarks lm;  /* last raw landmarks (ROI source) */
+    euro f[SEGTEX_FACE_POINTS][3];
+    double last_t;
+    int filtered; /* filter state initialised */
+} track;
+
+struct segtex_face_tracker {
+    segtex_face_detector *detector;
+    segtex_face_landmarker *landmarker;
+    segtex_face_tracker_options o;
+    track tracks[SEGTEX_MAX_TRACKED_FACES];
+    segtex_face_detection dets[SEGTEX_MAX_TRACKED_FACES];
+};
+
+segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_face_landmarker *landmarker,
+                                         const segtex_face_tracker_options *options, segtex_face_tracker **out)
+{
+    *out = NULL;
+    if (!detector || !landmarker) {
+        LOG_ERROR("face tracker: needs a detector and a landmarker");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_face_tracker_options o = {0};
+    if (options)
+        o = *options;
+    if (o.max_faces <= 0)
+        o.max_faces = 1;
+    if (o.max_faces > SEGTEX_MAX_TRACKED_FACES) {
+        LOG_ERROR("face tracker: max faces %d, at most %d", o.max_faces, SEGTEX_MAX_TRACKED_FACES);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (o.min_presence <= 0)
+        o.min_presence = 0.5f;
+    if (o.min_cutoff <= 0)
+        o.min_cutoff = 0.05f;
+    if (o.beta <= 0)
+        o.beta = 80.0f;
+    if (o.derivate_cutoff <= 0)
+        o.derivate_cutoff = 1.0f;
+    segtex_face_tracker *t = segtex_calloc(1, sizeof *t);
+    if (!t)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    t->detector = detector;
+    t->landmarker = landmarker;
+    t->o = o;
+    *out = t;
+    return SEGTEX_OK;
+}
+
+void segtex_face_tracker_destroy(segtex_face_tracker *t) { segtex_free(t); }
+
+void segtex_face_tracker_reset(segtex_face_tracker *t)
+{
+    for (int i = 0; i < SEGTEX_MAX_TRACKED_FACES; i++)
+        t->tracks[i].alive = 0;
+}
+
+static float alpha(float cutoff, float rate)
+{
+    float te = 1.0f / rate, tau = 1.0f / (2.0f * (float)PI_D * cutoff);
+    return 1.0f / (1.0f + tau / te);
+}
+
+/* Smooth the landmarks of `tr` in place (pixels), at time t. */
+static void smooth(const segtex_face_tracker *tk, track *tr, segtex_face_landmarks *lm, double t, int w, int h)
+{
+    float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
+    for (int i = 0; i < lm->count; i++) {
+        xmin = fminf(xmin, lm->xyz[i][0] * w), xmax = fmaxf(xmax, lm->xyz[i][0] * w);
+        ymin = fminf(ymin, lm->xyz[i][1] * h), ymax = fmaxf(ymax, lm->xyz[i][1] * h);
+    }
+    float scale = 0.5f * ((xmax - xmin) + (ymax - ymin));
+    float value_scale = scale > 0 ? 1.0f / scale : 1.0f;
+    float rate = 30.0f;
+    if (tr->filtered && t > tr->last_t)
+        rate = (float)(1.0 / (t - tr->last_t));
+    const float dims[3] = {(float)w, (float)h, (float)w};
+    for (int i = 0; i < lm->count; i++)
+        for (int k = 0; k < 3; k++) {
+            euro *e = &tr->f[i][k];
+            float v = lm->xyz[i][k] * dims[k];
+            if (!tr->filtered) {
+                e->x = e->raw = v;
+                e->dx = 0;
+                continue;
+            }
+            float dv = (v - e->raw) * value_scale * rate;
+            e->dx += alpha(tk->o.derivate_cutoff, rate) * (dv - e->dx);
+            float cutoff = tk->o.min_cutoff + tk->o.beta * fabsf(e->dx);
+            e->x += alpha(cutoff, rate) * (v - e->x);
+            e->raw = v;
+            lm->xyz[i][k] = e->x / dims[k];
+        }
+    tr->filtered = 1;
+    tr->last_t = t;
+}
+
+segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_image *img, double ts,
+                                          segtex_face_result *out)
+{
+    if (!img || !img->data || img->width < 1 || img->height < 1) {
+        LOG_ERROR("face tracker: no image");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    out->count = 0;
+    out->detected = 0;
+    memset(out->detection, 0, sizeof out->detection);
+    if (!t->o.video)
+        segtex_face_tracker_reset(t);
+    segtex_status st;
+    /* 1. Follow the faces still tracked, from their previous landmarks. */
+    int alive = 0;
+    for (int i = 0; i < t->o.max_faces; i++) {
+        track *tr = &t->tracks[i];
+        if (!tr->alive)
+            continue;
+        segtex_roi roi = segtex_roi_from_landmarks(&tr->lm, img->width, img->height);
+        if ((st = segtex_face_landmarker_process(t->landmarker, img, &roi, &tr->lm)))
+            return st;
+        if (tr->lm.presence < t->o.min_presence) {
+            tr->alive = 0; /* lost: the detector looks again below */
+            tr->filtered = 0;
+            continue;
+        }
+        alive++;
+    }
+    /* 2. Detect when fewer faces than wanted are tracked. */
+    if (alive < t->o.max_faces) {
+        int n = segtex_face_detector_detect(t->detector, img, t->o.min_score, t->dets, t->o.max_faces);
+        if (n < 0)
+            return (segtex_status)n;
+        out->detected = 1;
+        for (int d = 0; d < n && alive < t->o.max_faces; d++) {
+            /* Skip detections whose centre lies inside a tracked face's ROI: already followed. */
+            float cx = (t->dets[d].box[0] + t->dets[d].box[2] / 2) * img->width;
+            float cy = (t->dets[d].box[1] + t->dets[d].box[3] / 2) * img->height;
+            int dup = 0;
+            for (int i = 0; i < t->o.max_faces; i++) {
+                const segtex_roi *r = &t->tracks[i].lm.roi;
+                if (t->tracks[i].alive && fabsf(cx - r->cx) < r->size / 2 && fabsf(cy - r->cy) < r->size / 2)
+                    dup = 1;
+            }
+            if (dup)
+                continue;
+            int slot = 0;
+            while (slot < t->o.max_faces && t->tracks[slot].alive)
+                slot++;
+            track *tr = &t->tracks[slot];
+            segtex_roi roi = segtex_roi_from_detection(&t->dets[d], img->width, img->height);
+            if ((st = segtex_face_landmarker_process(t->landmarker, img, &roi, &tr->lm)))
+                return st;
+            if (tr->lm.presence < t->o.min_presence)
+                continue;
+            tr->alive = 1;
+            tr->filtered = 0;
+            out->detection[slot] = t->dets[d];
+            alive++;
+        }
+    }
+    /* 3. Output in slot order; smoothing only in video mode. */
+    for (int i = 0; i < t->o.max_faces; i++) {
+        track *tr = &t->tracks[i];
+        if (!tr->alive)
+            continue;
+        segtex_face_landmarks *o = &out->faces[out->count];
+        *o = tr->lm;
+        if (t->o.video)
+            smooth(t, tr, o, ts, img->width, img->height);
+        out->detection[out->count] = out->detection[i]; /* compacts: out->count <= i */
+        out->count++;
+    }
+    return SEGTEX_OK;
+}
