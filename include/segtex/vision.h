@@ -158,6 +158,83 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const se
 /* Forget the tracked faces (e.g. after a seek or a size change). */
 void segtex_face_tracker_reset(segtex_face_tracker *tracker);
 
+/* ---- segmentation ------------------------------------------------------------ */
+
+#define SEGTEX_SEG_CATEGORIES 6 /* background, hair, body skin, face skin, clothes, others */
+
+typedef enum segtex_segmenter_kind {
+    SEGTEX_SEGMENTER_AUTO = 0,       /* multiclass when its model is present, else composite */
+    SEGTEX_SEGMENTER_PERSON = 1,     /* selfie model only: background and person (reported as clothes) */
+    SEGTEX_SEGMENTER_MULTICLASS = 2, /* selfie_multiclass_256x256: MediaPipe's six categories */
+    SEGTEX_SEGMENTER_COMPOSITE = 3,  /* person probability + face landmarks + skin colour */
+} segtex_segmenter_kind;
+
+/* "auto", "person", "multiclass", "composite"; parse returns -1 for anything else. */
+const char *segtex_segmenter_kind_name(segtex_segmenter_kind kind);
+int segtex_segmenter_kind_parse(const char *name);
+
+/*
+ * A segmentation at model resolution: per-pixel probabilities of the six
+ * categories, interleaved (prob[(y * width + x) * 6 + c]), and their argmax
+ * (category[y * width + x]). Buffers hold up to `capacity` pixels; the
+ * segmenter sets width and height on every process.
+ */
+typedef struct segtex_seg_result {
+    int width, height;
+    float *prob;
+    uint8_t *category;
+    int capacity;
+} segtex_seg_result;
+
+/* Allocate buffers for `pixels` pixels (use segtex_segmenter_max_pixels). On failure `r` is zeroed. */
+segtex_status segtex_seg_result_alloc(segtex_seg_result *r, int pixels);
+void segtex_seg_result_free(segtex_seg_result *r);
+
+/*
+ * Sample at normalized (u, v) in [0,1] (pixel centres at (x+0.5)/width):
+ * bilinear on the probabilities, then argmax. `prob` (may be NULL) gets the
+ * six interpolated values. Returns the category. No allocation.
+ */
+int segtex_seg_result_sample(const segtex_seg_result *r, float u, float v, float prob[SEGTEX_SEG_CATEGORIES]);
+
+typedef struct segtex_segmenter_options {
+    segtex_segmenter_kind kind;
+    const char *models_dir;          /* folder of the .tflite files (required) */
+    segtex_model_options model;      /* backend and pool for the models */
+    int temporal;                    /* 1: blend with the previous result (video) */
+} segtex_segmenter_options;
+
+typedef struct segtex_segmenter segtex_segmenter;
+
+/*
+ * Load what `kind` needs: selfie_segmentation.tflite and
+ * selfie_segmentation_landscape.tflite (person, composite), or
+ * selfie_multiclass_256x256.tflite (multiclass; AUTO falls back to
+ * composite when it is absent, and says so at INFO level). On failure logs
+ * the missing or bad file and sets *out to NULL.
+ */
+segtex_status segtex_segmenter_create(const segtex_segmenter_options *options, segtex_segmenter **out);
+void segtex_segmenter_destroy(segtex_segmenter *seg);
+
+/* The kind in use (never AUTO). */
+segtex_segmenter_kind segtex_segmenter_kind_in_use(const segtex_segmenter *seg);
+
+/* Largest result the segmenter can produce, in pixels (for segtex_seg_result_alloc). */
+int segtex_segmenter_max_pixels(const segtex_segmenter *seg);
+
+/*
+ * Segment `img` (RGB/RGBA). The square or the landscape selfie model is
+ * chosen by the image's aspect ratio (landscape from 4:3 up). `faces`
+ * (may be NULL with face_count 0) feeds the composite segmenter. With
+ * `temporal`, the previous result is blended in where the new one is
+ * uncertain (reset on a size change or segtex_segmenter_reset). Writes
+ * `out` (capacity >= segtex_segmenter_max_pixels). Never allocates.
+ */
+segtex_status segtex_segmenter_process(segtex_segmenter *seg, const segtex_image *img,
+                                       const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out);
+
+void segtex_segmenter_reset(segtex_segmenter *seg);
+
 #ifdef __cplusplus
 }
 #endif

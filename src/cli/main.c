@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
     {"model", cmd_model, "inspect, run, compare and benchmark a .tflite model"},
     {"face", cmd_face, "detect faces and their 478 landmarks in an image"},
+    {"segment", cmd_segment, "split an image into the six categories"},
     {"render", cmd_render, "paint a still from an image, a category map and landmarks"},
     {"bench", cmd_bench, "benchmarks without models (render)"},
 };
