@@ -1,0 +1,390 @@
+/*
+ * Face detection, landmarks, tracking and segmentation on the real portrait
+ * (astronaut.png 512x512: face about x 175..275, y 75..185, eyes at y ~110,
+ * hair above and beside the face, orange suit below, wall and rocket behind).
+ */
+#include "harness.h"
+#include "segtex/io.h"
+#include "segtex/pipeline.h"
+#include "segtex/vision.h"
+#include "vision/face_mesh_tables.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static segtex_image portrait;
+static segtex_threadpool *pool;
+static segtex_model_options mo;
+static segtex_face_detector *det_short, *det_full;
+static segtex_face_landmarker *lm_attention;
+static char models_dir[4096];
+
+static segtex_image view(int x, int y, int w, int h)
+{
+    segtex_image v = portrait;
+    v.data = portrait.data + y * portrait.stride + x * 3;
+    v.width = w;
+    v.height = h;
+    return v;
+}
+
+static void check_detection(const char *what, const segtex_face_detection *d, int ox, int oy, int w, int h)
+{
+    /* back to portrait pixels */
+    float cx = (d->box[0] + d->box[2] / 2) * w + ox, cy = (d->box[1] + d->box[3] / 2) * h + oy;
+    CHECK(d->score > 0.75f, "%s: score %.3f", what, d->score);
+    CHECK(cx > 195 && cx < 255 && cy > 100 && cy < 165, "%s: box centre (%.0f,%.0f) not on the face", what, cx, cy);
+    CHECK(d->box[2] * w > 70 && d->box[2] * w < 150, "%s: box width %.0f px", what, d->box[2] * w);
+    float rex = d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE][0] * w + ox, rey = d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE][1] * h + oy;
+    float lex = d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][0] * w + ox, ley = d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][1] * h + oy;
+    CHECK(rex < lex && fabsf(rey - 108) < 15 && fabsf(ley - 108) < 15, "%s: eyes (%.0f,%.0f) (%.0f,%.0f)", what, rex,
+          rey, lex, ley);
+}
+
+static void detector_finds_the_face(void)
+{
+    segtex_face_detection d[4];
+    segtex_face_detector *dets[2] = {det_short, det_full};
+    for (int k = 0; k < 2; k++) {
+        int n = segtex_face_detector_detect(dets[k], &portrait, 0, d, 4);
+        CHECK(n == 1, "%s: %d faces on the portrait, expected 1", k ? "full" : "short", n);
+        if (n >= 1)
+            check_detection(k ? "full range" : "short range", &d[0], 0, 0, 512, 512);
+    }
+    /* A wide crop (letterboxed top and bottom): the letterbox must be undone. */
+    segtex_image wide = view(0, 40, 512, 220);
+    int n = segtex_face_detector_detect(det_short, &wide, 0, d, 4);
+    CHECK(n == 1, "%d faces on the wide crop", n);
+    if (n >= 1)
+        check_detection("wide crop", &d[0], 0, 40, 512, 220);
+    /* A tall crop (letterboxed left and right). */
+    segtex_image tall = view(150, 0, 160, 400);
+    n = segtex_face_detector_detect(det_short, &tall, 0, d, 4);
+    CHECK(n == 1, "%d faces on the tall crop", n);
+    if (n >= 1)
+        check_detection("tall crop", &d[0], 150, 0, 160, 400);
+    /* No face on the wall and the rocket. */
+    segtex_image wall = view(320, 0, 192, 192);
+    n = segtex_face_detector_detect(det_short, &wall, 0, d, 4);
+    CHECK(n == 0, "%d faces on the wall", n);
+}
+
+static int in_poly(const segtex_face_landmarks *lm, const uint16_t *idx, int n, float x, float y)
+{
+    int in = 0;
+    for (int i = 0, j = n - 1; i < n; j = i++) {
+        float xi = lm->xyz[idx[i]][0], yi = lm->xyz[idx[i]][1], xj = lm->xyz[idx[j]][0], yj = lm->xyz[idx[j]][1];
+        if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+            in = !in;
+    }
+    return in;
+}
+
+static void landmarks_from_a_detection(void)
+{
+    segtex_face_detection d;
+    CHECK(segtex_face_detector_detect(det_short, &portrait, 0, &d, 1) == 1, "detect");
+    segtex_roi roi = segtex_roi_from_detection(&d, 512, 512);
+    CHECK(fabsf(roi.rotation) < 0.35f, "upright face: ROI rotation %.3f rad", roi.rotation);
+    CHECK(roi.size > 1.4f * d.box[2] * 512 && roi.size < 1.6f * fmaxf(d.box[2], d.box[3]) * 512, "ROI side %.0f", roi.size);
+    static segtex_face_landmarks lm;
+    CHECK(segtex_face_landmarker_process(lm_attention, &portrait, &roi, &lm) == SEGTEX_OK, "landmarks");
+    CHECK(lm.count == 478, "%d landmarks", lm.count);
+    CHECK(lm.presence > 0.9f, "presence %.3f", lm.presence);
+    int in_box = 0;
+    for (int i = 0; i < lm.count; i++) {
+        float x = lm.xyz[i][0] * 512, y = lm.xyz[i][1] * 512;
+        in_box += x > 150 && x < 300 && y > 50 && y < 210;
+    }
+    CHECK(in_box == 478, "%d of 478 landmarks around the face", in_box);
+    /* The subject's right eye corner (33) is on the image's left of the left one (263); nose tip (1) between. */
+    CHECK(lm.xyz[33][0] < lm.xyz[1][0] && lm.xyz[1][0] < lm.xyz[263][0], "eye corners and nose out of order");
+    /* Iris centres inside their eyes (468: subject's right eye, 473: left). */
+    CHECK(in_poly(&lm, segtex_mesh_right_eye, SEGTEX_MESH_EYE_CONTOUR_COUNT, lm.xyz[468][0], lm.xyz[468][1]),
+          "iris 468 not inside the subject's right eye");
+    CHECK(in_poly(&lm, segtex_mesh_left_eye, SEGTEX_MESH_EYE_CONTOUR_COUNT, lm.xyz[473][0], lm.xyz[473][1]),
+          "iris 473 not inside the subject's left eye");
+    /* Iris z is the mean z of its eye contour, and z is in x's scale (the face is ~0.2 wide: |z| < 0.2). */
+    float z = 0;
+    for (int i = 0; i < segtex_mesh_left_iris_z_avg_count; i++)
+        z += lm.xyz[segtex_mesh_left_iris_z_avg[i]][2];
+    CHECK_NEAR(lm.xyz[468][2], z / segtex_mesh_left_iris_z_avg_count, 1e-6);
+    float zmax = 0;
+    for (int i = 0; i < lm.count; i++)
+        zmax = fmaxf(zmax, fabsf(lm.xyz[i][2]));
+    CHECK(zmax > 0.005f && zmax < 0.2f, "max |z| %.4f", zmax);
+}
+
+/*
+ * Rotating the image by 90 degrees and the ROI with it rotates the landmarks
+ * with it: the warp and the projection back agree on the rotation.
+ * (BlazeFace itself is trained on upright faces; tracking follows rotated
+ * ones through the landmark ROI.)
+ */
+static void landmarks_follow_a_rotated_roi(void)
+{
+    segtex_image rot;
+    CHECK(segtex_image_alloc(&rot, 512, 512, 3) == SEGTEX_OK, "alloc");
+    /* rot pixel (x, y) shows portrait pixel (y, 511 - x): portrait point (X, Y) is at rot (512 - Y, X). */
+    for (int y = 0; y < 512; y++)
+        for (int x = 0; x < 512; x++)
+            memcpy(rot.data + y * rot.stride + x * 3, portrait.data + (511 - x) * portrait.stride + y * 3, 3);
+    segtex_face_detection d0;
+    static segtex_face_landmarks a, b;
+    CHECK(segtex_face_detector_detect(det_short, &portrait, 0, &d0, 1) == 1, "detect upright");
+    segtex_roi r0 = segtex_roi_from_detection(&d0, 512, 512);
+    segtex_roi r1 = {512 - r0.cy, r0.cx, r0.size, r0.rotation + 1.5707963f};
+    segtex_face_landmarker_process(lm_attention, &portrait, &r0, &a);
+    segtex_face_landmarker_process(lm_attention, &rot, &r1, &b);
+    CHECK(b.presence > 0.9f, "presence on the rotated face %.3f", b.presence);
+    double worst = 0;
+    for (int i = 0; i < 478; i++) {
+        float px = a.xyz[i][0] * 512, py = a.xyz[i][1] * 512;
+        float qx = b.xyz[i][0] * 512, qy = b.xyz[i][1] * 512;
+        worst = fmax(worst, fmax(fabs(qx - (512 - py)), fabs(qy - px)));
+    }
+    CHECK(worst < 1.0, "a landmark lands %.2f px from where the rotation puts it", worst);
+    /* From those landmarks, the next frame's ROI is turned a quarter turn too. */
+    segtex_roi n0 = segtex_roi_from_landmarks(&a, 512, 512), n1 = segtex_roi_from_landmarks(&b, 512, 512);
+    CHECK(fabsf(n1.rotation - n0.rotation - 1.5707963f) < 0.01f, "landmark ROI turned by %.3f rad",
+          n1.rotation - n0.rotation);
+    CHECK(fabsf(n1.cx - (512 - n0.cy)) < 1 && fabsf(n1.cy - n0.cx) < 1, "landmark ROI centre");
+    segtex_image_free(&rot);
+}
+
+static void tracker_skips_detection_while_tracking(void)
+{
+    segtex_face_tracker *t = NULL;
+    segtex_face_tracker_options o = {0};
+    o.video = 1;
+    CHECK(segtex_face_tracker_create(det_short, lm_attention, &o, &t) == SEGTEX_OK, "tracker");
+    static segtex_face_result r;
+    segtex_image wall = view(320, 0, 192, 192);
+    CHECK(segtex_face_tracker_process(t, &portrait, 0.0, &r) == SEGTEX_OK, "frame 0");
+    CHECK(r.count == 1 && r.detected == 1, "frame 0: %d faces, detected %d", r.count, r.detected);
+    CHECK(r.detection[0].score > 0.75f, "frame 0: detection kept with the face");
+    uint64_t a0 = segtex_alloc_count(), p0 = test_process_allocs();
+    for (int f = 1; f <= 3; f++) {
+        CHECK(segtex_face_tracker_process(t, &portrait, f / 30.0, &r) == SEGTEX_OK, "frame %d", f);
+        CHECK(r.count == 1 && r.detected == 0, "frame %d: %d faces, detector ran %d (should be skipped)", f, r.count,
+              r.detected);
+    }
+    CHECK(segtex_alloc_count() == a0 && test_process_allocs() == p0, "tracking allocated %llu + %llu times",
+          (unsigned long long)(segtex_alloc_count() - a0), (unsigned long long)(test_process_allocs() - p0));
+    /* The face leaves: lost, and the detector runs again on the next frames. */
+    CHECK(segtex_face_tracker_process(t, &wall, 4 / 30.0, &r) == SEGTEX_OK, "wall");
+    CHECK(r.count == 0 && r.detected == 1, "wall: %d faces, detected %d", r.count, r.detected);
+    CHECK(segtex_face_tracker_process(t, &portrait, 5 / 30.0, &r) == SEGTEX_OK, "back");
+    CHECK(r.count == 1 && r.detected == 1, "face back: %d faces, detected %d", r.count, r.detected);
+    segtex_face_tracker_destroy(t);
+
+    /* Image mode: every frame is detected afresh. */
+    o.video = 0;
+    CHECK(segtex_face_tracker_create(det_short, lm_attention, &o, &t) == SEGTEX_OK, "tracker");
+    for (int f = 0; f < 2; f++) {
+        segtex_face_tracker_process(t, &portrait, 0, &r);
+        CHECK(r.count == 1 && r.detected == 1, "image mode frame %d: detected %d", f, r.detected);
+    }
+    segtex_face_tracker_destroy(t);
+}
+
+/* Jitter: frames alternate between two 2-pixel-shifted views; smoothing damps the landmark jumps. */
+static void smoothing_damps_jitter(void)
+{
+    double jump[2] = {0, 0};
+    for (int video = 0; video < 2; video++) {
+        segtex_face_tracker *t = NULL;
+        segtex_face_tracker_options o = {0};
+        o.video = video;
+        segtex_face_tracker_create(det_short, lm_attention, &o, &t);
+        static segtex_face_result r;
+        float prev = 0;
+        for (int f = 0; f < 24; f++) {
+            segtex_image v = view(f % 2 ? 2 : 0, 0, 500, 512);
+            segtex_face_tracker_process(t, &v, f / 30.0, &r);
+            if (r.count != 1)
+                continue;
+            float x = r.faces[0].xyz[1][0] * 500; /* nose tip in frame pixels: raw, it jumps 2 px a frame */
+            if (f >= 8)
+                jump[video] += fabsf(x - prev);
+            prev = x;
+        }
+        segtex_face_tracker_destroy(t);
+    }
+    CHECK(jump[0] > 0, "no jitter measured");
+    CHECK(jump[1] < 0.5 * jump[0], "smoothed jitter %.2f px is not below half the raw %.2f px", jump[1], jump[0]);
+}
+
+static int category_at(const segtex_seg_result *r, int x, int y)
+{
+    return segtex_seg_result_sample(r, (x + 0.5f) / 512.0f, (y + 0.5f) / 512.0f, NULL);
+}
+
+static void composite_segmenter_categories(void)
+{
+    segtex_segmenter *s = NULL;
+    segtex_segmenter_options so = {SEGTEX_SEGMENTER_AUTO, models_dir, mo, 0};
+    CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_OK, "segmenter");
+    if (!s)
+        return;
+    if (!test_asset("selfie_multiclass_256x256.tflite"))
+        CHECK(segtex_segmenter_kind_in_use(s) == SEGTEX_SEGMENTER_COMPOSITE, "auto without the multiclass model: %s",
+              segtex_segmenter_kind_name(segtex_segmenter_kind_in_use(s)));
+    segtex_seg_result r;
+    CHECK(segtex_seg_result_alloc(&r, segtex_segmenter_max_pixels(s)) == SEGTEX_OK, "result");
+    segtex_face_tracker *t = NULL;
+    segtex_face_tracker_create(det_short, lm_attention, NULL, &t);
+    static segtex_face_result faces;
+    segtex_face_tracker_process(t, &portrait, 0, &faces);
+    uint64_t a0 = segtex_alloc_count(), p0 = test_process_allocs();
+    CHECK(segtex_segmenter_process(s, &portrait, faces.faces, faces.count, &r) == SEGTEX_OK, "process");
+    CHECK(segtex_alloc_count() == a0 && test_process_allocs() == p0, "segmenting allocated");
+    CHECK(r.width == 256 && r.height == 256, "square model for a square image: %dx%d", r.width, r.height);
+    static const struct { int x, y, cat; const char *what; } probes[] = {
+        {225, 30, 1, "crown of the head"}, {165, 80, 1, "hair left"}, {280, 80, 1, "hair right"},
+        {225, 130, 3, "cheek/nose"}, {240, 160, 3, "chin side"}, {225, 145, 5, "lips"},
+        {100, 380, 4, "suit"}, {300, 330, 4, "suit right"}, {330, 80, 0, "wall"}, {470, 40, 0, "wall top right"},
+        {400, 150, 0, "rocket"},
+    };
+    for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++) {
+        int c = category_at(&r, probes[k].x, probes[k].y);
+        CHECK(c == probes[k].cat, "%s (%d,%d): category %d, expected %d", probes[k].what, probes[k].x, probes[k].y, c,
+              probes[k].cat);
+    }
+    /* Probabilities sum to 1 and the map is their argmax. */
+    int bad = 0;
+    for (int i = 0; i < r.width * r.height; i++) {
+        float sum = 0;
+        int best = 0;
+        for (int c = 0; c < 6; c++) {
+            sum += r.prob[i * 6 + c];
+            best = r.prob[i * 6 + c] > r.prob[i * 6 + best] ? c : best;
+        }
+        bad += fabsf(sum - 1) > 1e-4f || best != r.category[i];
+    }
+    CHECK(bad == 0, "%d pixels whose probabilities do not sum to 1 or whose category is not their argmax", bad);
+    /* Without a face the composite has no face skin and no hair, only person colours. */
+    CHECK(segtex_segmenter_process(s, &portrait, NULL, 0, &r) == SEGTEX_OK, "no faces");
+    int face = 0;
+    for (int i = 0; i < r.width * r.height; i++)
+        face += r.category[i] == 3 || r.category[i] == 1;
+    CHECK(face == 0, "%d face/hair pixels without a face", face);
+    /* A landscape frame uses the 256x144 model. */
+    segtex_image wide = view(0, 100, 512, 288);
+    CHECK(segtex_segmenter_process(s, &wide, NULL, 0, &r) == SEGTEX_OK && r.width == 256 && r.height == 144,
+          "landscape: %dx%d", r.width, r.height);
+    segtex_face_tracker_destroy(t);
+    segtex_seg_result_free(&r);
+    segtex_segmenter_destroy(s);
+}
+
+static void person_segmenter_and_errors(void)
+{
+    segtex_segmenter *s = NULL;
+    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, models_dir, mo, 0};
+    CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_OK, "person segmenter");
+    segtex_seg_result r;
+    segtex_seg_result_alloc(&r, segtex_segmenter_max_pixels(s));
+    segtex_segmenter_process(s, &portrait, NULL, 0, &r);
+    int other = 0;
+    for (int i = 0; i < r.width * r.height; i++)
+        other += r.category[i] != 0 && r.category[i] != 4;
+    CHECK(other == 0, "person segmenter produced %d pixels of other categories", other);
+    CHECK(category_at(&r, 225, 130) == 4 && category_at(&r, 330, 80) == 0, "person/background at face and wall");
+    segtex_seg_result_free(&r);
+    segtex_segmenter_destroy(s);
+    /* Missing files are errors that name them. */
+    so.models_dir = "/nonexistent";
+    CHECK(segtex_segmenter_create(&so, &s) != SEGTEX_OK && s == NULL, "missing models accepted");
+    so.kind = SEGTEX_SEGMENTER_MULTICLASS;
+    so.models_dir = models_dir;
+    if (!test_asset("selfie_multiclass_256x256.tflite"))
+        CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_ERROR_IO && s == NULL, "multiclass without its model");
+}
+
+/* Temporal blending: confident pixels take the new frame at once, uncertain ones keep some of the old. */
+static void temporal_smoothing(void)
+{
+    segtex_segmenter *plain = NULL, *smooth = NULL;
+    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, models_dir, mo, 0};
+    segtex_segmenter_create(&so, &plain);
+    so.temporal = 1;
+    segtex_segmenter_create(&so, &smooth);
+    segtex_seg_result a, b;
+    segtex_seg_result_alloc(&a, segtex_segmenter_max_pixels(plain));
+    segtex_seg_result_alloc(&b, segtex_segmenter_max_pixels(plain));
+    segtex_image left = view(0, 0, 400, 400), right = view(100, 0, 400, 400);
+    segtex_segmenter_process(smooth, &left, NULL, 0, &b); /* previous frame */
+    segtex_segmenter_process(smooth, &right, NULL, 0, &b);
+    segtex_segmenter_process(plain, &right, NULL, 0, &a);
+    int confident_same = 1, uncertain_changed = 0;
+    for (int i = 0; i < a.width * a.height; i++) {
+        float p = a.prob[i * 6 + 4];
+        if (p > 0.999f || p < 0.001f)
+            confident_same &= fabsf(b.prob[i * 6 + 4] - p) < 2e-3f;
+        else if (fabsf(b.prob[i * 6 + 4] - p) > 1e-3f)
+            uncertain_changed++;
+    }
+    CHECK(confident_same, "confident pixels were blended");
+    CHECK(uncertain_changed > 0, "no uncertain pixel kept anything of the previous frame");
+    segtex_seg_result_free(&a);
+    segtex_seg_result_free(&b);
+    segtex_segmenter_destroy(plain);
+    segtex_segmenter_destroy(smooth);
+}
+
+static void sample_is_bilinear_then_argmax(void)
+{
+    segtex_seg_result r;
+    CHECK(segtex_seg_result_alloc(&r, 4) == SEGTEX_OK, "alloc");
+    r.width = 2, r.height = 2;
+    memset(r.prob, 0, 4 * 6 * sizeof(float));
+    r.prob[0 * 6 + 1] = 1; /* (0,0) hair */
+    r.prob[1 * 6 + 2] = 1; /* (1,0) body skin */
+    r.prob[2 * 6 + 1] = 1; /* (0,1) hair */
+    r.prob[3 * 6 + 2] = 1; /* (1,1) body skin */
+    float p[6];
+    CHECK(segtex_seg_result_sample(&r, 0.25f, 0.25f, p) == 1 && p[1] == 1.0f, "pixel centre (0,0)");
+    CHECK(segtex_seg_result_sample(&r, 0.6f, 0.5f, p) == 2, "right of the middle");
+    CHECK_NEAR(p[1], 0.3, 1e-5);
+    CHECK_NEAR(p[2], 0.7, 1e-5);
+    segtex_seg_result_free(&r);
+}
+
+int main(void)
+{
+    const char *path = test_asset("astronaut.png");
+    CHECK(path != NULL, "astronaut.png missing");
+    if (!path || segtex_image_load(path, 3, &portrait))
+        return test_summary();
+    const char *dir = getenv("SEGTEX_ASSETS");
+    snprintf(models_dir, sizeof models_dir, "%s", dir ? dir : "assets");
+    segtex_threadpool_create(2, &pool);
+    mo.backend = SEGTEX_BACKEND_AUTO;
+    mo.pool = pool;
+    char p[4200];
+    snprintf(p, sizeof p, "%s/face_detection_short_range.tflite", models_dir);
+    CHECK(segtex_face_detector_create(p, &mo, &det_short) == SEGTEX_OK, "short range detector");
+    snprintf(p, sizeof p, "%s/face_detection_full_range.tflite", models_dir);
+    CHECK(segtex_face_detector_create(p, &mo, &det_full) == SEGTEX_OK, "full range detector");
+    snprintf(p, sizeof p, "%s/face_landmark_with_attention.tflite", models_dir);
+    CHECK(segtex_face_landmarker_create(p, &mo, &lm_attention) == SEGTEX_OK, "landmarker");
+    if (det_short && det_full && lm_attention) {
+        RUN(detector_finds_the_face);
+        RUN(landmarks_from_a_detection);
+        RUN(landmarks_follow_a_rotated_roi);
+        RUN(tracker_skips_detection_while_tracking);
+        RUN(smoothing_damps_jitter);
+        RUN(composite_segmenter_categories);
+        RUN(person_segmenter_and_errors);
+        RUN(temporal_smoothing);
+    }
+    RUN(sample_is_bilinear_then_argmax);
+    segtex_face_landmarker_destroy(lm_attention);
+    segtex_face_detector_destroy(det_short);
+    segtex_face_detector_destroy(det_full);
+    segtex_threadpool_destroy(pool);
+    segtex_image_free(&portrait);
+    return test_summary();
+}
