@@ -218,6 +218,18 @@ static void test_directory_good_corrupt_and_empty(void)
     rmdir(dir);
 }
 
+static int sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#endif
+#endif
+    return 0;
+}
+
 static long rss_kb(void)
 {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -276,7 +288,9 @@ static void test_memory_stable_over_10000_renders(void)
           segtex_texture_set_memory_bytes(set));
     CHECK(segtex_alloc_count() == allocs0, "%llu library allocations in 1000 randomizes + 10000 renders",
           (unsigned long long)(segtex_alloc_count() - allocs0));
-    CHECK(rss1 - rss0 <= 64, "RSS %ld kB -> %ld kB", rss0, rss1);
+    /* ASan's own shadow and bookkeeping pages drift by some tens of kB; the allocation count above is exact there. */
+    long slack = sanitized() ? 1024 : 64;
+    CHECK(rss1 - rss0 <= slack, "RSS %ld kB -> %ld kB (slack %ld kB)", rss0, rss1, slack);
     CHECK(checksum != 0, "rendered something");
     printf("       rss %ld kB -> %ld kB, texture memory %zu bytes\n", rss0, rss1, mem0);
     segtex_renderer_destroy(r);

@@ -264,6 +264,16 @@ static void refresh_layers(segtex_renderer *r)
 /* Model resolution: quantize probabilities                             */
 /* ------------------------------------------------------------------ */
 
+static void onehot_pixel(int c, model_px *m)
+{
+    model_px r;
+    memset(&r, 0, sizeof r);
+    r.q[c] = 255;
+    r.pure = (uint8_t)c;
+    r.mask = (uint8_t)(1u << c);
+    *m = r;
+}
+
 /*
  * Quantize one pixel's probabilities to weights summing to exactly 255:
  * clamp to [0,1] (NaN and values under 2^-16 -> 0), scale by 255 / sum, round, and give the
@@ -272,6 +282,22 @@ static void refresh_layers(segtex_renderer *r)
  */
 static inline void quantize_pixel(const float *p, model_px *m)
 {
+    /*
+     * Fast path, exact: when one value is > 0.99 and every other one is
+     * <= 0.001 (or NaN), the general path below gives the others weight 0
+     * (each is < 0.26 / 255 of the sum) and this one 255. Most pixels of a
+     * confident segmentation take it.
+     */
+    unsigned big = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+        big |= (unsigned)(p[c] > 1e-3f) << c;
+    if (big && !(big & (big - 1))) {
+        int c = __builtin_ctz(big);
+        if (p[c] > 0.99f) {
+            onehot_pixel(c, m);
+            return;
+        }
+    }
     float v[SEGTEX_CATEGORY_COUNT], sum = 0;
     int best = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
@@ -308,16 +334,6 @@ static inline void quantize_pixel(const float *p, model_px *m)
     }
     r.pure = q[best] == 255 ? (uint8_t)best : NOT_PURE;
     r.mask = (uint8_t)mask;
-    *m = r;
-}
-
-static void onehot_pixel(int c, model_px *m)
-{
-    model_px r;
-    memset(&r, 0, sizeof r);
-    r.q[c] = 255;
-    r.pure = (uint8_t)c;
-    r.mask = (uint8_t)(1u << c);
     *m = r;
 }
 
