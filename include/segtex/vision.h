@@ -235,6 +235,17 @@ segtex_status segtex_segmenter_process(segtex_segmenter *seg, const segtex_image
 
 void segtex_segmenter_reset(segtex_segmenter *seg);
 
+/*
+ * The two halves of segtex_segmenter_process, for pipelines that run the
+ * model in parallel with the face landmarker: infer runs the model on `img`
+ * and keeps its output inside the segmenter; finish turns it into the six
+ * categories of `out` (with the faces, for the composite segmenter). Call
+ * them in that order on the same image. Never allocate.
+ */
+segtex_status segtex_segmenter_infer(segtex_segmenter *seg, const segtex_image *img);
+segtex_status segtex_segmenter_finish(segtex_segmenter *seg, const segtex_image *img,
+                                      const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out);
+
 #ifdef __cplusplus
 }
 #endif

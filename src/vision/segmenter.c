@@ -37,6 +37,8 @@ struct segtex_segmenter {
     int prev_w, prev_h; /* 0: no previous result */
     int max_pixels;
     face_geom geom[SEGTEX_MAX_TRACKED_FACES];
+    segtex_tensor_info res; /* output of the last infer */
+    int inferred;           /* 1 between infer and finish */
 };
 
 const char *segtex_segmenter_kind_name(segtex_segmenter_kind kind)
@@ -389,23 +391,39 @@ static segtex_status run(segtex_model *m, const segtex_image *img, segtex_tensor
     return st;
 }
 
-segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *img,
-                                       const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out)
+static int check_image(const segtex_image *img)
 {
-    if (!img || !img->data || img->width < 1 || img->height < 1 || (img->channels != 3 && img->channels != 4) ||
-        !out || out->capacity < s->max_pixels || (face_count > 0 && !faces)) {
-        LOG_ERROR("segmenter: needs an RGB/RGBA image and a result of %d pixels", s->max_pixels);
+    return img && img->data && img->width >= 1 && img->height >= 1 && (img->channels == 3 || img->channels == 4);
+}
+
+segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *img)
+{
+    if (!check_image(img)) {
+        LOG_ERROR("segmenter: needs an RGB/RGBA image");
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
-    segtex_tensor_info res;
-    segtex_status st;
+    /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. */
+    segtex_model *m = s->multiclass ? s->multiclass : img->width * 3 >= img->height * 4 ? s->landscape : s->square;
+    s->inferred = 0;
+    segtex_status st = run(m, img, &s->res);
+    s->inferred = st == SEGTEX_OK;
+    return st;
+}
+
+segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *img,
+                                      const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out)
+{
+    if (!check_image(img) || !out || out->capacity < s->max_pixels || (face_count > 0 && !faces) || !s->inferred) {
+        LOG_ERROR("segmenter: finish needs an inferred image and a result of %d pixels", s->max_pixels);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    s->inferred = 0;
+    const segtex_tensor_info *res = &s->res;
+    out->width = res->dims[2], out->height = res->dims[1];
+    size_t n = (size_t)out->width * out->height;
     if (s->kind == SEGTEX_SEGMENTER_MULTICLASS) {
-        if ((st = run(s->multiclass, img, &res)))
-            return st;
-        out->width = res.dims[2], out->height = res.dims[1];
-        size_t n = (size_t)out->width * out->height;
         for (size_t i = 0; i < n; i++) { /* softmax of the six logits */
-            const float *l = res.data + i * C;
+            const float *l = res->data + i * C;
             float *o = out->prob + i * C, mx = l[0], sum = 0;
             for (int k = 1; k < C; k++)
                 mx = fmaxf(mx, l[k]);
@@ -414,25 +432,16 @@ segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *
             for (int k = 0; k < C; k++)
                 o[k] /= sum;
         }
-    } else {
-        /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. */
-        segtex_model *m = img->width * 3 >= img->height * 4 ? s->landscape : s->square;
-        if ((st = run(m, img, &res)))
-            return st;
-        out->width = res.dims[2], out->height = res.dims[1];
-        size_t n = (size_t)out->width * out->height;
-        if (s->kind == SEGTEX_SEGMENTER_PERSON) {
-            for (size_t i = 0; i < n; i++) {
-                float p = fminf(fmaxf(res.data[i], 0.0f), 1.0f), *o = out->prob + i * C;
-                memset(o, 0, sizeof(float) * C);
-                o[BG] = 1.0f - p;
-                o[CLOTHES] = p;
-            }
-        } else {
-            composite(s, img, faces, face_count, res.data, out);
+    } else if (s->kind == SEGTEX_SEGMENTER_PERSON) {
+        for (size_t i = 0; i < n; i++) {
+            float p = fminf(fmaxf(res->data[i], 0.0f), 1.0f), *o = out->prob + i * C;
+            memset(o, 0, sizeof(float) * C);
+            o[BG] = 1.0f - p;
+            o[CLOTHES] = p;
         }
+    } else {
+        composite(s, img, faces, face_count, res->data, out);
     }
-    size_t n = (size_t)out->width * out->height;
     /* Temporal blend: a confident pixel takes the new value at once, an uncertain one half of the old. */
     if (s->temporal && s->prev_w == out->width && s->prev_h == out->height) {
         for (size_t i = 0; i < n; i++) {
@@ -458,4 +467,15 @@ segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *
         out->category[i] = (uint8_t)best;
     }
     return SEGTEX_OK;
+}
+
+segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *img,
+                                       const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out)
+{
+    if (!out || out->capacity < s->max_pixels || (face_count > 0 && !faces)) {
+        LOG_ERROR("segmenter: needs a result of %d pixels", s->max_pixels);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_status st = segtex_segmenter_infer(s, img);
+    return st ? st : segtex_segmenter_finish(s, img, faces, face_count, out);
 }
