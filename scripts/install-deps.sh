@@ -3,7 +3,7 @@
 # or through sudo otherwise. Safe to run again: it does nothing when all are present.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpng-dev libjpeg-dev
-      libpthreadpool-dev libxnnpack-dev
+      libpthreadpool-dev libxnnpack-dev libsdl2-dev
       clang libclang-rt-14-dev valgrind ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do
