@@ -28,6 +28,9 @@
 #include "core/log.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_OUTPUT_SIDE 16384
 #define MAX_MODEL_SIDE 4096
@@ -59,6 +62,7 @@ struct segtex_renderer {
     span *spans;
     int span_count;
     uint16_t *tile_col[SEGTEX_CATEGORY_COUNT]; /* [width] (x + offset_x) mod tw */
+    uint16_t *ident_col;                       /* [width] x: the frame's column table */
     model_px *model;                           /* [model_height * model_width] */
     landmark_frame *marks;
 
@@ -128,6 +132,7 @@ static void free_tables(segtex_renderer *r)
     segtex_free(r->spans);
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         segtex_free(r->tile_col[c]);
+    segtex_free(r->ident_col);
     segtex_aligned_free(r->model);
     segtex_free(r->marks);
 }
@@ -203,7 +208,8 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.row_f = segtex_malloc(sizeof(uint16_t) * h);
     n.col_f = segtex_malloc(sizeof(uint16_t) * w);
     n.spans = segtex_malloc(sizeof(span) * w);
-    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans;
+    n.ident_col = segtex_malloc(sizeof(uint16_t) * w);
+    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans && n.ident_col;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         ok &= (n.tile_col[c] = segtex_malloc(sizeof(uint16_t) * w)) != NULL;
     n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
@@ -221,6 +227,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     }
     n.span_count = 0;
     for (int x = 0; x < w; x++) {
+        n.ident_col[x] = (uint16_t)x;
         int m0, m1, f;
         map_axis(x, w, cfg->model_width, &m0, &m1, &f);
         n.col_f[x] = (uint16_t)f;
@@ -337,6 +344,75 @@ static inline void quantize_pixel(const float *p, model_px *m)
     *m = r;
 }
 
+#if defined(__SSE2__)
+/*
+ * quantize_pixel's general path for four pixels at once, one pixel per
+ * lane. Every step is the same IEEE single-precision operation in the same
+ * order (the sum from category 0 up, one division, a multiply then an add,
+ * never fused, truncation), so each lane gives bit for bit what the scalar
+ * code gives; only the fast path's shortcut is gone, and it was exact.
+ */
+static void quantize4(const float *p, model_px *m)
+{
+    /* 4 pixels x 6 floats, read as 12 pairs and transposed to one vector per category. */
+    __m128d d0 = _mm_castps_pd(_mm_loadu_ps(p + 0)), d1 = _mm_castps_pd(_mm_loadu_ps(p + 4));
+    __m128d d2 = _mm_castps_pd(_mm_loadu_ps(p + 8)), d3 = _mm_castps_pd(_mm_loadu_ps(p + 12));
+    __m128d d4 = _mm_castps_pd(_mm_loadu_ps(p + 16)), d5 = _mm_castps_pd(_mm_loadu_ps(p + 20));
+    __m128 c01a = _mm_castpd_ps(_mm_shuffle_pd(d0, d1, 2)), c01b = _mm_castpd_ps(_mm_shuffle_pd(d3, d4, 2));
+    __m128 c23a = _mm_castpd_ps(_mm_shuffle_pd(d0, d2, 1)), c23b = _mm_castpd_ps(_mm_shuffle_pd(d3, d5, 1));
+    __m128 c45a = _mm_castpd_ps(_mm_shuffle_pd(d1, d2, 2)), c45b = _mm_castpd_ps(_mm_shuffle_pd(d4, d5, 2));
+    __m128 v[SEGTEX_CATEGORY_COUNT] = {
+        _mm_shuffle_ps(c01a, c01b, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(c01a, c01b, _MM_SHUFFLE(3, 1, 3, 1)),
+        _mm_shuffle_ps(c23a, c23b, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(c23a, c23b, _MM_SHUFFLE(3, 1, 3, 1)),
+        _mm_shuffle_ps(c45a, c45b, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(c45a, c45b, _MM_SHUFFLE(3, 1, 3, 1)),
+    };
+    const __m128 tiny = _mm_set1_ps(0x1p-16f), one = _mm_set1_ps(1.0f);
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+        v[c] = _mm_min_ps(_mm_and_ps(_mm_cmpgt_ps(v[c], tiny), v[c]), one); /* NaN and tiny -> 0; then x < 1 ? x : 1 */
+    __m128 sum = v[0], bv = v[0];
+    __m128i best = _mm_setzero_si128();
+#pragma GCC unroll 6
+    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++) {
+        sum = _mm_add_ps(sum, v[c]);
+        __m128 gt = _mm_cmpgt_ps(v[c], bv); /* strictly greater: the first one wins ties */
+        bv = _mm_or_ps(_mm_and_ps(gt, v[c]), _mm_andnot_ps(gt, bv));
+        best = _mm_or_si128(_mm_and_si128(_mm_castps_si128(gt), _mm_set1_epi32(c)),
+                            _mm_andnot_si128(_mm_castps_si128(gt), best));
+    }
+    /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
+    __m128 k = _mm_div_ps(_mm_set1_ps(255.0f), sum);
+    __m128i q[SEGTEX_CATEGORY_COUNT], total = _mm_setzero_si128();
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        q[c] = _mm_cvttps_epi32(_mm_add_ps(_mm_mul_ps(v[c], k), _mm_set1_ps(0.5f)));
+        total = _mm_add_epi32(total, q[c]);
+    }
+    __m128i rem = _mm_sub_epi32(_mm_set1_epi32(255), total), mask = _mm_setzero_si128();
+    __m128i pure = _mm_set1_epi32(NOT_PURE), lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        __m128i cc = _mm_set1_epi32(c);
+        q[c] = _mm_add_epi32(q[c], _mm_and_si128(_mm_cmpeq_epi32(best, cc), rem));
+        mask = _mm_or_si128(mask, _mm_andnot_si128(_mm_cmpeq_epi32(q[c], _mm_setzero_si128()), _mm_set1_epi32(1 << c)));
+        /* Weights are >= 0 and sum to 255: a weight of 255 is the only nonzero one. */
+        __m128i full = _mm_cmpeq_epi32(q[c], _mm_set1_epi32(255));
+        pure = _mm_or_si128(_mm_and_si128(full, cc), _mm_andnot_si128(full, pure));
+        if (c < 4)
+            lo = _mm_or_si128(lo, _mm_slli_epi32(q[c], 8 * c));
+        else
+            hi = _mm_or_si128(hi, _mm_slli_epi32(q[c], 8 * (c - 4)));
+    }
+    hi = _mm_or_si128(hi, _mm_or_si128(_mm_slli_epi32(pure, 16), _mm_slli_epi32(mask, 24)));
+    /* A zero sum counts as background: q = {255, 0, ...}, pure 0, mask 1. */
+    __m128i ok = _mm_castps_si128(_mm_cmpgt_ps(sum, _mm_setzero_ps()));
+    lo = _mm_or_si128(_mm_and_si128(ok, lo), _mm_andnot_si128(ok, _mm_set1_epi32(255)));
+    hi = _mm_or_si128(_mm_and_si128(ok, hi), _mm_andnot_si128(ok, _mm_set1_epi32(1 << 24)));
+    _mm_storeu_si128((__m128i *)(void *)m, _mm_unpacklo_epi32(lo, hi));
+    _mm_storeu_si128((__m128i *)(void *)(m + 2), _mm_unpackhi_epi32(lo, hi));
+}
+#endif
+
 static void model_band(void *ctx, size_t band)
 {
     segtex_renderer *r = ctx;
@@ -345,7 +421,13 @@ static void model_band(void *ctx, size_t band)
     int y0 = (int)band * MODEL_BAND_ROWS, y1 = y0 + MODEL_BAND_ROWS < mh ? y0 + MODEL_BAND_ROWS : mh;
     for (int y = y0; y < y1; y++) {
         model_px *row = r->model + (size_t)y * mw;
-        for (int x = 0; x < mw; x++) {
+        int x = 0;
+#if defined(__SSE2__)
+        if (seg->prob)
+            for (; x + 4 <= mw; x += 4)
+                quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
+#endif
+        for (; x < mw; x++) {
             model_px *m = &row[x];
             size_t i = (size_t)y * mw + x;
             if (seg->prob)
@@ -371,6 +453,14 @@ typedef struct row_ctx {
     uint8_t opacity[SEGTEX_CATEGORY_COUNT];       /* 255 unless overlay */
     /* PAINT_BASE: not painted (the base shows); PAINT_DIRECT: the texel, opaque; PAINT_BLEND: texel over base. */
     uint8_t kind[SEGTEX_CATEGORY_COUNT];
+    /*
+     * When P_c is a plain copy of some row (kind != PAINT_BLEND): P_c at
+     * column x is src[c][col[c][x] * 3 + k], or 0 when src[c] is NULL (the
+     * black base of mask mode). Bit c of `blend` is set for PAINT_BLEND.
+     */
+    const uint8_t *src[SEGTEX_CATEGORY_COUNT];
+    const uint16_t *col[SEGTEX_CATEGORY_COUNT];
+    unsigned blend;
 } row_ctx;
 
 /*
@@ -435,6 +525,9 @@ static void run_pure(const row_ctx *rc, int c, int x0, int x1)
     }
 }
 
+/* (acc + 32640) / 65280 for acc < 2^24: the final rounding of the weighted mix. */
+static inline uint8_t mix_round(uint32_t acc) { return (uint8_t)((acc + 32640) / 65280); }
+
 /*
  * Columns [x0, x1) of a border span (corners a b / c d): the weighted mix
  * of every category present. The vertical half of the bilinear weights is
@@ -446,6 +539,43 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
 {
     uint32_t gy = 256 - fy;
     unsigned mask = a->mask | b->mask | cc->mask | d->mask;
+    const uint16_t *col_f = rc->r->col_f;
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    if (!(mask & rc->blend)) {
+        /*
+         * Every paint present is a plain copy (a tile row or the frame row)
+         * or black: sum w * texel over the categories with a source only; a
+         * black paint adds 0 to every sum.
+         */
+        int n = 0;
+        uint32_t L[SEGTEX_CATEGORY_COUNT], R[SEGTEX_CATEGORY_COUNT];
+        const uint8_t *src[SEGTEX_CATEGORY_COUNT];
+        const uint16_t *col[SEGTEX_CATEGORY_COUNT];
+        for (int c = 0; mask; c++, mask >>= 1) {
+            if (!(mask & 1) || !rc->src[c])
+                continue;
+            L[n] = a->q[c] * gy + cc->q[c] * fy;
+            R[n] = b->q[c] * gy + d->q[c] * fy;
+            src[n] = rc->src[c];
+            col[n] = rc->col[c];
+            n++;
+        }
+        for (int x = x0; x < x1; x++, o += 3) {
+            uint32_t fx = col_f[x], gx = 256 - fx;
+            uint32_t acc0 = 0, acc1 = 0, acc2 = 0;
+            for (int i = 0; i < n; i++) {
+                uint32_t w = (L[i] * gx + R[i] * fx) >> 8;
+                const uint8_t *t = src[i] + (size_t)col[i][x] * 3;
+                acc0 += w * t[0];
+                acc1 += w * t[1];
+                acc2 += w * t[2];
+            }
+            o[0] = mix_round(acc0);
+            o[1] = mix_round(acc1);
+            o[2] = mix_round(acc2);
+        }
+        return;
+    }
     int n = 0, cat[SEGTEX_CATEGORY_COUNT];
     uint32_t L[SEGTEX_CATEGORY_COUNT], R[SEGTEX_CATEGORY_COUNT];
     for (int c = 0; mask; c++, mask >>= 1) {
@@ -459,8 +589,6 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
             n++;
         }
     }
-    const uint16_t *col_f = rc->r->col_f;
-    uint8_t *o = rc->out + (size_t)x0 * 3;
     for (int x = x0; x < x1; x++, o += 3) {
         uint32_t fx = col_f[x], gx = 256 - fx;
         uint32_t acc0 = 0, acc1 = 0, acc2 = 0;
@@ -471,19 +599,53 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
             acc1 += w * p[1];
             acc2 += w * p[2];
         }
-        o[0] = (uint8_t)((acc0 + 32640) / 65280);
-        o[1] = (uint8_t)((acc1 + 32640) / 65280);
-        o[2] = (uint8_t)((acc2 + 32640) / 65280);
+        o[0] = mix_round(acc0);
+        o[1] = mix_round(acc1);
+        o[2] = mix_round(acc2);
     }
 }
 
-static void render_row(const segtex_renderer *r, int y)
+/*
+ * Per span of one pair of model rows: the category owning all four corners,
+ * or NOT_PURE. Output rows that share the pair (about 3 at 720p from 256)
+ * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
+ * to NOT_PURE ^ 1 so a run scan always stops there.
+ */
+static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
+{
+    int mw = r->cfg.model_width;
+    const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
+    const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
+    for (int s = 0; s < r->span_count; s++) {
+        const span *sp = &r->spans[s];
+        int o = m0[sp->m0].pure;
+        int same = (m0[sp->m1].pure == o) & (m1[sp->m0].pure == o) & (m1[sp->m1].pure == o);
+        owner[s] = same ? (uint8_t)o : NOT_PURE;
+    }
+    memset(owner + r->span_count, NOT_PURE ^ 1, 8);
+}
+
+/* First index >= s whose owner differs from owner[s] (the guard bytes end every run). */
+static inline int run_end(const uint8_t *owner, int s)
+{
+    uint64_t pat = 0x0101010101010101ull * owner[s];
+    for (int e = s + 1;; e += 8) {
+        uint64_t w;
+        memcpy(&w, owner + e, 8);
+        w ^= pat;
+        if (w)
+            return e + __builtin_ctzll(w) / 8;
+    }
+}
+
+static void render_row(const segtex_renderer *r, int y, const uint8_t *owner)
 {
     const segtex_render_config *cfg = &r->cfg;
     row_ctx rc;
     rc.r = r;
     rc.out = r->out->data + (ptrdiff_t)y * r->out->stride;
     rc.frame = cfg->mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
+    rc.blend = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
         int ty = (y + L->offset_y) % L->th;
@@ -491,41 +653,43 @@ static void render_row(const segtex_renderer *r, int y)
         rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
         rc.opacity[c] = cfg->mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
         rc.kind[c] = !L->enabled ? PAINT_BASE : (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT : PAINT_BLEND;
+        rc.src[c] = rc.kind[c] == PAINT_DIRECT ? rc.trgb[c] : rc.kind[c] == PAINT_BASE ? rc.frame : NULL;
+        rc.col[c] = rc.kind[c] == PAINT_DIRECT ? r->tile_col[c] : r->ident_col;
+        rc.blend |= (unsigned)(rc.kind[c] == PAINT_BLEND) << c;
     }
     int mw = cfg->model_width;
     const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
     const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
     uint32_t fy = r->row_f[y];
 
-    int run_c = -1, run_begin = 0;
-    for (int s = 0; s < r->span_count; s++) {
-        const span *sp = &r->spans[s];
-        const model_px *a = &m0[sp->m0], *b = &m0[sp->m1], *c = &m1[sp->m0], *d = &m1[sp->m1];
-        int owner = a->pure;
-        if (owner != NOT_PURE && b->pure == owner && c->pure == owner && d->pure == owner) {
-            if (owner != run_c) {
-                if (run_c >= 0)
-                    run_pure(&rc, run_c, run_begin, sp->x_begin);
-                run_c = owner;
-                run_begin = sp->x_begin;
+    for (int s = 0; s < r->span_count;) {
+        int e = run_end(owner, s);
+        if (owner[s] != NOT_PURE) {
+            run_pure(&rc, owner[s], r->spans[s].x_begin, r->spans[e - 1].x_end);
+        } else {
+            for (; s < e; s++) {
+                const span *sp = &r->spans[s];
+                mixed_span(&rc, &m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1], fy, sp->x_begin, sp->x_end);
             }
-            continue;
         }
-        if (run_c >= 0)
-            run_pure(&rc, run_c, run_begin, sp->x_begin);
-        run_c = -1;
-        mixed_span(&rc, a, b, c, d, fy, sp->x_begin, sp->x_end);
+        s = e;
     }
-    if (run_c >= 0)
-        run_pure(&rc, run_c, run_begin, cfg->width);
 }
 
 static void output_band(void *ctx, size_t band)
 {
     segtex_renderer *r = ctx;
     int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
-    for (int y = y0; y < y1; y++)
-        render_row(r, y);
+    /* Span owners of the current pair of model rows: on the stack, so bands share nothing. */
+    uint8_t owner[MAX_OUTPUT_SIDE + 8];
+    int owner_row = -1;
+    for (int y = y0; y < y1; y++) {
+        if (r->row_m0[y] != owner_row) {
+            classify_spans(r, y, owner);
+            owner_row = r->row_m0[y];
+        }
+        render_row(r, y, owner);
+    }
     if (r->marks->face_count)
         landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
 }
