@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpng-dev libjpeg-dev
       libpthreadpool-dev libxnnpack-dev libsdl2-dev
+      libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
       clang libclang-rt-14-dev valgrind ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do
