@@ -72,6 +72,14 @@ typedef struct segtex_image {
  * allocate nothing.
  */
 uint64_t segtex_alloc_count(void);
+/* Blocks allocated through these functions and not yet freed (a leak check for tests). */
+int64_t segtex_alloc_live(void);
+/*
+ * Testing: make the n-th allocation from now (n >= 1) fail as if memory
+ * ran out; 0 turns it off. Every later allocation succeeds again. This is
+ * how tests prove that each allocation failure is handled (SQLite-style).
+ */
+void segtex_alloc_fail_at(uint64_t n);
 void *segtex_malloc(size_t size);
 void *segtex_calloc(size_t count, size_t size);
 void *segtex_realloc(void *ptr, size_t size);

@@ -13,6 +13,7 @@ static const struct {
     {"model", cmd_model, "inspect, run, compare and benchmark a .tflite model"},
     {"face", cmd_face, "detect faces and their 478 landmarks in an image"},
     {"segment", cmd_segment, "split an image into the six categories"},
+    {"run", cmd_run, "the live effect: camera or video in, window, file or virtual camera out"},
     {"render", cmd_render, "paint a still from an image, a category map and landmarks"},
     {"bench", cmd_bench, "benchmarks without models (render)"},
 };

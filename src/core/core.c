@@ -57,41 +57,74 @@ void segtex_logf(segtex_log_level level, const char *fmt, ...)
     log_fn(log_user, level, line);
 }
 
-/* (atomic) number of allocation calls made through segtex_* allocators. */
+/* (atomic) allocation calls; live blocks; countdown to an injected failure (0: off). */
 static atomic_uint_fast64_t alloc_calls;
+static atomic_int_fast64_t alloc_live;
+static atomic_uint_fast64_t fail_countdown;
 
 uint64_t segtex_alloc_count(void) { return atomic_load_explicit(&alloc_calls, memory_order_relaxed); }
+int64_t segtex_alloc_live(void) { return atomic_load_explicit(&alloc_live, memory_order_relaxed); }
+void segtex_alloc_fail_at(uint64_t n) { atomic_store(&fail_countdown, n); }
+
+/* Count an allocation; 1 when it must fail (injected). */
+static int count_alloc(void)
+{
+    atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed);
+    uint64_t c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    while (c) {
+        if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1))
+            return c == 1;
+    }
+    return 0;
+}
+
+static void *track(void *p)
+{
+    if (p)
+        atomic_fetch_add_explicit(&alloc_live, 1, memory_order_relaxed);
+    return p;
+}
 
 void *segtex_malloc(size_t size)
 {
-    atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed);
-    return malloc(size ? size : 1);
+    if (count_alloc())
+        return NULL;
+    return track(malloc(size ? size : 1));
 }
 
 void *segtex_calloc(size_t count, size_t size)
 {
-    atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed);
-    return calloc(count ? count : 1, size ? size : 1);
+    if (count_alloc())
+        return NULL;
+    return track(calloc(count ? count : 1, size ? size : 1));
 }
 
 void *segtex_realloc(void *ptr, size_t size)
 {
-    atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed);
-    return realloc(ptr, size ? size : 1);
+    if (count_alloc())
+        return NULL;
+    void *p = realloc(ptr, size ? size : 1);
+    return ptr ? p : track(p);
 }
 
-void segtex_free(void *ptr) { free(ptr); }
+void segtex_free(void *ptr)
+{
+    if (ptr)
+        atomic_fetch_sub_explicit(&alloc_live, 1, memory_order_relaxed);
+    free(ptr);
+}
 
 void *segtex_aligned_alloc(size_t size, size_t slack)
 {
-    atomic_fetch_add_explicit(&alloc_calls, 1, memory_order_relaxed);
+    if (count_alloc())
+        return NULL;
     size_t total = size + slack;
     if (total < size)
         return NULL;
     total = (total + 63) & ~(size_t)63;
     if (total == 0)
         total = 64;
-    return aligned_alloc(64, total);
+    return track(aligned_alloc(64, total));
 }
 
-void segtex_aligned_free(void *ptr) { free(ptr); }
+void segtex_aligned_free(void *ptr) { segtex_free(ptr); }
