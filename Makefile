@@ -25,10 +25,14 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSEGTEX_SANITIZE=ON -DSEGTEX_ASSETS=$(SEGTEX_ASSETS) >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-# The main job, until the live pipeline exists: run the person segmenter on
-# the sample portrait and report what it found.
+# The main job: with a display and a camera, the live effect in a window;
+# otherwise the demo clip (made from the sample portrait) to out/demo.mp4.
 run: assets build
-	@$(BUILD)/segtex model run $(SEGTEX_ASSETS)/selfie_segmentation.tflite --image $(SEGTEX_ASSETS)/astronaut.png --summary
+	@if [ -n "$$DISPLAY" ] && [ -e /dev/video0 ]; then \
+	  $(BUILD)/segtex run -i /dev/video0 -o window --landmarks; \
+	else \
+	  mkdir -p out && $(BUILD)/segtex run -i demo: --frames 300 -o out/demo.mp4 --landmarks --seed 1; \
+	fi
 
 # The whole suite: release build, then the same suite under ASan+UBSan.
 test: assets build build-asan
