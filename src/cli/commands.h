@@ -8,6 +8,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_face(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_soak(int argc, char **argv);
 
 /* Folder of the .tflite files: `dir` when given, else $SEGTEX_ASSETS, else "assets". */
 const char *cli_models_dir(const char *dir);

@@ -14,6 +14,7 @@ static const struct {
     {"face", cmd_face, "detect faces and their 478 landmarks in an image"},
     {"segment", cmd_segment, "split an image into the six categories"},
     {"run", cmd_run, "the live effect: camera or video in, window, file or virtual camera out"},
+    {"soak", cmd_soak, "run the pipeline for many frames and report memory and allocations"},
     {"render", cmd_render, "paint a still from an image, a category map and landmarks"},
     {"bench", cmd_bench, "benchmarks without models (render)"},
 };
