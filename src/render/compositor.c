@@ -14,7 +14,8 @@
  *  - a span whose four model corners all belong wholly to one category is
  *    that category's paint, exactly: consecutive such spans merge into runs
  *    that are plain copies (tile rows, the frame) or fills. Only spans on a
- *    category border take the per-pixel weighted path;
+ *    category border take the per-pixel weighted path; which spans are
+ *    border spans is decided once per pair of model rows, not per row;
  *  - per category and output column, the tile column (x + offset) mod width.
  *
  * Exactness: with bilinear weights W_c summing to 255 << 16, the output is
@@ -429,9 +430,12 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
 #define LOAD2(i) _mm256_castps_pd(_mm256_loadu2_m128(p + 24 + (i), p + (i)))
     __m256d d0 = LOAD2(0), d1 = LOAD2(4), d2 = LOAD2(8), d3 = LOAD2(12), d4 = LOAD2(16), d5 = LOAD2(20);
 #undef LOAD2
-    __m256 c01a = _mm256_castpd_ps(_mm256_shuffle_pd(d0, d1, 10)), c01b = _mm256_castpd_ps(_mm256_shuffle_pd(d3, d4, 10));
-    __m256 c23a = _mm256_castpd_ps(_mm256_shuffle_pd(d0, d2, 5)), c23b = _mm256_castpd_ps(_mm256_shuffle_pd(d3, d5, 5));
-    __m256 c45a = _mm256_castpd_ps(_mm256_shuffle_pd(d1, d2, 10)), c45b = _mm256_castpd_ps(_mm256_shuffle_pd(d4, d5, 10));
+    __m256 c01a = _mm256_castpd_ps(_mm256_shuffle_pd(d0, d1, 10));
+    __m256 c01b = _mm256_castpd_ps(_mm256_shuffle_pd(d3, d4, 10));
+    __m256 c23a = _mm256_castpd_ps(_mm256_shuffle_pd(d0, d2, 5));
+    __m256 c23b = _mm256_castpd_ps(_mm256_shuffle_pd(d3, d5, 5));
+    __m256 c45a = _mm256_castpd_ps(_mm256_shuffle_pd(d1, d2, 10));
+    __m256 c45b = _mm256_castpd_ps(_mm256_shuffle_pd(d4, d5, 10));
     __m256 v[SEGTEX_CATEGORY_COUNT] = {
         _mm256_shuffle_ps(c01a, c01b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c01a, c01b, _MM_SHUFFLE(3, 1, 3, 1)),
         _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(3, 1, 3, 1)),
@@ -440,7 +444,7 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
     const __m256 tiny = _mm256_set1_ps(0x1p-16f), one = _mm256_set1_ps(1.0f);
 #pragma GCC unroll 6
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
-        v[c] = _mm256_min_ps(_mm256_and_ps(_mm256_cmp_ps(v[c], tiny, _CMP_GT_OQ), v[c]), one); /* NaN and tiny -> 0; then x < 1 ? x : 1 */
+        v[c] = _mm256_min_ps(_mm256_and_ps(_mm256_cmp_ps(v[c], tiny, _CMP_GT_OQ), v[c]), one);
     __m256 sum = v[0], bv = v[0];
     __m256i best = _mm256_setzero_si256();
 #pragma GCC unroll 6
@@ -464,7 +468,8 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         __m256i cc = _mm256_set1_epi32(c);
         q[c] = _mm256_add_epi32(q[c], _mm256_and_si256(_mm256_cmpeq_epi32(best, cc), rem));
-        mask = _mm256_or_si256(mask, _mm256_andnot_si256(_mm256_cmpeq_epi32(q[c], _mm256_setzero_si256()), _mm256_set1_epi32(1 << c)));
+        __m256i zero = _mm256_cmpeq_epi32(q[c], _mm256_setzero_si256());
+        mask = _mm256_or_si256(mask, _mm256_andnot_si256(zero, _mm256_set1_epi32(1 << c)));
         /* Weights are >= 0 and sum to 255: a weight of 255 is the only nonzero one. */
         __m256i full = _mm256_cmpeq_epi32(q[c], _mm256_set1_epi32(255));
         pure = _mm256_blendv_epi8(pure, cc, full);
