@@ -2,12 +2,13 @@
 # whole set-up on a fresh Debian 12 machine: packages, assets, build.
 BUILD ?= build
 BUILD_ASAN ?= build-asan
+BUILD_TSAN ?= build-tsan
 SEGTEX_ASSETS ?= $(CURDIR)/assets
 export SEGTEX_ASSETS
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps assets build build-asan run test test-fast test-asan clean
+.PHONY: all deps assets build build-asan build-tsan run test test-fast clean
 
 all: build
 
@@ -25,6 +26,10 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSEGTEX_SANITIZE=ON -DSEGTEX_ASSETS=$(SEGTEX_ASSETS) >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
+build-tsan: deps
+	@cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX_TSAN=ON -DSEGTEX_ASSETS=$(SEGTEX_ASSETS) >/dev/null
+	@cmake --build $(BUILD_TSAN) -j $(JOBS) --target test_pipeline test_threadpool
+
 # The main job: with a display and a camera, the live effect in a window;
 # otherwise the demo clip (made from the sample portrait) to out/demo.mp4.
 run: assets build
@@ -34,13 +39,15 @@ run: assets build
 	  mkdir -p out && $(BUILD)/segtex run -i demo: --frames 300 -o out/demo.mp4 --landmarks --seed 1; \
 	fi
 
-# The whole suite: release build, then the same suite under ASan+UBSan.
-test: assets build build-asan
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+# The whole suite: the threaded pipeline tests under ThreadSanitizer, every
+# test under ASan+UBSan, then every test in the release build (its summary last).
+test: assets build build-asan build-tsan
+	@cd $(BUILD_TSAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -R 'test_pipeline|test_threadpool'
 	@cd $(BUILD_ASAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-fast: assets build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)

@@ -59,10 +59,10 @@ float test_randf(uint32_t *state, float lo, float hi)
  * and tests fall back to segtex_alloc_count().
  */
 #define SEGTEX_INTERPOSE 1
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #undef SEGTEX_INTERPOSE
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #undef SEGTEX_INTERPOSE
 #endif
 #endif
