@@ -7,9 +7,9 @@
  * words that line must contain; ASan/LSan (build-asan) catch reads out of
  * bounds and leaks on the error paths.
  *
- * Tests wrapped in SEGTEX_KNOWN_READER_BUGS show reader bugs (the reader
- * accepts a model it must reject, or hits undefined behaviour); they fail
- * until the reader is fixed. Build with -DSEGTEX_KNOWN_READER_BUGS to run them.
+ * Tests marked "Regression (fixed)" pin reader bugs that these tests and
+ * the fuzzer found (a model accepted that must be rejected, or undefined
+ * behaviour), fixed since.
  */
 #include "harness.h"
 #include "segtex/nn.h"
@@ -1047,9 +1047,8 @@ static void depthwise_rejects_multiplier_mismatch(void)
     REJECTS(conv_model(1, CONV_DW_BATCH), MALFORMED, "filter [2,3,3,4] does not fit 2 input channels");
 }
 
-#ifdef SEGTEX_KNOWN_READER_BUGS
 /*
- * READER BUG: tflite.c computes `cin * mult` in int, so a depth_multiplier
+ * Regression (fixed): tflite.c computes `cin * mult` in int, so a depth_multiplier
  * of INT32_MIN is signed overflow (UBSan aborts build-asan); in release the
  * product wraps and the model happens to be rejected. Found by
  * test_model_robustness (ops_model mutant 5620).
@@ -1058,7 +1057,6 @@ static void depthwise_rejects_huge_multiplier(void)
 {
     REJECTS(conv_model(1, CONV_DW_HUGE_MULT), MALFORMED, "(DEPTHWISE_CONV_2D): filter [1,3,3,4]");
 }
-#endif
 
 /* TRANSPOSE_CONV: (output_shape, weights [3,3,3,2], x [1,4,4,2], bias [3]) SAME stride 2 -> [1,8,8,3]. */
 enum {
@@ -1516,7 +1514,7 @@ static void strided_slice_rejects_empty_slice(void)
 
 static void strided_slice_rejects_output_count(void)
 {
-    REJECTS(slice_model(SL_OUT), MALFORMED, "output 'y' has 4 elements, the slice gives 8");
+    REJECTS(slice_model(SL_OUT), MALFORMED, "output 'y' is declared [1,2,2,1] but the slice gives [1,2,2,2]");
 }
 
 static void strided_slice_rejects_param_count(void)
@@ -1525,9 +1523,8 @@ static void strided_slice_rejects_param_count(void)
             "input 1 'begin' must be a constant INT32 tensor of 4 elements");
 }
 
-#ifdef SEGTEX_KNOWN_READER_BUGS
 /*
- * READER BUG: op_strided_slice calls need_i32 for begin, end and strides
+ * Regression (fixed): op_strided_slice calls need_i32 for begin, end and strides
  * before testing any result, so each bad one logs: two or three error
  * lines for one failure. Found by fuzz_model (crash-15f2f7ed...).
  */
@@ -1587,7 +1584,6 @@ static void strided_slice_rejects_declared_shape_mismatch(void)
     }
 }
 
-#endif
 
 /* RESIZE_BILINEAR x [1,4,4,2], size {8,8} -> [1,8,8,2]. */
 enum { RS_OK, RS_BOTH, RS_SIZE, RS_NOT_CONST, RS_OUT, RS_ALIGN, RS_HALF };
@@ -1796,9 +1792,8 @@ static void transform_tensor_rejects_option_not_a_number(void)
     REJECTS(tt_model(TT_NOT_NUMBER), MALFORMED, "custom option 'output_height': value is not a number");
 }
 
-#ifdef SEGTEX_KNOWN_READER_BUGS
 /*
- * READER BUG: flexbuf.c fxb_as_int converts a float option with
+ * Regression (fixed): flexbuf.c fxb_as_int converts a float option with
  * `(int64_t)d` before any range check; 1e30 or NaN is undefined behaviour
  * (clang's UBSan aborts: "1e+30 is outside the range of representable
  * values of type 'long'"; gcc's -fsanitize=undefined does not check float
@@ -1809,7 +1804,6 @@ static void transform_tensor_rejects_huge_float_option(void)
     REJECTS(tt_model(TT_FLOAT_HUGE), MALFORMED, "custom option 'output_height'");
     REJECTS(tt_model(TT_FLOAT_NAN), MALFORMED, "custom option 'output_height'");
 }
-#endif
 
 static void transform_tensor_rejects_missing_options(void)
 {
@@ -2008,9 +2002,8 @@ static void landmarks_to_matrix_rejects_subset_index_out_of_range(void)
     REJECTS(l2t_model(L2T_SUBSET_RANGE), MALFORMED, "subset_idxs[1] = 7, the input has 6 landmarks");
 }
 
-#ifdef SEGTEX_KNOWN_READER_BUGS
 /*
- * READER BUG: subset index == number of landmarks is accepted (tflite.c
+ * Regression (fixed): subset index == number of landmarks is accepted (tflite.c
  * checks `v > n`, not `v >= n`); invoke then reads landmark 6 of 6, past
  * the tensor (the kernel's assert fires in debug builds).
  */
@@ -2018,7 +2011,6 @@ static void landmarks_to_matrix_rejects_subset_index_equal_to_count(void)
 {
     REJECTS(l2t_model(L2T_SUBSET_EQ_N), MALFORMED, "subset_idxs[1] = 6, the input has 6 landmarks");
 }
-#endif
 
 static void landmarks_to_matrix_rejects_subset_not_a_vector(void)
 {
@@ -2251,13 +2243,11 @@ int main(void)
     RUN(transform_landmarks_rejects_matrix_size);
     RUN(transform_landmarks_rejects_values_per_point);
     RUN(transform_landmarks_rejects_declared_output_shape);
-#ifdef SEGTEX_KNOWN_READER_BUGS
     RUN(landmarks_to_matrix_rejects_subset_index_equal_to_count);
     RUN(depthwise_rejects_huge_multiplier);
     RUN(strided_slice_rejects_bad_params_with_one_line);
     RUN(transform_tensor_rejects_huge_float_option);
     RUN(strided_slice_rejects_declared_shape_mismatch); /* last: its invoke asserts */
-#endif
     segtex_set_log(NULL, NULL, SEGTEX_LOG_ERROR);
     return test_summary();
 }

@@ -255,25 +255,6 @@ static void truncations(const uint8_t *data, size_t size, int step, int spread, 
     check_variant(data, size - 1, invoke, what);
 }
 
-/*
- * Mutants that hit a reader bug already reported (and pinned by a test in
- * test_model_reader.c under SEGTEX_KNOWN_READER_BUGS): skipped until the
- * reader is fixed, so that main stays green. Build with
- * -DSEGTEX_KNOWN_READER_BUGS to run them.
- */
-static int known_bug(const char *name, int k)
-{
-#ifndef SEGTEX_KNOWN_READER_BUGS
-    /* depth_multiplier INT32_MIN: `cin * mult` overflows (tflite.c op_conv) */
-    if (!strcmp(name, "ops_model") && k == 5620)
-        return 1;
-#else
-    (void)name;
-    (void)k;
-#endif
-    return 0;
-}
-
 static void mutations(const uint8_t *data, size_t size, int count, uint32_t seed, int invoke,
                       int invoke_real, const char *name)
 {
@@ -292,8 +273,6 @@ static void mutations(const uint8_t *data, size_t size, int count, uint32_t seed
         uint32_t s0 = seed;
         mutate(data, buf, size, r, &seed);
         snprintf(what, sizeof what, "%s mutant %d (seed state %u)", name, k, s0);
-        if (known_bug(name, k))
-            continue;
         /* A few real-model mutants that load are invoked too (each costs a full inference). */
         int inv = invoke == INVOKE_ALWAYS || invoked < invoke_real ? INVOKE_ALWAYS : INVOKE_NEVER;
         if (check_variant(buf, size, inv, what) && inv == INVOKE_ALWAYS && invoke != INVOKE_ALWAYS)
@@ -403,10 +382,9 @@ static void tiny_models_survive_truncation_and_mutation(void)
 /*
  * Regressions: what the mutation tests and fuzz_model found, rebuilt with the
  * builder so each case names the rule it breaks. Every case must fail to
- * load with one error line. Those that still hit a reported reader bug are
- * under SEGTEX_KNOWN_READER_BUGS (see test_model_reader.c for the details).
+ * load with one error line (each once hit a reader bug, fixed since; see
+ * test_model_reader.c).
  */
-#ifdef SEGTEX_KNOWN_READER_BUGS
 /* x [1,4,4,4] -> DEPTHWISE_CONV_2D with depth_multiplier `mult` -> [1,4,4,4]. */
 static tb_model *depthwise_multiplier_model(int32_t mult)
 {
@@ -455,7 +433,6 @@ static void regressions_fail_cleanly(void)
         free(data);
     }
 }
-#endif
 
 int main(void)
 {
@@ -464,9 +441,7 @@ int main(void)
     double t0 = now();
     RUN(tiny_models_survive_truncation_and_mutation);
     RUN(real_models_survive_truncation_and_mutation);
-#ifdef SEGTEX_KNOWN_READER_BUGS
     RUN(regressions_fail_cleanly);
-#endif
     printf("       total: %ld variants, %ld loaded, %ld invoked, %.1f s\n", totals.variants,
            totals.loaded, totals.invoked, now() - t0);
     segtex_set_log(NULL, NULL, SEGTEX_LOG_ERROR);

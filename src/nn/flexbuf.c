@@ -165,6 +165,10 @@ int fxb_as_int(const fxb_ref *v, int64_t *out, const char **err)
         double d;
         if (fxb_as_float(r, &d, err))
             return -1;
+        if (!(d >= -9.0e18 && d <= 9.0e18)) { /* NaN and out-of-range casts are undefined */
+            *err = "number out of range";
+            return -1;
+        }
         *out = (int64_t)d;
         return 0;
     }

@@ -57,7 +57,7 @@ typedef struct nn_node {
         unsigned axes;
         int before[4];
         struct { int axis, act; } concat;
-        struct { int begin[4], stride[4]; } slice;
+        struct { int begin[4], stride[4]; nn_dims out; } slice;
         struct { int align_corners, half_pixel_centers; } resize;
         float beta;
         nn_l2t_params l2t;

@@ -60,7 +60,7 @@ void nn_ref_run_node(segtex_model *m, int i)
                 memcpy(o->data, a->data, a->count * sizeof(float));
             break;
         case NN_OP_STRIDED_SLICE:
-            nn_ref_strided_slice(a->data, a->dims, n->p.slice.begin, n->p.slice.stride, o->data, o->dims);
+            nn_ref_strided_slice(a->data, a->dims, n->p.slice.begin, n->p.slice.stride, o->data, n->p.slice.out);
             break;
         case NN_OP_RESIZE_BILINEAR:
             nn_ref_resize_bilinear(a->data, a->dims, o->data, o->dims, n->p.resize.align_corners,

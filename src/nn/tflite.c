@@ -478,13 +478,12 @@ static segtex_status op_conv(opctx *o, int depthwise)
         return st;
     if (!w->is_const)
         NODE_UNSUPPORTED("filter '%s' is not a constant", w->name);
-    int32_t padding, sw, sh, dw = 1, dh = 1, mult = 1;
-    uint8_t act;
+    int32_t sw, sh, dw = 1, dh = 1, mult = 1;
+    uint8_t act, padding;
     int base = depthwise ? 1 : 0; /* depthwise options have depth_multiplier at id 3 */
-    if (get_u8(o, 0, 0, (uint8_t *)&padding) || get_i32(o, 1, 1, &sw) || get_i32(o, 2, 1, &sh) ||
+    if (get_u8(o, 0, 0, &padding) || get_i32(o, 1, 1, &sw) || get_i32(o, 2, 1, &sh) ||
         get_u8(o, 3 + base, 0, &act) || get_i32(o, 4 + base, 1, &dw) || get_i32(o, 5 + base, 1, &dh))
         return SEGTEX_ERROR_MALFORMED;
-    padding &= 0xff;
     if ((st = check_act(o, act)))
         return st;
     nn_conv_params *p = &o->n->p.conv;
@@ -495,7 +494,7 @@ static segtex_status op_conv(opctx *o, int depthwise)
         if (get_i32(o, 3, 0, &mult))
             return SEGTEX_ERROR_MALFORMED;
         cout = w->dims.d[3];
-        if (w->dims.d[0] != 1 || cout % cin != 0 || (mult != 0 && cout != cin * mult))
+        if (w->dims.d[0] != 1 || cout % cin != 0 || mult < 0 || (mult != 0 && (int64_t)cout != (int64_t)cin * mult))
             NODE_MALFORMED("filter [%d,%d,%d,%d] does not fit %d input channels with multiplier %d",
                            w->dims.d[0], w->dims.d[1], w->dims.d[2], w->dims.d[3], cin, mult);
         p->depth_multiplier = cout / cin;
@@ -738,9 +737,9 @@ static segtex_status op_strided_slice(opctx *o)
     if ((st = need_io(o, 4, 4, 1)) || (st = need_float(o, 0)))
         return st;
     nn_tensor *in = T(o, 0);
-    const int32_t *begin = need_i32(o, 1, (size_t)in->rank), *end = need_i32(o, 2, (size_t)in->rank),
-                  *strides = need_i32(o, 3, (size_t)in->rank);
-    if (!begin || !end || !strides)
+    const int32_t *begin, *end, *strides; /* one at a time: one message for one problem */
+    if (!(begin = need_i32(o, 1, (size_t)in->rank)) || !(end = need_i32(o, 2, (size_t)in->rank)) ||
+        !(strides = need_i32(o, 3, (size_t)in->rank)))
         return SEGTEX_ERROR_MALFORMED;
     int32_t bm, em, elm, nam, sam;
     uint8_t offset;
@@ -752,7 +751,7 @@ static segtex_status op_strided_slice(opctx *o)
     nn_dims d = {{1, 1, 1, 1}};
     for (int k = 0; k < 4; k++)
         o->n->p.slice.begin[k] = 0, o->n->p.slice.stride[k] = 1;
-    size_t count = 1;
+    int declared[4], nd = 0; /* the output shape the file must declare: shrunk dims dropped */
     for (int k = 0; k < in->rank; k++) {
         int n = in->shape[k], s = strides[k];
         if (s == 0 || s < -(1 << 24) || s > (1 << 24))
@@ -789,13 +788,23 @@ static segtex_status op_strided_slice(opctx *o)
         d.d[4 - in->rank + k] = (int)len;
         o->n->p.slice.begin[4 - in->rank + k] = (int)b;
         o->n->p.slice.stride[4 - in->rank + k] = s;
-        count *= (size_t)len;
+        if (!(sam & (1 << k)))
+            declared[nd++] = (int)len;
     }
-    if (OUT(o, 0)->count != count)
-        NODE_MALFORMED("output '%s' has %zu elements, the slice gives %zu", OUT(o, 0)->name,
-                       OUT(o, 0)->count, count);
-    /* Store the computed 4-D shape in the output so the kernel sees it even when dims were shrunk. */
-    OUT(o, 0)->dims = d;
+    nn_tensor *out = OUT(o, 0);
+    int same = out->rank == nd;
+    for (int k = 0; same && k < nd; k++)
+        same = out->shape[k] == declared[k];
+    if (!same) {
+        char a[64] = "", b[64] = "";
+        for (int k = 0, n = 0; k < out->rank; k++)
+            n += snprintf(a + n, sizeof a - (size_t)n, "%s%d", k ? "," : "", out->shape[k]);
+        for (int k = 0, n = 0; k < nd; k++)
+            n += snprintf(b + n, sizeof b - (size_t)n, "%s%d", k ? "," : "", declared[k]);
+        NODE_MALFORMED("output '%s' is declared [%s] but the slice gives [%s]", out->name, a, b);
+    }
+    /* The kernel walks the input's 4-D layout; the output's own dims keep its declared shape. */
+    o->n->p.slice.out = d;
     return SEGTEX_OK;
 }
 
@@ -945,7 +954,7 @@ static segtex_status op_landmarks_to_matrix(opctx *o)
             int64_t v;
             if (fxb_vector_int(&sub, k, &v, &err))
                 NODE_MALFORMED("custom option 'subset_idxs'[%u]: %s", k, err);
-            if (v < 0 || v > n)
+            if (v < 0 || v >= n)
                 NODE_MALFORMED("subset_idxs[%u] = %lld, the input has %lld landmarks", k, (long long)v,
                                (long long)n);
             o->n->subset[k] = (int)v;
