@@ -288,8 +288,11 @@ static void test_memory_stable_over_10000_renders(void)
           segtex_texture_set_memory_bytes(set));
     CHECK(segtex_alloc_count() == allocs0, "%llu library allocations in 1000 randomizes + 10000 renders",
           (unsigned long long)(segtex_alloc_count() - allocs0));
-    /* ASan's own shadow and bookkeeping pages drift by some tens of kB; the allocation count above is exact there. */
-    long slack = sanitized() ? 1024 : 64;
+    /* ASan's own shadow and bookkeeping pages drift by some tens of kB; the allocation count above is exact there.
+     * In release, a first visit to a deeper stack frame (the row-band renderer keeps its per-pair tables
+     * on the stack) or to a new page of an already-reserved tile buffer can add a few pages once: seen up
+     * to 128 kB under a loaded machine. A leak would grow with the 10,000 frames and pass any fixed slack. */
+    long slack = sanitized() ? 1024 : 256;
     CHECK(rss1 - rss0 <= slack, "RSS %ld kB -> %ld kB (slack %ld kB)", rss0, rss1, slack);
     CHECK(checksum != 0, "rendered something");
     printf("       rss %ld kB -> %ld kB, texture memory %zu bytes\n", rss0, rss1, mem0);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Build the libFuzzer targets with clang and run each for SECONDS (default 15)
+# on a seed corpus: the models and the portrait from $SEGTEX_ASSETS, the test
+# builder's sample models, a landmarks JSON and a config file made here.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model image config landmarks_json)
+# A crash fails the run; its input is kept in build-fuzz/artifacts/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-15}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(model image config landmarks_json)
+build=${BUILD_FUZZ:-$root/build-fuzz}
+assets=${SEGTEX_ASSETS:-$root/assets}
+
+CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX_FUZZ=ON \
+  -DSEGTEX_ASSETS="$assets" >/dev/null
+cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") fuzz_model_seeds segtex_cli >/dev/null
+
+seeds=$build/seeds
+mkdir -p "$seeds"/{model,image,config,landmarks_json} "$build/artifacts"
+"$build/tests/fuzz/fuzz_model_seeds" "$seeds/model" >/dev/null
+cp -f "$assets"/face_detection_short_range.tflite "$assets"/selfie_segmentation.tflite "$seeds/model/" 2>/dev/null || true
+cp -f "$assets"/astronaut.png "$seeds/image/" 2>/dev/null || true
+printf '# effect\nmode = overlay\nseed 7\nlandmarks\nsize = 640x480\ntextures = /tmp/a b\n' >"$seeds/config/a.conf"
+if [ -e "$assets/astronaut.png" ]; then
+  SEGTEX_ASSETS=$assets "$build/segtex" face "$assets/astronaut.png" --json >"$seeds/landmarks_json/face.json" 2>/dev/null || true
+  SEGTEX_ASSETS=$assets "$build/segtex" segment "$assets/astronaut.png" --out "$seeds/image/map.png" >/dev/null 2>&1 || true
+fi
+printf '{"width":2,"height":2,"faces":[]}' >"$seeds/landmarks_json/empty.json"
+
+status=0
+for t in "${targets[@]}"; do
+  corpus=$build/corpus-$t
+  mkdir -p "$corpus"
+  log=$build/fuzz_$t.log
+  if "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=2600000 -timeout=10 -rss_limit_mb=4096 \
+       -artifact_prefix="$build/artifacts/$t-" -print_final_stats=1 "$corpus" "$seeds/$t" >"$log" 2>&1; then
+    echo "fuzz: $t: $(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') runs in ${seconds}s, no crash"
+  else
+    echo "fuzz: $t: CRASH (see $log and $build/artifacts/)"
+    tail -n 30 "$log"
+    status=1
+  fi
+done
+exit $status
