@@ -7,6 +7,7 @@ SEGTEX_ASSETS ?= $(CURDIR)/assets
 export SEGTEX_ASSETS
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 20
 
 .PHONY: all deps assets build build-asan build-tsan run test test-fast clean
 
@@ -41,6 +42,7 @@ run: assets build
 
 # The whole suite: the threaded pipeline tests under ThreadSanitizer, every
 # test under ASan+UBSan, then every test in the release build (its summary last).
+# Each libFuzzer target also runs for FUZZ_SECONDS on its seed corpus.
 # (The thread-pool test is not run under TSan: Debian's pthreadpool is not
 # instrumented, so TSan cannot see its internal synchronisation and reports
 # races that are not there. The pipeline's own threads meet only at
@@ -48,10 +50,11 @@ run: assets build
 test: assets build build-asan build-tsan
 	@cd $(BUILD_TSAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -R '^test_pipeline$$'
 	@cd $(BUILD_ASAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-fast: assets build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz

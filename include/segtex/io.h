@@ -23,7 +23,7 @@ void segtex_image_free(segtex_image *img);
  * Decode a PNG or JPEG file (chosen by content, not name) into a new image.
  * `channels`: 0 keeps the file's layout as 1, 3 or 4 channels (grey+alpha
  * becomes RGBA, palettes and 16-bit samples are expanded to 8-bit); 1, 3 or 4
- * converts. Images over 16384 pixels on a side or 2^28 pixels are rejected.
+ * converts. Images over 16384 pixels on a side or 2^25 pixels are rejected.
  * On failure logs one line naming the file and the problem, leaves `out`
  * zeroed and returns SEGTEX_ERROR_IO (cannot read) or
  * SEGTEX_ERROR_MALFORMED / SEGTEX_ERROR_UNSUPPORTED (bad content).

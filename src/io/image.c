@@ -15,7 +15,7 @@
 #include <string.h>
 
 #define MAX_SIDE 16384
-#define MAX_PIXELS (1u << 28)
+#define MAX_PIXELS (1u << 25) /* 33.5 M pixels: 8K UHD fits; a tiny file cannot claim gigabytes */
 
 segtex_status segtex_image_alloc(segtex_image *out, int width, int height, int channels)
 {
