@@ -1445,6 +1445,23 @@ static void reshape_rejects_count_mismatch(void)
     REJECTS(reshape_model(30), MALFORMED, "(RESHAPE): reshape from 32 to 30 elements");
 }
 
+/*
+ * Regression (found by the robustness test on the XNNPACK backend): a RESHAPE
+ * whose shape input is a float activation. It was accepted; XNNPACK then left
+ * that activation without memory and aborted at setup.
+ */
+static void reshape_rejects_float_shape_input(void)
+{
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", SHAPE(1, 4, 4, 2), NULL);
+    int h = tb_tensor_f32(m, "h", SHAPE(1, 4, 4, 2), NULL);
+    int y = tb_tensor_f32(m, "y", SHAPE(1, 32), NULL);
+    add_op(m, TB_HARD_SWISH, IDX(x), h, 0, NULL);
+    add_op(m, TB_RESHAPE, IDX(x, h), y, 0, NULL);
+    io1(m, x, y);
+    REJECTS(m, MALFORMED, "input 1 'h' must be a constant INT32 tensor");
+}
+
 /* STRIDED_SLICE x [1,4,4,2], begin {0,1,1,0}, end {1,3,4,2}, strides {1,1,2,1} -> [1,2,2,2]. */
 enum {
     SL_OK, SL_ELLIPSIS, SL_NEW_AXIS, SL_OFFSET, SL_STRIDE0, SL_SHRINK, SL_EMPTY, SL_OUT,
@@ -2197,6 +2214,7 @@ int main(void)
     RUN(concat_rejects_dim_mismatch);
     RUN(concat_rejects_declared_output_shape);
     RUN(reshape_rejects_count_mismatch);
+    RUN(reshape_rejects_float_shape_input);
     RUN(strided_slice_rejects_unsupported_masks);
     RUN(strided_slice_rejects_zero_stride);
     RUN(strided_slice_rejects_shrink_index_out_of_range);

@@ -726,6 +726,9 @@ static segtex_status op_reshape(opctx *o)
     segtex_status st;
     if ((st = need_io(o, 1, 2, 1)) || (st = need_float(o, 0)))
         return st;
+    /* The optional new-shape input must be a constant INT32 vector (the declared output shape is used). */
+    if (o->n->num_in == 2 && o->n->in[1] >= 0 && !need_i32(o, 1, 0))
+        return SEGTEX_ERROR_MALFORMED;
     if (OUT(o, 0)->count != T(o, 0)->count)
         NODE_MALFORMED("reshape from %zu to %zu elements", T(o, 0)->count, OUT(o, 0)->count);
     return SEGTEX_OK;

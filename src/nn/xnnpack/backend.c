@@ -165,7 +165,10 @@ static int value(builder *b, int t, uint32_t *id)
     } else {
         int produced_outside = tn->producer < b->first; /* graph inputs have producer -1 */
         int used_outside = tn->last_use >= b->end;      /* graph outputs: last_use = num_nodes */
-        if (produced_outside || used_outside) {
+        /* An output nobody reads: XNNPACK's planner gives such an internal value no memory, so it
+         * is bound to its arena slot instead (a model may compute what it never uses). */
+        int unread = tn->last_use <= tn->producer;
+        if (produced_outside || used_outside || unread) {
             ext = (uint32_t)t;
             flags = produced_outside ? XNN_VALUE_FLAG_EXTERNAL_INPUT : XNN_VALUE_FLAG_EXTERNAL_OUTPUT;
             b->external[b->num_external++] = t;
