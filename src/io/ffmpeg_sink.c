@@ -30,7 +30,39 @@
 struct io_rescaler {
     struct SwsContext *sws;
     segtex_image buf;
+    segtex_image pad; /* padded copy of a source's last rows (see scale_rgb24) */
 };
+
+/*
+ * Convert `h` rows of `in` with `sws`. swscale's SIMD loads read past the
+ * end of a source row (16 bytes and more), and a caller's last row may end
+ * where its buffer ends: rows above the last overread into the row below,
+ * which is theirs, but the last rows (all of them for narrow images) are
+ * converted from `pad`, a copy with slack, (re)allocated only when the
+ * width grows. Frame after frame it allocates nothing.
+ */
+static segtex_status scale_rgb24(struct SwsContext *sws, const segtex_image *in, int h, segtex_image *pad,
+                                 uint8_t *const dst[], const int dst_stride[])
+{
+    const int tail = in->width * 3 >= 128 ? 1 : h; /* rows taken from the padded copy */
+    if (pad->width < in->width || pad->height < tail) {
+        segtex_image_free(pad);
+        segtex_status st = segtex_image_alloc(pad, in->width + 32, tail, 3);
+        if (st)
+            return st;
+    }
+    const uint8_t *planes[4] = {in->data, NULL, NULL, NULL};
+    int strides[4] = {(int)in->stride, 0, 0, 0};
+    if (h > tail)
+        sws_scale(sws, planes, strides, 0, h - tail, dst, dst_stride);
+    for (int y = 0; y < tail; y++)
+        memcpy(pad->data + (ptrdiff_t)y * pad->stride, in->data + (ptrdiff_t)(h - tail + y) * in->stride,
+               (size_t)in->width * 3);
+    planes[0] = pad->data;
+    strides[0] = (int)pad->stride;
+    sws_scale(sws, planes, strides, h - tail, tail, dst, dst_stride);
+    return SEGTEX_OK;
+}
 
 segtex_status io_rescale(io_rescaler **scaler, const segtex_image *in, int width, int height,
                          const segtex_image **out)
@@ -57,11 +89,11 @@ segtex_status io_rescale(io_rescaler **scaler, const segtex_image *in, int width
         LOG_ERROR("sink: cannot scale %dx%d to %dx%d", in->width, in->height, width, height);
         return SEGTEX_ERROR_UNSUPPORTED;
     }
-    const uint8_t *src_planes[4] = {in->data, NULL, NULL, NULL};
-    int src_strides[4] = {(int)in->stride, 0, 0, 0};
     uint8_t *dst_planes[4] = {s->buf.data, NULL, NULL, NULL};
     int dst_strides[4] = {(int)s->buf.stride, 0, 0, 0};
-    sws_scale(s->sws, src_planes, src_strides, 0, in->height, dst_planes, dst_strides);
+    segtex_status st = scale_rgb24(s->sws, in, in->height, &s->pad, dst_planes, dst_strides);
+    if (st)
+        return st;
     *out = &s->buf;
     return SEGTEX_OK;
 }
@@ -72,6 +104,7 @@ void io_rescaler_free(io_rescaler *s)
         return;
     sws_freeContext(s->sws);
     segtex_image_free(&s->buf);
+    segtex_image_free(&s->pad);
     segtex_free(s);
 }
 
@@ -87,6 +120,7 @@ typedef struct ffmpeg_sink {
     AVPacket *pkt;   /* encoder output, reused */
     struct SwsContext *sws;
     int sws_w, sws_h;    /* input size the scaler was built for */
+    segtex_image pad;    /* padded copy of the input's last row (scale_rgb24) */
     int file_open;       /* avio opened: must be closed */
     int header_written;  /* the trailer must be written */
     int64_t last_pts;    /* in encoder ticks; INT64_MIN before the first frame */
@@ -164,9 +198,9 @@ static segtex_status ffmpeg_write(segtex_sink *base, const segtex_image *in, dou
         LOG_ERROR("sink '%s': %s", s->target, averr(ret, err, sizeof err));
         return status_from_averror(ret);
     }
-    const uint8_t *src_planes[4] = {in->data, NULL, NULL, NULL};
-    int src_strides[4] = {(int)in->stride, 0, 0, 0};
-    sws_scale(s->sws, src_planes, src_strides, 0, in_h, s->frame->data, s->frame->linesize);
+    segtex_status sst = scale_rgb24(s->sws, in, in_h, &s->pad, s->frame->data, s->frame->linesize);
+    if (sst)
+        return sst;
 
     double ticks = pts / av_q2d(s->enc->time_base);
     int64_t t = isfinite(ticks) ? llround(ticks) : 0;
@@ -210,6 +244,7 @@ static segtex_status ffmpeg_finish(segtex_sink *base)
         }
     }
     sws_freeContext(s->sws);
+    segtex_image_free(&s->pad);
     av_frame_free(&s->frame);
     av_packet_free(&s->pkt);
     avcodec_free_context(&s->enc);
