@@ -2,14 +2,14 @@
 # Build the libFuzzer targets with clang and run each for SECONDS (default 15)
 # on a seed corpus: the models and the portrait from $SEGTEX_ASSETS, the test
 # builder's sample models, a landmarks JSON and a config file made here.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model image config landmarks_json)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model image config options landmarks_json)
 # A crash fails the run; its input is kept in build-fuzz/artifacts/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-15}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model image config landmarks_json)
+[ ${#targets[@]} -gt 0 ] || targets=(model image config options landmarks_json)
 build=${BUILD_FUZZ:-$root/build-fuzz}
 assets=${SEGTEX_ASSETS:-$root/assets}
 
@@ -18,7 +18,7 @@ CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX
 cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") fuzz_model_seeds segtex_cli >/dev/null
 
 seeds=$build/seeds
-mkdir -p "$seeds"/{model,image,config,landmarks_json} "$build/artifacts"
+mkdir -p "$seeds"/{model,image,config,options,landmarks_json} "$build/artifacts"
 "$build/tests/fuzz/fuzz_model_seeds" "$seeds/model" >/dev/null
 cp -f "$assets"/face_detection_short_range.tflite "$assets"/selfie_segmentation.tflite "$seeds/model/" 2>/dev/null || true
 cp -f "$assets"/astronaut.png "$seeds/image/" 2>/dev/null || true
@@ -28,6 +28,7 @@ if [ -e "$assets/astronaut.png" ]; then
   SEGTEX_ASSETS=$assets "$build/segtex" segment "$assets/astronaut.png" --out "$seeds/image/map.png" >/dev/null 2>&1 || true
 fi
 printf '{"width":2,"height":2,"faces":[]}' >"$seeds/landmarks_json/empty.json"
+printf -- '-i\0demo:\0--mode\0mask\0--seed\0007\0--landmarks\0-o\0x.mp4\0--size=640x480\0--keys\0003:s,4:q' >"$seeds/options/a"
 
 status=0
 for t in "${targets[@]}"; do
