@@ -48,7 +48,8 @@ static const char run_usage[] =
     "  --live               newest frame wins even for files (default for cameras)\n"
     "  --frames N           stop after N frames (demo: its length, default 300)\n"
     "  --size WxH           size of the demo clip (default 640x480)\n"
-    "  --threads N          renderer threads (default: online cores)\n"
+    "  --threads N          renderer threads (default 1: the two workers already keep the cores busy;\n"
+    "                       0 = one per core)\n"
     "  --backend xnnpack|ref|auto   --models DIR (default $SEGTEX_ASSETS or ./assets)\n"
     "  --config FILE        the same keys, one 'key = value' per line ('#' comments);\n"
     "                       options on the command line win\n"
@@ -482,6 +483,7 @@ int cmd_run(int argc, char **argv)
     o->max_faces = 1;
     o->width = 640, o->height = 480;
     o->backend = SEGTEX_BACKEND_AUTO;
+    o->threads = 1;
     if (parse_args(o, argc, argv)) {
         free(o);
         return 2;
