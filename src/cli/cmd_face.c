@@ -23,14 +23,6 @@ static const char face_usage[] =
     "--detector   short (default: faces near the camera) or full (faces far from the camera)\n"
     "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
 
-const char *cli_models_dir(const char *dir)
-{
-    if (dir)
-        return dir;
-    const char *env = getenv("SEGTEX_ASSETS");
-    return env && *env ? env : "assets";
-}
-
 static void print_json(const segtex_image *img, const segtex_face_result *r)
 {
     printf("{\"width\":%d,\"height\":%d,\"faces\":[", img->width, img->height);
@@ -49,26 +41,9 @@ static void print_json(const segtex_image *img, const segtex_face_result *r)
     printf("]}\n");
 }
 
-/* Draw with the renderer: nothing painted, the frame shown, landmarks, boxes and keypoints on top. */
+/* The box, the 6 keypoints and the landmarks over the image. */
 static int draw(const segtex_image *img, const segtex_face_result *r, const char *path, segtex_threadpool *pool)
 {
-    segtex_texture_set *set = NULL;
-    segtex_renderer *rd = NULL;
-    segtex_image out = {0};
-    int rc = 1;
-    if (segtex_texture_set_create(NULL, &set) || segtex_renderer_create(set, &rd) ||
-        segtex_image_alloc(&out, img->width, img->height, 3))
-        goto done;
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        segtex_paint p = segtex_paint_default(c);
-        p.enabled = 0;
-        segtex_texture_set_set_paint(set, c, &p);
-    }
-    segtex_render_config cfg = {SEGTEX_RENDER_OVERLAY, img->width, img->height, 1, 1, segtex_landmark_style_default()};
-    cfg.landmarks.box = 1;
-    cfg.landmarks.dot_radius = img->width >= 1000 ? 2.0f : 1.2f;
-    if (segtex_renderer_configure(rd, &cfg))
-        goto done;
     /* Faces: their landmarks and box; then each face's 6 keypoints as a second, box-less point set. */
     segtex_landmarks views[2 * SEGTEX_MAX_TRACKED_FACES];
     float kp[SEGTEX_MAX_TRACKED_FACES][SEGTEX_KEYPOINT_COUNT][3];
@@ -88,18 +63,7 @@ static int draw(const segtex_image *img, const segtex_face_result *r, const char
             n++;
         }
     }
-    segtex_image rgb = *img;
-    segtex_segmentation none = {1, 1, NULL, NULL}; /* all background, painted with nothing */
-    if (segtex_renderer_render(rd, &rgb, &none, views, n, &out, pool)) {
-        fprintf(stderr, "segtex: face: drawing failed\n");
-        goto done;
-    }
-    rc = segtex_image_save_png(path, &out) ? 1 : 0;
-done:
-    segtex_image_free(&out);
-    segtex_renderer_destroy(rd);
-    segtex_texture_set_destroy(set);
-    return rc;
+    return cli_save_painted(img, NULL, views, n, path, pool);
 }
 
 int cmd_face(int argc, char **argv)
@@ -159,10 +123,6 @@ int cmd_face(int argc, char **argv)
         return 2;
     }
     const char *dir = cli_models_dir(models);
-    char det_path[4096], lm_path[4096];
-    snprintf(det_path, sizeof det_path, "%s/face_detection_%s_range.tflite", dir, detector);
-    snprintf(lm_path, sizeof lm_path, "%s/%s.tflite", dir,
-             strcmp(landmarker, "plain") ? "face_landmark_with_attention" : "face_landmark");
 
     int rc = 1;
     segtex_threadpool *pool = NULL;
@@ -176,7 +136,7 @@ int cmd_face(int argc, char **argv)
     segtex_model_options mo = {(segtex_backend)be, pool};
     segtex_face_tracker_options to = {0};
     to.max_faces = (int)max_faces;
-    if (segtex_face_detector_create(det_path, &mo, &det) || segtex_face_landmarker_create(lm_path, &mo, &lm) ||
+    if (cli_load_face_models(dir, detector, landmarker, &mo, &det, &lm) ||
         segtex_face_tracker_create(det, lm, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
         goto done;
     if (json) {

@@ -544,11 +544,8 @@ int cmd_run(int argc, char **argv)
     segtex_face_tracker_options to = {0};
     to.max_faces = o->max_faces;
     to.video = !still && o->smooth;
-    snprintf(path, sizeof path, "%s/face_detection_short_range.tflite", dir);
-    if (segtex_face_detector_create(path, &mo, &det))
-        goto done;
-    snprintf(path, sizeof path, "%s/face_landmark_with_attention.tflite", dir);
-    if (segtex_face_landmarker_create(path, &mo, &lm) || segtex_face_tracker_create(det, lm, &to, &tracker))
+    if (cli_load_face_models(dir, "short", "attention", &mo, &det, &lm) ||
+        segtex_face_tracker_create(det, lm, &to, &tracker))
         goto done;
     segtex_segmenter_options so = {o->segmenter, dir, mo, o->smooth && !still};
     if (segtex_segmenter_create(&so, &seg))

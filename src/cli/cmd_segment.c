@@ -23,28 +23,6 @@ static const char segment_usage[] =
     "             (the input of `segtex render --categories`)\n"
     "--preview F  the categories painted in their default colours over the image, as PNG\n";
 
-static int preview(const segtex_image *img, const segtex_seg_result *r, const char *path, segtex_threadpool *pool)
-{
-    segtex_texture_set *set = NULL;
-    segtex_renderer *rd = NULL;
-    segtex_image out = {0};
-    int rc = 1;
-    segtex_render_config cfg = {SEGTEX_RENDER_OVERLAY, img->width, img->height, r->width, r->height,
-                                segtex_landmark_style_default()};
-    if (segtex_texture_set_create(NULL, &set) || segtex_renderer_create(set, &rd) ||
-        segtex_renderer_configure(rd, &cfg) || segtex_image_alloc(&out, img->width, img->height, 3))
-        goto done;
-    segtex_segmentation seg = {r->width, r->height, r->prob, r->category};
-    if (segtex_renderer_render(rd, img, &seg, NULL, 0, &out, pool))
-        goto done;
-    rc = segtex_image_save_png(path, &out) ? 1 : 0;
-done:
-    segtex_image_free(&out);
-    segtex_renderer_destroy(rd);
-    segtex_texture_set_destroy(set);
-    return rc;
-}
-
 int cmd_segment(int argc, char **argv)
 {
     const char *image = NULL, *out = NULL, *prev = NULL, *models = NULL, *backend = "auto", *kind = "auto";
@@ -92,9 +70,6 @@ int cmd_segment(int argc, char **argv)
         return 2;
     }
     const char *dir = cli_models_dir(models);
-    char det_path[4096], lm_path[4096];
-    snprintf(det_path, sizeof det_path, "%s/face_detection_short_range.tflite", dir);
-    snprintf(lm_path, sizeof lm_path, "%s/face_landmark_with_attention.tflite", dir);
 
     int rc = 1;
     segtex_threadpool *pool = NULL;
@@ -113,7 +88,7 @@ int cmd_segment(int argc, char **argv)
     segtex_segmenter_kind used = segtex_segmenter_kind_in_use(seg);
     if (used == SEGTEX_SEGMENTER_COMPOSITE) { /* it needs the face */
         segtex_model_options mo = {(segtex_backend)be, pool};
-        if (segtex_face_detector_create(det_path, &mo, &det) || segtex_face_landmarker_create(lm_path, &mo, &lm) ||
+        if (cli_load_face_models(dir, "short", "attention", &mo, &det, &lm) ||
             segtex_face_tracker_create(det, lm, NULL, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
             goto done;
     }
@@ -133,7 +108,7 @@ int cmd_segment(int argc, char **argv)
         rc = segtex_image_save_png(out, &map) ? 1 : 0;
     }
     if (rc == 0 && prev)
-        rc = preview(&img, &res, prev, pool);
+        rc = cli_save_painted(&img, &res, NULL, 0, prev, pool);
 done:
     segtex_seg_result_free(&res);
     segtex_segmenter_destroy(seg);

@@ -119,11 +119,8 @@ int cmd_soak(int argc, char **argv)
     snprintf(path, sizeof path, "%s/astronaut.png", dir);
     if (segtex_demo_create(path, (int)w, (int)h, frames + WARMUP, 30, &demo) || segtex_threadpool_create(1, &pool))
         goto done;
-    snprintf(path, sizeof path, "%s/face_detection_short_range.tflite", dir);
-    if (segtex_face_detector_create(path, &mo, &det))
-        goto done;
-    snprintf(path, sizeof path, "%s/face_landmark_with_attention.tflite", dir);
-    if (segtex_face_landmarker_create(path, &mo, &lm) || segtex_face_tracker_create(det, lm, &to, &tr) ||
+    if (cli_load_face_models(dir, "short", "attention", &mo, &det, &lm) ||
+        segtex_face_tracker_create(det, lm, &to, &tr) ||
         segtex_segmenter_create(&so, &seg) || segtex_texture_set_create(NULL, &set) ||
         segtex_renderer_create(set, &rd) || segtex_image_alloc(&out, (int)w, (int)h, 3))
         goto done;

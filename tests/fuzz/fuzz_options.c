@@ -7,8 +7,6 @@
 
 #include <stdint.h>
 
-const char *cli_models_dir(const char *dir) { return dir ? dir : "assets"; }
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char buf[4096];

@@ -1,0 +1,62 @@
+/* Helpers shared by the subcommands (public headers only, like any client). */
+#include "commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cli_models_dir(const char *dir)
+{
+    if (dir)
+        return dir;
+    const char *env = getenv("SEGTEX_ASSETS");
+    return env && *env ? env : "assets";
+}
+
+int cli_load_face_models(const char *dir, const char *detector, const char *landmarker,
+                         const segtex_model_options *mo, segtex_face_detector **det, segtex_face_landmarker **lm)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/face_detection_%s_range.tflite", dir, detector);
+    if (segtex_face_detector_create(path, mo, det))
+        return -1;
+    snprintf(path, sizeof path, "%s/%s.tflite", dir,
+             strcmp(landmarker, "plain") ? "face_landmark_with_attention" : "face_landmark");
+    return segtex_face_landmarker_create(path, mo, lm) ? -1 : 0;
+}
+
+int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_landmarks *views, int n,
+                     const char *path, segtex_threadpool *pool)
+{
+    segtex_texture_set *set = NULL;
+    segtex_renderer *rd = NULL;
+    segtex_image out = {0};
+    int rc = 1;
+    if (segtex_texture_set_create(NULL, &set) || segtex_renderer_create(set, &rd) ||
+        segtex_image_alloc(&out, img->width, img->height, 3))
+        goto done;
+    segtex_render_config cfg = {SEGTEX_RENDER_OVERLAY, img->width, img->height, seg ? seg->width : 1,
+                                seg ? seg->height : 1, segtex_landmark_style_default()};
+    segtex_segmentation sv = {1, 1, NULL, NULL}; /* no segmentation: all background, painted with nothing */
+    if (seg) {
+        sv = (segtex_segmentation){seg->width, seg->height, seg->prob, seg->category};
+    } else {
+        for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+            segtex_paint p = segtex_paint_default(c);
+            p.enabled = 0;
+            segtex_texture_set_set_paint(set, c, &p);
+        }
+    }
+    cfg.landmarks.box = 1;
+    cfg.landmarks.dot_radius = img->width >= 1000 ? 2.0f : 1.2f;
+    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, &sv, views, n, &out, pool)) {
+        fprintf(stderr, "segtex: drawing '%s' failed\n", path);
+        goto done;
+    }
+    rc = segtex_image_save_png(path, &out) ? 1 : 0;
+done:
+    segtex_image_free(&out);
+    segtex_renderer_destroy(rd);
+    segtex_texture_set_destroy(set);
+    return rc;
+}
