@@ -50,7 +50,12 @@ fetch_deb() { # package → extracted tree
   if [ ! -d "$dir" ]; then
     mkdir -p "$dir"
     if ! (cd "$dir" && apt-get download "$pkg" >/dev/null 2>"$dir.log"); then
-      echo "fetch-assets: apt-get download $pkg failed: $(grep -m1 -E '^E:' "$dir.log" || tail -n 1 "$dir.log")" >&2; return 1
+      # A machine whose package lists were never fetched: fetch them once and try again.
+      sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+      $sudo apt-get update -qq >/dev/null 2>&1 || true
+      if ! (cd "$dir" && apt-get download "$pkg" >/dev/null 2>"$dir.log"); then
+        echo "fetch-assets: apt-get download $pkg failed: $(grep -m1 -E '^E:' "$dir.log" || tail -n 1 "$dir.log")" >&2; return 1
+      fi
     fi
   fi
   echo "$dir"
