@@ -52,53 +52,6 @@ float test_randf(uint32_t *state, float lo, float hi)
     return lo + (hi - lo) * (float)(test_rand(state) >> 8) / (float)(1u << 24);
 }
 
-/*
- * malloc interposer: counts every heap allocation of the process, including
- * those libraries make. glibc exports __libc_malloc & co. for this purpose.
- * Sanitizer builds replace malloc themselves, so there the counter stays 0
- * and tests fall back to segtex_alloc_count().
- */
-#define SEGTEX_INTERPOSE 1
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#undef SEGTEX_INTERPOSE
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#undef SEGTEX_INTERPOSE
-#endif
-#endif
-
-static atomic_uint_fast64_t process_allocs;
-uint64_t test_process_allocs(void) { return atomic_load(&process_allocs); }
-
-#ifdef SEGTEX_INTERPOSE
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-void *malloc(size_t n)
-{
-    atomic_fetch_add_explicit(&process_allocs, 1, memory_order_relaxed);
-    return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t m)
-{
-    atomic_fetch_add_explicit(&process_allocs, 1, memory_order_relaxed);
-    return __libc_calloc(n, m);
-}
-void *realloc(void *p, size_t n)
-{
-    atomic_fetch_add_explicit(&process_allocs, 1, memory_order_relaxed);
-    return __libc_realloc(p, n);
-}
-void *aligned_alloc(size_t a, size_t n)
-{
-    atomic_fetch_add_explicit(&process_allocs, 1, memory_order_relaxed);
-    return __libc_memalign(a, n);
-}
-int posix_memalign(void **out, size_t a, size_t n)
-{
-    atomic_fetch_add_explicit(&process_allocs, 1, memory_order_relaxed);
-    *out = __libc_memalign(a, n);
-    return *out ? 0 : 12; /* ENOMEM */
-}
-#endif
+/* The process-wide count from the interposer linked into every test (alloccount/interpose.c). */
+uint64_t segtex_interposed_alloc_count(void);
+uint64_t test_process_allocs(void) { return segtex_interposed_alloc_count(); }
