@@ -21,6 +21,21 @@ void test_fail(const char *file, int line, const char *fmt, ...)
     va_end(ap);
 }
 
+struct segtex_log_capture test_log;
+
+void test_log_capture(void *user, segtex_log_level level, const char *message)
+{
+    (void)user;
+    if (level == SEGTEX_LOG_ERROR) {
+        test_log.errors++;
+        snprintf(test_log.line, sizeof test_log.line, "%s", message);
+    } else {
+        test_log.others++;
+    }
+}
+
+void test_log_reset(void) { memset(&test_log, 0, sizeof test_log); }
+
 int test_summary(void)
 {
     printf("%d passed, %d failed\n", test_checks_passed, test_checks_failed);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "segtex/core.h"
+
 extern int test_checks_failed;
 extern int test_checks_passed;
 
@@ -46,6 +48,18 @@ const char *test_asset(const char *name);
 /* Deterministic pseudo-random numbers for tests. */
 uint32_t test_rand(uint32_t *state);
 float test_randf(uint32_t *state, float lo, float hi);
+
+/*
+ * Log capture for tests of error paths: install test_log_capture with
+ * segtex_set_log; it counts ERROR lines (keeping the last) and other lines.
+ */
+struct segtex_log_capture {
+    int errors, others;
+    char line[1024];
+};
+extern struct segtex_log_capture test_log;
+void test_log_capture(void *user, segtex_log_level level, const char *message);
+void test_log_reset(void);
 
 /* Count of malloc/calloc/realloc calls made by the whole process (interposed). */
 uint64_t test_process_allocs(void);

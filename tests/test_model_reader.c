@@ -27,28 +27,7 @@ static const segtex_model_options ref = {.backend = SEGTEX_BACKEND_REF};
 
 /* ---- log capture and load helpers ------------------------------------------ */
 
-static struct {
-    int errors, others;
-    char line[1024];
-} logcap;
 
-static void capture(void *user, segtex_log_level level, const char *message)
-{
-    (void)user;
-    if (level == SEGTEX_LOG_ERROR) {
-        logcap.errors++;
-        snprintf(logcap.line, sizeof logcap.line, "%s", message);
-    } else {
-        logcap.others++;
-    }
-}
-
-static void log_reset(void)
-{
-    logcap.errors = 0;
-    logcap.others = 0;
-    logcap.line[0] = 0;
-}
 
 #define CHECK_AT(file, line, cond, ...)                                                            \
     do {                                                                                           \
@@ -64,21 +43,21 @@ static const char *status_name(segtex_status st) { return segtex_status_string(s
 static void rejects_bytes(const char *file, int line, const uint8_t *data, size_t size,
                           segtex_status want, const char *const *words)
 {
-    log_reset();
-    segtex_model *m = (segtex_model *)&logcap; /* must be reset to NULL */
+    test_log_reset();
+    segtex_model *m = (segtex_model *)&test_log; /* must be reset to NULL */
     segtex_status st = segtex_model_load_memory(data, size, "dir/t.tflite", &ref, &m);
     CHECK_AT(file, line, st == want, "status %d (%s), expected %d (%s); log: %s", st, status_name(st),
-             want, status_name(want), logcap.line);
+             want, status_name(want), test_log.line);
     CHECK_AT(file, line, st == SEGTEX_OK || m == NULL, "*out not NULL after a failed load");
     if (st == SEGTEX_OK)
         segtex_model_destroy(m);
-    CHECK_AT(file, line, logcap.errors == 1, "%d error lines, expected 1 (last: %s)", logcap.errors,
-             logcap.line);
-    CHECK_AT(file, line, strncmp(logcap.line, "model 't.tflite': ", 18) == 0,
-             "line does not name the model: %s", logcap.line);
+    CHECK_AT(file, line, test_log.errors == 1, "%d error lines, expected 1 (last: %s)", test_log.errors,
+             test_log.line);
+    CHECK_AT(file, line, strncmp(test_log.line, "model 't.tflite': ", 18) == 0,
+             "line does not name the model: %s", test_log.line);
     for (int k = 0; words[k]; k++)
-        CHECK_AT(file, line, strstr(logcap.line, words[k]) != NULL, "'%s' not in: %s", words[k],
-                 logcap.line);
+        CHECK_AT(file, line, strstr(test_log.line, words[k]) != NULL, "'%s' not in: %s", words[k],
+                 test_log.line);
 }
 
 static void rejects_model(const char *file, int line, tb_model *b, segtex_status want,
@@ -101,11 +80,11 @@ static void rejects_model(const char *file, int line, tb_model *b, segtex_status
 /* Load must succeed silently; the model is returned (NULL on failure). */
 static segtex_model *loads_bytes(const char *file, int line, const uint8_t *data, size_t size)
 {
-    log_reset();
+    test_log_reset();
     segtex_model *m = NULL;
     segtex_status st = segtex_model_load_memory(data, size, "t.tflite", &ref, &m);
-    CHECK_AT(file, line, st == SEGTEX_OK && m, "load failed: %s (%s)", status_name(st), logcap.line);
-    CHECK_AT(file, line, logcap.errors == 0, "%d error lines on a good load", logcap.errors);
+    CHECK_AT(file, line, st == SEGTEX_OK && m, "load failed: %s (%s)", status_name(st), test_log.line);
+    CHECK_AT(file, line, test_log.errors == 0, "%d error lines on a good load", test_log.errors);
     return st == SEGTEX_OK ? m : NULL;
 }
 
@@ -255,15 +234,15 @@ static void loads_valid_model_from_file(void)
     if (f)
         fclose(f);
     free(data);
-    log_reset();
+    test_log_reset();
     segtex_model *m = NULL;
-    CHECK(segtex_model_load(path, &ref, &m) == SEGTEX_OK && m, "load from file: %s", logcap.line);
+    CHECK(segtex_model_load(path, &ref, &m) == SEGTEX_OK && m, "load from file: %s", test_log.line);
     segtex_model_destroy(m);
     remove(path);
-    log_reset();
-    m = (segtex_model *)&logcap;
+    test_log_reset();
+    m = (segtex_model *)&test_log;
     CHECK(segtex_model_load(path, &ref, &m) == SEGTEX_ERROR_IO && !m, "missing file");
-    CHECK(logcap.errors == 1 && strstr(logcap.line, "cannot open"), "log: %s", logcap.line);
+    CHECK(test_log.errors == 1 && strstr(test_log.line, "cannot open"), "log: %s", test_log.line);
 }
 
 /* FLOAT16 weights through a DEQUANTIZE (folded at load): 1x1 conv with w = {1, 2; 0.5, -1}. */
@@ -365,20 +344,20 @@ static void rejects_file_too_large(void)
 
 static void rejects_null_data_and_bad_backend(void)
 {
-    segtex_model *m = (segtex_model *)&logcap;
-    log_reset();
+    segtex_model *m = (segtex_model *)&test_log;
+    test_log_reset();
     CHECK(segtex_model_load_memory(NULL, 16, "t.tflite", &ref, &m) == SEGTEX_ERROR_INVALID_ARGUMENT &&
               !m, "NULL data");
-    CHECK(logcap.errors == 1 && strstr(logcap.line, "no data"), "log: %s", logcap.line);
+    CHECK(test_log.errors == 1 && strstr(test_log.line, "no data"), "log: %s", test_log.line);
     size_t size;
     uint8_t *d = valid_bytes(&size, NULL);
     segtex_model_options opt = {.backend = (segtex_backend)7};
-    log_reset();
-    m = (segtex_model *)&logcap;
+    test_log_reset();
+    m = (segtex_model *)&test_log;
     CHECK(segtex_model_load_memory(d, size, "t.tflite", &opt, &m) == SEGTEX_ERROR_UNSUPPORTED && !m,
           "backend 7");
-    CHECK(logcap.errors == 1 && strstr(logcap.line, "backend") && strstr(logcap.line, "not available"),
-          "log: %s", logcap.line);
+    CHECK(test_log.errors == 1 && strstr(test_log.line, "backend") && strstr(test_log.line, "not available"),
+          "log: %s", test_log.line);
     free(d);
 }
 
@@ -1580,7 +1559,7 @@ static void strided_slice_rejects_declared_shape_mismatch(void)
 {
     size_t size;
     uint8_t *data = finish(slice_chain_model(), &size, NULL);
-    log_reset();
+    test_log_reset();
     segtex_model *m = NULL;
     segtex_status st = segtex_model_load_memory(data, size, "t.tflite", &ref, &m);
     free(data);
@@ -1596,8 +1575,8 @@ static void strided_slice_rejects_declared_shape_mismatch(void)
             CHECK_NEAR(out.data[i], i + 1.0, 0);
         segtex_model_destroy(m);
     } else {
-        CHECK(st == MALFORMED && logcap.errors == 1 && strstr(logcap.line, "operator 0 (STRIDED_SLICE)"),
-              "status %d, log: %s", st, logcap.line);
+        CHECK(st == MALFORMED && test_log.errors == 1 && strstr(test_log.line, "operator 0 (STRIDED_SLICE)"),
+              "status %d, log: %s", st, test_log.line);
     }
 }
 
@@ -2091,7 +2070,7 @@ int main(void)
 {
     for (int i = 0; i < 4096; i++)
         ones[i] = 1.0f;
-    segtex_set_log(capture, NULL, SEGTEX_LOG_ERROR);
+    segtex_set_log(test_log_capture, NULL, SEGTEX_LOG_ERROR);
 
     RUN(loads_valid_model_and_computes_by_hand);
     RUN(loads_valid_model_from_file);

@@ -27,21 +27,6 @@
 static segtex_model_options opts = {.backend = SEGTEX_BACKEND_REF};
 static int divisor = 1;
 
-static struct {
-    int errors, others;
-    char line[1024];
-} logcap;
-
-static void capture(void *user, segtex_log_level level, const char *message)
-{
-    (void)user;
-    if (level == SEGTEX_LOG_ERROR) {
-        logcap.errors++;
-        snprintf(logcap.line, sizeof logcap.line, "%s", message);
-    } else {
-        logcap.others++;
-    }
-}
 
 static double now(void)
 {
@@ -74,15 +59,15 @@ static int check_variant(const uint8_t *data, size_t size, int invoke, const cha
     memcpy(copy, data, size);
     if (verbose) /* which variant a sanitizer report belongs to */
         fprintf(stderr, "variant: %s\n", what);
-    logcap.errors = 0;
-    logcap.line[0] = 0;
+    test_log.errors = 0;
+    test_log.line[0] = 0;
     segtex_model *m = NULL;
     segtex_status st = segtex_model_load_memory(copy, size, "mutant.tflite", &opts, &m);
     free(copy); /* the model must not keep the bytes */
     totals.variants++;
     if (st == SEGTEX_OK) {
-        CHECK(m != NULL && logcap.errors == 0, "%s: loaded with %d error lines (%s)", what,
-              logcap.errors, logcap.line);
+        CHECK(m != NULL && test_log.errors == 0, "%s: loaded with %d error lines (%s)", what,
+              test_log.errors, test_log.line);
         totals.loaded++;
         if (m && invoke == INVOKE_ALWAYS) {
             for (int k = 0; k < segtex_model_input_count(m); k++) {
@@ -101,11 +86,11 @@ static int check_variant(const uint8_t *data, size_t size, int invoke, const cha
     CHECK(st == SEGTEX_ERROR_MALFORMED || st == SEGTEX_ERROR_UNSUPPORTED ||
               st == SEGTEX_ERROR_OUT_OF_MEMORY,
           "%s: status %d (%s)", what, st, segtex_status_string(st));
-    CHECK(logcap.errors == 1 || (st == SEGTEX_ERROR_OUT_OF_MEMORY && logcap.errors <= 1),
-          "%s: %d error lines for status %s (last: %s)", what, logcap.errors,
-          segtex_status_string(st), logcap.line);
-    CHECK(logcap.errors == 0 || strncmp(logcap.line, "model 'mutant.tflite': ", 23) == 0,
-          "%s: line does not name the model: %s", what, logcap.line);
+    CHECK(test_log.errors == 1 || (st == SEGTEX_ERROR_OUT_OF_MEMORY && test_log.errors <= 1),
+          "%s: %d error lines for status %s (last: %s)", what, test_log.errors,
+          segtex_status_string(st), test_log.line);
+    CHECK(test_log.errors == 0 || strncmp(test_log.line, "model 'mutant.tflite': ", 23) == 0,
+          "%s: line does not name the model: %s", what, test_log.line);
     return 0;
 }
 
@@ -340,7 +325,7 @@ static void real_models_survive_truncation_and_mutation(void)
         char what[128];
         snprintf(what, sizeof what, "%s untouched", real_models[i].name);
         CHECK(check_variant(data, size, INVOKE_NEVER, what), "%s does not load: %s", real_models[i].name,
-              logcap.line);
+              test_log.line);
         truncations(data, size, real_models[i].step * divisor, real_models[i].spread / divisor, INVOKE_NEVER,
                     real_models[i].name);
         mutations(data, size, real_models[i].mutants / divisor, 0x9e3779b9u + (uint32_t)i, INVOKE_NEVER,
@@ -372,7 +357,7 @@ static void tiny_models_survive_truncation_and_mutation(void)
         char what[64];
         snprintf(what, sizeof what, "%s untouched", tiny[i].name);
         CHECK(check_variant(data, size, INVOKE_ALWAYS, what), "%s does not load: %s", tiny[i].name,
-              logcap.line);
+              test_log.line);
         truncations(data, size, 1, 0, INVOKE_ALWAYS, tiny[i].name);
         mutations(data, size, tiny[i].mutants, 0x2545f491u + (uint32_t)i, INVOKE_ALWAYS, 0, tiny[i].name);
         printf("       %s (%zu bytes): %ld variants, %ld loaded and invoked, %.1f s\n", tiny[i].name,
@@ -439,7 +424,7 @@ static void regressions_fail_cleanly(void)
 int main(void)
 {
     verbose = getenv("SEGTEX_ROBUSTNESS_VERBOSE") != NULL;
-    segtex_set_log(capture, NULL, SEGTEX_LOG_ERROR);
+    segtex_set_log(test_log_capture, NULL, SEGTEX_LOG_ERROR);
     double t0 = now();
     RUN(tiny_models_survive_truncation_and_mutation);
     RUN(real_models_survive_truncation_and_mutation);
