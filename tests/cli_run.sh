@@ -69,6 +69,39 @@ expect "q quit early ($(json_num win.json frames_out) frames)" '[ "$(json_num wi
 expect "s wrote two snapshots" '[ -s segtex-snapshot-0001.png ] && [ -s segtex-snapshot-0002.png ]'
 expect "m changed the picture" '! cmp -s segtex-snapshot-0001.png segtex-snapshot-0002.png'
 
+# 6b. the other keys, on a paused picture so that only the key changes it: space pauses (the
+# window keeps showing the same frame), r randomizes the textures, l draws the landmarks, c the legend
+mkdir keys && cd keys
+"$bin" run -i demo: --frames 100 --size 320x240 -o window --keys 2:space,3:s,4:r,5:s,6:l,7:s,8:s,9:c,10:s,20:q \
+  --quiet --stats-json keys.json --seed 3 2>/dev/null
+expect "keys run exit code" '[ $? -eq 0 ] && [ -s segtex-snapshot-0005.png ]'
+expect "paused, nothing pressed: the same picture" 'cmp -s segtex-snapshot-0003.png segtex-snapshot-0004.png'
+expect "r changed the textures" '! cmp -s segtex-snapshot-0001.png segtex-snapshot-0002.png'
+expect "l drew the landmarks" '! cmp -s segtex-snapshot-0002.png segtex-snapshot-0003.png'
+expect "c leaves the picture alone (the legend is on the window's status line)" 'cmp -s segtex-snapshot-0004.png segtex-snapshot-0005.png'
+expect "space paused: 20 window frames but $(json_num keys.json frames_out) pipeline frames" \
+  '[ "$(json_num keys.json frames_out)" -le 4 ]'
+cd ..
+
+# 6c. statistics: once a second on stderr (a progress bar with ETA for a known length; the
+# statistics line in live mode)
+"$bin" run -i demo: --frames 400 --size 640x480 -o - >/dev/null 2>prog.txt
+expect "progress bar with ETA" 'grep -qE "\[[=> ]{30}\] +[0-9]+% [0-9]+/400 frames +[0-9.]+ fps +ETA [0-9]+s" prog.txt'
+"$bin" run -i demo: --live --frames 600 --size 640x480 -o - >/dev/null 2>live.txt
+expect "statistics line in live mode" 'grep -qE "^segtex: in [0-9.]+ fps  out [0-9.]+ fps  dropped [0-9]+  seg [0-9.]+/[0-9.]+ ms  face [0-9.]+/[0-9.]+ ms  render [0-9.]+/[0-9.]+ ms  out [0-9.]+ ms  RSS [0-9]+ MB" live.txt'
+expect "summary at the end" 'grep -qE "^segtex: run: [0-9]+ frames in [0-9.]+ s" live.txt'
+
+# 6d. a size change mid-stream (an image sequence of two sizes): handled once, the output keeps its size
+mkdir seqa seqb seqab
+"$bin" run -i demo: --frames 3 --size 160x120 -o seqa/%03d.png --quiet 2>/dev/null
+"$bin" run -i demo: --frames 3 --size 200x150 -o seqb/%03d.png --quiet 2>/dev/null
+cp seqa/001.png seqab/001.png; cp seqa/002.png seqab/002.png; cp seqa/003.png seqab/003.png
+cp seqb/001.png seqab/004.png; cp seqb/002.png seqab/005.png; cp seqb/003.png seqab/006.png
+"$bin" run -i seqab/%03d.png -o - --quiet --stats-json resize.json >resize.rgb 2>/dev/null
+expect "resize: exit code" '[ $? -eq 0 ]'
+expect "resize: one size change handled" '[ "$(json_num resize.json resizes)" = 1 ]'
+expect "resize: 6 frames, all at the first size" '[ "$(wc -c <resize.rgb)" -eq $((6 * 160 * 120 * 3)) ]'
+
 # 7. config file: the same keys; the command line wins
 printf '# effect\nmode = mask\nseed 7\nlandmarks\nframes = 12\nsize = 160x120\n' >run.conf
 "$bin" run --config run.conf -o - --quiet >cfg.rgb 2>/dev/null
