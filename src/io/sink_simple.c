@@ -89,8 +89,7 @@ segtex_status sink_raw_open(const segtex_sink_options *o, segtex_sink **out)
     snprintf(s->base.description, sizeof s->base.description,
              "raw video %dx%d rgb24 at %g fps on stdout", o->width, o->height, o->fps);
     /* The consumer (ffplay -f rawvideo ...) needs the size: say it where it is not in the way. */
-    fprintf(stderr, "segtex: raw video %dx%d rgb24 at %g fps on stdout\n", o->width, o->height,
-            o->fps);
+    fprintf(stderr, "segtex: %s\n", s->base.description);
     *out = &s->base;
     return SEGTEX_OK;
 }
