@@ -12,7 +12,7 @@ for m in selfie_segmentation selfie_segmentation_landscape face_detection_short_
          face_detection_full_range face_landmark_with_attention face_landmark; do
   log=$(mktemp)
   # Every leak kind, reachable included, is an error unless suppressed (one-time library init only).
-  valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+  LD_PRELOAD=${SEGTEX_VALGRIND_SHIM:?} valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
     --suppressions="$supp" --error-exitcode=99 --log-file="$log" \
     "$bin" model run "$assets/$m.tflite" --image "$assets/astronaut.png" --summary --backend $backend --threads 2 >/dev/null
   rc=$?

@@ -7,7 +7,7 @@ set -u
 bin=${SEGTEX_BIN:?}
 if [ -n "${SEGTEX_SANITIZED:-}" ]; then echo "0 passed, 0 failed, 1 skipped"; exit 0; fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+LD_PRELOAD=${SEGTEX_VALGRIND_SHIM:?} valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
   --suppressions="${SEGTEX_SOURCE_DIR:?}/tests/valgrind.supp" --error-exitcode=99 --log-file="$tmp/vg.log" \
   "$bin" run -i demo: --frames ${VALGRIND_FRAMES:-24} --size 160x120 -o "$tmp/out.mp4" --quiet 2>"$tmp/err"
 rc=$?
