@@ -9,7 +9,7 @@
  */
 #include "harness.h"
 #include "segtex/io.h"
-#include "segtex/pipeline.h"
+#include "pipeline/frame_pipeline.h"
 #include "segtex/render.h"
 #include "segtex/vision.h"
 

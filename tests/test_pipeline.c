@@ -5,7 +5,7 @@
  */
 #include "harness.h"
 #include "segtex/io.h"
-#include "segtex/pipeline.h"
+#include "pipeline/frame_pipeline.h"
 #include "segtex/vision.h"
 
 #include <math.h>

@@ -1,5 +1,6 @@
 /*
- * segtex core: status codes, logging, image views.
+ * segtex core: status codes, logging, image views and their allocation, the
+ * thread pool, the clock and stage timers.
  *
  * Every fallible call in libsegtex returns a segtex_status (0 = ok, negative
  * = error). Details go to the log callback the application sets; there is no
@@ -87,6 +88,78 @@ void segtex_free(void *ptr);
 /* 64-byte aligned allocation with `slack` extra bytes after `size`; free with segtex_aligned_free. */
 void *segtex_aligned_alloc(size_t size, size_t slack);
 void segtex_aligned_free(void *ptr);
+
+/*
+ * Allocate a width x height image with `channels` (1, 3 or 4), zeroed,
+ * stride = width * channels (1..16384 per side). On failure `out` is left
+ * zeroed and the error logged.
+ */
+segtex_status segtex_image_alloc(segtex_image *out, int width, int height, int channels);
+/* Free pixels allocated by segtex_image_alloc/load and zero the view. NULL and empty views are fine. */
+void segtex_image_free(segtex_image *img);
+
+/* ---- thread pool ---------------------------------------------------------------- */
+
+/*
+ * The library starts no hidden threads of its own for data parallelism: the
+ * application (or the effect) creates a pool and passes it down to XNNPACK
+ * and to row-band rendering. A NULL pool is valid everywhere a pool is taken
+ * and means "run inline on the calling thread".
+ */
+typedef struct segtex_threadpool segtex_threadpool;
+
+/* The most threads a pool may have. */
+#define SEGTEX_THREADPOOL_MAX_THREADS 256
+
+/*
+ * Create a pool of `threads` threads, the calling thread included: 1 starts
+ * no thread at all, 0 means one per online CPU. Allocates the pool and starts
+ * its threads. On failure logs one line, sets *out to NULL and returns
+ * SEGTEX_ERROR_INVALID_ARGUMENT (threads < 0 or > SEGTEX_THREADPOOL_MAX_THREADS)
+ * or SEGTEX_ERROR_OUT_OF_MEMORY.
+ */
+segtex_status segtex_threadpool_create(int threads, segtex_threadpool **out);
+
+/* Join the threads and free the pool. NULL is fine. Must not run concurrently with segtex_threadpool_run. */
+void segtex_threadpool_destroy(segtex_threadpool *pool);
+
+/* Threads of the pool, the caller included; 1 for a NULL pool. */
+int segtex_threadpool_threads_count(const segtex_threadpool *pool);
+
+/* A task: called once per index in [0, count), from any thread of the pool. */
+typedef void (*segtex_task_fn)(void *ctx, size_t index);
+
+/*
+ * Call fn(ctx, i) for every i < count and return when all calls have
+ * returned. The calling thread works too. With a NULL pool (or a pool of one
+ * thread) the calls run in index order on the calling thread. Never allocates
+ * and never fails. One run at a time per pool: calls from several threads on
+ * the same pool are serialized.
+ */
+void segtex_threadpool_run(segtex_threadpool *pool, segtex_task_fn fn, void *ctx, size_t count);
+
+/* ---- time ------------------------------------------------------------------------ */
+
+/* Monotonic clock in seconds. */
+double segtex_now(void);
+
+#define SEGTEX_STAGE_SAMPLES 256
+
+typedef struct segtex_stage_stats {
+    int64_t count;
+    double p50_ms, p95_ms; /* over the last SEGTEX_STAGE_SAMPLES runs */
+} segtex_stage_stats;
+
+/* Stage timing: a fixed ring of samples (no allocation). Not locked: guard it with the owner's lock. */
+typedef struct segtex_stage_timer {
+    float ms[SEGTEX_STAGE_SAMPLES];
+    int64_t count;
+} segtex_stage_timer;
+void segtex_stage_timer_add(segtex_stage_timer *t, double ms);
+void segtex_stage_timer_get(const segtex_stage_timer *t, segtex_stage_stats *out);
+
+/* Resident set size of this process in MB (reads /proc/self/statm into a stack buffer: no allocation). */
+double segtex_rss_mb(void);
 
 #ifdef __cplusplus
 }

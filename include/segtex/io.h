@@ -1,5 +1,6 @@
 /*
- * segtex io: image files (PNG, JPEG). Video sources and sinks come later.
+ * segtex io: image files (PNG, JPEG), video sources and sinks (FFmpeg), the
+ * demo clip and the preview window (SDL2).
  */
 #ifndef SEGTEX_IO_H
 #define SEGTEX_IO_H
@@ -10,14 +11,6 @@
 extern "C" {
 #endif
 
-/*
- * Allocate a width x height image with `channels` (1, 3 or 4), zeroed,
- * stride = width * channels. On failure `out` is left zeroed.
- */
-segtex_status segtex_image_alloc(segtex_image *out, int width, int height, int channels);
-
-/* Free pixels allocated by segtex_image_alloc/load and zero the view. NULL and empty views are fine. */
-void segtex_image_free(segtex_image *img);
 
 /*
  * Decode a PNG or JPEG file (chosen by content, not name) into a new image.

@@ -18,7 +18,6 @@
 #define SEGTEX_RENDER_H
 
 #include "segtex/core.h"
-#include "segtex/pipeline.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -222,6 +221,19 @@ typedef enum segtex_render_mode {
 const char *segtex_render_mode_name(segtex_render_mode mode);
 /* Mode of a name above, or -1. */
 int segtex_render_mode_parse(const char *name);
+
+/*
+ * The categories a mode paints by default: mask every one; overlay the
+ * person (1..5); cutout the background (the frame as filmed, the background
+ * replaced).
+ */
+int segtex_render_mode_paints(segtex_render_mode mode, int category);
+/*
+ * Every category back to segtex_paint_default(), enabled as the mode paints
+ * by default; in cutout mode the background gets the 'bricks' texture.
+ * Can allocate (see set_paint).
+ */
+segtex_status segtex_texture_set_reset_paints(segtex_texture_set *set, segtex_render_mode mode);
 
 typedef struct segtex_landmark_style {
     int dots;                /* draw anti-aliased dots at the points */

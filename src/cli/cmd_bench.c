@@ -1,7 +1,8 @@
 /* `segtex bench render`: time the renderer on a synthetic portrait, no models needed. */
 #include "commands.h"
-#include "opts.h"
-#include "segtex/pipeline.h"
+#include "settings.h"
+#include "segtex/effect.h"
+#include "segtex/io.h"
 #include "segtex/render.h"
 
 #include <math.h>
@@ -12,15 +13,30 @@
 #include <time.h>
 
 static const char bench_usage[] =
+    "usage: segtex bench render [options]    the renderer alone, on a synthetic portrait (no models)\n"
+    "       segtex bench pipeline [options]  the whole engine: face tracking + segmentation + render\n"
+    "\n"
+    "'segtex bench render --help' and 'segtex bench pipeline --help' list the options.\n";
+
+static const char render_intro[] =
     "usage: segtex bench render [--size WxH] [--mode mask|overlay|cutout] [--threads N]\n"
     "                           [--frames N] [--model WxH] [--contours]\n"
     "\n"
     "Renders a synthetic portrait (category probabilities at model resolution, default 256x256,\n"
     "with soft borders) at --size (default 1280x720): five categories textured (background\n"
     "bricks, hair waves, body-skin dots, face-skin noise, clothes stripes), 'others' a colour,\n"
-    "478 landmark dots (--contours adds the contour lines). After 10 warm-up frames it times\n"
-    "--frames frames (default 300) one by one. The last line is\n"
+    "478 landmark dots (--contours adds the contour lines). Mode default mask. After 10 warm-up\n"
+    "frames it times --frames frames (default 300) one by one. The last line is\n"
     "  render size=<W>x<H> mode=<m> threads=<n> median_ms=<x>\n";
+
+static const char pipeline_intro[] =
+    "usage: segtex bench pipeline [--size WxH] [--frames N] [options]\n"
+    "\n"
+    "Times the engine (segtex_effect in pull mode, offline: every frame, in order) on the demo clip\n"
+    "at --size (default 1280x720) for --frames frames (default 300) after 30 warm-up frames, with no\n"
+    "encoding. The clip's frames are made once, before timing, into a ring of 30 that the source\n"
+    "copies from, so the source costs a copy and the number is the engine's. The last line is\n"
+    "  pipeline size=<W>x<H> frames=<n> fps=<x> seg_ms=<p50> face_ms=<p50> render_ms=<p50>\n";
 
 /* One line on stderr naming the problem; returns the exit code 2. */
 __attribute__((format(printf, 1, 2))) static int err(const char *fmt, ...)
@@ -34,18 +50,6 @@ __attribute__((format(printf, 1, 2))) static int err(const char *fmt, ...)
     return 2;
 }
 
-static int parse_size(const char *s, int *w, int *h, int max)
-{
-    char tail;
-    return s && sscanf(s, "%dx%d%c", w, h, &tail) == 2 && *w >= 1 && *h >= 1 && *w <= max && *h <= max;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -102,37 +106,23 @@ static void synth_landmarks(float (*pts)[3])
 
 static int bench_render(int argc, char **argv)
 {
-    int w = 1280, h = 720, mw = 256, mh = 256, mode = SEGTEX_RENDER_MASK;
-    long threads = 1, frames = 300;
-    segtex_landmark_style style = segtex_landmark_style_default();
-    cli_opts o;
-    cli_opts_init(&o, argc, argv, "bench render");
-    while (cli_opts_next(&o)) {
-        const char *s;
-        if (cli_opt_is(&o, "--help") || cli_opt_is(&o, "-h")) {
-            fputs(bench_usage, stdout);
-            return 0;
-        } else if (cli_opt_is(&o, "--size")) {
-            if ((s = cli_opt_str(&o)) && !parse_size(s, &w, &h, 16384))
-                return err("--size needs WxH (1..16384), got '%s'", s);
-        } else if (cli_opt_is(&o, "--model")) {
-            if ((s = cli_opt_str(&o)) && !parse_size(s, &mw, &mh, 4096))
-                return err("--model needs WxH (1..4096), got '%s'", s);
-        } else if (cli_opt_is(&o, "--mode")) {
-            if ((s = cli_opt_str(&o)) && (mode = segtex_render_mode_parse(s)) < 0)
-                return err("--mode must be mask, overlay or cutout, got '%s'", s);
-        } else if (cli_opt_is(&o, "--threads")) {
-            cli_opt_long(&o, 0, SEGTEX_THREADPOOL_MAX_THREADS, &threads);
-        } else if (cli_opt_is(&o, "--frames")) {
-            cli_opt_long(&o, 1, 1000000, &frames);
-        } else if (cli_opt_is(&o, "--contours")) {
-            style.contours = 1;
-        } else {
-            cli_opt_unknown(&o);
-        }
+    cli_settings *cs = calloc(1, sizeof *cs);
+    if (!cs)
+        return 1;
+    int pr = cli_settings_parse(cs, CMD_BENCH, "bench render", argc, argv);
+    if (pr) {
+        if (pr > 0)
+            cli_settings_help(CMD_BENCH, render_intro);
+        free(cs);
+        return pr > 0 ? 0 : 2;
     }
-    if (o.failed)
-        return 2;
+    int w = cs->width ? cs->width : 1280, h = cs->height ? cs->height : 720;
+    int mw = cs->model_w ? cs->model_w : 256, mh = cs->model_h ? cs->model_h : 256;
+    int mode = cs->has_mode ? (int)cs->effect.mode : SEGTEX_RENDER_MASK;
+    long threads = cs->has_threads ? cs->effect.threads : 1, frames = cs->frames ? cs->frames : 300;
+    segtex_landmark_style style = segtex_landmark_style_default();
+    style.contours = cs->style.contours;
+    free(cs);
 
     int rc = 2;
     segtex_texture_set *set = NULL;
@@ -181,9 +171,9 @@ static int bench_render(int argc, char **argv)
         segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, pool);
     double total = 0;
     for (long i = 0; i < frames; i++) {
-        double t0 = now_ms();
+        double t0 = segtex_now() * 1e3;
         segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, pool);
-        times[i] = now_ms() - t0;
+        times[i] = segtex_now() * 1e3 - t0;
         total += times[i];
     }
     qsort(times, (size_t)frames, sizeof *times, cmp_double);
@@ -209,6 +199,111 @@ done:
     return rc;
 }
 
+/* The demo clip made once into a ring the source copies from: the benchmark times the engine. */
+typedef struct ring {
+    segtex_image frames[30];
+    int count;
+    long next, limit;
+} ring;
+
+static int ring_read(void *u, segtex_image *dst, double *pts)
+{
+    ring *r = u;
+    if (r->next >= r->limit)
+        return SEGTEX_SOURCE_END;
+    const segtex_image *src = &r->frames[r->next % r->count];
+    for (int y = 0; y < dst->height; y++)
+        memcpy(dst->data + y * dst->stride, src->data + y * src->stride, (size_t)dst->width * 3);
+    *pts = (double)r->next++ / 30.0;
+    return SEGTEX_SOURCE_FRAME;
+}
+
+static void ring_info(void *u, segtex_source_info *info)
+{
+    ring *r = u;
+    info->width = r->frames[0].width;
+    info->height = r->frames[0].height;
+    info->fps = 30;
+    info->frames = r->limit;
+    info->live = 0;
+}
+
+#define PIPELINE_WARMUP 30
+
+static int bench_pipeline(int argc, char **argv)
+{
+    cli_settings *cs = calloc(1, sizeof *cs);
+    ring *rg = calloc(1, sizeof *rg);
+    if (!cs || !rg) {
+        free(cs), free(rg);
+        return 1;
+    }
+    int rc = 2, pr = cli_settings_parse(cs, CMD_BENCH, "bench pipeline", argc, argv);
+    if (pr) {
+        if (pr > 0)
+            cli_settings_help(CMD_BENCH, pipeline_intro);
+        free(cs), free(rg);
+        return pr > 0 ? 0 : 2;
+    }
+    rc = 1;
+    int w = cs->width ? cs->width : 1280, h = cs->height ? cs->height : 720;
+    long frames = cs->frames ? cs->frames : 300;
+    if (!cs->has_threads)
+        cs->effect.threads = 1;
+    cs->effect.models_dir = cli_models_dir(cs->effect.models_dir);
+    segtex_effect *fx = NULL;
+    segtex_demo *demo = NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/astronaut.png", cs->effect.models_dir);
+    if (segtex_demo_create(path, w, h, 0, 30.0, &demo))
+        goto done;
+    rg->count = (int)(sizeof rg->frames / sizeof rg->frames[0]);
+    for (int i = 0; i < rg->count; i++) {
+        double pts;
+        if (segtex_image_alloc(&rg->frames[i], w, h, 3) || segtex_demo_read(demo, &rg->frames[i], &pts) != 1)
+            goto done;
+    }
+    rg->limit = frames + PIPELINE_WARMUP;
+    if (segtex_effect_create(&cs->effect, &fx))
+        goto done;
+    segtex_frame_reader reader = {rg, ring_read, ring_info};
+    if (segtex_effect_start(fx, &reader))
+        goto done;
+    segtex_image out = {0};
+    segtex_effect_result res;
+    long n = 0;
+    double t0 = 0;
+    int r;
+    while ((r = segtex_effect_next(fx, &out, &res)) == 1) {
+        out.data = NULL;
+        if (++n == PIPELINE_WARMUP)
+            t0 = segtex_now();
+    }
+    double secs = segtex_now() - t0;
+    if (r < 0 || n != frames + PIPELINE_WARMUP) {
+        fprintf(stderr, "segtex: bench pipeline: stopped after %ld frames\n", n);
+        goto done;
+    }
+    segtex_effect_stats es;
+    segtex_effect_get_stats(fx, &es);
+    printf("bench pipeline: %dx%d demo frames from a ring of %d, segmenter %s, backend %s, %s mode, "
+           "%ld frames after %d warm-up\n",
+           w, h, rg->count, segtex_segmenter_kind_name(segtex_effect_segmenter(fx)),
+           segtex_backend_name(segtex_effect_backend(fx)), segtex_render_mode_name(cs->effect.mode), frames,
+           PIPELINE_WARMUP);
+    printf("pipeline size=%dx%d frames=%ld fps=%.1f seg_ms=%.2f face_ms=%.2f render_ms=%.2f\n", w, h, frames,
+           secs > 0 ? (double)frames / secs : 0.0, es.seg.p50_ms, es.face.p50_ms, es.render.p50_ms);
+    rc = 0;
+done:
+    segtex_effect_destroy(fx);
+    segtex_demo_destroy(demo);
+    for (int i = 0; i < rg->count; i++)
+        segtex_image_free(&rg->frames[i]);
+    free(rg);
+    free(cs);
+    return rc;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -216,6 +311,8 @@ int cmd_bench(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "render"))
-        return bench_render(argc - 2, argv + 2);
-    return err("unknown benchmark '%s' (available: render)", argv[1]);
+        return bench_render(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "pipeline"))
+        return bench_pipeline(argc - 1, argv + 1);
+    return err("unknown benchmark '%s' (available: render, pipeline)", argv[1]);
 }

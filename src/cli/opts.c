@@ -63,16 +63,63 @@ const char *cli_opt_str(cli_opts *o)
     return o->argv[++o->i];
 }
 
+int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_size(const char *s, int lo, int hi, int *w, int *h)
+{
+    const char *x = strchr(s, 'x');
+    if (!x || x == s || x - s > 15)
+        return -1;
+    char a[16];
+    memcpy(a, s, (size_t)(x - s));
+    a[x - s] = 0;
+    long vw, vh;
+    if (cli_parse_long(a, lo, hi, &vw) || cli_parse_long(x + 1, lo, hi, &vh))
+        return -1;
+    *w = (int)vw, *h = (int)vh;
+    return 0;
+}
+
+int cli_parse_color(const char *s, uint8_t rgb[3])
+{
+    if (!s || s[0] != '#' || strlen(s) != 7)
+        return -1;
+    for (int i = 1; i < 7; i++)
+        if (!strchr("0123456789abcdefABCDEF", s[i]))
+            return -1;
+    unsigned long v = strtoul(s + 1, NULL, 16);
+    rgb[0] = (uint8_t)(v >> 16), rgb[1] = (uint8_t)(v >> 8), rgb[2] = (uint8_t)v;
+    return 0;
+}
+
 int cli_opt_long(cli_opts *o, long lo, long hi, long *out)
 {
     const char *name = o->arg;
     const char *s = cli_opt_str(o);
     if (!s)
         return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
+    long v;
+    if (cli_parse_long(s, lo, hi, &v)) {
         fprintf(stderr, "segtex: %s: option '%s' needs an integer from %ld to %ld, got '%s'\n", o->cmd, name,
                 lo, hi, s);
         o->failed = 1;
@@ -88,10 +135,8 @@ int cli_opt_double(cli_opts *o, double lo, double hi, double *out)
     const char *s = cli_opt_str(o);
     if (!s)
         return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) {
+    double v;
+    if (cli_parse_double(s, lo, hi, &v)) {
         fprintf(stderr, "segtex: %s: option '%s' needs a number from %g to %g, got '%s'\n", o->cmd, name, lo,
                 hi, s);
         o->failed = 1;

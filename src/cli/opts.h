@@ -6,6 +6,8 @@
 #ifndef SEGTEX_CLI_OPTS_H
 #define SEGTEX_CLI_OPTS_H
 
+#include <stdint.h>
+
 typedef struct cli_opts {
     int argc;
     char **argv;
@@ -29,4 +31,12 @@ int cli_opt_long(cli_opts *o, long lo, long hi, long *out);
 /* A number value in [lo, hi]. */
 int cli_opt_double(cli_opts *o, double lo, double hi, double *out);
 void cli_opt_unknown(cli_opts *o);
+
+/* Value parsers shared by every command and the config file: 0 on success, -1 (nothing written) otherwise. */
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+/* "WxH" with both sides in lo..hi. */
+int cli_parse_size(const char *s, int lo, int hi, int *w, int *h);
+/* "#rrggbb". */
+int cli_parse_color(const char *s, uint8_t rgb[3]);
 #endif

@@ -13,7 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "core/log.h"
-#include "segtex/pipeline.h"
+#include "pipeline/frame_pipeline.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,6 +24,7 @@ typedef struct slot {
     segtex_image img;         /* frame buffer (RGB24) */
     int64_t index;            /* frame number */
     double pts;
+    double arrival;           /* segtex_now() when it was read */
     int refs;                 /* (lock) holders; 0 = free */
     int face_done, seg_done;  /* (lock) results written */
     segtex_face_result faces; /* written by the face worker, then read-only */
@@ -50,38 +51,7 @@ struct segtex_pipeline {
 };
 
 static const segtex_face_result no_faces; /* count 0: before the first face result */
-
-double segtex_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-void segtex_stage_timer_add(segtex_stage_timer *t, double ms)
-{
-    t->ms[t->count % SEGTEX_STAGE_SAMPLES] = (float)ms;
-    t->count++;
-}
-
-void segtex_stage_timer_get(const segtex_stage_timer *t, segtex_stage_stats *out)
-{
-    float v[SEGTEX_STAGE_SAMPLES];
-    int n = t->count < SEGTEX_STAGE_SAMPLES ? (int)t->count : SEGTEX_STAGE_SAMPLES;
-    memcpy(v, t->ms, sizeof(float) * (size_t)n);
-    for (int i = 1; i < n; i++) { /* insertion sort: 256 values, once a second */
-        float x = v[i];
-        int j = i - 1;
-        while (j >= 0 && v[j] > x) {
-            v[j + 1] = v[j];
-            j--;
-        }
-        v[j + 1] = x;
-    }
-    out->count = t->count;
-    out->p50_ms = n ? v[n / 2] : 0;
-    out->p95_ms = n ? v[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1] : 0;
-}
+static void hold_newest_results(segtex_pipeline *p, segtex_pipeline_frame *f);
 
 static void free_slots(segtex_pipeline *p)
 {
@@ -162,6 +132,7 @@ static void *source_main(void *arg)
                 slot *sl = &p->slots[s];
                 sl->index = p->published++;
                 sl->pts = pts;
+                sl->arrival = t0 + ms * 1e-3;
                 sl->face_done = p->o.tracker == NULL;
                 sl->seg_done = p->o.segmenter == NULL;
                 if (p->o.live) {
@@ -183,6 +154,9 @@ static void *source_main(void *arg)
             p->newest = p->newest_face = p->newest_seg = -1;
             pthread_cond_broadcast(&p->cond);
             for (;;) {
+                /* The workers' "newest result" holds are caches: drop them each time they come back. */
+                unref(p, p->newest_face), unref(p, p->newest_seg);
+                p->newest_face = p->newest_seg = -1;
                 int busy = 0;
                 for (int i = 0; i < p->n; i++)
                     busy |= p->slots[i].refs > 0;
@@ -365,23 +339,13 @@ int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
         if (p->stats.frames_out > 0)
             p->stats.dropped_output += p->slots[s].index - p->last_out - 1;
         p->last_out = p->slots[s].index;
-        f->faces = &no_faces;
-        f->faces_index = f->seg_index = -1;
-        if (p->newest_face >= 0) {
-            f->face_slot_ = p->newest_face;
-            p->slots[f->face_slot_].refs++;
-            f->faces = &p->slots[f->face_slot_].faces;
-            f->faces_index = p->slots[f->face_slot_].index;
-        }
-        if (p->newest_seg >= 0) {
-            f->seg_slot_ = p->newest_seg;
-            p->slots[f->seg_slot_].refs++;
-            f->seg = &p->slots[f->seg_slot_].seg;
-            f->seg_index = p->slots[f->seg_slot_].index;
-        }
+        hold_newest_results(p, f);
     }
     p->stats.frames_out++;
+    if (!p->o.live && f->seg_index >= 0)
+        f->seg_arrival = p->slots[s].arrival;
     f->slot_ = s;
+    f->arrival = p->slots[s].arrival;
     f->index = p->slots[s].index;
     f->pts = p->slots[s].pts;
     f->image = &p->slots[s].img;
@@ -389,9 +353,41 @@ int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
     return 1;
 }
 
+/* Take a hold on the newest faces and segmentation (live). Called with the lock held. */
+static void hold_newest_results(segtex_pipeline *p, segtex_pipeline_frame *f)
+{
+    f->faces = &no_faces;
+    f->faces_index = f->seg_index = -1;
+    if (p->newest_face >= 0) {
+        f->face_slot_ = p->newest_face;
+        p->slots[f->face_slot_].refs++;
+        f->faces = &p->slots[f->face_slot_].faces;
+        f->faces_index = p->slots[f->face_slot_].index;
+    }
+    if (p->newest_seg >= 0) {
+        f->seg_slot_ = p->newest_seg;
+        p->slots[f->seg_slot_].refs++;
+        f->seg = &p->slots[f->seg_slot_].seg;
+        f->seg_index = p->slots[f->seg_slot_].index;
+        f->seg_arrival = p->slots[f->seg_slot_].arrival;
+    }
+}
+
+int segtex_pipeline_latest(segtex_pipeline *p, segtex_pipeline_frame *f)
+{
+    memset(f, 0, sizeof *f);
+    f->slot_ = f->face_slot_ = f->seg_slot_ = -1;
+    f->index = -1;
+    pthread_mutex_lock(&p->lock);
+    hold_newest_results(p, f);
+    int r = p->error ? (int)p->error : 1;
+    pthread_mutex_unlock(&p->lock);
+    return r;
+}
+
 void segtex_pipeline_release(segtex_pipeline *p, segtex_pipeline_frame *f)
 {
-    if (!f || f->slot_ < 0)
+    if (!f || (f->slot_ < 0 && f->face_slot_ < 0 && f->seg_slot_ < 0))
         return;
     pthread_mutex_lock(&p->lock);
     unref(p, f->slot_);

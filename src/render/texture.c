@@ -696,3 +696,28 @@ const render_layer *texture_set_layer(const segtex_texture_set *set, int categor
 }
 
 uint64_t texture_set_generation(const segtex_texture_set *set) { return set->generation; }
+
+int segtex_render_mode_paints(segtex_render_mode mode, int category)
+{
+    switch (mode) {
+    case SEGTEX_RENDER_OVERLAY: return category != SEGTEX_CATEGORY_BACKGROUND;
+    case SEGTEX_RENDER_CUTOUT: return category == SEGTEX_CATEGORY_BACKGROUND;
+    default: return 1;
+    }
+}
+
+segtex_status segtex_texture_set_reset_paints(segtex_texture_set *set, segtex_render_mode mode)
+{
+    if (!set)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        segtex_paint p = segtex_paint_default(c);
+        p.enabled = segtex_render_mode_paints(mode, c);
+        if (mode == SEGTEX_RENDER_CUTOUT && p.enabled)
+            p.texture = segtex_texture_set_find(set, "bricks");
+        segtex_status st = segtex_texture_set_set_paint(set, c, &p);
+        if (st)
+            return st;
+    }
+    return SEGTEX_OK;
+}

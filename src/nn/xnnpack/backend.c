@@ -16,7 +16,7 @@
  */
 #include "core/log.h"
 #include "nn/model.h"
-#include "pipeline/threadpool.h"
+#include "core/threadpool.h"
 
 #include <math.h>
 #include <pthread.h>

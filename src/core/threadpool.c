@@ -1,4 +1,4 @@
-#include "pipeline/threadpool.h"
+#include "core/threadpool.h"
 #include "core/log.h"
 
 #include <unistd.h>

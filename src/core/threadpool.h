@@ -1,8 +1,8 @@
 /* Private: the pthreadpool under a segtex_threadpool, for backends (XNNPACK) that take one. */
-#ifndef SEGTEX_PIPELINE_THREADPOOL_H
-#define SEGTEX_PIPELINE_THREADPOOL_H
+#ifndef SEGTEX_CORE_THREADPOOL_H
+#define SEGTEX_CORE_THREADPOOL_H
 
-#include "segtex/pipeline.h"
+#include "segtex/core.h"
 #include <pthreadpool.h>
 
 /* The pool's pthreadpool, or NULL for a NULL pool (pthreadpool treats NULL as "inline"). Owned by the pool. */

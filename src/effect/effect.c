@@ -1,0 +1,664 @@
+/*
+ * segtex_effect: models, tracker, segmenter, textures, renderer, pool and
+ * output frame behind one object (include/segtex/effect.h).
+ *
+ * Locking. `lock` guards the live settings (mode, landmarks, the texture
+ * set's paints), the renderer's configuration, the stage timers, the
+ * counters and the `pipe` pointer. The render thread holds it while it configures and renders
+ * (well under a frame), setters hold it while they change a paint, so a
+ * change always lands between two frames. `box_lock` guards the push-live
+ * mailbox (one frame: newest wins) shared by the caller and the pipeline's
+ * source thread. Lock order: box_lock, then lock, then the pipeline's lock
+ * (segtex_effect_get_stats); the pipeline calls the mailbox reader without
+ * holding its lock.
+ *
+ * Everything in a result points into memory the effect owns (push offline)
+ * or into pipeline slots it holds a reference to (pull, push live) until
+ * the next call: nothing is copied to be read.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "segtex/effect.h"
+#include "core/log.h"
+#include "pipeline/frame_pipeline.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct segtex_effect {
+    segtex_effect_options o;      /* set once at create (string pointers cleared: not kept) */
+    segtex_threadpool *pool;      /* set at create, replaced only by start */
+    segtex_face_detector *det;
+    segtex_face_landmarker *lm;
+    segtex_face_tracker *tracker; /* NULL when faces are off */
+    segtex_segmenter *seg;
+    segtex_texture_set *set;
+    segtex_renderer *renderer;
+    segtex_backend backend;
+
+    pthread_mutex_t lock;
+    /* (lock) settings */
+    segtex_render_mode mode;
+    int landmarks;
+    /* (lock) the renderer's configuration, set by the render thread */
+    int cfg_w, cfg_h, cfg_mw, cfg_mh, cfg_mode, cfg_lm;
+    /* (lock) statistics */
+    segtex_stage_timer t_face, t_seg, t_render, t_latency;
+    int64_t frames, pushed, dropped_push;
+    int configures;
+
+    /* render thread only */
+    segtex_image own_out;         /* the effect's output frame (out->data NULL) */
+    segtex_face_result faces;     /* push offline: this frame's faces */
+    segtex_seg_result segres;     /* push offline: this frame's segmentation */
+    segtex_pipeline *pipe;        /* pull, or push live (created on the first frame) */
+    segtex_pipeline_frame held;   /* results (and the frame, pull) handed out last */
+    int holding;
+    int started, live;
+    int64_t index;                /* push: frames processed */
+    double last_pts;
+
+    /* push live: the mailbox the pipeline's source thread reads */
+    pthread_mutex_t box_lock;
+    pthread_cond_t box_cond;
+    segtex_image box;             /* (box_lock) */
+    double box_pts;               /* (box_lock) */
+    int box_full, box_closed;     /* (box_lock) */
+};
+
+static const segtex_face_result no_faces;
+
+segtex_effect_options segtex_effect_options_default(void)
+{
+    segtex_effect_options o;
+    memset(&o, 0, sizeof o);
+    o.backend = SEGTEX_BACKEND_AUTO;
+    o.segmenter = SEGTEX_SEGMENTER_AUTO;
+    o.faces = 1;
+    o.max_faces = 1;
+    o.smooth = 1;
+    o.mode = SEGTEX_RENDER_OVERLAY;
+    return o;
+}
+
+static const char *models_dir(const char *dir)
+{
+    if (dir && *dir)
+        return dir;
+    const char *env = getenv("SEGTEX_ASSETS");
+    return env && *env ? env : "assets";
+}
+
+void segtex_effect_destroy(segtex_effect *e)
+{
+    if (!e)
+        return;
+    /* The source thread may wait in the mailbox: close it before the pipeline joins. */
+    pthread_mutex_lock(&e->box_lock);
+    e->box_closed = 1;
+    pthread_cond_broadcast(&e->box_cond);
+    pthread_mutex_unlock(&e->box_lock);
+    if (e->pipe) {
+        if (e->holding)
+            segtex_pipeline_release(e->pipe, &e->held);
+        segtex_pipeline_destroy(e->pipe);
+    }
+    segtex_image_free(&e->box);
+    segtex_image_free(&e->own_out);
+    segtex_seg_result_free(&e->segres);
+    segtex_renderer_destroy(e->renderer);
+    segtex_texture_set_destroy(e->set);
+    segtex_segmenter_destroy(e->seg);
+    segtex_face_tracker_destroy(e->tracker);
+    segtex_face_landmarker_destroy(e->lm);
+    segtex_face_detector_destroy(e->det);
+    segtex_threadpool_destroy(e->pool);
+    pthread_cond_destroy(&e->box_cond);
+    pthread_mutex_destroy(&e->box_lock);
+    pthread_mutex_destroy(&e->lock);
+    segtex_free(e);
+}
+
+static int default_threads(const segtex_effect_options *o, int pushing_offline)
+{
+    if (o->threads > 0)
+        return o->threads;
+    return pushing_offline ? 2 : 1;
+}
+
+segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_effect **out)
+{
+    if (!out)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    *out = NULL;
+    segtex_effect_options o = options ? *options : segtex_effect_options_default();
+    if (o.mode < 0 || o.mode >= SEGTEX_RENDER_MODE_COUNT || (o.faces && (o.max_faces < 1 ||
+        o.max_faces > SEGTEX_MAX_TRACKED_FACES)) || o.threads < 0 || o.threads > SEGTEX_THREADPOOL_MAX_THREADS) {
+        LOG_ERROR("effect: bad options (mode %d, max_faces %d, threads %d)", (int)o.mode, o.max_faces, o.threads);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (!segtex_backend_available(o.backend)) {
+        LOG_ERROR("effect: backend '%s' is not built in", segtex_backend_name(o.backend));
+        return SEGTEX_ERROR_UNSUPPORTED;
+    }
+    segtex_effect *e = segtex_calloc(1, sizeof *e);
+    if (!e)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_mutex_init(&e->box_lock, NULL);
+    pthread_cond_init(&e->box_cond, NULL);
+    e->o = o;
+    e->mode = o.mode;
+    e->landmarks = o.landmarks;
+    e->cfg_mode = -1;
+    e->backend = o.backend == SEGTEX_BACKEND_AUTO ? segtex_backend_default() : o.backend;
+    const char *dir = models_dir(o.models_dir);
+    segtex_status st;
+    if ((st = segtex_threadpool_create(default_threads(&o, !o.live), &e->pool)))
+        goto fail;
+    /* The models run on the worker (or calling) thread: no pool of their own (see the README). */
+    segtex_model_options mo = {o.backend, NULL};
+    if (o.faces) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/face_detection_short_range.tflite", dir);
+        if ((st = segtex_face_detector_create(path, &mo, &e->det)))
+            goto fail;
+        snprintf(path, sizeof path, "%s/face_landmark_with_attention.tflite", dir);
+        if ((st = segtex_face_landmarker_create(path, &mo, &e->lm)))
+            goto fail;
+        segtex_face_tracker_options to = {0};
+        to.max_faces = o.max_faces;
+        to.video = o.smooth;
+        if ((st = segtex_face_tracker_create(e->det, e->lm, &to, &e->tracker)))
+            goto fail;
+    }
+    segtex_segmenter_options so = {o.segmenter, dir, mo, o.smooth};
+    if ((st = segtex_segmenter_create(&so, &e->seg)))
+        goto fail;
+    if ((st = segtex_seg_result_alloc(&e->segres, segtex_segmenter_max_pixels(e->seg))))
+        goto fail;
+    if ((st = segtex_texture_set_create(o.textures_dir, &e->set)) ||
+        (st = segtex_renderer_create(e->set, &e->renderer)))
+        goto fail;
+    if ((st = segtex_texture_set_reset_paints(e->set, o.mode)) ||
+        (o.has_seed && (st = segtex_texture_set_randomize(e->set, o.seed))))
+        goto fail;
+    e->o.models_dir = e->o.textures_dir = NULL; /* not kept: the caller's strings */
+    *out = e;
+    return SEGTEX_OK;
+fail:
+    segtex_effect_destroy(e);
+    return st;
+}
+
+/* ---- the one render path ------------------------------------------------------- */
+
+static int valid_rgb(const segtex_image *img)
+{
+    return img && img->data && img->channels == 3 && img->width > 0 && img->height > 0 &&
+           img->stride >= (ptrdiff_t)img->width * 3;
+}
+
+/*
+ * Paint `img` with `faces` and `seg` into `out` (see segtex_effect_process
+ * for `out`). A new size, mode or landmark switch re-configures the renderer
+ * first: the only place that may allocate.
+ */
+static segtex_status render(segtex_effect *e, const segtex_image *img, const segtex_face_result *faces,
+                            const segtex_seg_result *seg, segtex_image *out, double *render_ms)
+{
+    segtex_status st = SEGTEX_OK;
+    pthread_mutex_lock(&e->lock);
+    int mw = seg ? seg->width : 1, mh = seg ? seg->height : 1;
+    if (img->width != e->cfg_w || img->height != e->cfg_h || mw != e->cfg_mw || mh != e->cfg_mh ||
+        (int)e->mode != e->cfg_mode || e->landmarks != e->cfg_lm) {
+        segtex_render_config c = {e->mode, img->width, img->height, mw, mh, segtex_landmark_style_default()};
+        c.landmarks.dots = e->landmarks;
+        if ((st = segtex_renderer_configure(e->renderer, &c)))
+            goto done;
+        e->cfg_w = img->width, e->cfg_h = img->height, e->cfg_mw = mw, e->cfg_mh = mh;
+        e->cfg_mode = (int)e->mode, e->cfg_lm = e->landmarks;
+        e->configures++;
+    }
+    if (!out->data) {
+        if (e->own_out.width != img->width || e->own_out.height != img->height) {
+            segtex_image_free(&e->own_out);
+            if ((st = segtex_image_alloc(&e->own_out, img->width, img->height, 3)))
+                goto done;
+        }
+        *out = e->own_out;
+    } else if (out->width != img->width || out->height != img->height || !valid_rgb(out)) {
+        LOG_ERROR("effect: the output is %dx%d with %d channels, the frame %dx%d RGB", out->width, out->height,
+                  out->channels, img->width, img->height);
+        st = SEGTEX_ERROR_INVALID_ARGUMENT;
+        goto done;
+    }
+    segtex_segmentation sv = {mw, mh, seg ? seg->prob : NULL, seg ? seg->category : NULL};
+    segtex_landmarks views[SEGTEX_MAX_TRACKED_FACES];
+    int nf = e->landmarks ? faces->count : 0;
+    for (int k = 0; k < nf; k++) {
+        views[k].count = faces->faces[k].count;
+        views[k].xyz = (const float(*)[3])faces->faces[k].xyz;
+        views[k].has_box = 0;
+    }
+    double t0 = segtex_now();
+    st = segtex_renderer_render(e->renderer, img, &sv, views, nf, out, e->pool);
+    double ms = (segtex_now() - t0) * 1e3;
+    if (!st) {
+        segtex_stage_timer_add(&e->t_render, ms);
+        *render_ms = ms;
+    }
+done:
+    pthread_mutex_unlock(&e->lock);
+    return st;
+}
+
+static void fill_result(segtex_effect_result *res, int64_t index, double pts, const segtex_face_result *faces,
+                        int64_t faces_index, const segtex_seg_result *seg, int64_t seg_index)
+{
+    if (!res)
+        return;
+    memset(res, 0, sizeof *res);
+    res->index = index;
+    res->pts = pts;
+    res->faces = faces ? faces : &no_faces;
+    res->faces_index = faces ? faces_index : -1;
+    res->seg = seg;
+    res->seg_index = seg ? seg_index : -1;
+}
+
+static void release_held(segtex_effect *e)
+{
+    if (e->holding) {
+        segtex_pipeline_release(e->pipe, &e->held);
+        e->holding = 0;
+    }
+}
+
+/* ---- push, offline ---------------------------------------------------------------- */
+
+typedef struct infer_job {
+    segtex_effect *e;
+    const segtex_image *img;
+    double pts;
+    segtex_status st_face, st_seg;
+    double face_ms, seg_ms;
+} infer_job;
+
+/* Task 0: the faces of this frame; task 1: the segmentation model. They share nothing. */
+static void infer_task(void *ctx, size_t index)
+{
+    infer_job *j = ctx;
+    double t0 = segtex_now();
+    if (index == 0) {
+        j->st_face = segtex_face_tracker_process(j->e->tracker, j->img, j->pts, &j->e->faces);
+        j->face_ms = (segtex_now() - t0) * 1e3;
+    } else {
+        j->st_seg = segtex_segmenter_infer(j->e->seg, j->img);
+        j->seg_ms = (segtex_now() - t0) * 1e3;
+    }
+}
+
+static segtex_status process_offline(segtex_effect *e, const segtex_image *in, double pts, segtex_image *out,
+                                     segtex_effect_result *res)
+{
+    double t_in = segtex_now();
+    infer_job j = {e, in, pts, SEGTEX_OK, SEGTEX_OK, 0, 0};
+    if (e->tracker) {
+        segtex_threadpool_run(e->pool, infer_task, &j, 2);
+    } else {
+        e->faces.count = 0;
+        infer_task(&j, 1);
+    }
+    segtex_status st = j.st_face ? j.st_face : j.st_seg;
+    if (st)
+        return st;
+    double t1 = segtex_now();
+    if ((st = segtex_segmenter_finish(e->seg, in, e->faces.faces, e->faces.count, &e->segres)))
+        return st;
+    j.seg_ms += (segtex_now() - t1) * 1e3;
+    double render_ms = 0;
+    if ((st = render(e, in, &e->faces, &e->segres, out, &render_ms)))
+        return st;
+    pthread_mutex_lock(&e->lock);
+    if (e->tracker)
+        segtex_stage_timer_add(&e->t_face, j.face_ms);
+    segtex_stage_timer_add(&e->t_seg, j.seg_ms);
+    segtex_stage_timer_add(&e->t_latency, (segtex_now() - t_in) * 1e3);
+    e->pushed++;
+    e->frames++;
+    pthread_mutex_unlock(&e->lock);
+    fill_result(res, e->index, pts, &e->faces, e->index, &e->segres, e->index);
+    if (res) {
+        res->face_ms = j.face_ms;
+        res->seg_ms = j.seg_ms;
+        res->render_ms = render_ms;
+    }
+    e->index++;
+    return SEGTEX_OK;
+}
+
+/* ---- push, live: a one-frame mailbox read by the pipeline's source thread ----------- */
+
+static int box_read(void *user, segtex_image *dst, double *pts)
+{
+    segtex_effect *e = user;
+    pthread_mutex_lock(&e->box_lock);
+    while (!e->box_full && !e->box_closed)
+        pthread_cond_wait(&e->box_cond, &e->box_lock);
+    int r;
+    if (e->box_closed) {
+        r = SEGTEX_SOURCE_END;
+    } else if (dst->width != e->box.width || dst->height != e->box.height) {
+        r = SEGTEX_SOURCE_RESIZED; /* the pipeline re-allocates its slots, then reads again */
+    } else {
+        for (int y = 0; y < dst->height; y++)
+            memcpy(dst->data + y * dst->stride, e->box.data + y * e->box.stride, (size_t)dst->width * 3);
+        *pts = e->box_pts;
+        e->box_full = 0;
+        r = SEGTEX_SOURCE_FRAME;
+    }
+    pthread_mutex_unlock(&e->box_lock);
+    return r;
+}
+
+static void box_info(void *user, segtex_source_info *info)
+{
+    segtex_effect *e = user;
+    pthread_mutex_lock(&e->box_lock);
+    info->width = e->box.width;
+    info->height = e->box.height;
+    pthread_mutex_unlock(&e->box_lock);
+    info->fps = 0;
+    info->frames = -1;
+    info->live = 1;
+}
+
+static segtex_status box_put(segtex_effect *e, const segtex_image *in, double pts)
+{
+    segtex_status st = SEGTEX_OK;
+    pthread_mutex_lock(&e->box_lock);
+    if (e->box.width != in->width || e->box.height != in->height) {
+        segtex_image_free(&e->box); /* a new size: configure-time allocation */
+        e->box_full = 0;
+        if ((st = segtex_image_alloc(&e->box, in->width, in->height, 3)))
+            goto done;
+    }
+    if (e->box_full) { /* the workers had no time for the last one: newest wins */
+        pthread_mutex_lock(&e->lock);
+        e->dropped_push++;
+        pthread_mutex_unlock(&e->lock);
+    }
+    for (int y = 0; y < in->height; y++)
+        memcpy(e->box.data + y * e->box.stride, in->data + y * in->stride, (size_t)in->width * 3);
+    e->box_pts = pts;
+    e->box_full = 1;
+    pthread_cond_broadcast(&e->box_cond);
+done:
+    pthread_mutex_unlock(&e->box_lock);
+    return st;
+}
+
+static segtex_status process_live(segtex_effect *e, const segtex_image *in, double pts, segtex_image *out,
+                                  segtex_effect_result *res)
+{
+    segtex_status st;
+    if ((st = box_put(e, in, pts)))
+        return st;
+    if (!e->pipe) {
+        segtex_pipeline_options po = {{e, box_read, box_info}, e->tracker, e->seg, 1, 0};
+        segtex_pipeline *p;
+        if ((st = segtex_pipeline_create(&po, &p)))
+            return st;
+        pthread_mutex_lock(&e->lock);
+        e->pipe = p;
+        pthread_mutex_unlock(&e->lock);
+    }
+    release_held(e);
+    int r = segtex_pipeline_latest(e->pipe, &e->held);
+    if (r < 0)
+        return (segtex_status)r;
+    e->holding = 1;
+    double render_ms = 0;
+    if ((st = render(e, in, e->held.faces, e->held.seg, out, &render_ms)))
+        return st;
+    pthread_mutex_lock(&e->lock);
+    e->pushed++;
+    e->frames++;
+    if (e->held.seg)
+        segtex_stage_timer_add(&e->t_latency, (segtex_now() - e->held.seg_arrival) * 1e3);
+    pthread_mutex_unlock(&e->lock);
+    /* Frame numbers: the pipeline counts the frames its source took; pushes it never took were dropped. */
+    fill_result(res, e->index, pts, e->held.faces, e->held.faces_index, e->held.seg, e->held.seg_index);
+    if (res)
+        res->render_ms = render_ms;
+    e->index++;
+    return SEGTEX_OK;
+}
+
+segtex_status segtex_effect_process(segtex_effect *e, const segtex_image *in, double pts, segtex_image *out,
+                                    segtex_effect_result *res)
+{
+    if (!e || !out || !valid_rgb(in) || in->width > 16384 || in->height > 16384) {
+        LOG_ERROR("effect: process needs an RGB24 frame of 1..16384 per side and an output view");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (e->started) {
+        LOG_ERROR("effect: process on an effect that was started (pull mode)");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    e->last_pts = pts;
+    return e->o.live ? process_live(e, in, pts, out, res) : process_offline(e, in, pts, out, res);
+}
+
+/* ---- pull --------------------------------------------------------------------------- */
+
+segtex_status segtex_effect_start(segtex_effect *e, const segtex_frame_reader *reader)
+{
+    if (!e || !reader || e->started || e->pipe) {
+        LOG_ERROR("effect: start needs a reader, once, on an effect that has not processed frames");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_source_info info;
+    reader->get_info(reader->user, &info);
+    e->live = e->o.live || info.live;
+    if (e->o.threads == 0 && segtex_threadpool_threads_count(e->pool) != 1) {
+        /* The workers keep the cores busy: the renderer runs on the pulling thread alone. */
+        segtex_threadpool_destroy(e->pool);
+        e->pool = NULL;
+    }
+    segtex_pipeline_options po = {*reader, e->tracker, e->seg, e->live, 0};
+    segtex_pipeline *p;
+    segtex_status st = segtex_pipeline_create(&po, &p);
+    if (st)
+        return st;
+    pthread_mutex_lock(&e->lock);
+    e->pipe = p;
+    pthread_mutex_unlock(&e->lock);
+    e->started = 1;
+    return SEGTEX_OK;
+}
+
+int segtex_effect_is_live(const segtex_effect *e)
+{
+    return e->started ? e->live : e->o.live;
+}
+
+int segtex_effect_next(segtex_effect *e, segtex_image *out, segtex_effect_result *res)
+{
+    if (!e || !e->started || !out) {
+        LOG_ERROR("effect: next needs a started effect and an output view");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    release_held(e);
+    int r = segtex_pipeline_next(e->pipe, &e->held);
+    if (r <= 0)
+        return r;
+    e->holding = 1;
+    double render_ms = 0;
+    segtex_status st = render(e, e->held.image, e->held.faces, e->held.seg, out, &render_ms);
+    if (st)
+        return st;
+    pthread_mutex_lock(&e->lock);
+    e->frames++;
+    double arrival = e->live ? e->held.seg_arrival : e->held.arrival;
+    if (arrival > 0)
+        segtex_stage_timer_add(&e->t_latency, (segtex_now() - arrival) * 1e3);
+    pthread_mutex_unlock(&e->lock);
+    fill_result(res, e->held.index, e->held.pts, e->held.faces, e->held.faces_index, e->held.seg,
+                e->held.seg_index);
+    if (res)
+        res->render_ms = render_ms;
+    return 1;
+}
+
+segtex_status segtex_effect_redraw(segtex_effect *e, segtex_image *out, segtex_effect_result *res)
+{
+    if (!e || !out || !e->started || !e->holding || !e->held.image) {
+        LOG_ERROR("effect: redraw needs a frame from segtex_effect_next");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    double render_ms = 0;
+    segtex_status st = render(e, e->held.image, e->held.faces, e->held.seg, out, &render_ms);
+    if (st)
+        return st;
+    fill_result(res, e->held.index, e->held.pts, e->held.faces, e->held.faces_index, e->held.seg,
+                e->held.seg_index);
+    if (res)
+        res->render_ms = render_ms;
+    return SEGTEX_OK;
+}
+
+void segtex_effect_stop(segtex_effect *e)
+{
+    if (e && e->pipe)
+        segtex_pipeline_stop(e->pipe);
+}
+
+/* ---- settings --------------------------------------------------------------------- */
+
+void segtex_effect_set_mode(segtex_effect *e, segtex_render_mode mode)
+{
+    if (mode < 0 || mode >= SEGTEX_RENDER_MODE_COUNT)
+        return;
+    pthread_mutex_lock(&e->lock);
+    e->mode = mode;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        segtex_paint p = segtex_texture_set_get_paint(e->set, c);
+        p.enabled = segtex_render_mode_paints(mode, c);
+        segtex_texture_set_set_paint(e->set, c, &p); /* only the switch changes: nothing is re-scaled */
+    }
+    pthread_mutex_unlock(&e->lock);
+}
+
+segtex_render_mode segtex_effect_get_mode(segtex_effect *e)
+{
+    pthread_mutex_lock(&e->lock);
+    segtex_render_mode m = e->mode;
+    pthread_mutex_unlock(&e->lock);
+    return m;
+}
+
+void segtex_effect_set_landmarks(segtex_effect *e, int on)
+{
+    pthread_mutex_lock(&e->lock);
+    e->landmarks = on != 0;
+    pthread_mutex_unlock(&e->lock);
+}
+
+int segtex_effect_get_landmarks(segtex_effect *e)
+{
+    pthread_mutex_lock(&e->lock);
+    int on = e->landmarks;
+    pthread_mutex_unlock(&e->lock);
+    return on;
+}
+
+segtex_status segtex_effect_set_paint(segtex_effect *e, int category, const segtex_paint *paint)
+{
+    pthread_mutex_lock(&e->lock);
+    segtex_status st = segtex_texture_set_set_paint(e->set, category, paint);
+    pthread_mutex_unlock(&e->lock);
+    return st;
+}
+
+segtex_paint segtex_effect_get_paint(segtex_effect *e, int category)
+{
+    pthread_mutex_lock(&e->lock);
+    segtex_paint p = segtex_texture_set_get_paint(e->set, category);
+    pthread_mutex_unlock(&e->lock);
+    return p;
+}
+
+segtex_status segtex_effect_randomize(segtex_effect *e, uint64_t seed)
+{
+    pthread_mutex_lock(&e->lock);
+    segtex_status st = segtex_texture_set_randomize(e->set, seed);
+    pthread_mutex_unlock(&e->lock);
+    return st;
+}
+
+int segtex_effect_add_texture(segtex_effect *e, const char *path)
+{
+    int index = -1;
+    pthread_mutex_lock(&e->lock);
+    segtex_status st = segtex_texture_set_add_file(e->set, path, &index);
+    pthread_mutex_unlock(&e->lock);
+    return st ? (int)st : index;
+}
+
+int segtex_effect_find_texture(segtex_effect *e, const char *name)
+{
+    pthread_mutex_lock(&e->lock);
+    int index = segtex_texture_set_find(e->set, name);
+    pthread_mutex_unlock(&e->lock);
+    return index;
+}
+
+const char *segtex_effect_texture_name(segtex_effect *e, int index)
+{
+    pthread_mutex_lock(&e->lock);
+    const char *name = segtex_texture_set_name(e->set, index); /* names live as long as the set */
+    pthread_mutex_unlock(&e->lock);
+    return name;
+}
+
+segtex_segmenter_kind segtex_effect_segmenter(const segtex_effect *e)
+{
+    return segtex_segmenter_kind_in_use(e->seg);
+}
+
+segtex_backend segtex_effect_backend(const segtex_effect *e)
+{
+    return e->backend;
+}
+
+void segtex_effect_get_stats(segtex_effect *e, segtex_effect_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    segtex_pipeline_stats ps;
+    memset(&ps, 0, sizeof ps);
+    pthread_mutex_lock(&e->lock);
+    if (e->pipe)
+        segtex_pipeline_get_stats(e->pipe, &ps);
+    s->frames = e->frames;
+    s->frames_in = e->started ? ps.frames_in : e->pushed;
+    s->dropped_source = ps.dropped_source + e->dropped_push;
+    s->dropped_face = ps.dropped_face;
+    s->dropped_seg = ps.dropped_seg;
+    s->dropped_output = ps.dropped_output;
+    s->configures = e->configures;
+    s->resizes = ps.resizes;
+    s->source = ps.source;
+    if (e->pipe) {
+        s->face = ps.face;
+        s->seg = ps.seg;
+    } else {
+        segtex_stage_timer_get(&e->t_face, &s->face);
+        segtex_stage_timer_get(&e->t_seg, &s->seg);
+    }
+    segtex_stage_timer_get(&e->t_render, &s->render);
+    segtex_stage_timer_get(&e->t_latency, &s->latency);
+    pthread_mutex_unlock(&e->lock);
+}
