@@ -1,5 +1,6 @@
 /*
- * segtex io: image files (PNG, JPEG). Video sources and sinks come later.
+ * segtex io: image files (PNG, JPEG), video sources and sinks (FFmpeg, PNG
+ * frames, raw stdout), the preview window (SDL2).
  */
 #ifndef SEGTEX_IO_H
 #define SEGTEX_IO_H
@@ -22,8 +23,10 @@ void segtex_image_free(segtex_image *img);
 /*
  * Decode a PNG or JPEG file (chosen by content, not name) into a new image.
  * `channels`: 0 keeps the file's layout as 1, 3 or 4 channels (grey+alpha
- * becomes RGBA, palettes and 16-bit samples are expanded to 8-bit); 1, 3 or 4
- * converts. Images over 16384 pixels on a side or 2^25 pixels are rejected.
+ * becomes RGBA, palettes are expanded); 1, 3 or 4 converts. Samples are taken
+ * as stored: no gamma or colour-space conversion; 16-bit samples become
+ * 8-bit by rounding (v * 255 / 65535). Images over 16384 pixels on a side, or
+ * over 2^25 pixels in all, are rejected (the message says which limit).
  * On failure logs one line naming the file and the problem, leaves `out`
  * zeroed and returns SEGTEX_ERROR_IO (cannot read) or
  * SEGTEX_ERROR_MALFORMED / SEGTEX_ERROR_UNSUPPORTED (bad content).
@@ -34,7 +37,13 @@ segtex_status segtex_image_load(const char *path, int channels, segtex_image *ou
 segtex_status segtex_image_decode(const uint8_t *data, size_t size, const char *name,
                                   int channels, segtex_image *out);
 
-/* Write `img` (1, 3 or 4 channels, any stride) as PNG. */
+/*
+ * Write `img` (1, 3 or 4 channels of 8 bits, any stride) as PNG: lossless,
+ * fast (zlib level 1, Up filter), about 1.3x larger than libpng's defaults.
+ * The file is written whole or not at all: on failure a partial file is
+ * removed, one line naming the file and the reason is logged, and
+ * SEGTEX_ERROR_IO (or _INVALID_ARGUMENT, _OUT_OF_MEMORY) is returned.
+ */
 segtex_status segtex_image_save_png(const char *path, const segtex_image *img);
 
 /* ---- video sources (FFmpeg) ----------------------------------------------- */
@@ -118,19 +127,70 @@ typedef struct segtex_sink_options {
     const char *target;
     int width, height; /* frame size (frames of another size are scaled to it) */
     double fps;        /* nominal rate, for the container's time base */
+    /*
+     * 1: create the missing folders above the target first (mkdir -p), e.g.
+     * for a default output like "out/segtex.mp4". 0 (the default): a missing
+     * folder is an error, so that a mistyped path is not silently created.
+     */
+    int create_folder;
 } segtex_sink_options;
 
+/*
+ * Open a sink. Checks what can be checked before the first frame (folder
+ * exists and is writable, container known, encoder opens, file created). On
+ * failure logs one line naming the target and returns a negative status,
+ * *out = NULL.
+ */
 segtex_status segtex_sink_open(const segtex_sink_options *options, segtex_sink **out);
 
-/* Write one RGB24 frame with its time in seconds (increasing). */
+/*
+ * Returned by segtex_sink_write (a positive value, not an error) when the
+ * reader of raw stdout has closed the pipe, as `segtex run -o - | head -c
+ * 1000` does: stop writing, and treat the run as a success. Why: a reader
+ * that has all it wants and closes is the normal end of a Unix pipeline
+ * (`yes | head`); nothing it asked for was lost. Any other failed write
+ * (/dev/full, EIO, a full disk) is an error.
+ */
+#define SEGTEX_SINK_STOPPED 1
+
+/*
+ * Write one RGB24 frame with its time in seconds (increasing). Never
+ * reports a lost frame as success: returns SEGTEX_OK when the frame was
+ * handed on whole, SEGTEX_SINK_STOPPED (see above), or a negative status
+ * after logging exactly one line naming the target, the frame and what is
+ * lost (for PNG frames, the partial file is removed; for a video file, the
+ * unfinished file is removed, since a file cut short has no index and does
+ * not play). A sink that failed or stopped returns the same value from every
+ * later write, silently. Allocates nothing per frame (FFmpeg's own packet
+ * buffers aside).
+ */
 segtex_status segtex_sink_write(segtex_sink *sink, const segtex_image *frame, double pts);
 
 /*
  * Finish (flush the encoder, write the trailer, close the file) and free.
- * Always frees; returns the first error met while finishing. NULL is fine.
- * Call it on every exit path: a file that was not closed does not play.
+ * Always frees. Returns a negative status when any frame was lost: the error
+ * of a failed write (not logged again), or the first error met while
+ * finishing (logged once; an unfinishable video file is removed). Returns
+ * SEGTEX_OK after SEGTEX_SINK_STOPPED. NULL is fine. Call it on every exit
+ * path: a file that was not closed does not play.
  */
 segtex_status segtex_sink_close(segtex_sink *sink);
+
+/*
+ * Refuse outputs that would destroy data, before anything is opened: an
+ * output that names the input file (same path, or the same file through
+ * another name, a link or a hard link: compared by device and inode), two
+ * outputs that are the same file, or "-" (stdout) twice. Frame patterns
+ * ("f%05d.png") are compared through their files number 0 and 1. `input`
+ * may be NULL or a name that is not a file ("demo:", a camera); `outputs`
+ * are the targets that would be given to segtex_sink_open (not "window").
+ * Returns SEGTEX_OK when nothing conflicts, else SEGTEX_ERROR_INVALID_ARGUMENT
+ * with one line (no prefix, no newline) saying which names conflict in
+ * `why` (may be NULL). Logs nothing: the caller prints `why`. Only stats
+ * files; allocates only for patterns.
+ */
+segtex_status segtex_sink_target_conflict(const char *input, const char *const *outputs, int n,
+                                          char *why, size_t why_size);
 
 /* A short description for messages ("h264 in out.mp4", "PNG frames frames/%05d.png"). */
 const char *segtex_sink_describe(const segtex_sink *sink);

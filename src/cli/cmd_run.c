@@ -567,7 +567,7 @@ int cmd_run(int argc, char **argv)
             sinks[k].is_window = 1;
             continue;
         }
-        segtex_sink_options ko = {o->outputs[k], info.width, info.height, info.fps > 0 ? info.fps : 30.0};
+        segtex_sink_options ko = {o->outputs[k], info.width, info.height, info.fps > 0 ? info.fps : 30.0, 0};
         if (segtex_sink_open(&ko, &sinks[k].sink))
             goto done;
     }
