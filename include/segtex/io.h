@@ -199,21 +199,72 @@ const char *segtex_sink_describe(const segtex_sink *sink);
 
 typedef struct segtex_window segtex_window;
 
-/* Open a resizable window (SDL's video driver follows SDL_VIDEODRIVER, e.g. "dummy" in tests). */
+/*
+ * Open a resizable window of width x height, shrunk (keeping the aspect
+ * ratio) when the display is smaller. SDL's video driver follows
+ * SDL_VIDEODRIVER ("dummy" in tests); when it is not set, only a display
+ * named by WAYLAND_DISPLAY or DISPLAY (or a bare console, KMSDRM) is used:
+ * with none that answers, this fails with one line ("no display: nothing
+ * answers at DISPLAY ':99'") instead of SDL's silent fall-back to a driver
+ * that shows nothing. Returns SEGTEX_ERROR_UNSUPPORTED then, *out = NULL.
+ * Text is drawn with DejaVu Sans through SDL_ttf, or a built-in 5x7 font
+ * when that cannot be opened. Every segtex_window_* call must come from the
+ * thread that opened the window.
+ */
 segtex_status segtex_window_open(const char *title, int width, int height, segtex_window **out);
 void segtex_window_close(segtex_window *win);
 
-/* Show an RGB24 frame scaled to the window, with `status` (may be NULL) drawn as a text line on top. */
-segtex_status segtex_window_show(segtex_window *win, const segtex_image *frame, const char *status);
+/* The window's current size in screen coordinates (0x0 for NULL). */
+void segtex_window_get_size(const segtex_window *win, int *width, int *height);
 
 /*
- * Next pending key as a lower-case ASCII character ('r', 'm', 'l', 'c', ' ',
- * 's', 'q'; Escape is reported as 'q', closing the window as 'q'), or 0 when
- * none is pending. Never blocks.
+ * Show an RGB24 frame scaled to the window (letterboxed), with `status`
+ * (may be NULL) as text across the top: sized to the picture, shrunk to
+ * fit the window's width and wrapped onto more lines rather than cut off.
+ * A status text different from the last one is rendered once (SDL_ttf
+ * allocates then); the same text again, like a once-a-second statistics
+ * line between its updates, allocates nothing of ours.
  */
+segtex_status segtex_window_show(segtex_window *win, const segtex_image *frame, const char *status);
+
+/* One legend row: a colour swatch and its label. */
+typedef struct segtex_legend_entry {
+    const char *label; /* UTF-8; the first 63 bytes are kept */
+    uint8_t rgb[3];
+} segtex_legend_entry;
+
+/*
+ * Show `count` (0..16) legend rows in the picture's bottom-left corner on
+ * every later show, until set again; count 0 hides it. The entries are
+ * copied. Fails (logged) on a bad count, leaving the legend unchanged.
+ */
+segtex_status segtex_window_set_legend(segtex_window *win, const segtex_legend_entry *entries,
+                                       int count);
+
+/*
+ * Keys reported by segtex_window_poll_key: printable ASCII as itself
+ * (letters lower-case; presses with Ctrl, Alt or Super are not reported),
+ * the named keys below, and SEGTEX_KEY_CLOSE once when the user closes the
+ * window. What a key does is the application's choice.
+ */
+#define SEGTEX_KEY_BACKSPACE 8
+#define SEGTEX_KEY_TAB 9
+#define SEGTEX_KEY_RETURN 13
+#define SEGTEX_KEY_ESCAPE 27
+#define SEGTEX_KEY_LEFT 0x101
+#define SEGTEX_KEY_RIGHT 0x102
+#define SEGTEX_KEY_UP 0x103
+#define SEGTEX_KEY_DOWN 0x104
+#define SEGTEX_KEY_CLOSE 0x1ff
+
+/* Next pending key (see above), or 0 when none is pending. Never blocks. */
 int segtex_window_poll_key(segtex_window *win);
 
-/* Queue a synthetic key press through SDL's event queue (tests; same path as a real key). */
+/*
+ * Queue a synthetic key press through SDL's event queue (tests, scripted
+ * runs; same path as a real key): printable ASCII (upper-case letters are
+ * pressed as their key) or a SEGTEX_KEY_* key other than _CLOSE.
+ */
 void segtex_window_push_key(segtex_window *win, int key);
 
 #ifdef __cplusplus

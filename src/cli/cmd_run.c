@@ -701,7 +701,9 @@ int cmd_run(int argc, char **argv)
             int key;
             while ((key = segtex_window_poll_key(win)) != 0) {
                 switch (key) {
-                case 'q': stop_requested = 1; break;
+                case 'q':
+                case SEGTEX_KEY_ESCAPE:
+                case SEGTEX_KEY_CLOSE: stop_requested = 1; break;
                 case 'r': segtex_texture_set_randomize(set, seed + (uint64_t)++randomizes); break;
                 case 'm': o->mode = (segtex_render_mode)((o->mode + 1) % SEGTEX_RENDER_MODE_COUNT); break;
                 case 'l': o->landmarks = !o->landmarks; break;
