@@ -17,7 +17,7 @@
 #define H 240
 #define FRAMES 24
 
-static char dir[4096], portrait[4200];
+static char dir[4200], portrait[4200];
 static segtex_image clip[FRAMES];
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)

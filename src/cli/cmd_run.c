@@ -36,6 +36,7 @@ typedef struct output {
     const char *target;
     segtex_sink *sink;
     int is_window;
+    int stopped; /* its reader closed the pipe (SEGTEX_SINK_STOPPED) */
 } output;
 
 typedef struct run_state {
@@ -49,7 +50,7 @@ typedef struct run_state {
     double t_start, t_last, rss_start, rss_max;
     int64_t in_last, out_last;
     char status[512];
-    int tty, live;
+    int tty, live, has_window;
 } run_state;
 
 static void format_status(run_state *st, const segtex_effect_stats *es, double in_fps, double out_fps)
@@ -106,6 +107,24 @@ static void legend_line(run_state *st, char *line, size_t size)
     }
 }
 
+/* The window's legend: one swatch per painted category, in its colour (a texture's ink). */
+static void set_legend(run_state *st, int on)
+{
+    static char labels[SEGTEX_CATEGORY_COUNT][64];
+    segtex_legend_entry entries[SEGTEX_CATEGORY_COUNT];
+    int n = 0;
+    for (int c = 0; on && c < SEGTEX_CATEGORY_COUNT; c++) {
+        segtex_paint pt = segtex_effect_get_paint(st->fx, c);
+        const char *tex = pt.texture >= 0 ? segtex_effect_texture_name(st->fx, pt.texture) : NULL;
+        snprintf(labels[c], sizeof labels[c], "%s: %s", segtex_category_name(c),
+                 !pt.enabled ? "off" : tex ? tex : "colour");
+        entries[n].label = labels[c];
+        memcpy(entries[n].rgb, pt.color, 3);
+        n++;
+    }
+    segtex_window_set_legend(st->win, entries, n);
+}
+
 typedef struct window_ui {
     int paused, legend, snapshots;
     long shown, randomizes;
@@ -134,14 +153,19 @@ static int show_window(run_state *st, window_ui *ui, segtex_image *out)
     int key;
     while ((key = segtex_window_poll_key(st->win)) != 0) {
         switch (key) {
-        case 'q': stop_requested = 1; break;
+        case 'q':
+        case SEGTEX_KEY_ESCAPE:
+        case SEGTEX_KEY_CLOSE: stop_requested = 1; break;
         case 'r': segtex_effect_randomize(st->fx, st->s->effect.seed + (uint64_t)++ui->randomizes); break;
         case 'm':
             segtex_effect_set_mode(st->fx, (segtex_render_mode)((segtex_effect_get_mode(st->fx) + 1) %
                                                                  SEGTEX_RENDER_MODE_COUNT));
             break;
         case 'l': segtex_effect_set_landmarks(st->fx, !segtex_effect_get_landmarks(st->fx)); break;
-        case 'c': ui->legend = !ui->legend; break;
+        case 'c':
+            ui->legend = !ui->legend;
+            set_legend(st, ui->legend);
+            break;
         case ' ': ui->paused = !ui->paused; break;
         case 's': {
             char name[64];
@@ -217,12 +241,22 @@ static int frame_loop(run_state *st)
             }
             have = 1;
             double t0 = segtex_now();
-            for (int k = 0; k < st->s->num_outputs; k++)
-                if (st->outs[k].sink && segtex_sink_write(st->outs[k].sink, &out, res.pts)) {
-                    fprintf(stderr, "segtex: run: writing frame %lld to '%s' failed\n", (long long)res.index,
-                            st->outs[k].target);
-                    return -1;
-                }
+            int open_sinks = 0;
+            for (int k = 0; k < st->s->num_outputs; k++) {
+                if (!st->outs[k].sink || st->outs[k].stopped)
+                    continue;
+                segtex_status ws = segtex_sink_write(st->outs[k].sink, &out, res.pts);
+                if (ws < 0)
+                    return -1; /* the sink said which frame of which file was lost */
+                if (ws == SEGTEX_SINK_STOPPED)
+                    st->outs[k].stopped = 1; /* its reader has all it wanted */
+                else
+                    open_sinks++;
+            }
+            if (!open_sinks && !st->has_window && st->s->num_outputs > 0) {
+                segtex_effect_stop(st->fx); /* every reader is gone: a quiet, successful end */
+                return 0;
+            }
             segtex_stage_timer_add(&st->t_sink, (segtex_now() - t0) * 1e3);
         } else {
             out.data = NULL;
@@ -257,10 +291,27 @@ int cmd_run(int argc, char **argv)
     }
     if (!s->input)
         s->input = "demo:";
-    if (s->num_outputs == 0)
+    int default_output = s->num_outputs == 0;
+    if (default_output)
         s->outputs[s->num_outputs++] = getenv("DISPLAY") && *getenv("DISPLAY") ? "window" : "out/segtex.mp4";
     st->s = s;
     rc = 1;
+    /* Nothing is opened before we know that no output overwrites the input or another output. */
+    {
+        const char *targets[CLI_MAX_OUTPUTS];
+        int n = 0;
+        for (int k = 0; k < s->num_outputs; k++)
+            if (strcmp(s->outputs[k], "window"))
+                targets[n++] = s->outputs[k];
+            else
+                st->has_window = 1;
+        char why[512];
+        if (segtex_sink_target_conflict(strcmp(s->input, "demo:") ? s->input : NULL, targets, n, why, sizeof why)) {
+            fprintf(stderr, "segtex: run: %s; nothing was written\n", why);
+            free(st), free(s);
+            return 1;
+        }
+    }
     const char *dir = cli_models_dir(s->effect.models_dir);
     s->effect.models_dir = dir;
     if (!s->has_threads)
@@ -293,8 +344,9 @@ int cmd_run(int argc, char **argv)
             st->outs[k].is_window = 1; /* it opens on the first frame */
             continue;
         }
+        /* The default output's folder (out/) is made when missing; a folder the user named is not. */
         segtex_sink_options ko = {s->outputs[k], st->info.width, st->info.height,
-                                  st->info.fps > 0 ? st->info.fps : 30.0};
+                                  st->info.fps > 0 ? st->info.fps : 30.0, default_output};
         if (segtex_sink_open(&ko, &st->outs[k].sink))
             goto done;
     }

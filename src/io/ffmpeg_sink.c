@@ -122,6 +122,8 @@ typedef struct ffmpeg_sink {
     int sws_w, sws_h;    /* input size the scaler was built for */
     segtex_image pad;    /* padded copy of the input's last row (scale_rgb24) */
     int file_open;       /* avio opened: must be closed */
+    int device;          /* a V4L2 output, not a file */
+    int removed;         /* the unfinished file was removed already */
     int header_written;  /* the trailer must be written */
     int64_t last_pts;    /* in encoder ticks; INT64_MIN before the first frame */
     int64_t frames;
@@ -145,32 +147,60 @@ static segtex_status status_from_averror(int err)
     return SEGTEX_ERROR_IO;
 }
 
-/* Move every packet the encoder has ready into the file. */
-static segtex_status drain(ffmpeg_sink *s)
+/* Move every packet the encoder has ready into the file. 0 or a negative AVERROR; `*what` says which step. */
+static int drain(ffmpeg_sink *s, const char **what)
 {
-    char err[128];
     for (;;) {
         int ret = avcodec_receive_packet(s->enc, s->pkt);
         if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
-            return SEGTEX_OK;
+            return 0;
         if (ret < 0) {
-            LOG_ERROR("sink '%s': encoding failed: %s", s->target, averr(ret, err, sizeof err));
-            return status_from_averror(ret);
+            *what = "encoding";
+            return ret;
         }
         av_packet_rescale_ts(s->pkt, s->enc->time_base, s->stream->time_base);
         s->pkt->stream_index = s->stream->index;
         ret = av_interleaved_write_frame(s->oc, s->pkt); /* takes the packet's reference */
         if (ret < 0) {
-            LOG_ERROR("sink '%s': writing failed: %s", s->target, averr(ret, err, sizeof err));
-            return status_from_averror(ret);
+            *what = "writing";
+            return ret;
         }
     }
+}
+
+/*
+ * Remove the file of a sink that cannot be finished: an MP4 cut short has no
+ * index and plays nowhere, and a file left behind would look like a result.
+ * Returns the text for the one log line.
+ */
+static const char *abandon(ffmpeg_sink *s)
+{
+    if (s->device)
+        return "frames from there on are lost";
+    if (s->removed)
+        return "the unfinished file was removed";
+    if (s->file_open)
+        avio_closep(&s->oc->pb); /* errors: the file is going anyway */
+    s->file_open = 0;
+    s->removed = remove(s->target) == 0 || errno == ENOENT;
+    return s->removed ? "the unfinished file was removed"
+                      : "the unfinished file could not be removed and is not playable";
+}
+
+/* The one line for a failed write of frame number `n` (from 1), then its status. */
+static segtex_status write_failed(ffmpeg_sink *s, const char *what, int ret)
+{
+    char err[128];
+    long long n = (long long)s->base.frames + 1;
+    averr(ret, err, sizeof err);
+    const char *fate = abandon(s);
+    LOG_ERROR("sink '%s': %s frame %lld failed: %s; %s", s->target, what, n, err, fate);
+    return status_from_averror(ret);
 }
 
 static segtex_status ffmpeg_write(segtex_sink *base, const segtex_image *in, double pts)
 {
     ffmpeg_sink *s = (ffmpeg_sink *)base;
-    char err[128];
     /*
      * An odd-sized sink is encoded one pixel smaller where the chroma layout
      * needs even sides: frames of the sink's size are then cropped (the last
@@ -186,21 +216,18 @@ static segtex_status ffmpeg_write(segtex_sink *base, const segtex_image *in, dou
                                       s->enc->height, s->enc->pix_fmt, SWS_BILINEAR, NULL, NULL,
                                       NULL);
         if (!s->sws) {
-            LOG_ERROR("sink '%s': cannot convert %dx%d rgb24 to %dx%d %s", s->target, in_w, in_h,
-                      s->enc->width, s->enc->height, av_get_pix_fmt_name(s->enc->pix_fmt));
-            return SEGTEX_ERROR_UNSUPPORTED;
+            s->sws_w = s->sws_h = 0;
+            return write_failed(s, "converting", AVERROR(ENOSYS));
         }
         s->sws_w = in_w;
         s->sws_h = in_h;
     }
     int ret = av_frame_make_writable(s->frame);
-    if (ret < 0) {
-        LOG_ERROR("sink '%s': %s", s->target, averr(ret, err, sizeof err));
-        return status_from_averror(ret);
-    }
+    if (ret < 0)
+        return write_failed(s, "preparing", ret);
     segtex_status sst = scale_rgb24(s->sws, in, in_h, &s->pad, s->frame->data, s->frame->linesize);
     if (sst)
-        return sst;
+        return write_failed(s, "converting", AVERROR(ENOMEM));
 
     double ticks = pts / av_q2d(s->enc->time_base);
     int64_t t = isfinite(ticks) ? llround(ticks) : 0;
@@ -210,12 +237,13 @@ static segtex_status ffmpeg_write(segtex_sink *base, const segtex_image *in, dou
     s->frame->pts = t;
 
     ret = avcodec_send_frame(s->enc, s->frame);
-    if (ret < 0) {
-        LOG_ERROR("sink '%s': encoding failed: %s", s->target, averr(ret, err, sizeof err));
-        return status_from_averror(ret);
-    }
-    s->frames++;
-    return drain(s);
+    if (ret < 0)
+        return write_failed(s, "encoding", ret);
+    const char *what = "writing";
+    ret = drain(s, &what);
+    if (ret < 0)
+        return write_failed(s, what, ret);
+    return SEGTEX_OK;
 }
 
 static segtex_status ffmpeg_finish(segtex_sink *base)
@@ -223,26 +251,36 @@ static segtex_status ffmpeg_finish(segtex_sink *base)
     ffmpeg_sink *s = (ffmpeg_sink *)base;
     segtex_status st = SEGTEX_OK;
     char err[128];
-    if (s->header_written) {
-        /* Even after a write error the file is finished as well as it can be. */
+    /* After a failed write the file is gone (logged then): nothing to finish. */
+    if (s->header_written && base->error >= 0) {
+        const char *what = "flushing the encoder";
         int ret = avcodec_send_frame(s->enc, NULL);
         if (ret >= 0 || ret == AVERROR_EOF)
-            st = drain(s);
-        ret = av_write_trailer(s->oc);
-        if (ret < 0 && st == SEGTEX_OK) {
-            LOG_ERROR("sink '%s': cannot finish the file: %s", s->target,
-                      averr(ret, err, sizeof err));
+            ret = drain(s, &what);
+        if (ret >= 0) {
+            what = "writing the index";
+            ret = av_write_trailer(s->oc);
+        }
+        if (ret >= 0 && s->file_open) {
+            /* avio_close swallows the error of its last flush: flush and check first. */
+            what = "closing";
+            avio_flush(s->oc->pb);
+            ret = s->oc->pb->error;
+            if (ret >= 0) {
+                ret = avio_closep(&s->oc->pb);
+                s->file_open = 0;
+            }
+        }
+        if (ret < 0) {
+            averr(ret, err, sizeof err);
+            const char *fate = abandon(s);
+            LOG_ERROR("sink '%s': cannot finish the file after %lld frames (%s failed: %s); %s",
+                      s->target, (long long)base->frames, what, err, fate);
             st = status_from_averror(ret);
         }
     }
-    if (s->file_open) {
-        int ret = avio_closep(&s->oc->pb);
-        if (ret < 0 && st == SEGTEX_OK) {
-            LOG_ERROR("sink '%s': cannot close the file: %s", s->target,
-                      averr(ret, err, sizeof err));
-            st = SEGTEX_ERROR_IO;
-        }
-    }
+    if (s->file_open)
+        avio_closep(&s->oc->pb);
     sws_freeContext(s->sws);
     segtex_image_free(&s->pad);
     av_frame_free(&s->frame);
@@ -352,6 +390,7 @@ segtex_status sink_ffmpeg_open(const segtex_sink_options *o, segtex_sink **out)
     s->base.height = o->height;
     s->base.fps = o->fps;
     s->last_pts = INT64_MIN;
+    s->device = device;
     size_t n = strlen(target) + 1;
     s->target = segtex_malloc(n);
     if (!s->target) {
@@ -499,6 +538,9 @@ segtex_status sink_ffmpeg_open(const segtex_sink_options *o, segtex_sink **out)
 fail:
     if (st == SEGTEX_ERROR_OUT_OF_MEMORY)
         LOG_ERROR("sink '%s': out of memory", target);
+    if (s->file_open && !device)
+        abandon(s); /* the file this open created: nothing in it is usable */
+    s->header_written = 0;
     ffmpeg_finish(&s->base);
     return st;
 }

@@ -1,8 +1,9 @@
 /*
- * Image files: PNG through libpng's simplified API, JPEG through libjpeg.
- * This file is the only one that includes png.h / jpeglib.h.
+ * Image files: PNG read through libpng, JPEG through libjpeg; PNG written by
+ * png_write.c (zlib). This file is the only one that includes png.h /
+ * jpeglib.h.
  */
-#include "segtex/io.h"
+#include "io/io_private.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -18,10 +19,16 @@
 #define MAX_PIXELS (1u << 25) /* 33.5 M pixels: 8K UHD fits; a tiny file cannot claim gigabytes */
 
 
+/* Say which limit an image breaks: a side, or the pixel count (a 6000x6000 image has fine sides). */
 static int check_size(const char *name, unsigned w, unsigned h)
 {
-    if (w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE || (uint64_t)w * h > MAX_PIXELS) {
+    if (w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE) {
         LOG_ERROR("image '%s': size %ux%u is outside 1..%d per side", name, w, h, MAX_SIDE);
+        return 0;
+    }
+    if ((uint64_t)w * h > MAX_PIXELS) {
+        LOG_ERROR("image '%s': size %ux%u is %llu pixels, more than the %u supported", name, w, h,
+                  (unsigned long long)w * h, MAX_PIXELS);
         return 0;
     }
     return 1;
@@ -62,42 +69,107 @@ static segtex_status convert_channels(segtex_image *img, int channels)
     return SEGTEX_OK;
 }
 
+/*
+ * PNG through libpng's full API, so that no colour management happens:
+ * samples are taken as stored. (The simplified API treats 16-bit files as
+ * linear light and converts them to sRGB, which turned a 16-bit 16 into 72.)
+ * 16-bit samples become 8-bit by rounding (v * 255 / 65535, libpng's
+ * png_set_scale_16); palettes, low bit depths and tRNS are expanded;
+ * grey+alpha becomes RGBA. Gamma and colour-space chunks are ignored.
+ */
+struct png_src {
+    const uint8_t *data;
+    size_t size, pos;
+    const char *name;
+    int logged; /* an error line was logged already */
+};
+
+static void png_read_mem(png_structp png, png_bytep out, size_t n)
+{
+    struct png_src *src = png_get_io_ptr(png);
+    if (n > src->size - src->pos)
+        png_error(png, "file truncated");
+    memcpy(out, src->data + src->pos, n);
+    src->pos += n;
+}
+
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    struct png_src *src = png_get_error_ptr(png);
+    if (!src->logged)
+        LOG_ERROR("image '%s': bad PNG: %s", src->name, msg);
+    src->logged = 1;
+    png_longjmp(png, 1);
+}
+
+static void png_warn(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg; /* benign (unknown chunk, bad CRC in an ancillary chunk): keep the pixels */
+}
+
 static segtex_status decode_png(const uint8_t *data, size_t size, const char *name, segtex_image *out)
 {
-    png_image pi;
-    memset(&pi, 0, sizeof pi);
-    pi.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&pi, data, size)) {
-        LOG_ERROR("image '%s': bad PNG: %s", name, pi.message);
-        png_image_free(&pi);
-        return SEGTEX_ERROR_MALFORMED;
+    struct png_src src = {data, size, 0, name, 0};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_fail, png_warn);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    /* `volatile`: modified between setjmp and longjmp. */
+    png_bytep *volatile rows = NULL;
+    segtex_status volatile st = SEGTEX_ERROR_MALFORMED;
+    memset(out, 0, sizeof *out);
+    if (!png || !info) {
+        png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
-    if (!check_size(name, pi.width, pi.height)) {
-        png_image_free(&pi);
-        return SEGTEX_ERROR_MALFORMED;
-    }
-    int channels;
-    if (pi.format & PNG_FORMAT_FLAG_ALPHA) {
-        channels = 4;
-        pi.format = PNG_FORMAT_RGBA;
-    } else if (pi.format & PNG_FORMAT_FLAG_COLOR) {
-        channels = 3;
-        pi.format = PNG_FORMAT_RGB;
-    } else {
-        channels = 1;
-        pi.format = PNG_FORMAT_GRAY;
-    }
-    segtex_status st = segtex_image_alloc(out, (int)pi.width, (int)pi.height, channels);
-    if (st) {
-        png_image_free(&pi);
+    if (setjmp(png_jmpbuf(png))) {
+        segtex_free(rows);
+        segtex_image_free(out);
+        png_destroy_read_struct(&png, &info, NULL);
         return st;
     }
-    if (!png_image_finish_read(&pi, NULL, out->data, (png_int_32)out->stride, NULL)) {
-        LOG_ERROR("image '%s': bad PNG data: %s", name, pi.message);
-        png_image_free(&pi);
-        segtex_image_free(out);
+    png_set_read_fn(png, &src, png_read_mem);
+    png_read_info(png, info);
+    png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    if (!check_size(name, w, h)) {
+        png_destroy_read_struct(&png, &info, NULL);
         return SEGTEX_ERROR_MALFORMED;
     }
+    int type = png_get_color_type(png, info);
+    int trns = png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+    int channels = (type & PNG_COLOR_MASK_ALPHA) || trns ? 4
+                   : (type & PNG_COLOR_MASK_COLOR) || type == PNG_COLOR_TYPE_PALETTE ? 3
+                                                                                     : 1;
+    png_set_scale_16(png);
+    png_set_expand(png); /* palette -> RGB, grey below 8 bits -> 8 bits, tRNS -> alpha */
+    if (channels == 4 && !(type & PNG_COLOR_MASK_COLOR))
+        png_set_gray_to_rgb(png);
+    (void)png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    if (png_get_channels(png, info) != channels || png_get_bit_depth(png, info) != 8) {
+        LOG_ERROR("image '%s': PNG colour type %d with bit depth %d is not supported", name, type,
+                  png_get_bit_depth(png, info));
+        png_destroy_read_struct(&png, &info, NULL);
+        return SEGTEX_ERROR_UNSUPPORTED;
+    }
+    st = segtex_image_alloc(out, (int)w, (int)h, channels);
+    if (st == SEGTEX_OK) {
+        rows = segtex_malloc(sizeof *rows * h);
+        if (!rows) {
+            segtex_image_free(out);
+            st = SEGTEX_ERROR_OUT_OF_MEMORY;
+        }
+    }
+    if (st != SEGTEX_OK) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return st;
+    }
+    st = SEGTEX_ERROR_MALFORMED; /* what a longjmp from here on means */
+    for (png_uint_32 y = 0; y < h; y++)
+        rows[y] = out->data + (ptrdiff_t)y * out->stride;
+    png_read_image(png, rows);
+    /* The end chunks are not read: a file cut after its pixel data still decodes. */
+    segtex_free(rows);
+    png_destroy_read_struct(&png, &info, NULL);
     return SEGTEX_OK;
 }
 
@@ -229,20 +301,20 @@ segtex_status segtex_image_load(const char *path, int channels, segtex_image *ou
 segtex_status segtex_image_save_png(const char *path, const segtex_image *img)
 {
     if (!img || !img->data || img->width <= 0 || img->height <= 0 ||
-        (img->channels != 1 && img->channels != 3 && img->channels != 4)) {
+        (img->channels != 1 && img->channels != 3 && img->channels != 4) ||
+        img->stride < (ptrdiff_t)img->width * img->channels) {
         LOG_ERROR("image '%s': nothing valid to save", path);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
-    png_image pi;
-    memset(&pi, 0, sizeof pi);
-    pi.version = PNG_IMAGE_VERSION;
-    pi.width = (png_uint_32)img->width;
-    pi.height = (png_uint_32)img->height;
-    pi.format = img->channels == 4 ? PNG_FORMAT_RGBA : img->channels == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
-    if (!png_image_write_to_file(&pi, path, 0, img->data, (png_int_32)img->stride, NULL)) {
-        LOG_ERROR("image '%s': cannot write PNG: %s", path, pi.message);
-        png_image_free(&pi);
-        return SEGTEX_ERROR_IO;
+    io_png_writer *w;
+    segtex_status st = io_png_writer_create(img->width * img->channels, &w);
+    if (st != SEGTEX_OK) {
+        LOG_ERROR("image '%s': cannot write PNG: out of memory", path);
+        return st;
     }
-    return SEGTEX_OK;
+    st = io_png_write(w, path, img);
+    if (st != SEGTEX_OK)
+        LOG_ERROR("image '%s': cannot write PNG: %s", path, io_png_writer_error(w));
+    io_png_writer_free(w);
+    return st;
 }

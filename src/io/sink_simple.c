@@ -59,8 +59,14 @@ static segtex_status raw_write(segtex_sink *base, const segtex_image *in, double
             failed = write_all(s->fd, f->data + y * f->stride, row);
     }
     if (failed) {
-        LOG_ERROR("sink '-': cannot write to stdout: %s%s", strerror(errno),
-                  errno == EPIPE ? " (the reader has gone)" : "");
+        if (errno == EPIPE) {
+            /* The reader closed the pipe (`| head -c 1000`): its choice, not lost data. */
+            LOG_INFO("sink '-': the reader closed stdout after %lld frames; stopping",
+                     (long long)base->frames);
+            return SEGTEX_SINK_STOPPED;
+        }
+        LOG_ERROR("sink '-': cannot write frame %lld to stdout: %s; frames from %lld on are lost",
+                  (long long)base->frames + 1, strerror(errno), (long long)base->frames + 1);
         return SEGTEX_ERROR_IO;
     }
     return SEGTEX_OK;
@@ -99,6 +105,8 @@ segtex_status sink_raw_open(const segtex_sink_options *o, segtex_sink **out)
 typedef struct png_sink {
     segtex_sink base;
     io_rescaler *scaler;
+    io_png_writer *png;    /* encoder, made at open */
+    char *target;          /* for messages */
     char *prefix, *suffix; /* the target around its one %d conversion */
     int width_digits;      /* minimum digits, zero padded */
     char *path;            /* the current file name, sized at open */
@@ -111,7 +119,7 @@ typedef struct png_sink {
  * optional 0 flag and width) is accepted; "%%" is a literal percent sign.
  * The strings are allocated; 0 on success, -1 (nothing allocated) otherwise.
  */
-static int split_pattern(const char *t, char **prefix, char **suffix, int *digits)
+int io_split_pattern(const char *t, char **prefix, char **suffix, int *digits)
 {
     const char *conv = NULL, *conv_end = NULL;
     int width = 0;
@@ -172,16 +180,28 @@ static segtex_status png_write(segtex_sink *base, const segtex_image *in, double
     if (st != SEGTEX_OK)
         return st;
     snprintf(s->path, s->path_size, "%s%0*ld%s", s->prefix, s->width_digits, s->index, s->suffix);
-    st = segtex_image_save_png(s->path, f); /* logs the file name on failure */
-    if (st == SEGTEX_OK)
-        s->index++;
-    return st;
+    st = io_png_write(s->png, s->path, f); /* removes a partial file */
+    if (st != SEGTEX_OK) {
+        if (s->index > 1)
+            LOG_ERROR("sink '%s': cannot write frame %ld to '%s': %s; frames 1..%ld are complete, "
+                      "the rest is lost",
+                      s->target, s->index, s->path, io_png_writer_error(s->png),
+                      s->index - 1);
+        else
+            LOG_ERROR("sink '%s': cannot write frame 1 to '%s': %s; no frame was written",
+                      s->target, s->path, io_png_writer_error(s->png));
+        return st;
+    }
+    s->index++;
+    return SEGTEX_OK;
 }
 
 static segtex_status png_finish(segtex_sink *base)
 {
     png_sink *s = (png_sink *)base;
     io_rescaler_free(s->scaler);
+    io_png_writer_free(s->png);
+    segtex_free(s->target);
     segtex_free(s->prefix);
     segtex_free(s->suffix);
     segtex_free(s->path);
@@ -209,7 +229,7 @@ segtex_status sink_png_open(const segtex_sink_options *o, segtex_sink **out)
     s->base.fps = o->fps;
     s->index = 1;
     segtex_status st;
-    if (split_pattern(t, &s->prefix, &s->suffix, &s->width_digits) != 0) {
+    if (io_split_pattern(t, &s->prefix, &s->suffix, &s->width_digits) != 0) {
         LOG_ERROR("sink '%s': a frame pattern needs exactly one %%d conversion, like "
                   "frames/%%05d.png",
                   t);
@@ -222,13 +242,15 @@ segtex_status sink_png_open(const segtex_sink_options *o, segtex_sink **out)
         st = SEGTEX_ERROR_UNSUPPORTED;
         goto fail;
     }
-    /* The folder must exist: creating directories is left to the user. */
+    /* The folder must exist and be writable (segtex_sink_open creates it when asked). */
     s->path_size = strlen(s->prefix) + strlen(s->suffix) + 24;
     s->path = segtex_malloc(s->path_size);
-    if (!s->path) {
+    s->target = segtex_malloc(strlen(t) + 1);
+    if (!s->path || !s->target) {
         st = SEGTEX_ERROR_OUT_OF_MEMORY;
         goto fail;
     }
+    strcpy(s->target, t);
     snprintf(s->path, s->path_size, "%s", s->prefix);
     char *slash = strrchr(s->path, '/');
     if (slash) {
@@ -236,13 +258,23 @@ segtex_status sink_png_open(const segtex_sink_options *o, segtex_sink **out)
             slash[1] = '\0'; /* "/x%d.png": the root */
         else
             *slash = '\0';
-        struct stat sb;
-        if (stat(s->path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-            LOG_ERROR("sink '%s': folder '%s' does not exist", t, s->path);
-            st = SEGTEX_ERROR_IO;
-            goto fail;
-        }
+    } else {
+        snprintf(s->path, s->path_size, ".");
     }
+    struct stat sb;
+    if (stat(s->path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        LOG_ERROR("sink '%s': folder '%s' does not exist", t, s->path);
+        st = SEGTEX_ERROR_IO;
+        goto fail;
+    }
+    if (access(s->path, W_OK | X_OK) != 0) {
+        LOG_ERROR("sink '%s': cannot write into folder '%s': %s", t, s->path, strerror(errno));
+        st = SEGTEX_ERROR_IO;
+        goto fail;
+    }
+    st = io_png_writer_create(o->width * 3, &s->png);
+    if (st != SEGTEX_OK)
+        goto fail;
     snprintf(s->base.description, sizeof s->base.description, "PNG frames %dx%d %s", o->width,
              o->height, t);
     *out = &s->base;
@@ -276,10 +308,13 @@ segtex_status segtex_sink_open(const segtex_sink_options *options, segtex_sink *
     if (o.fps == 0)
         o.fps = 30.0; /* unknown rate: a common one */
 
+    int is_raw = !strcmp(t, "-"), is_device = !strncmp(t, "/dev/video", 10);
     segtex_status st;
-    if (!strcmp(t, "-"))
+    if (o.create_folder && !is_raw && !is_device && (st = io_make_parent_folder(t)) != SEGTEX_OK)
+        return st;
+    if (is_raw)
         st = sink_raw_open(&o, out);
-    else if (!strncmp(t, "/dev/video", 10))
+    else if (is_device)
         st = sink_ffmpeg_open(&o, out);
     else if (strchr(t, '%'))
         st = sink_png_open(&o, out);
@@ -303,7 +338,9 @@ segtex_status segtex_sink_write(segtex_sink *sink, const segtex_image *frame, do
     }
     segtex_status st = sink->write(sink, frame, pts);
     if (st != SEGTEX_OK)
-        sink->error = st;
+        sink->error = st; /* logged once by the sink; every later write returns it silently */
+    else
+        sink->frames++;
     return st;
 }
 
@@ -311,7 +348,10 @@ segtex_status segtex_sink_close(segtex_sink *sink)
 {
     if (!sink)
         return SEGTEX_OK;
-    return sink->finish(sink);
+    /* A lost frame makes the whole output fail; it was logged when it happened. */
+    segtex_status lost = sink->error < 0 ? sink->error : SEGTEX_OK;
+    segtex_status st = sink->finish(sink);
+    return lost != SEGTEX_OK ? lost : st;
 }
 
 const char *segtex_sink_describe(const segtex_sink *sink)

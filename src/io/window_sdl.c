@@ -2,15 +2,16 @@
  * Preview window through SDL2. This file is the only one that includes SDL
  * headers.
  *
- * A window owns an SDL window, a renderer (accelerated when one works,
- * SDL's software renderer otherwise), a streaming RGB24 texture for the frame
- * and a static glyph atlas built once from the bitmap font below. show()
- * uploads the caller's frame into the texture (never writing to the frame),
- * draws it letterboxed into the window, then draws the status line at the
- * window's resolution: a translucent dark band and one textured quad per
- * glyph, scaled by a whole factor so it stays sharp and readable whatever the
- * frame size. The frame texture is re-created only when the frame size
- * changes, so steady-state show() allocates nothing of ours.
+ * A window owns an SDL window (shrunk to fit the display), a renderer
+ * (accelerated when one works, SDL's software renderer otherwise), a
+ * streaming RGB24 texture for the frame, a DejaVu TrueType font through
+ * SDL_ttf when it opens, and a static glyph atlas built once from the bitmap
+ * font below as the fallback. show() uploads the caller's frame into the
+ * texture (never writing to the frame), draws it letterboxed into the
+ * window, then the legend and the status line at the window's resolution.
+ * The frame texture is re-created only when the frame size changes, the
+ * text textures only when their text or size changes, so steady-state
+ * show() allocates nothing of ours.
  *
  * Keys reach the application through SDL's event queue, real or pushed by
  * segtex_window_push_key alike; every call that pumps events routes the key
@@ -26,6 +27,9 @@
 #include "io/window_font.h"
 
 #include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KEY_RING 32    /* pending keys per window; further presses are dropped */
@@ -33,6 +37,16 @@
 #define MAX_SIDE 16384
 #define FIRST_GLYPH 32
 #define GLYPH_COUNT 95 /* printable ASCII 32..126 */
+#define MAX_LEGEND 16  /* legend entries kept */
+#define LABEL_MAX 64   /* bytes of a legend label kept, with its terminator */
+#define STATUS_MAX 1024
+
+/* Fonts tried for the text, in order (Debian fonts-dejavu-core); the built-in 5x7 font otherwise. */
+static const char *const font_paths[] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+};
 
 struct segtex_window {
     SDL_Window *window;
@@ -44,7 +58,21 @@ struct segtex_window {
     SDL_Texture *glyphs;  /* GLYPH_COUNT cells side by side, white with alpha */
     int keys[KEY_RING];   /* ring of pending keys: key_count entries from key_head */
     int key_head, key_count;
-    int close_requested;  /* the window was closed by the user: report 'q' once */
+    int close_requested;  /* the window was closed by the user: report SEGTEX_KEY_CLOSE once */
+    int ttf_inited;       /* this window holds one reference on SDL_ttf */
+    TTF_Font *font;       /* NULL: the built-in bitmap font */
+    int font_px;          /* the size `font` is set to */
+    /* The status line, rendered once per change of text, size or wrap width. */
+    SDL_Texture *status_tex;
+    char status_text[STATUS_MAX];
+    int status_px, status_wrap, status_w, status_h;
+    /* The legend (segtex_window_set_legend): copied entries, label textures per font size. */
+    int legend_count;
+    char legend_label[MAX_LEGEND][LABEL_MAX];
+    uint8_t legend_rgb[MAX_LEGEND][3];
+    SDL_Texture *legend_tex[MAX_LEGEND];
+    int legend_w[MAX_LEGEND], legend_h[MAX_LEGEND];
+    int legend_px; /* size the label textures were made at; 0: none made */
 };
 
 /* Open windows (set and read on the SDL thread only, see the top comment). */
@@ -206,20 +234,27 @@ static segtex_window *window_by_id(Uint32 id)
     return id == 0 ? first : NULL;
 }
 
-/* The key a press stands for, or 0 when the window ignores it. */
+/*
+ * The key a press stands for, or 0 when it is none that segtex_window_poll_key
+ * reports. What a key does is the application's business: this only names it.
+ */
 static int translate_key(const SDL_KeyboardEvent *k)
 {
     if (k->repeat || (k->keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)))
         return 0;
-    switch (k->keysym.sym) {
-    case SDLK_r: return 'r';
-    case SDLK_m: return 'm';
-    case SDLK_l: return 'l';
-    case SDLK_c: return 'c';
-    case SDLK_SPACE: return ' ';
-    case SDLK_s: return 's';
-    case SDLK_q:
-    case SDLK_ESCAPE: return 'q';
+    SDL_Keycode sym = k->keysym.sym;
+    if (sym >= 32 && sym < 127)
+        return (int)sym; /* SDL's keycodes of printable keys are their (lower-case) characters */
+    switch (sym) {
+    case SDLK_ESCAPE: return SEGTEX_KEY_ESCAPE;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: return SEGTEX_KEY_RETURN;
+    case SDLK_TAB: return SEGTEX_KEY_TAB;
+    case SDLK_BACKSPACE: return SEGTEX_KEY_BACKSPACE;
+    case SDLK_LEFT: return SEGTEX_KEY_LEFT;
+    case SDLK_RIGHT: return SEGTEX_KEY_RIGHT;
+    case SDLK_UP: return SEGTEX_KEY_UP;
+    case SDLK_DOWN: return SEGTEX_KEY_DOWN;
     default: return 0;
     }
 }
@@ -271,7 +306,7 @@ int segtex_window_poll_key(segtex_window *win)
     pump_events();
     if (win->close_requested) {
         win->close_requested = 0;
-        return 'q';
+        return SEGTEX_KEY_CLOSE;
     }
     if (win->key_count == 0)
         return 0;
@@ -286,15 +321,24 @@ void segtex_window_push_key(segtex_window *win, int key)
     if (!win)
         return;
     SDL_Keycode sym;
-    if (key == 27)
-        sym = SDLK_ESCAPE;
-    else if (key >= 'A' && key <= 'Z')
-        sym = key - 'A' + 'a';
-    else if (key >= 32 && key < 127)
-        sym = key; /* SDL keycodes of printable ASCII keys are the characters */
-    else {
-        LOG_WARNING("window: cannot push key code %d", key);
-        return;
+    switch (key) {
+    case SEGTEX_KEY_ESCAPE: sym = SDLK_ESCAPE; break;
+    case SEGTEX_KEY_RETURN: sym = SDLK_RETURN; break;
+    case SEGTEX_KEY_TAB: sym = SDLK_TAB; break;
+    case SEGTEX_KEY_BACKSPACE: sym = SDLK_BACKSPACE; break;
+    case SEGTEX_KEY_LEFT: sym = SDLK_LEFT; break;
+    case SEGTEX_KEY_RIGHT: sym = SDLK_RIGHT; break;
+    case SEGTEX_KEY_UP: sym = SDLK_UP; break;
+    case SEGTEX_KEY_DOWN: sym = SDLK_DOWN; break;
+    default:
+        if (key >= 'A' && key <= 'Z')
+            sym = key - 'A' + 'a';
+        else if (key >= 32 && key < 127)
+            sym = key; /* SDL keycodes of printable ASCII keys are the characters */
+        else {
+            LOG_WARNING("window: cannot push key code %d", key);
+            return;
+        }
     }
     SDL_Event ev;
     memset(&ev, 0, sizeof ev);
@@ -305,10 +349,92 @@ void segtex_window_push_key(segtex_window *win, int key)
     ev.key.keysym.sym = sym;
     ev.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
     if (SDL_PushEvent(&ev) < 0)
-        LOG_WARNING("window: cannot push key '%c': %s", key, SDL_GetError());
+        LOG_WARNING("window: cannot push key %d: %s", key, SDL_GetError());
 }
 
 /* ---- open, close ------------------------------------------------------------ */
+
+/*
+ * Start SDL's video on a real display. Left to itself SDL 2.26 falls back
+ * to its "offscreen" driver when no display answers (DISPLAY=:99 with no X
+ * server), and the window would silently show nothing. So, unless the
+ * application or the user chose a driver (SDL_VIDEODRIVER, e.g. "dummy" in
+ * tests), only drivers for a display that is named in the environment are
+ * tried (Wayland, X11), then KMSDRM (a bare console); none: one error line.
+ */
+static segtex_status start_video(const char *title)
+{
+    const char *chosen = SDL_getenv("SDL_VIDEODRIVER");
+    if (!chosen || !*chosen)
+        chosen = SDL_GetHint(SDL_HINT_VIDEODRIVER);
+    const char *display = SDL_getenv("DISPLAY"), *wayland = SDL_getenv("WAYLAND_DISPLAY");
+    char drivers[64] = "";
+    if (!chosen || !*chosen) {
+        snprintf(drivers, sizeof drivers, "%s%sKMSDRM", wayland && *wayland ? "wayland," : "",
+                 display && *display ? "x11," : "");
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, drivers);
+    }
+    int failed = SDL_InitSubSystem(SDL_INIT_VIDEO) < 0;
+    if (drivers[0])
+        SDL_ResetHint(SDL_HINT_VIDEODRIVER);
+    if (failed) {
+        if (chosen && *chosen)
+            LOG_ERROR("window '%s': cannot start SDL video driver '%s': %s", title, chosen,
+                      SDL_GetError());
+        else if (display && *display)
+            LOG_ERROR("window '%s': no display: nothing answers at DISPLAY '%s'%s (set "
+                      "SDL_VIDEODRIVER=dummy to run without one)",
+                      title, display, wayland && *wayland ? " nor at WAYLAND_DISPLAY" : "");
+        else
+            LOG_ERROR("window '%s': no display: %s (set SDL_VIDEODRIVER=dummy to run without one)",
+                      title, wayland && *wayland ? "nothing answers at WAYLAND_DISPLAY"
+                                                 : "neither DISPLAY nor WAYLAND_DISPLAY is set");
+        return SEGTEX_ERROR_UNSUPPORTED;
+    }
+    const char *got = SDL_GetCurrentVideoDriver();
+    if (got && (!strcmp(got, "offscreen") || !strcmp(got, "dummy")) &&
+        !(chosen && SDL_strcasestr(chosen, got))) {
+        LOG_ERROR("window '%s': no display: SDL could only start its '%s' driver, which shows "
+                  "nothing",
+                  title, got);
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        return SEGTEX_ERROR_UNSUPPORTED;
+    }
+    return SEGTEX_OK;
+}
+
+/* Shrink a window larger than the first display's usable area to fit it, keeping the aspect. */
+static void fit_to_display(int *w, int *h)
+{
+    SDL_Rect b;
+    if (SDL_GetDisplayUsableBounds(0, &b) != 0 || b.w <= 0 || b.h <= 0)
+        return;
+    if (*w <= b.w && *h <= b.h)
+        return;
+    double s = (double)b.w / *w < (double)b.h / *h ? (double)b.w / *w : (double)b.h / *h;
+    int nw = (int)(*w * s), nh = (int)(*h * s);
+    LOG_DEBUG("window: %dx%d does not fit the %dx%d display: opening %dx%d", *w, *h, b.w, b.h,
+              nw, nh);
+    *w = nw > 1 ? nw : 1;
+    *h = nh > 1 ? nh : 1;
+}
+
+/* The TrueType font for the text, or the built-in font when SDL_ttf or the file is missing. */
+static void open_font(segtex_window *win)
+{
+    if (TTF_Init() != 0) {
+        LOG_DEBUG("window: SDL_ttf does not start (%s): using the built-in font", TTF_GetError());
+        return;
+    }
+    win->ttf_inited = 1;
+    for (size_t i = 0; i < sizeof font_paths / sizeof font_paths[0] && !win->font; i++)
+        win->font = TTF_OpenFont(font_paths[i], 14);
+    if (!win->font) {
+        LOG_DEBUG("window: no DejaVu font (%s): using the built-in font", TTF_GetError());
+        return;
+    }
+    win->font_px = 14;
+}
 
 /* Build the glyph atlas: GLYPH_COUNT 6x8 cells, white where set, transparent elsewhere. */
 static segtex_status create_glyphs(segtex_window *win)
@@ -372,14 +498,11 @@ segtex_status segtex_window_open(const char *title, int width, int height, segte
     /* The library installs no signal handlers behind the application's back:
      * Ctrl-C keeps its usual meaning instead of becoming an SDL_QUIT event. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
-        LOG_ERROR("window '%s': cannot start SDL video (driver '%s'): %s", title,
-                  SDL_getenv("SDL_VIDEODRIVER") ? SDL_getenv("SDL_VIDEODRIVER") : "default",
-                  SDL_GetError());
-        st = SEGTEX_ERROR_UNSUPPORTED;
+    st = start_video(title);
+    if (st)
         goto fail;
-    }
     win->video_inited = 1;
+    fit_to_display(&width, &height);
 
     win->window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width,
                                    height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
@@ -412,6 +535,7 @@ segtex_status segtex_window_open(const char *title, int width, int height, segte
     st = create_glyphs(win);
     if (st)
         goto fail;
+    open_font(win);
 
     open_windows[slot] = win;
     *out = win;
@@ -430,6 +554,15 @@ void segtex_window_close(segtex_window *win)
             open_windows[i] = NULL;
     if (win->frame)
         SDL_DestroyTexture(win->frame);
+    if (win->status_tex)
+        SDL_DestroyTexture(win->status_tex);
+    for (int i = 0; i < MAX_LEGEND; i++)
+        if (win->legend_tex[i])
+            SDL_DestroyTexture(win->legend_tex[i]);
+    if (win->font)
+        TTF_CloseFont(win->font);
+    if (win->ttf_inited)
+        TTF_Quit(); /* reference counted by SDL_ttf */
     if (win->glyphs)
         SDL_DestroyTexture(win->glyphs);
     if (win->renderer)
@@ -520,47 +653,267 @@ static SDL_Rect letterbox(int frame_w, int frame_h, int out_w, int out_h)
     return r;
 }
 
-/*
- * The status line across the top of the picture: a dark translucent band
- * the width of the window and the text in whole-factor scaled glyphs (1x up
- * to about 240 output rows of picture, 2x to 480, at most 3x), smaller if the
- * line would not fit. The text starts at the picture's left edge, or further
- * left, over the bar of a pillarboxed picture, when it would not fit
- * otherwise. Glyphs past the window's right edge are not drawn.
- */
-static void draw_status(segtex_window *win, const SDL_Rect *pic, int out_w, const char *status)
-{
-    int len = (int)strlen(status);
-    int scale = pic->h / 240;
-    scale = scale < 1 ? 1 : scale > 3 ? 3 : scale;
-    while (scale > 1 && (len * SEGTEX_FONT_CELL_W + 4) * scale > out_w)
-        scale--;
-    int pad = 2 * scale;
-    int text_w = len * SEGTEX_FONT_CELL_W * scale;
-    int x = pic->x + pad;
-    if (x + text_w + pad > out_w)
-        x = out_w - text_w - pad;
-    if (x < pad)
-        x = pad;
-    SDL_Rect band = {0, pic->y, out_w, SEGTEX_FONT_CELL_H * scale + 2 * pad};
-    if (band.h > pic->h)
-        band.h = pic->h;
-    SDL_SetRenderDrawBlendMode(win->renderer, SDL_BLENDMODE_BLEND);
-    SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 160);
-    SDL_RenderFillRect(win->renderer, &band);
+/* ---- text --------------------------------------------------------------------- */
 
-    SDL_Rect dst = {x, pic->y + pad + scale / 2, SEGTEX_FONT_CELL_W * scale,
-                    SEGTEX_FONT_CELL_H * scale};
-    for (const unsigned char *p = (const unsigned char *)status; *p; p++) {
-        if (dst.x + 5 * scale > out_w)
+/* Text size for a picture `pic_h` rows high: about 1/32 of it, 11..22 px. */
+static int text_px(int pic_h)
+{
+    int px = pic_h / 32;
+    return px < 11 ? 11 : px > 22 ? 22 : px;
+}
+
+/* A white text texture (TTF), wrapped at `wrap` pixels (0: one line). NULL on failure (logged at debug). */
+static SDL_Texture *ttf_texture(segtex_window *win, const char *text, int wrap, int *w, int *h)
+{
+    static const SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(win->font, text, white, (Uint32)wrap)
+                                 : TTF_RenderUTF8_Blended(win->font, text, white);
+    if (!surf) {
+        LOG_DEBUG("window: cannot render text: %s", TTF_GetError());
+        return NULL;
+    }
+    SDL_Texture *t = SDL_CreateTextureFromSurface(win->renderer, surf);
+    *w = surf->w;
+    *h = surf->h;
+    SDL_FreeSurface(surf);
+    if (t)
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    return t;
+}
+
+/*
+ * Set the font to the largest size from `px` down to 9 at which `text` is at
+ * most `avail` pixels wide on one line; returns the size (9 when even that
+ * is too wide: the caller wraps).
+ */
+static int ttf_fit(segtex_window *win, const char *text, int px, int avail)
+{
+    for (; px >= 9; px--) {
+        if (px != win->font_px && TTF_SetFontSize(win->font, px) == 0)
+            win->font_px = px;
+        int w = 0, h = 0;
+        if (TTF_SizeUTF8(win->font, text, &w, &h) == 0 && w <= avail)
+            return px;
+    }
+    return 9;
+}
+
+/* Draw `n` bytes of `text` in the bitmap font at (x, y), `scale` x, clipped at `right`. */
+static void bitmap_text(segtex_window *win, int x, int y, int scale, const char *text, size_t n,
+                        int right)
+{
+    SDL_Rect dst = {x, y, SEGTEX_FONT_CELL_W * scale, SEGTEX_FONT_CELL_H * scale};
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (dst.x + 5 * scale > right)
             break;
-        if (*p != ' ') {
-            SDL_Rect src = {glyph_index(*p) * SEGTEX_FONT_CELL_W, 0, SEGTEX_FONT_CELL_W,
+        if (c != ' ') {
+            SDL_Rect src = {glyph_index(c) * SEGTEX_FONT_CELL_W, 0, SEGTEX_FONT_CELL_W,
                             SEGTEX_FONT_CELL_H};
             SDL_RenderCopy(win->renderer, win->glyphs, &src, &dst);
         }
         dst.x += SEGTEX_FONT_CELL_W * scale;
     }
+}
+
+/*
+ * Split `text` into lines of at most `cols` characters, breaking at spaces
+ * where possible; calls back per line (or just counts when `draw` is 0).
+ * Returns the number of lines.
+ */
+static int bitmap_wrap(segtex_window *win, const char *text, int cols, int x, int y, int scale,
+                       int right, int draw)
+{
+    int lines = 0;
+    size_t len = strlen(text);
+    if (cols < 1)
+        cols = 1;
+    for (size_t pos = 0; pos < len;) {
+        size_t n = len - pos;
+        if (n > (size_t)cols) {
+            n = (size_t)cols;
+            size_t k = n;
+            while (k > 0 && text[pos + k] != ' ')
+                k--;
+            if (k > 0)
+                n = k;
+        }
+        if (draw)
+            bitmap_text(win, x, y + lines * SEGTEX_FONT_CELL_H * scale, scale, text + pos, n, right);
+        lines++;
+        pos += n;
+        while (pos < len && text[pos] == ' ')
+            pos++;
+    }
+    return lines;
+}
+
+/*
+ * The status line across the top of the picture: a dark translucent band
+ * the width of the window and the text in it. With the TrueType font the
+ * text is sized to the picture (about 1/32 of its height), shrunk to fit the
+ * window's width, and wrapped onto more lines when even 9 px does not fit;
+ * its texture is rendered only when the text, size or width changes. With
+ * the built-in font, whole-factor scaled glyphs (1x to about 240 rows of
+ * picture, 2x to 480, at most 3x), smaller if the line would not fit, then
+ * wrapped. Nothing is cut off.
+ */
+static void draw_status(segtex_window *win, const SDL_Rect *pic, int out_w, const char *status)
+{
+    int pad = 3;
+    int avail = out_w - 2 * pad;
+    int text_w, text_h;
+    SDL_Rect band = {0, pic->y, out_w, 0};
+    SDL_SetRenderDrawBlendMode(win->renderer, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 160);
+    if (win->font) {
+        int px = text_px(pic->h);
+        if (!win->status_tex || px != win->status_px || avail != win->status_wrap ||
+            strncmp(status, win->status_text, sizeof win->status_text)) {
+            if (win->status_tex)
+                SDL_DestroyTexture(win->status_tex);
+            ttf_fit(win, status, px, avail); /* sets the font's size */
+            int w = 0, h = 0;
+            TTF_SizeUTF8(win->font, status, &w, &h);
+            win->status_tex = ttf_texture(win, status, w > avail ? avail : 0, &win->status_w,
+                                          &win->status_h);
+            win->status_px = px;
+            win->status_wrap = avail;
+            snprintf(win->status_text, sizeof win->status_text, "%s", status);
+        }
+        if (win->status_tex) {
+            text_w = win->status_w;
+            text_h = win->status_h;
+            int x = pic->x + pad;
+            if (x + text_w + pad > out_w)
+                x = out_w - text_w - pad;
+            if (x < pad)
+                x = pad;
+            band.h = text_h + 2 * pad;
+            SDL_RenderFillRect(win->renderer, &band);
+            SDL_Rect dst = {x, pic->y + pad, text_w, text_h};
+            SDL_RenderCopy(win->renderer, win->status_tex, NULL, &dst);
+            return;
+        }
+    }
+    int len = (int)strlen(status);
+    int scale = pic->h / 240;
+    scale = scale < 1 ? 1 : scale > 3 ? 3 : scale;
+    while (scale > 1 && len * SEGTEX_FONT_CELL_W * scale > avail)
+        scale--;
+    int cols = avail / (SEGTEX_FONT_CELL_W * scale);
+    int lines = bitmap_wrap(win, status, cols, 0, 0, scale, out_w, 0);
+    text_w = (lines > 1 ? cols : len) * SEGTEX_FONT_CELL_W * scale;
+    int x = pic->x + pad;
+    if (x + text_w + pad > out_w)
+        x = out_w - text_w - pad;
+    if (x < pad)
+        x = pad;
+    band.h = lines * SEGTEX_FONT_CELL_H * scale + 2 * pad;
+    SDL_RenderFillRect(win->renderer, &band);
+    bitmap_wrap(win, status, cols, x, pic->y + pad + scale / 2, scale, out_w, 1);
+}
+
+/* ---- legend ------------------------------------------------------------------- */
+
+segtex_status segtex_window_set_legend(segtex_window *win, const segtex_legend_entry *entries,
+                                       int count)
+{
+    if (!win || count < 0 || (count > 0 && !entries)) {
+        LOG_ERROR("window: bad legend (%d entries)", count);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (count > MAX_LEGEND) {
+        LOG_ERROR("window: a legend of %d entries, at most %d supported", count, MAX_LEGEND);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    for (int i = 0; i < MAX_LEGEND; i++) {
+        if (win->legend_tex[i])
+            SDL_DestroyTexture(win->legend_tex[i]);
+        win->legend_tex[i] = NULL;
+    }
+    win->legend_px = 0;
+    for (int i = 0; i < count; i++) {
+        snprintf(win->legend_label[i], LABEL_MAX, "%s", entries[i].label ? entries[i].label : "");
+        memcpy(win->legend_rgb[i], entries[i].rgb, 3);
+    }
+    win->legend_count = count;
+    return SEGTEX_OK;
+}
+
+/*
+ * The legend in the picture's bottom-left corner: one row per entry, a
+ * colour swatch (the entry's colour inside a white then black outline, so
+ * black and white swatches show too) and the label, over a dark band. Label
+ * textures are made when the legend or the text size changes.
+ */
+static void draw_legend(segtex_window *win, const SDL_Rect *pic)
+{
+    int n = win->legend_count;
+    int px = text_px(pic->h);
+    int scale = pic->h / 240;
+    scale = scale < 1 ? 1 : scale > 3 ? 3 : scale;
+    if (win->font && win->legend_px != px) {
+        if (win->font_px != px && TTF_SetFontSize(win->font, px) == 0)
+            win->font_px = px;
+        for (int i = 0; i < n; i++) {
+            if (win->legend_tex[i])
+                SDL_DestroyTexture(win->legend_tex[i]);
+            win->legend_tex[i] = win->legend_label[i][0]
+                                     ? ttf_texture(win, win->legend_label[i], 0, &win->legend_w[i],
+                                                   &win->legend_h[i])
+                                     : NULL;
+        }
+        win->legend_px = px;
+    }
+    int row_h = win->font ? TTF_FontLineSkip(win->font) : SEGTEX_FONT_CELL_H * scale + 2;
+    int sw = row_h - 2, pad = 4, label_w = 0;
+    for (int i = 0; i < n; i++) {
+        int w = win->font ? (win->legend_tex[i] ? win->legend_w[i] : 0)
+                          : (int)strlen(win->legend_label[i]) * SEGTEX_FONT_CELL_W * scale;
+        label_w = w > label_w ? w : label_w;
+    }
+    SDL_Rect band = {pic->x, pic->y + pic->h - n * row_h - 2 * pad, sw + label_w + 3 * pad,
+                     n * row_h + 2 * pad};
+    if (band.y < pic->y)
+        band.y = pic->y;
+    SDL_SetRenderDrawBlendMode(win->renderer, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 160);
+    SDL_RenderFillRect(win->renderer, &band);
+    SDL_SetRenderDrawBlendMode(win->renderer, SDL_BLENDMODE_NONE);
+    for (int i = 0; i < n; i++) {
+        int y = band.y + pad + i * row_h;
+        SDL_Rect outer = {band.x + pad, y + 1, sw, sw}, inner = {outer.x + 1, outer.y + 1, sw - 2, sw - 2},
+                 fill = {outer.x + 2, outer.y + 2, sw - 4, sw - 4};
+        SDL_SetRenderDrawColor(win->renderer, 255, 255, 255, 255);
+        SDL_RenderFillRect(win->renderer, &outer);
+        SDL_SetRenderDrawColor(win->renderer, 0, 0, 0, 255);
+        SDL_RenderFillRect(win->renderer, &inner);
+        SDL_SetRenderDrawColor(win->renderer, win->legend_rgb[i][0], win->legend_rgb[i][1],
+                               win->legend_rgb[i][2], 255);
+        SDL_RenderFillRect(win->renderer, &fill);
+        int tx = outer.x + sw + pad;
+        if (win->font) {
+            if (win->legend_tex[i]) {
+                SDL_Rect dst = {tx, y, win->legend_w[i], win->legend_h[i]};
+                SDL_RenderCopy(win->renderer, win->legend_tex[i], NULL, &dst);
+            }
+        } else {
+            bitmap_text(win, tx, y + 1, scale, win->legend_label[i],
+                        strlen(win->legend_label[i]), pic->x + pic->w);
+        }
+    }
+}
+
+void segtex_window_get_size(const segtex_window *win, int *width, int *height)
+{
+    int w = 0, h = 0;
+    if (win && win->window)
+        SDL_GetWindowSize(win->window, &w, &h);
+    if (width)
+        *width = w;
+    if (height)
+        *height = h;
 }
 
 segtex_status segtex_window_show(segtex_window *win, const segtex_image *frame, const char *status)
@@ -594,6 +947,8 @@ segtex_status segtex_window_show(segtex_window *win, const segtex_image *frame, 
         LOG_ERROR("window: cannot draw the frame: %s", SDL_GetError());
         return SEGTEX_ERROR_INTERNAL;
     }
+    if (win->legend_count > 0)
+        draw_legend(win, &pic);
     if (status && *status)
         draw_status(win, &pic, out_w, status);
     SDL_RenderPresent(win->renderer);
