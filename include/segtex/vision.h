@@ -136,11 +136,19 @@ typedef struct segtex_face_tracker_options {
     float min_score;      /* detector threshold (0: the model's default) */
     /* One-Euro smoothing (video only); 0 gives MediaPipe's 0.05, 80, 1.0 */
     float min_cutoff, beta, derivate_cutoff;
+    /*
+     * Optional second detector (NULL: none), typically face_detection_full_range
+     * for faces far from the camera. Borrowed like the first one. It runs on
+     * the same frame, after the first, only when the first returns no
+     * detection at all; so it costs nothing while a face is tracked, nor on
+     * frames where the first detector finds a face.
+     */
+    segtex_face_detector *fallback_detector;
 } segtex_face_tracker_options;
 
 typedef struct segtex_face_tracker segtex_face_tracker;
 
-/* Borrows the detector and the landmarker: they must outlive the tracker. */
+/* Borrows the detectors and the landmarker: they must outlive the tracker. */
 segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_face_landmarker *landmarker,
                                          const segtex_face_tracker_options *options, segtex_face_tracker **out);
 void segtex_face_tracker_destroy(segtex_face_tracker *tracker);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char face_usage[] =
-    "usage: segtex face IMAGE [--json] [--out IMG.png] [--max-faces N] [--detector short|full]\n"
+    "usage: segtex face IMAGE [--json] [--out IMG.png] [--max-faces N] [--detector auto|short|full]\n"
     "                         [--landmarker attention|plain] [--models DIR] [--backend B] [--threads N]\n"
     "\n"
     "Finds faces (BlazeFace) and their landmarks (478 points with the attention model, 468 without).\n"
@@ -20,7 +20,8 @@ static const char face_usage[] =
     "             with coordinates normalized by the image size (z in the scale of x), like MediaPipe\n"
     "--out FILE   draw the box, the 6 keypoints and the landmarks on the image, as PNG\n"
     "--max-faces  at most N faces (1..8, default 1)\n"
-    "--detector   short (default: faces near the camera) or full (faces far from the camera)\n"
+    "--detector   auto (default): short range, and full range when short range finds no face;\n"
+    "             short: faces near the camera (MediaPipe's default); full: faces far from it\n"
     "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
 
 static void print_json(const segtex_image *img, const segtex_face_result *r)
@@ -68,7 +69,7 @@ static int draw(const segtex_image *img, const segtex_face_result *r, const char
 
 int cmd_face(int argc, char **argv)
 {
-    const char *image = NULL, *out = NULL, *models = NULL, *backend = "auto", *detector = "short",
+    const char *image = NULL, *out = NULL, *models = NULL, *backend = "auto", *detector = "auto",
                *landmarker = "attention";
     long max_faces = 1, threads = 0;
     int json = 0;
@@ -114,10 +115,8 @@ int cmd_face(int argc, char **argv)
         fprintf(stderr, "segtex: face: unknown or unavailable backend '%s'\n", backend);
         return 2;
     }
-    if (strcmp(detector, "short") && strcmp(detector, "full")) {
-        fprintf(stderr, "segtex: face: --detector must be short or full, got '%s'\n", detector);
+    if (!cli_detector_valid("face", detector))
         return 2;
-    }
     if (strcmp(landmarker, "attention") && strcmp(landmarker, "plain")) {
         fprintf(stderr, "segtex: face: --landmarker must be attention or plain, got '%s'\n", landmarker);
         return 2;
@@ -126,7 +125,7 @@ int cmd_face(int argc, char **argv)
 
     int rc = 1;
     segtex_threadpool *pool = NULL;
-    segtex_face_detector *det = NULL;
+    segtex_face_detector *det = NULL, *full = NULL;
     segtex_face_landmarker *lm = NULL;
     segtex_face_tracker *tr = NULL;
     segtex_face_result *res = calloc(1, sizeof *res);
@@ -137,7 +136,10 @@ int cmd_face(int argc, char **argv)
     segtex_face_tracker_options to = {0};
     to.max_faces = (int)max_faces;
     if (cli_load_face_models(dir, detector, landmarker, &mo, &det, &lm) ||
-        segtex_face_tracker_create(det, lm, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
+        cli_load_fallback_detector(dir, detector, &mo, &full))
+        goto done;
+    to.fallback_detector = full;
+    if (segtex_face_tracker_create(det, lm, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
         goto done;
     if (json) {
         print_json(&img, res);
@@ -154,6 +156,7 @@ done:
     segtex_face_tracker_destroy(tr);
     segtex_face_landmarker_destroy(lm);
     segtex_face_detector_destroy(det);
+    segtex_face_detector_destroy(full);
     segtex_threadpool_destroy(pool);
     segtex_image_free(&img);
     free(res);

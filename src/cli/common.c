@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *cli_models_dir(const char *dir)
 {
@@ -17,12 +18,35 @@ int cli_load_face_models(const char *dir, const char *detector, const char *land
                          const segtex_model_options *mo, segtex_face_detector **det, segtex_face_landmarker **lm)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/face_detection_%s_range.tflite", dir, detector);
+    snprintf(path, sizeof path, "%s/face_detection_%s_range.tflite", dir, strcmp(detector, "auto") ? detector : "short");
     if (segtex_face_detector_create(path, mo, det))
         return -1;
     snprintf(path, sizeof path, "%s/%s.tflite", dir,
              strcmp(landmarker, "plain") ? "face_landmark_with_attention" : "face_landmark");
     return segtex_face_landmarker_create(path, mo, lm) ? -1 : 0;
+}
+
+int cli_detector_valid(const char *cmd, const char *detector)
+{
+    if (!strcmp(detector, "auto") || !strcmp(detector, "short") || !strcmp(detector, "full"))
+        return 1;
+    fprintf(stderr, "segtex: %s: --detector must be auto, short or full, got '%s'\n", cmd, detector);
+    return 0;
+}
+
+int cli_load_fallback_detector(const char *dir, const char *detector, const segtex_model_options *mo,
+                               segtex_face_detector **full)
+{
+    *full = NULL;
+    if (strcmp(detector, "auto"))
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/face_detection_full_range.tflite", dir);
+    if (access(path, F_OK)) { /* optional model: short range alone still works */
+        fprintf(stderr, "segtex: warning: '%s' is absent: faces far from the camera will not be found\n", path);
+        return 0;
+    }
+    return segtex_face_detector_create(path, mo, full) ? -1 : 0;
 }
 
 int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_landmarks *views, int n,
