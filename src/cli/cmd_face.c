@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "opts.h"
 #include "segtex/io.h"
+#include "segtex/json.h"
 #include "segtex/pipeline.h"
 #include "segtex/render.h"
 #include "segtex/vision.h"
@@ -23,24 +24,6 @@ static const char face_usage[] =
     "--detector   auto (default): short range, and full range when short range finds no face;\n"
     "             short: faces near the camera (MediaPipe's default); full: faces far from it\n"
     "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
-
-static void print_json(const segtex_image *img, const segtex_face_result *r)
-{
-    printf("{\"width\":%d,\"height\":%d,\"faces\":[", img->width, img->height);
-    for (int f = 0; f < r->count; f++) {
-        const segtex_face_detection *d = &r->detection[f];
-        const segtex_face_landmarks *l = &r->faces[f];
-        printf("%s{\"score\":%.6g,\"box\":{\"xmin\":%.6g,\"ymin\":%.6g,\"width\":%.6g,\"height\":%.6g},\"keypoints\":[",
-               f ? "," : "", d->score, d->box[0], d->box[1], d->box[2], d->box[3]);
-        for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++)
-            printf("%s[%.6g,%.6g]", k ? "," : "", d->keypoints[k][0], d->keypoints[k][1]);
-        printf("],\"presence\":%.6g,\"landmarks\":[", l->presence);
-        for (int i = 0; i < l->count; i++)
-            printf("%s[%.6g,%.6g,%.6g]", i ? "," : "", l->xyz[i][0], l->xyz[i][1], l->xyz[i][2]);
-        printf("]}");
-    }
-    printf("]}\n");
-}
 
 /* The box, the 6 keypoints and the landmarks over the image. */
 static int draw(const segtex_image *img, const segtex_face_result *r, const char *path, segtex_threadpool *pool)
@@ -142,7 +125,10 @@ int cmd_face(int argc, char **argv)
     if (segtex_face_tracker_create(det, lm, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
         goto done;
     if (json) {
-        print_json(&img, res);
+        if (segtex_face_result_to_json(stdout, img.width, img.height, res) || fputc('\n', stdout) == EOF || fflush(stdout)) {
+            fputs("segtex: face: cannot write the JSON to stdout\n", stderr);
+            goto done;
+        }
     } else {
         printf("%s: %dx%d, %d face%s\n", image, img.width, img.height, res->count, res->count == 1 ? "" : "s");
         for (int f = 0; f < res->count; f++)

@@ -3,6 +3,7 @@
 #include "opts.h"
 #include "segtex/io.h"
 #include "segtex/pipeline.h"
+#include "segtex/json.h"
 #include "segtex/render.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* libFuzzer target: the landmarks JSON reader must never read out of bounds, crash or allocate per byte. */
+#include "segtex/json.h"
 #include "segtex/render.h"
 
 #include <math.h>
