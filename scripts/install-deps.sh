@@ -2,7 +2,7 @@
 # Install the Debian packages segtex needs, only those missing. Runs as root,
 # or through sudo otherwise. Safe to run again: it does nothing when all are present.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libpng-dev zlib1g-dev libjpeg-dev
+pkgs=(build-essential cmake pkg-config libpng-dev zlib1g-dev libjpeg-dev libjansson-dev
       libpthreadpool-dev libxnnpack-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
       libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
       clang libclang-rt-14-dev valgrind ca-certificates)

@@ -40,7 +40,7 @@ check_err() { # name expected-exit pattern command...
   ok
 }
 check_err "face missing image" 1 "cannot open" "$bin" face "$tmp/nope.png"
-check_err "face bad detector" 2 "--detector must be short or full" "$bin" face "$img" --detector mid
+check_err "face bad detector" 2 "--detector must be auto, short or full" "$bin" face "$img" --detector mid
 check_err "face bad max" 2 "'--max-faces' needs an integer from 1 to 8" "$bin" face "$img" --max-faces 9
 check_err "face missing models" 1 "cannot open" "$bin" face "$img" --models "$tmp"
 check_err "segment bad kind" 2 "--segmenter must be" "$bin" segment "$img" --segmenter fancy

@@ -1,5 +1,6 @@
 /* Landmark drawing (dots at the right pixels, contours, box) and the landmarks JSON reader. */
 #include "harness.h"
+#include "segtex/json.h"
 #include "segtex/render.h"
 
 #include <stdlib.h>
@@ -222,7 +223,9 @@ static void test_json_rejects_each_rule(void)
         memset(&faces, 0x5a, sizeof faces);
         segtex_status st = segtex_faces_parse_json(bad[i], strlen(bad[i]), "bad.json", &faces);
         CHECK(st == SEGTEX_ERROR_MALFORMED, "rejects %s (got %d)", bad[i], st);
-        CHECK(strstr(log_text, "bad.json") && strstr(log_text, "byte"), "message names file and byte: %s", log_text);
+        /* Where: a byte offset for the syntax, the JSON path ("at faces[0].box") for the content. */
+        CHECK(strstr(log_text, "bad.json") && (strstr(log_text, ": byte ") || strstr(log_text, ": at ")),
+              "message names file and where: %s", log_text);
         CHECK(faces.count == 0 && faces.width == 0, "output zeroed on failure");
     }
     /* Limits: faces, landmarks, nesting. */

@@ -83,7 +83,7 @@ typedef struct segtex_landmarks {
 } segtex_landmarks;
 
 /* ------------------------------------------------------------------ */
-/* Landmarks file (the JSON that `segtex face` prints)                  */
+/* Landmarks file (the JSON that `segtex face` prints; segtex/json.h)  */
 /* ------------------------------------------------------------------ */
 
 typedef struct segtex_face {
@@ -100,24 +100,6 @@ typedef struct segtex_faces {
     int count;
     segtex_face faces[SEGTEX_MAX_FACES];
 } segtex_faces;
-
-/*
- * Parse `{"width":W,"height":H,"faces":[{"score":S,"box":{"xmin":..,"ymin":..,
- * "width":..,"height":..},"keypoints":[[x,y],...],"presence":P,
- * "landmarks":[[x,y,z],...]}]}` from `size` bytes of `text` (not necessarily
- * NUL-terminated). Unknown keys are skipped; keypoints are ignored. Rejected
- * (SEGTEX_ERROR_MALFORMED, one line logged naming `name` and the byte
- * offset): anything that is not JSON, nesting deeper than 32, a missing or
- * non-array "faces", more than SEGTEX_MAX_FACES faces or
- * SEGTEX_FACE_LANDMARK_COUNT landmarks, a landmark that is not an array of
- * 2 or 3 numbers, non-finite or huge (|v| > 1e6) numbers, width/height that
- * are not integers in 1..65535, trailing bytes. Never allocates. On failure
- * `out` is zeroed.
- */
-segtex_status segtex_faces_parse_json(const char *text, size_t size, const char *name, segtex_faces *out);
-
-/* Read a file and parse it as above (files over 16 MB are rejected). Allocates a temporary buffer. */
-segtex_status segtex_faces_load_json(const char *path, segtex_faces *out);
 
 /* A view of face `index` of `faces` for segtex_renderer_render. */
 segtex_landmarks segtex_faces_view(const segtex_faces *faces, int index);

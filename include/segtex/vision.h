@@ -136,11 +136,19 @@ typedef struct segtex_face_tracker_options {
     float min_score;      /* detector threshold (0: the model's default) */
     /* One-Euro smoothing (video only); 0 gives MediaPipe's 0.05, 80, 1.0 */
     float min_cutoff, beta, derivate_cutoff;
+    /*
+     * Optional second detector (NULL: none), typically face_detection_full_range
+     * for faces far from the camera. Borrowed like the first one. It runs on
+     * the same frame, after the first, only when the first returns no
+     * detection at all; so it costs nothing while a face is tracked, nor on
+     * frames where the first detector finds a face.
+     */
+    segtex_face_detector *fallback_detector;
 } segtex_face_tracker_options;
 
 typedef struct segtex_face_tracker segtex_face_tracker;
 
-/* Borrows the detector and the landmarker: they must outlive the tracker. */
+/* Borrows the detectors and the landmarker: they must outlive the tracker. */
 segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_face_landmarker *landmarker,
                                          const segtex_face_tracker_options *options, segtex_face_tracker **out);
 void segtex_face_tracker_destroy(segtex_face_tracker *tracker);
@@ -157,6 +165,35 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const se
 
 /* Forget the tracked faces (e.g. after a seek or a size change). */
 void segtex_face_tracker_reset(segtex_face_tracker *tracker);
+
+/* ---- the face models of a folder ------------------------------------------------ */
+
+typedef enum segtex_detector_kind {
+    SEGTEX_DETECTOR_AUTO = 0,  /* short range; when it finds nothing on a frame, full range on the same frame */
+    SEGTEX_DETECTOR_SHORT = 1, /* face_detection_short_range (MediaPipe's default: faces within ~2 m) */
+    SEGTEX_DETECTOR_FULL = 2,  /* face_detection_full_range (faces small in the frame) */
+} segtex_detector_kind;
+
+/* "auto", "short", "full"; parse returns -1 for anything else. */
+const char *segtex_detector_kind_name(segtex_detector_kind kind);
+int segtex_detector_kind_parse(const char *name);
+
+/* The detector(s) and the landmarker a face tracker borrows; owned by this struct. */
+typedef struct segtex_face_models {
+    segtex_face_detector *detector;
+    segtex_face_detector *fallback; /* AUTO: full range (NULL when its file is absent: a warning says so) */
+    segtex_face_landmarker *landmarker;
+} segtex_face_models;
+
+/*
+ * Load face_detection_{short,full}_range.tflite and
+ * face_landmark_with_attention.tflite (`attention`) or face_landmark.tflite
+ * from `dir`. On failure logs the file and the problem, leaves `out` zeroed.
+ */
+segtex_status segtex_face_models_load(const char *dir, segtex_detector_kind kind, int attention,
+                                      const segtex_model_options *mo, segtex_face_models *out);
+/* Destroy what was loaded and zero `models`. NULL is fine. */
+void segtex_face_models_free(segtex_face_models *models);
 
 /* ---- segmentation ------------------------------------------------------------ */
 

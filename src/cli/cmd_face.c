@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "opts.h"
 #include "segtex/io.h"
+#include "segtex/json.h"
 #include "segtex/pipeline.h"
 #include "segtex/render.h"
 #include "segtex/vision.h"
@@ -11,7 +12,7 @@
 #include <string.h>
 
 static const char face_usage[] =
-    "usage: segtex face IMAGE [--json] [--out IMG.png] [--max-faces N] [--detector short|full]\n"
+    "usage: segtex face IMAGE [--json] [--out IMG.png] [--max-faces N] [--detector auto|short|full]\n"
     "                         [--landmarker attention|plain] [--models DIR] [--backend B] [--threads N]\n"
     "\n"
     "Finds faces (BlazeFace) and their landmarks (478 points with the attention model, 468 without).\n"
@@ -20,26 +21,9 @@ static const char face_usage[] =
     "             with coordinates normalized by the image size (z in the scale of x), like MediaPipe\n"
     "--out FILE   draw the box, the 6 keypoints and the landmarks on the image, as PNG\n"
     "--max-faces  at most N faces (1..8, default 1)\n"
-    "--detector   short (default: faces near the camera) or full (faces far from the camera)\n"
+    "--detector   auto (default): short range, and full range when short range finds no face;\n"
+    "             short: faces near the camera (MediaPipe's default); full: faces far from it\n"
     "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
-
-static void print_json(const segtex_image *img, const segtex_face_result *r)
-{
-    printf("{\"width\":%d,\"height\":%d,\"faces\":[", img->width, img->height);
-    for (int f = 0; f < r->count; f++) {
-        const segtex_face_detection *d = &r->detection[f];
-        const segtex_face_landmarks *l = &r->faces[f];
-        printf("%s{\"score\":%.6g,\"box\":{\"xmin\":%.6g,\"ymin\":%.6g,\"width\":%.6g,\"height\":%.6g},\"keypoints\":[",
-               f ? "," : "", d->score, d->box[0], d->box[1], d->box[2], d->box[3]);
-        for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++)
-            printf("%s[%.6g,%.6g]", k ? "," : "", d->keypoints[k][0], d->keypoints[k][1]);
-        printf("],\"presence\":%.6g,\"landmarks\":[", l->presence);
-        for (int i = 0; i < l->count; i++)
-            printf("%s[%.6g,%.6g,%.6g]", i ? "," : "", l->xyz[i][0], l->xyz[i][1], l->xyz[i][2]);
-        printf("]}");
-    }
-    printf("]}\n");
-}
 
 /* The box, the 6 keypoints and the landmarks over the image. */
 static int draw(const segtex_image *img, const segtex_face_result *r, const char *path, segtex_threadpool *pool)
@@ -68,7 +52,7 @@ static int draw(const segtex_image *img, const segtex_face_result *r, const char
 
 int cmd_face(int argc, char **argv)
 {
-    const char *image = NULL, *out = NULL, *models = NULL, *backend = "auto", *detector = "short",
+    const char *image = NULL, *out = NULL, *models = NULL, *backend = "auto", *detector = "auto",
                *landmarker = "attention";
     long max_faces = 1, threads = 0;
     int json = 0;
@@ -114,8 +98,9 @@ int cmd_face(int argc, char **argv)
         fprintf(stderr, "segtex: face: unknown or unavailable backend '%s'\n", backend);
         return 2;
     }
-    if (strcmp(detector, "short") && strcmp(detector, "full")) {
-        fprintf(stderr, "segtex: face: --detector must be short or full, got '%s'\n", detector);
+    int dk = segtex_detector_kind_parse(detector);
+    if (dk < 0) {
+        fprintf(stderr, "segtex: face: --detector must be auto, short or full, got '%s'\n", detector);
         return 2;
     }
     if (strcmp(landmarker, "attention") && strcmp(landmarker, "plain")) {
@@ -126,8 +111,7 @@ int cmd_face(int argc, char **argv)
 
     int rc = 1;
     segtex_threadpool *pool = NULL;
-    segtex_face_detector *det = NULL;
-    segtex_face_landmarker *lm = NULL;
+    segtex_face_models fm = {0};
     segtex_face_tracker *tr = NULL;
     segtex_face_result *res = calloc(1, sizeof *res);
     segtex_image img = {0};
@@ -136,11 +120,16 @@ int cmd_face(int argc, char **argv)
     segtex_model_options mo = {(segtex_backend)be, pool};
     segtex_face_tracker_options to = {0};
     to.max_faces = (int)max_faces;
-    if (cli_load_face_models(dir, detector, landmarker, &mo, &det, &lm) ||
-        segtex_face_tracker_create(det, lm, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
+    if (segtex_face_models_load(dir, (segtex_detector_kind)dk, strcmp(landmarker, "plain") != 0, &mo, &fm))
+        goto done;
+    to.fallback_detector = fm.fallback;
+    if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &tr) || segtex_face_tracker_process(tr, &img, 0.0, res))
         goto done;
     if (json) {
-        print_json(&img, res);
+        if (segtex_face_result_to_json(stdout, img.width, img.height, res) || fputc('\n', stdout) == EOF || fflush(stdout)) {
+            fputs("segtex: face: cannot write the JSON to stdout\n", stderr);
+            goto done;
+        }
     } else {
         printf("%s: %dx%d, %d face%s\n", image, img.width, img.height, res->count, res->count == 1 ? "" : "s");
         for (int f = 0; f < res->count; f++)
@@ -152,8 +141,7 @@ int cmd_face(int argc, char **argv)
     rc = out ? draw(&img, res, out, pool) : 0;
 done:
     segtex_face_tracker_destroy(tr);
-    segtex_face_landmarker_destroy(lm);
-    segtex_face_detector_destroy(det);
+    segtex_face_models_free(&fm);
     segtex_threadpool_destroy(pool);
     segtex_image_free(&img);
     free(res);

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "settings.h"
 #include "segtex/io.h"
+#include "segtex/json.h"
 #include "segtex/render.h"
 
 #include <errno.h>

@@ -6,27 +6,112 @@
 #include "segtex/render.h"
 #include "segtex/vision.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char segment_usage[] =
-    "usage: segtex segment IMAGE [--segmenter auto|person|multiclass|composite] [--out MAP.png]\n"
-    "                            [--preview OUT.png] [--models DIR] [--backend B] [--threads N]\n"
+    "usage: segtex segment IMAGE [--segmenter auto|person|multiclass|composite] [--detector auto|short|full]\n"
+    "                            [--person OUT.png] [--categories OUT.png] [--colored OUT.png] [--json]\n"
+    "                            [--out MAP.png] [--preview OUT.png] [--models DIR] [--backend B] [--threads N]\n"
     "\n"
     "Splits IMAGE into background, hair, body-skin, face-skin, clothes and others, and prints the\n"
-    "segmenter in use and the share of each category.\n"
+    "segmenter in use and the share of each category's pixels at the image's size.\n"
     "--segmenter  auto (default): multiclass when selfie_multiclass_256x256.tflite is present,\n"
     "             else composite (person probability + face landmarks + skin colour);\n"
     "             person: background and person only (the person reported as clothes)\n"
+    "--detector   the face detector the composite segmenter uses: auto (default): short range, and\n"
+    "             full range when short range finds no face; short: faces near the camera; full: far\n"
+    "--person F   the person probability x 255 as an 8-bit grey PNG at the image's size\n"
+    "--categories F  the category ids 0..5 as an 8-bit grey PNG at the image's size (the six\n"
+    "             probabilities interpolated bilinearly per pixel, then the most likely one)\n"
+    "--colored F  the categories in colour over the dimmed photo, with a legend strip of six\n"
+    "             swatches (ids 0..5, left to right) in the bottom-left corner, as PNG\n"
+    "--json       print {\"segmenter\":\"composite|multiclass|person\",\"width\":W,\"height\":H,\n"
+    "             \"shares\":{\"background\":f,\"hair\":f,...}} instead of the text report\n"
     "--out FILE   the category map at model resolution as a greyscale PNG of ids 0..5\n"
     "             (the input of `segtex render --categories`)\n"
-    "--preview F  the categories painted in their default colours over the image, as PNG\n";
+    "--preview F  the categories painted in their default colours over the image, as PNG\n"
+    "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
+
+/* Photo brightness kept under the colours, and the colours' weight, in 1/256. */
+#define DIM 96
+#define TINT 150
+
+/*
+ * The segmentation at the image's size: per pixel, the six probabilities
+ * interpolated bilinearly then their argmax (as MediaPipe's category mask),
+ * and the person probability (1 - background) x 255. Counts each category.
+ */
+static void upsample(const segtex_seg_result *r, int w, int h, uint8_t *cat, uint8_t *person,
+                     long counts[SEGTEX_SEG_CATEGORIES])
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float p[SEGTEX_SEG_CATEGORIES];
+            int c = segtex_seg_result_sample(r, (x + 0.5f) / (float)w, (y + 0.5f) / (float)h, p);
+            float v = 1.0f - p[SEGTEX_CATEGORY_BACKGROUND];
+            v = v < 0 ? 0 : v > 1 ? 1 : v;
+            cat[(size_t)y * w + x] = (uint8_t)c;
+            person[(size_t)y * w + x] = (uint8_t)lrintf(v * 255.0f);
+            counts[c]++;
+        }
+}
+
+/* The categories' default colours over the dimmed photo (background: the dimmed photo), and a legend strip. */
+static int save_colored(const segtex_image *img, const uint8_t *cat, const char *path)
+{
+    segtex_image out = {0};
+    if (segtex_image_alloc(&out, img->width, img->height, 3))
+        return 1;
+    uint8_t col[SEGTEX_SEG_CATEGORIES][3];
+    for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+        memcpy(col[c], segtex_paint_default(c).color, 3);
+    for (int y = 0; y < img->height; y++) {
+        const uint8_t *s = img->data + (size_t)y * img->stride;
+        uint8_t *d = out.data + (size_t)y * out.stride;
+        for (int x = 0; x < img->width; x++) {
+            int c = cat[(size_t)y * img->width + x];
+            for (int k = 0; k < 3; k++) {
+                int v = s[x * img->channels + k] * DIM / 256;
+                d[x * 3 + k] = (uint8_t)(c ? (v * (256 - TINT) + col[c][k] * TINT) / 256 : v);
+            }
+        }
+    }
+    /* Legend: six swatches in id order, framed in white, where the image is large enough to hold them. */
+    int side = (img->width < img->height ? img->width : img->height) / 24;
+    side = side < 6 ? 6 : side;
+    if (img->width >= 6 * (side + 2) + 2 && img->height >= side + 4) {
+        int y0 = img->height - side - 3;
+        for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++) {
+            int x0 = 2 + c * (side + 2);
+            for (int y = y0 - 1; y <= y0 + side; y++)
+                for (int x = x0 - 1; x <= x0 + side; x++) {
+                    int edge = y < y0 || y == y0 + side || x < x0 || x == x0 + side;
+                    uint8_t *d = out.data + (size_t)y * out.stride + (size_t)x * 3;
+                    for (int k = 0; k < 3; k++)
+                        d[k] = edge ? 255 : c ? col[c][k] : (uint8_t)(128 * DIM / 256);
+                }
+        }
+    }
+    int rc = segtex_image_save_png(path, &out) ? 1 : 0;
+    segtex_image_free(&out);
+    return rc;
+}
+
+static int save_grey(const uint8_t *pix, int w, int h, const char *path)
+{
+    segtex_image g = {(uint8_t *)pix, w, h, 1, w};
+    return segtex_image_save_png(path, &g) ? 1 : 0;
+}
 
 int cmd_segment(int argc, char **argv)
 {
-    const char *image = NULL, *out = NULL, *prev = NULL, *models = NULL, *backend = "auto", *kind = "auto";
+    const char *image = NULL, *out = NULL, *prev = NULL, *models = NULL, *backend = "auto", *kind = "auto",
+               *detector = "auto", *person_path = NULL, *cat_path = NULL, *colored_path = NULL;
     long threads = 0;
+    int json = 0;
     cli_opts o;
     cli_opts_init(&o, argc - 1, argv + 1, "segment");
     while (cli_opts_next(&o)) {
@@ -35,6 +120,16 @@ int cmd_segment(int argc, char **argv)
             return 0;
         } else if (cli_opt_is(&o, "--out")) {
             out = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--person")) {
+            person_path = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--categories")) {
+            cat_path = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--colored")) {
+            colored_path = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--json")) {
+            json = 1;
+        } else if (cli_opt_is(&o, "--detector")) {
+            detector = cli_opt_str(&o);
         } else if (cli_opt_is(&o, "--preview")) {
             prev = cli_opt_str(&o);
         } else if (cli_opt_is(&o, "--models")) {
@@ -69,17 +164,22 @@ int cmd_segment(int argc, char **argv)
         fprintf(stderr, "segtex: segment: --segmenter must be auto, person, multiclass or composite, got '%s'\n", kind);
         return 2;
     }
+    int dk = segtex_detector_kind_parse(detector);
+    if (dk < 0) {
+        fprintf(stderr, "segtex: segment: --detector must be auto, short or full, got '%s'\n", detector);
+        return 2;
+    }
     const char *dir = cli_models_dir(models);
 
     int rc = 1;
     segtex_threadpool *pool = NULL;
-    segtex_face_detector *det = NULL;
-    segtex_face_landmarker *lm = NULL;
+    segtex_face_models fm = {0};
     segtex_face_tracker *tr = NULL;
     segtex_segmenter *seg = NULL;
     segtex_seg_result res = {0};
     segtex_face_result *faces = calloc(1, sizeof *faces);
     segtex_image img = {0};
+    uint8_t *cat = NULL, *person = NULL;
     if (!faces || segtex_image_load(image, 3, &img) || segtex_threadpool_create((int)threads, &pool))
         goto done;
     segtex_segmenter_options so = {(segtex_segmenter_kind)k, dir, {(segtex_backend)be, pool}, 0};
@@ -88,22 +188,45 @@ int cmd_segment(int argc, char **argv)
     segtex_segmenter_kind used = segtex_segmenter_kind_in_use(seg);
     if (used == SEGTEX_SEGMENTER_COMPOSITE) { /* it needs the face */
         segtex_model_options mo = {(segtex_backend)be, pool};
-        if (cli_load_face_models(dir, "short", "attention", &mo, &det, &lm) ||
-            segtex_face_tracker_create(det, lm, NULL, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
+        segtex_face_tracker_options to = {0};
+        if (segtex_face_models_load(dir, (segtex_detector_kind)dk, 1, &mo, &fm))
+            goto done;
+        to.fallback_detector = fm.fallback;
+        if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
             goto done;
     }
     if (segtex_segmenter_process(seg, &img, faces->faces, faces->count, &res))
         goto done;
+    const int w = img.width, h = img.height;
     long counts[SEGTEX_SEG_CATEGORIES] = {0};
-    for (int i = 0; i < res.width * res.height; i++)
-        counts[res.category[i]]++;
-    printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
-           used == SEGTEX_SEGMENTER_COMPOSITE ? " (person probability + face landmarks + skin colour)" : "");
-    printf("faces: %d\nresolution: %dx%d\n", faces->count, res.width, res.height);
-    for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
-        printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * counts[c] / (res.width * res.height));
+    cat = malloc((size_t)w * h);
+    person = malloc((size_t)w * h);
+    if (!cat || !person) {
+        fputs("segtex: segment: out of memory\n", stderr);
+        goto done;
+    }
+    upsample(&res, w, h, cat, person, counts);
+    const double total = (double)w * h;
+    if (json) {
+        printf("{\"segmenter\":\"%s\",\"width\":%d,\"height\":%d,\"shares\":{", segtex_segmenter_kind_name(used), w, h);
+        for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+            printf("%s\"%s\":%.6g", c ? "," : "", segtex_category_name(c), counts[c] / total);
+        printf("}}\n");
+    } else {
+        printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
+               used == SEGTEX_SEGMENTER_COMPOSITE ? " (person probability + face landmarks + skin colour)" : "");
+        printf("faces: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, res.width, res.height, w, h);
+        for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+            printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * counts[c] / total);
+    }
     rc = 0;
-    if (out) {
+    if (rc == 0 && person_path)
+        rc = save_grey(person, w, h, person_path);
+    if (rc == 0 && cat_path)
+        rc = save_grey(cat, w, h, cat_path);
+    if (rc == 0 && colored_path)
+        rc = save_colored(&img, cat, colored_path);
+    if (rc == 0 && out) {
         segtex_image map = {res.category, res.width, res.height, 1, res.width};
         rc = segtex_image_save_png(out, &map) ? 1 : 0;
     }
@@ -113,8 +236,9 @@ done:
     segtex_seg_result_free(&res);
     segtex_segmenter_destroy(seg);
     segtex_face_tracker_destroy(tr);
-    segtex_face_landmarker_destroy(lm);
-    segtex_face_detector_destroy(det);
+    segtex_face_models_free(&fm);
+    free(cat);
+    free(person);
     segtex_threadpool_destroy(pool);
     segtex_image_free(&img);
     free(faces);

@@ -18,10 +18,6 @@ int cmd_soak(int argc, char **argv);
 /* Folder of the .tflite files: `dir` when given, else $SEGTEX_ASSETS, else "assets". */
 const char *cli_models_dir(const char *dir);
 
-/* Load face_detection_<detector>_range.tflite and the landmarker ("attention" or "plain") from `dir`. -1 on failure (logged). */
-int cli_load_face_models(const char *dir, const char *detector, const char *landmarker,
-                         const segtex_model_options *mo, segtex_face_detector **det, segtex_face_landmarker **lm);
-
 /*
  * Paint `img` with `seg` in the default colours (NULL: nothing painted),
  * draw `views` (landmarks, boxes) on top and save it as a PNG. 0 or 1 (logged).

@@ -13,18 +13,6 @@ const char *cli_models_dir(const char *dir)
     return env && *env ? env : "assets";
 }
 
-int cli_load_face_models(const char *dir, const char *detector, const char *landmarker,
-                         const segtex_model_options *mo, segtex_face_detector **det, segtex_face_landmarker **lm)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/face_detection_%s_range.tflite", dir, detector);
-    if (segtex_face_detector_create(path, mo, det))
-        return -1;
-    snprintf(path, sizeof path, "%s/%s.tflite", dir,
-             strcmp(landmarker, "plain") ? "face_landmark_with_attention" : "face_landmark");
-    return segtex_face_landmarker_create(path, mo, lm) ? -1 : 0;
-}
-
 int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_landmarks *views, int n,
                      const char *path, segtex_threadpool *pool)
 {

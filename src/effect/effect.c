@@ -29,8 +29,7 @@
 struct segtex_effect {
     segtex_effect_options o;      /* set once at create (string pointers cleared: not kept) */
     segtex_threadpool *pool;      /* set at create, replaced only by start */
-    segtex_face_detector *det;
-    segtex_face_landmarker *lm;
+    segtex_face_models fm;
     segtex_face_tracker *tracker; /* NULL when faces are off */
     segtex_segmenter *seg;
     segtex_texture_set *set;
@@ -111,8 +110,7 @@ void segtex_effect_destroy(segtex_effect *e)
     segtex_texture_set_destroy(e->set);
     segtex_segmenter_destroy(e->seg);
     segtex_face_tracker_destroy(e->tracker);
-    segtex_face_landmarker_destroy(e->lm);
-    segtex_face_detector_destroy(e->det);
+    segtex_face_models_free(&e->fm);
     segtex_threadpool_destroy(e->pool);
     pthread_cond_destroy(&e->box_cond);
     pthread_mutex_destroy(&e->box_lock);
@@ -133,7 +131,7 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     *out = NULL;
     segtex_effect_options o = options ? *options : segtex_effect_options_default();
-    if (o.mode < 0 || o.mode >= SEGTEX_RENDER_MODE_COUNT || (o.faces && (o.max_faces < 1 ||
+    if (o.mode < 0 || o.mode >= SEGTEX_RENDER_MODE_COUNT || !segtex_detector_kind_name(o.detector) || (o.faces && (o.max_faces < 1 ||
         o.max_faces > SEGTEX_MAX_TRACKED_FACES)) || o.threads < 0 || o.threads > SEGTEX_THREADPOOL_MAX_THREADS) {
         LOG_ERROR("effect: bad options (mode %d, max_faces %d, threads %d)", (int)o.mode, o.max_faces, o.threads);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
@@ -160,17 +158,13 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
     /* The models run on the worker (or calling) thread: no pool of their own (see the README). */
     segtex_model_options mo = {o.backend, NULL};
     if (o.faces) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/face_detection_short_range.tflite", dir);
-        if ((st = segtex_face_detector_create(path, &mo, &e->det)))
-            goto fail;
-        snprintf(path, sizeof path, "%s/face_landmark_with_attention.tflite", dir);
-        if ((st = segtex_face_landmarker_create(path, &mo, &e->lm)))
+        if ((st = segtex_face_models_load(dir, o.detector, 1, &mo, &e->fm)))
             goto fail;
         segtex_face_tracker_options to = {0};
         to.max_faces = o.max_faces;
         to.video = o.smooth;
-        if ((st = segtex_face_tracker_create(e->det, e->lm, &to, &e->tracker)))
+        to.fallback_detector = e->fm.fallback;
+        if ((st = segtex_face_tracker_create(e->fm.detector, e->fm.landmarker, &to, &e->tracker)))
             goto fail;
     }
     segtex_segmenter_options so = {o.segmenter, dir, mo, o.smooth};

@@ -7,6 +7,7 @@
 #include "render/render.h"
 
 #include <math.h>
+#include <string.h>
 
 /* MediaPipe face mesh connections (face_mesh_connections.py), as index pairs. */
 static const uint16_t contour_pairs[][2] = {
@@ -172,4 +173,17 @@ void landmarks_draw_rows(const landmark_frame *lf, const segtex_landmark_style *
             }
         }
     }
+}
+
+segtex_landmarks segtex_faces_view(const segtex_faces *faces, int index)
+{
+    segtex_landmarks lm = {0};
+    if (!faces || index < 0 || index >= faces->count)
+        return lm;
+    const segtex_face *f = &faces->faces[index];
+    lm.count = f->landmark_count;
+    lm.xyz = (const float(*)[3])f->landmarks;
+    lm.has_box = f->has_box;
+    memcpy(lm.box, f->box, sizeof lm.box);
+    return lm;
 }

@@ -148,6 +148,11 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
     /* 2. Detect when fewer faces than wanted are tracked. */
     if (alive < t->o.max_faces) {
         int n = segtex_face_detector_detect(t->detector, img, t->o.min_score, t->dets, t->o.max_faces);
+        /* The fallback (full range) only where the first detector saw nothing: a close face keeps
+         * exactly the first detector's result, and a tracked face costs no detection at all. With
+         * min_score 0 each model keeps its own default threshold (0.5 short, 0.6 full range). */
+        if (n == 0 && t->o.fallback_detector)
+            n = segtex_face_detector_detect(t->o.fallback_detector, img, t->o.min_score, t->dets, t->o.max_faces);
         if (n < 0)
             return (segtex_status)n;
         out->detected = 1;

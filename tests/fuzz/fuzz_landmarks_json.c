@@ -1,4 +1,5 @@
-/* libFuzzer target: the landmarks JSON reader must never read out of bounds, crash or allocate per byte. */
+/* libFuzzer target: the landmarks JSON reader (jansson plus segtex's bounds) must never read out of bounds, crash or leak. */
+#include "segtex/json.h"
 #include "segtex/render.h"
 
 #include <math.h>

@@ -1,0 +1,83 @@
+/*
+ * segtex json: the landmarks file that `segtex face --json` prints, read
+ * back for `segtex render --landmarks`, and the writers of that text and of
+ * the per-frame JSON lines (`-o FILE.jsonl`).
+ *
+ * Reading parses outside data with Debian's libjansson (strict RFC 8259)
+ * behind segtex's own bounds; writing formats numbers itself ("%.6g", the
+ * shortest text that reads back within float precision), so the output is
+ * byte-for-byte what `segtex face --json` has always printed.
+ *
+ * Thread safety: every function is reentrant; there is no shared state.
+ */
+#ifndef SEGTEX_JSON_H
+#define SEGTEX_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "segtex/core.h"
+#include "segtex/render.h"
+#include "segtex/vision.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- reading ----------------------------------------------------------------- */
+
+/*
+ * Parse `{"width":W,"height":H,"faces":[{"score":S,"box":{"xmin":..,"ymin":..,
+ * "width":..,"height":..},"keypoints":[[x,y],...],"presence":P,
+ * "landmarks":[[x,y,z],...]}]}` from `size` bytes of `text` (not necessarily
+ * NUL-terminated). Unknown keys are skipped; keypoints are ignored.
+ * Rejected with SEGTEX_ERROR_MALFORMED and one ERROR line that names `name`
+ * and where ("byte N" for the syntax, the JSON path such as
+ * "faces[0].landmarks[3]" for the content): anything that is not JSON
+ * (RFC 8259, UTF-8), nesting deeper than 32, more than 2^20 values, a
+ * missing or non-array "faces", more than SEGTEX_MAX_FACES faces or
+ * SEGTEX_FACE_LANDMARK_COUNT landmarks, a landmark that is not an array of
+ * 2 or 3 numbers, any number that is not finite or is huge (|v| > 1e6),
+ * width/height that are not integers in 1..65535, trailing bytes.
+ * Allocates jansson's temporary tree (bounded by the limits above: at most
+ * about 60 MB for 2^20 values, about 1 MB for the largest real file) and
+ * frees it before returning. On failure `out` is zeroed.
+ */
+segtex_status segtex_faces_parse_json(const char *text, size_t size, const char *name, segtex_faces *out);
+
+/*
+ * Read a file and parse it as above (files over 16 MB are rejected:
+ * SEGTEX_ERROR_MALFORMED). SEGTEX_ERROR_IO when it cannot be opened or
+ * read. Allocates a temporary buffer. On failure `out` is zeroed.
+ */
+segtex_status segtex_faces_load_json(const char *path, segtex_faces *out);
+
+/* ---- writing ------------------------------------------------------------------- */
+
+/*
+ * Write `faces` (NULL: no face) found in a `width` x `height` image as the
+ * one-line object `segtex face --json` prints, without a newline:
+ * {"width":W,"height":H,"faces":[{"score":S,"box":{"xmin":..,"ymin":..,
+ * "width":..,"height":..},"keypoints":[[x,y],...6],"presence":P,
+ * "landmarks":[[x,y,z],...]}]}, numbers as "%.6g", coordinates normalized
+ * as in segtex_face_result. Writes to `f` only (stdio buffers; no other
+ * allocation, no logging). SEGTEX_ERROR_IO when the stream reports an
+ * error (the caller names the file); what was written stays written.
+ */
+segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const segtex_face_result *faces);
+
+/*
+ * Write one JSON line (ending in '\n') of a frame's results for `-o FILE.jsonl`:
+ * {"frame":N,"pts":S,"width":W,"height":H,"faces":[...],"shares":[b,h,bs,fs,c,o]}
+ * where "faces" holds exactly the face objects of segtex_face_result_to_json,
+ * `pts` is in seconds ("%.12g"; null when not finite) and `shares` (NULL: six zeros) are the six
+ * category fractions in id order ("%.6g"). Same allocation and error rules
+ * as segtex_face_result_to_json.
+ */
+segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
+                                       const segtex_face_result *faces, const float shares[SEGTEX_SEG_CATEGORIES]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
