@@ -13,6 +13,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION graphics)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
-# fetch-models runs npm (models), dpkg-deb/apt (sample image) and sha256sum.
+# segtex fetch-models runs npm and sha256sum; curl for the optional --multiclass.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "npm, ca-certificates")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "curl")
 include(CPack)
