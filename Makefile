@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps assets build build-asan build-tsan run test test-fast clean
+.PHONY: all deps assets build build-asan build-tsan run test test-fast deb clean
 
 all: build
 
@@ -55,6 +55,11 @@ test: assets build build-asan build-tsan
 
 test-fast: assets build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The Debian package of the release build: $(BUILD)/segtex_<version>_amd64.deb
+# (Depends: from dpkg-shlibdeps). Install it with `sudo apt install ./$(BUILD)/segtex_*.deb`.
+deb: build
+	@cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) build-fuzz

@@ -3,16 +3,19 @@
 # verify each by sha256, and leave them in $SEGTEX_ASSETS (default: assets/).
 # Idempotent: a file already present with the right checksum is not fetched
 # again. --multiclass also tries Google's multiclass model (optional: a
-# failure is a one-line notice, never an error).
+# failure is a one-line notice, never an error). --models-only skips the
+# sample images (what `segtex fetch-models` runs, installed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest=${SEGTEX_ASSETS:-$here/assets}
 multiclass=0
+models_only=0
 for a in "$@"; do
   case "$a" in
     --multiclass) multiclass=1 ;;
-    -h|--help) echo "usage: $0 [--multiclass]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
+    --models-only) models_only=1 ;;
+    -h|--help) echo "usage: $0 [--multiclass] [--models-only]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
     *) echo "fetch-assets: unknown option '$a'" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +67,7 @@ fetch_deb() { # package → extracted tree
 status=0
 for line in "${assets[@]}"; do
   read -r name sum kind src member off len <<<"$line"
+  [ "$models_only" = 1 ] && [ "$kind" = deb ] && continue
   out="$dest/$name"
   verified "$out" "$sum" && continue
   echo "fetch-assets: fetching $name"

@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpng-dev zlib1g-dev libjpeg-dev libjansson-dev
       libpthreadpool-dev libxnnpack-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
       libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
-      clang libclang-rt-14-dev valgrind ca-certificates)
+      clang libclang-rt-14-dev valgrind ca-certificates
+      dpkg-dev file)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,8 +14,9 @@ int cmd_face(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_soak(int argc, char **argv);
+int cmd_fetch_models(int argc, char **argv);
 
-/* Folder of the .tflite files: `dir` when given, else $SEGTEX_ASSETS, else "assets". */
+/* Folder of the .tflite files: `dir` when given, else the search order of segtex/assets.h. */
 const char *cli_models_dir(const char *dir);
 
 /*

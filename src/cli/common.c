@@ -1,5 +1,6 @@
 /* Helpers shared by the subcommands (public headers only, like any client). */
 #include "commands.h"
+#include "segtex/assets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +8,8 @@
 
 const char *cli_models_dir(const char *dir)
 {
-    if (dir)
-        return dir;
-    const char *env = getenv("SEGTEX_ASSETS");
-    return env && *env ? env : "assets";
+    static char found[4096]; /* the command asks once, from its main thread */
+    return segtex_models_dir_find(dir, found, sizeof found) == SEGTEX_OK ? found : dir ? dir : "assets";
 }
 
 int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_landmarks *views, int n,

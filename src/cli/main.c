@@ -17,6 +17,7 @@ static const struct {
     {"soak", cmd_soak, "run the pipeline for many frames and report memory and allocations"},
     {"render", cmd_render, "paint a still from an image, a category map and landmarks"},
     {"bench", cmd_bench, "benchmarks without models (render)"},
+    {"fetch-models", cmd_fetch_models, "download and verify the models (default ~/.local/share/segtex)"},
 };
 
 static void usage(FILE *f)

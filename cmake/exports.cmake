@@ -1,0 +1,71 @@
+# Writes the linker version script of libsegtex.so: every function declared
+# in the public headers (include/segtex/*.h) is global, everything else is
+# local. Run at build time (cmake -P) whenever a public header changes, so a
+# new header or function needs no list kept by hand.
+#   cmake -DINCLUDE_DIR=<dir holding segtex/> -DOUTPUT=<file> -P exports.cmake
+# Declarations are found as `segtex_name (` in each statement of the header
+# once comments and preprocessor lines are gone; typedefs (function types,
+# pointers) and static inline functions are skipped, and `segtex_x (*` is a
+# function-pointer declarator, not a function. tests/cli_exports.sh checks
+# the result against the compiler's own list (gcc -aux-info) and `nm -D`.
+cmake_minimum_required(VERSION 3.18)
+file(GLOB headers "${INCLUDE_DIR}/segtex/*.h")
+list(SORT headers)
+set(names "")
+foreach(header IN LISTS headers)
+  file(READ "${header}" text)
+  # Block comments (the regex engine has no lazy match: cut them by hand).
+  set(clean "")
+  while(TRUE)
+    string(FIND "${text}" "/*" open)
+    if(open EQUAL -1)
+      string(APPEND clean "${text}")
+      break()
+    endif()
+    string(SUBSTRING "${text}" 0 ${open} head)
+    string(APPEND clean "${head} ")
+    math(EXPR rest "${open} + 2")
+    string(SUBSTRING "${text}" ${rest} -1 text)
+    string(FIND "${text}" "*/" close)
+    if(close EQUAL -1)
+      message(FATAL_ERROR "${header}: unterminated comment")
+    endif()
+    math(EXPR rest "${close} + 2")
+    string(SUBSTRING "${text}" ${rest} -1 text)
+  endwhile()
+  string(REGEX REPLACE "//[^\n]*" "" clean "${clean}")
+  string(REGEX REPLACE "\\\\\n" " " clean "${clean}")
+  string(REGEX REPLACE "(^|\n)[ \t]*#[^\n]*" "\\1" clean "${clean}")
+  # CMake lists split on ';': make statement boundaries a character of our own.
+  string(REGEX REPLACE "[;{}]" "\n@\n" clean "${clean}")
+  string(REGEX MATCHALL "[^@]+" statements "${clean}")
+  foreach(st IN LISTS statements)
+    if(st MATCHES "(^|[^A-Za-z0-9_])(typedef|static)([^A-Za-z0-9_]|$)")
+      continue()
+    endif()
+    string(REGEX MATCHALL "segtex_[A-Za-z0-9_]+[ \t\r\n]*\\([ \t\r\n]*[^* \t\r\n]" calls "${st}")
+    foreach(call IN LISTS calls)
+      string(REGEX MATCH "^segtex_[A-Za-z0-9_]+" name "${call}")
+      list(APPEND names ${name})
+    endforeach()
+  endforeach()
+endforeach()
+list(REMOVE_DUPLICATES names)
+list(SORT names)
+list(LENGTH names count)
+if(count EQUAL 0)
+  message(FATAL_ERROR "exports.cmake: no function declarations found in ${INCLUDE_DIR}/segtex/*.h")
+endif()
+set(script "/* Generated from include/segtex/*.h by cmake/exports.cmake: ${count} functions. */\n{\n  global:\n")
+foreach(name IN LISTS names)
+  string(APPEND script "    ${name};\n")
+endforeach()
+string(APPEND script "  local:\n    *;\n};\n")
+# Rewrite only on change, so an edited comment does not relink the library.
+if(EXISTS "${OUTPUT}")
+  file(READ "${OUTPUT}" old)
+  if(old STREQUAL script)
+    return()
+  endif()
+endif()
+file(WRITE "${OUTPUT}" "${script}")
