@@ -76,8 +76,9 @@ typedef struct segtex_effect_options {
                                         0: every frame is a still image */
     int live;                        /* see above; pull mode is also live when the reader says so */
     int threads;                     /* the effect's pool, caller thread included; 0: 2 for push offline
-                                        (face and segmentation in parallel), 1 otherwise (the workers
-                                        already use the cores and a render pool would fight them) */
+                                        (face and segmentation in parallel), 1 otherwise. Pull and live:
+                                        the render threads are capped (with a warning) to the cores the
+                                        model workers leave free, since more only slow every frame */
     const char *textures_dir;        /* PNG/JPEG textures besides the built-in ones (NULL: none) */
     segtex_render_mode mode;         /* also picks the default paints: segtex_texture_set_reset_paints */
     int landmarks;                   /* draw the face landmarks */

@@ -25,6 +25,9 @@ extern "C" {
  */
 segtex_status segtex_image_load(const char *path, int channels, segtex_image *out);
 
+/* The same, logging its one line at `level` (e.g. a texture the caller can do without: a warning). */
+segtex_status segtex_image_load_level(const char *path, int channels, segtex_log_level level, segtex_image *out);
+
 /* The same from memory; `name` is used in messages only. */
 segtex_status segtex_image_decode(const uint8_t *data, size_t size, const char *name,
                                   int channels, segtex_image *out);
@@ -146,7 +149,8 @@ segtex_status segtex_sink_open(const segtex_sink_options *options, segtex_sink *
 #define SEGTEX_SINK_STOPPED 1
 
 /*
- * Write one RGB24 frame with its time in seconds (increasing). Never
+ * Write one RGB24 frame with its time in seconds (increasing). PNG-frame
+ * sinks also take 8-bit grey frames of exactly their size (category maps). Never
  * reports a lost frame as success: returns SEGTEX_OK when the frame was
  * handed on whole, SEGTEX_SINK_STOPPED (see above), or a negative status
  * after logging exactly one line naming the target, the frame and what is

@@ -234,6 +234,16 @@ void segtex_seg_result_free(segtex_seg_result *r);
  */
 int segtex_seg_result_sample(const segtex_seg_result *r, float u, float v, float prob[SEGTEX_SEG_CATEGORIES]);
 
+/*
+ * At an image's size (`categories` and/or `person`: 1-channel views of the
+ * same size, either may be NULL): each pixel's category (bilinear on the six
+ * probabilities, then argmax, as MediaPipe's category mask) and the person
+ * probability (1 - background) x 255. `shares` (may be NULL) gets each
+ * category's fraction of the pixels. No allocation.
+ */
+void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *categories, segtex_image *person,
+                                double shares[SEGTEX_SEG_CATEGORIES]);
+
 typedef struct segtex_segmenter_options {
     segtex_segmenter_kind kind;
     const char *models_dir;          /* folder of the .tflite files (required) */

@@ -8,6 +8,7 @@
 #include "settings.h"
 #include "segtex/effect.h"
 #include "segtex/io.h"
+#include "segtex/json.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -32,12 +33,28 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+typedef enum output_kind { OUT_SINK, OUT_WINDOW, OUT_JSONL, OUT_CATEGORIES } output_kind;
+
 typedef struct output {
-    const char *target;
-    segtex_sink *sink;
-    int is_window;
-    int stopped; /* its reader closed the pipe (SEGTEX_SINK_STOPPED) */
+    const char *target;  /* as given */
+    const char *path;    /* the file (categories: the pattern after the prefix) */
+    output_kind kind;
+    segtex_sink *sink;   /* OUT_SINK, and OUT_CATEGORIES (PNG frames of 8-bit ids) */
+    FILE *jsonl;         /* OUT_JSONL */
+    int stopped;         /* its reader closed the pipe (SEGTEX_SINK_STOPPED) */
 } output;
+
+static output_kind output_kind_of(const char *target)
+{
+    size_t n = strlen(target);
+    if (!strcmp(target, "window"))
+        return OUT_WINDOW;
+    if (!strncmp(target, "categories:", 11))
+        return OUT_CATEGORIES;
+    if (n > 6 && !strcmp(target + n - 6, ".jsonl"))
+        return OUT_JSONL;
+    return OUT_SINK;
+}
 
 typedef struct run_state {
     cli_settings *s;
@@ -50,7 +67,8 @@ typedef struct run_state {
     double t_start, t_last, rss_start, rss_max;
     int64_t in_last, out_last;
     char status[512];
-    int tty, live, has_window;
+    int tty, live, has_window, has_data;
+    segtex_image categories; /* the frame's category ids at the input's size (data outputs only) */
 } run_state;
 
 static void format_status(run_state *st, const segtex_effect_stats *es, double in_fps, double out_fps)
@@ -62,6 +80,11 @@ static void format_status(run_state *st, const segtex_effect_stats *es, double i
              "out %.1f ms  RSS %.0f MB",
              in_fps, out_fps, (long long)(es->dropped_source + es->dropped_output), es->seg.p50_ms, es->seg.p95_ms,
              es->face.p50_ms, es->face.p95_ms, es->render.p50_ms, es->render.p95_ms, ks.p50_ms, segtex_rss_mb());
+    if (st->live) { /* how old the segmentation on screen is: capture to output */
+        size_t n = strlen(st->status);
+        snprintf(st->status + n, sizeof st->status - n, "  latency %.0f/%.0f ms", es->latency.p50_ms,
+                 es->latency.p95_ms);
+    }
 }
 
 /* Once a second: the status line, and the progress bar or the statistics on stderr. */
@@ -241,11 +264,30 @@ static int frame_loop(run_state *st)
             }
             have = 1;
             double t0 = segtex_now();
+            double shares[SEGTEX_SEG_CATEGORIES] = {1, 0, 0, 0, 0, 0};
+            if (st->has_data && res.seg)
+                segtex_seg_result_upsample(res.seg, &st->categories, NULL, shares);
+            else if (st->has_data)
+                memset(st->categories.data, 0, (size_t)st->categories.stride * (size_t)st->categories.height);
             int open_sinks = 0;
             for (int k = 0; k < st->s->num_outputs; k++) {
-                if (!st->outs[k].sink || st->outs[k].stopped)
+                output *o = &st->outs[k];
+                if (o->kind == OUT_JSONL) {
+                    if (segtex_jsonl_frame_write(o->jsonl, res.index, res.pts, out.width, out.height, res.faces,
+                                                 (const float[SEGTEX_SEG_CATEGORIES]){(float)shares[0],
+                                                     (float)shares[1], (float)shares[2], (float)shares[3],
+                                                     (float)shares[4], (float)shares[5]})) {
+                        fprintf(stderr, "segtex: run: writing frame %lld to '%s' failed: %s\n",
+                                (long long)res.index, o->path, strerror(errno));
+                        return -1;
+                    }
+                    open_sinks++;
                     continue;
-                segtex_status ws = segtex_sink_write(st->outs[k].sink, &out, res.pts);
+                }
+                if (!o->sink || o->stopped)
+                    continue;
+                segtex_status ws = segtex_sink_write(o->sink, o->kind == OUT_CATEGORIES ? &st->categories : &out,
+                                                     res.pts);
                 if (ws < 0)
                     return -1; /* the sink said which frame of which file was lost */
                 if (ws == SEGTEX_SINK_STOPPED)
@@ -265,7 +307,7 @@ static int frame_loop(run_state *st)
         }
         tick(st);
         for (int k = 0; k < st->s->num_outputs; k++)
-            if (st->outs[k].is_window && show_window(st, &ui, &out))
+            if (st->outs[k].kind == OUT_WINDOW && show_window(st, &ui, &out))
                 return -1;
         if (ui.paused) {
             struct timespec ts = {0, 20000000};
@@ -300,11 +342,13 @@ int cmd_run(int argc, char **argv)
     {
         const char *targets[CLI_MAX_OUTPUTS];
         int n = 0;
-        for (int k = 0; k < s->num_outputs; k++)
-            if (strcmp(s->outputs[k], "window"))
-                targets[n++] = s->outputs[k];
-            else
+        for (int k = 0; k < s->num_outputs; k++) {
+            output_kind kind = output_kind_of(s->outputs[k]);
+            if (kind == OUT_WINDOW)
                 st->has_window = 1;
+            else
+                targets[n++] = kind == OUT_CATEGORIES ? s->outputs[k] + 11 : s->outputs[k];
+        }
         char why[512];
         if (segtex_sink_target_conflict(strcmp(s->input, "demo:") ? s->input : NULL, targets, n, why, sizeof why)) {
             fprintf(stderr, "segtex: run: %s; nothing was written\n", why);
@@ -339,9 +383,30 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     for (int k = 0; k < s->num_outputs; k++) {
-        st->outs[k].target = s->outputs[k];
-        if (!strcmp(s->outputs[k], "window")) {
-            st->outs[k].is_window = 1; /* it opens on the first frame */
+        output *o = &st->outs[k];
+        o->target = o->path = s->outputs[k];
+        o->kind = output_kind_of(s->outputs[k]);
+        if (o->kind == OUT_WINDOW)
+            continue; /* it opens on the first frame */
+        if (o->kind == OUT_JSONL) {
+            if (!(o->jsonl = fopen(o->path, "w"))) {
+                fprintf(stderr, "segtex: run: cannot create '%s': %s\n", o->path, strerror(errno));
+                goto done;
+            }
+            st->has_data = 1;
+            continue;
+        }
+        if (o->kind == OUT_CATEGORIES) {
+            /* Category ids 0..5 as 8-bit grey PNG frames at the input's size, through the PNG-frames sink. */
+            o->path = s->outputs[k] + 11;
+            st->has_data = 1;
+            segtex_sink_options ko = {o->path, st->info.width, st->info.height, 30.0, 0};
+            if (!strchr(o->path, '%')) {
+                fprintf(stderr, "segtex: run: '%s' needs a frame pattern, like categories:maps/%%05d.png\n", o->target);
+                goto done;
+            }
+            if (segtex_sink_open(&ko, &o->sink))
+                goto done;
             continue;
         }
         /* The default output's folder (out/) is made when missing; a folder the user named is not. */
@@ -350,6 +415,8 @@ int cmd_run(int argc, char **argv)
         if (segtex_sink_open(&ko, &st->outs[k].sink))
             goto done;
     }
+    if (st->has_data && segtex_image_alloc(&st->categories, st->info.width, st->info.height, 1))
+        goto done;
     if (segtex_effect_start(st->fx, &reader))
         goto done;
     st->live = segtex_effect_is_live(st->fx);
@@ -372,16 +439,28 @@ done:;
         segtex_effect_stop(st->fx);
     }
     /* Finalize every output, whatever happened. */
-    for (int k = 0; k < s->num_outputs; k++)
-        if (st->outs[k].sink) {
+    for (int k = 0; k < s->num_outputs; k++) {
+        output *o = &st->outs[k];
+        if (o->jsonl) {
+            int failed = ferror(o->jsonl);
+            if (fclose(o->jsonl) || failed) {
+                fprintf(stderr, "segtex: run: error writing '%s': frames were lost\n", o->path);
+                rc = 1;
+            } else {
+                fprintf(stderr, "segtex: run: wrote per-frame results in %s\n", o->path);
+            }
+        }
+        if (o->sink) {
             const char *what = segtex_sink_describe(st->outs[k].sink);
             char desc[512];
             snprintf(desc, sizeof desc, "%s", what ? what : st->outs[k].target);
             if (segtex_sink_close(st->outs[k].sink))
                 rc = 1;
             else if (strcmp(st->outs[k].target, "-"))
-                fprintf(stderr, "segtex: run: wrote %s\n", desc);
+                fprintf(stderr, "segtex: run: wrote %s%s\n", o->kind == OUT_CATEGORIES ? "category maps as " : "",
+                        desc);
         }
+    }
     segtex_window_close(st->win);
     if (st->t_start > 0) {
         double rss = segtex_rss_mb();
@@ -398,6 +477,7 @@ done:;
             rc = 1;
     }
     segtex_effect_destroy(st->fx);
+    segtex_image_free(&st->categories);
     cli_input_close(&st->in);
     free(st);
     free(s);

@@ -44,21 +44,6 @@ static const char segment_usage[] =
  * interpolated bilinearly then their argmax (as MediaPipe's category mask),
  * and the person probability (1 - background) x 255. Counts each category.
  */
-static void upsample(const segtex_seg_result *r, int w, int h, uint8_t *cat, uint8_t *person,
-                     long counts[SEGTEX_SEG_CATEGORIES])
-{
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float p[SEGTEX_SEG_CATEGORIES];
-            int c = segtex_seg_result_sample(r, (x + 0.5f) / (float)w, (y + 0.5f) / (float)h, p);
-            float v = 1.0f - p[SEGTEX_CATEGORY_BACKGROUND];
-            v = v < 0 ? 0 : v > 1 ? 1 : v;
-            cat[(size_t)y * w + x] = (uint8_t)c;
-            person[(size_t)y * w + x] = (uint8_t)lrintf(v * 255.0f);
-            counts[c]++;
-        }
-}
-
 /* The categories' default colours over the dimmed photo (background: the dimmed photo), and a legend strip. */
 static int save_colored(const segtex_image *img, const uint8_t *cat, const char *path)
 {
@@ -198,26 +183,26 @@ int cmd_segment(int argc, char **argv)
     if (segtex_segmenter_process(seg, &img, faces->faces, faces->count, &res))
         goto done;
     const int w = img.width, h = img.height;
-    long counts[SEGTEX_SEG_CATEGORIES] = {0};
+    double shares[SEGTEX_SEG_CATEGORIES];
     cat = malloc((size_t)w * h);
     person = malloc((size_t)w * h);
     if (!cat || !person) {
         fputs("segtex: segment: out of memory\n", stderr);
         goto done;
     }
-    upsample(&res, w, h, cat, person, counts);
-    const double total = (double)w * h;
+    segtex_image cat_view = {cat, w, h, 1, w}, person_view = {person, w, h, 1, w};
+    segtex_seg_result_upsample(&res, &cat_view, &person_view, shares);
     if (json) {
         printf("{\"segmenter\":\"%s\",\"width\":%d,\"height\":%d,\"shares\":{", segtex_segmenter_kind_name(used), w, h);
         for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
-            printf("%s\"%s\":%.6g", c ? "," : "", segtex_category_name(c), counts[c] / total);
+            printf("%s\"%s\":%.6g", c ? "," : "", segtex_category_name(c), shares[c]);
         printf("}}\n");
     } else {
         printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
                used == SEGTEX_SEGMENTER_COMPOSITE ? " (person probability + face landmarks + skin colour)" : "");
         printf("faces: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, res.width, res.height, w, h);
         for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
-            printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * counts[c] / total);
+            printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * shares[c]);
     }
     rc = 0;
     if (rc == 0 && person_path)

@@ -45,7 +45,12 @@ static const opt table[] = {
      "legend, space pause, s snapshot PNG, q or Esc quit.\n"
      "FILE.mp4|.mkv|.mov|.webm|.avi: encoded video, finalized on every exit path.\n"
      "frames/%05d.png: PNG frames.  -: raw RGB24 on stdout.\n"
-     "/dev/videoN: V4L2 output (a v4l2loopback virtual camera)"},
+     "/dev/videoN: V4L2 output (a v4l2loopback virtual camera).\n"
+     "FILE.jsonl: per-frame results, one JSON object a line: {\"frame\":N,\"pts\":S,\"width\":W,\n"
+     "\"height\":H,\"faces\":[as segtex face --json],\"shares\":[six category fractions]}.\n"
+     "categories:maps/%05d.png: each frame's category ids 0..5 as 8-bit grey PNGs at its size.\n"
+     "An output that names the input, or two outputs naming one file, is refused before\n"
+     "anything is opened; the default output's folder (out/) is created"},
     {O_IMAGE, "image", 0, "IMG", CMD_RENDER, "Render", "the photo to paint (PNG or JPEG)"},
     {O_CATEGORIES, "categories", 0, "MAP.png", CMD_RENDER, "Render",
      "greyscale PNG of category ids 0..5, at the image size or smaller (then upsampled bilinearly)"},

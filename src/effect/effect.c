@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct segtex_effect {
     segtex_effect_options o;      /* set once at create (string pointers cleared: not kept) */
@@ -333,6 +334,30 @@ static segtex_status process_offline(segtex_effect *e, const segtex_image *in, d
     return SEGTEX_OK;
 }
 
+/*
+ * Pull and push live: the model workers keep cores busy; render threads
+ * beyond the cores they leave free only fight them (measured: 2 render
+ * threads next to the two workers on 2 cores made rendering 18x slower).
+ * Default 1; more is capped, with a warning.
+ */
+static segtex_status cap_render_threads(segtex_effect *e)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int workers = 1 + (e->tracker != NULL);
+    int free_cores = cpus - workers < 1 ? 1 : (int)(cpus - workers);
+    int want = e->o.threads == 0 ? 1 : e->o.threads;
+    if (want > free_cores) {
+        LOG_WARNING("effect: %d render threads capped to %d: the %d model workers use the other cores of %ld",
+                    want, free_cores, workers, cpus);
+        want = free_cores;
+    }
+    if (segtex_threadpool_threads_count(e->pool) == want)
+        return SEGTEX_OK;
+    segtex_threadpool_destroy(e->pool);
+    e->pool = NULL;
+    return want > 1 ? segtex_threadpool_create(want, &e->pool) : SEGTEX_OK;
+}
+
 /* ---- push, live: a one-frame mailbox read by the pipeline's source thread ----------- */
 
 static int box_read(void *user, segtex_image *dst, double *pts)
@@ -403,7 +428,7 @@ static segtex_status process_live(segtex_effect *e, const segtex_image *in, doub
     if (!e->pipe) {
         segtex_pipeline_options po = {{e, box_read, box_info}, e->tracker, e->seg, 1, 0};
         segtex_pipeline *p;
-        if ((st = segtex_pipeline_create(&po, &p)))
+        if ((st = cap_render_threads(e)) || (st = segtex_pipeline_create(&po, &p)))
             return st;
         pthread_mutex_lock(&e->lock);
         e->pipe = p;
@@ -457,14 +482,12 @@ segtex_status segtex_effect_start(segtex_effect *e, const segtex_frame_reader *r
     segtex_source_info info;
     reader->get_info(reader->user, &info);
     e->live = e->o.live || info.live;
-    if (e->o.threads == 0 && segtex_threadpool_threads_count(e->pool) != 1) {
-        /* The workers keep the cores busy: the renderer runs on the pulling thread alone. */
-        segtex_threadpool_destroy(e->pool);
-        e->pool = NULL;
-    }
+    segtex_status st = cap_render_threads(e);
+    if (st)
+        return st;
     segtex_pipeline_options po = {*reader, e->tracker, e->seg, e->live, 0};
     segtex_pipeline *p;
-    segtex_status st = segtex_pipeline_create(&po, &p);
+    st = segtex_pipeline_create(&po, &p);
     if (st)
         return st;
     pthread_mutex_lock(&e->lock);

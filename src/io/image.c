@@ -20,14 +20,22 @@
 
 
 /* Say which limit an image breaks: a side, or the pixel count (a 6000x6000 image has fine sides). */
+/*
+ * The level of this thread's image messages: ERROR, except inside
+ * segtex_image_load_level (a texture that cannot be read is a warning for
+ * its caller, who goes on without it).
+ */
+static _Thread_local segtex_log_level image_level = SEGTEX_LOG_ERROR;
+#define IMAGE_LOG(...) segtex_logf(image_level, __VA_ARGS__)
+
 static int check_size(const char *name, unsigned w, unsigned h)
 {
     if (w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE) {
-        LOG_ERROR("image '%s': size %ux%u is outside 1..%d per side", name, w, h, MAX_SIDE);
+        IMAGE_LOG("image '%s': size %ux%u is outside 1..%d per side", name, w, h, MAX_SIDE);
         return 0;
     }
     if ((uint64_t)w * h > MAX_PIXELS) {
-        LOG_ERROR("image '%s': size %ux%u is %llu pixels, more than the %u supported", name, w, h,
+        IMAGE_LOG("image '%s': size %ux%u is %llu pixels, more than the %u supported", name, w, h,
                   (unsigned long long)w * h, MAX_PIXELS);
         return 0;
     }
@@ -97,7 +105,7 @@ static void png_fail(png_structp png, png_const_charp msg)
 {
     struct png_src *src = png_get_error_ptr(png);
     if (!src->logged)
-        LOG_ERROR("image '%s': bad PNG: %s", src->name, msg);
+        IMAGE_LOG("image '%s': bad PNG: %s", src->name, msg);
     src->logged = 1;
     png_longjmp(png, 1);
 }
@@ -146,7 +154,7 @@ static segtex_status decode_png(const uint8_t *data, size_t size, const char *na
     (void)png_set_interlace_handling(png);
     png_read_update_info(png, info);
     if (png_get_channels(png, info) != channels || png_get_bit_depth(png, info) != 8) {
-        LOG_ERROR("image '%s': PNG colour type %d with bit depth %d is not supported", name, type,
+        IMAGE_LOG("image '%s': PNG colour type %d with bit depth %d is not supported", name, type,
                   png_get_bit_depth(png, info));
         png_destroy_read_struct(&png, &info, NULL);
         return SEGTEX_ERROR_UNSUPPORTED;
@@ -184,7 +192,7 @@ static void jpeg_fail(j_common_ptr cinfo)
     struct jpeg_err *e = (struct jpeg_err *)cinfo->err;
     char msg[JMSG_LENGTH_MAX];
     e->mgr.format_message(cinfo, msg);
-    LOG_ERROR("image '%s': bad JPEG: %s", e->name, msg);
+    IMAGE_LOG("image '%s': bad JPEG: %s", e->name, msg);
     longjmp(e->jump, 1);
 }
 
@@ -221,7 +229,7 @@ static segtex_status decode_jpeg(const uint8_t *data, size_t size, const char *n
     jpeg_start_decompress(&cinfo);
     int channels = cinfo.output_components;
     if (channels != 1 && channels != 3) {
-        LOG_ERROR("image '%s': JPEG with %d components is not supported", name, channels);
+        IMAGE_LOG("image '%s': JPEG with %d components is not supported", name, channels);
         jpeg_destroy_decompress(&cinfo);
         return SEGTEX_ERROR_UNSUPPORTED;
     }
@@ -244,7 +252,7 @@ segtex_status segtex_image_decode(const uint8_t *data, size_t size, const char *
 {
     memset(out, 0, sizeof *out);
     if (channels != 0 && channels != 1 && channels != 3 && channels != 4) {
-        LOG_ERROR("image '%s': cannot convert to %d channels", name, channels);
+        IMAGE_LOG("image '%s': cannot convert to %d channels", name, channels);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
     segtex_status st;
@@ -254,7 +262,7 @@ segtex_status segtex_image_decode(const uint8_t *data, size_t size, const char *
     } else if (size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff) {
         st = decode_jpeg(data, size, name, out);
     } else {
-        LOG_ERROR("image '%s': not a PNG or JPEG file", name);
+        IMAGE_LOG("image '%s': not a PNG or JPEG file", name);
         return SEGTEX_ERROR_UNSUPPORTED;
     }
     if (st == SEGTEX_OK)
@@ -269,7 +277,7 @@ segtex_status segtex_image_load(const char *path, int channels, segtex_image *ou
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        LOG_ERROR("image '%s': cannot open: %s", path, strerror(errno));
+        IMAGE_LOG("image '%s': cannot open: %s", path, strerror(errno));
         return SEGTEX_ERROR_IO;
     }
     uint8_t *buf = NULL;
@@ -277,7 +285,7 @@ segtex_status segtex_image_load(const char *path, int channels, segtex_image *ou
     if (fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);
     if (size < 0 || size > (1L << 30) || fseek(f, 0, SEEK_SET) != 0) {
-        LOG_ERROR("image '%s': cannot read (size %ld)", path, size);
+        IMAGE_LOG("image '%s': cannot read (size %ld)", path, size);
         fclose(f);
         return SEGTEX_ERROR_IO;
     }
@@ -287,7 +295,7 @@ segtex_status segtex_image_load(const char *path, int channels, segtex_image *ou
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
     if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        LOG_ERROR("image '%s': short read", path);
+        IMAGE_LOG("image '%s': short read", path);
         segtex_free(buf);
         fclose(f);
         return SEGTEX_ERROR_IO;
@@ -303,18 +311,27 @@ segtex_status segtex_image_save_png(const char *path, const segtex_image *img)
     if (!img || !img->data || img->width <= 0 || img->height <= 0 ||
         (img->channels != 1 && img->channels != 3 && img->channels != 4) ||
         img->stride < (ptrdiff_t)img->width * img->channels) {
-        LOG_ERROR("image '%s': nothing valid to save", path);
+        IMAGE_LOG("image '%s': nothing valid to save", path);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
     io_png_writer *w;
     segtex_status st = io_png_writer_create(img->width * img->channels, &w);
     if (st != SEGTEX_OK) {
-        LOG_ERROR("image '%s': cannot write PNG: out of memory", path);
+        IMAGE_LOG("image '%s': cannot write PNG: out of memory", path);
         return st;
     }
     st = io_png_write(w, path, img);
     if (st != SEGTEX_OK)
-        LOG_ERROR("image '%s': cannot write PNG: %s", path, io_png_writer_error(w));
+        IMAGE_LOG("image '%s': cannot write PNG: %s", path, io_png_writer_error(w));
     io_png_writer_free(w);
+    return st;
+}
+
+segtex_status segtex_image_load_level(const char *path, int channels, segtex_log_level level, segtex_image *out)
+{
+    segtex_log_level saved = image_level;
+    image_level = level;
+    segtex_status st = segtex_image_load(path, channels, out);
+    image_level = saved;
     return st;
 }

@@ -20,6 +20,7 @@ struct segtex_sink {
     double fps;            /* > 0 */
     segtex_status error;   /* first write error, or SEGTEX_SINK_STOPPED; later writes return it at once */
     int64_t frames;        /* frames written whole */
+    int grey_ok;           /* takes 1-channel frames of its own size too (PNG frames) */
     char description[320]; /* for segtex_sink_describe */
 };
 

@@ -224,6 +224,7 @@ segtex_status sink_png_open(const segtex_sink_options *o, segtex_sink **out)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     s->base.write = png_write;
     s->base.finish = png_finish;
+    s->base.grey_ok = 1;
     s->base.width = o->width;
     s->base.height = o->height;
     s->base.fps = o->fps;
@@ -329,9 +330,12 @@ segtex_status segtex_sink_write(segtex_sink *sink, const segtex_image *frame, do
 {
     if (sink->error != SEGTEX_OK)
         return sink->error;
-    if (!frame || !frame->data || frame->channels != 3 || frame->width <= 0 ||
-        frame->height <= 0 || frame->stride < (ptrdiff_t)frame->width * 3) {
-        LOG_ERROR("sink '%s': frames must be RGB24, got %dx%d with %d channels",
+    int grey = sink->grey_ok && frame && frame->channels == 1 && frame->width == sink->width &&
+               frame->height == sink->height;
+    if (!frame || !frame->data || (frame->channels != 3 && !grey) || frame->width <= 0 ||
+        frame->height <= 0 || frame->stride < (ptrdiff_t)frame->width * frame->channels) {
+        LOG_ERROR("sink '%s': frames must be RGB24 (PNG frames: or 8-bit grey of the sink's size), "
+                  "got %dx%d with %d channels",
                   sink->description, frame ? frame->width : 0, frame ? frame->height : 0,
                   frame ? frame->channels : 0);
         return SEGTEX_ERROR_INVALID_ARGUMENT;

@@ -289,12 +289,10 @@ segtex_status segtex_texture_set_add_file(segtex_texture_set *set, const char *p
     if (!set || !path)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     segtex_image img = {0};
-    /* segtex_image_load names the file and the problem; say what we do about it. */
-    segtex_status st = segtex_image_load(path, 4, &img);
-    if (st) {
-        LOG_WARNING("texture '%s': skipped (%s)", path, segtex_status_string(st));
+    /* One warning naming the file and the problem: the set goes on without it. */
+    segtex_status st = segtex_image_load_level(path, 4, SEGTEX_LOG_WARNING, &img);
+    if (st)
         return st;
-    }
     texture t = {0};
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;

@@ -479,3 +479,27 @@ segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *
     segtex_status st = segtex_segmenter_infer(s, img);
     return st ? st : segtex_segmenter_finish(s, img, faces, face_count, out);
 }
+
+void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *categories, segtex_image *person,
+                                double shares[SEGTEX_SEG_CATEGORIES])
+{
+    const segtex_image *size = categories ? categories : person;
+    long counts[C] = {0};
+    const int w = size->width, h = size->height;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float p[C];
+            int c = segtex_seg_result_sample(r, (x + 0.5f) / (float)w, (y + 0.5f) / (float)h, p);
+            counts[c]++;
+            if (categories)
+                categories->data[(ptrdiff_t)y * categories->stride + x] = (uint8_t)c;
+            if (person) {
+                float v = 1.0f - p[0];
+                v = v < 0 ? 0 : v > 1 ? 1 : v;
+                person->data[(ptrdiff_t)y * person->stride + x] = (uint8_t)lrintf(v * 255.0f);
+            }
+        }
+    if (shares)
+        for (int c = 0; c < C; c++)
+            shares[c] = (double)counts[c] / ((double)w * h);
+}
