@@ -39,6 +39,12 @@ make -s -C "$tmp/examples/pkgconfig" >"$tmp/make.log" 2>&1; rc=$?
 expect "the pkg-config example builds ($(tail -n 1 "$tmp/make.log"))" '[ $rc -eq 0 ]'
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/examples/pkgconfig/segtex-example" "$image" 2>&1)
 expect "the pkg-config example runs on the installed library (got: $out)" '[[ "$out" == "$want"* ]]'
+# The README's Library example: a photo in, the painted photo out, through segtex_effect.
+out=$(LD_LIBRARY_PATH=$libdir "$tmp/examples/pkgconfig/segtex-effect" "$image" "$tmp/painted.png" 2>&1)
+expect "the README's effect example paints the portrait (got: $out)" \
+  '[[ "$out" == *"1 face(s), composite segmenter"* ]] && [ -s "$tmp/painted.png" ] && ! cmp -s "$image" "$tmp/painted.png"'
+got=$(python3 -c "import struct,sys; print('%dx%d' % struct.unpack('>II', open(sys.argv[1],'rb').read()[16:24]))" "$tmp/painted.png")
+expect "its output is a PNG of the portrait's size (got: $got)" '[ "$got" = 512x512 ]'
 # Static: libsegtex.a plus exactly the private dependencies the .pc lists.
 reqs=$(sed -n 's/^Requires.private: *//p' "$pc") privs=$(sed -n 's/^Libs.private: *//p' "$pc")
 cc -o "$tmp/static-example" "$src/examples/pkgconfig/main.c" $(pkg-config --cflags segtex) \

@@ -66,7 +66,8 @@ extern "C" {
 typedef struct segtex_effect segtex_effect;
 
 typedef struct segtex_effect_options {
-    const char *models_dir;          /* folder of the .tflite files and astronaut.png (NULL: "assets") */
+    const char *models_dir;          /* folder of the .tflite files (NULL: segtex_models_dir_find's search
+                                        order: $SEGTEX_ASSETS, ~/.local/share/segtex, <prefix>/share/...) */
     segtex_backend backend;          /* AUTO: XNNPACK when built in */
     segtex_segmenter_kind segmenter; /* AUTO: multiclass when its model is present, else composite */
     int faces;                       /* 1: find faces (the composite segmenter and landmarks need them) */

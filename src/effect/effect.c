@@ -18,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "segtex/effect.h"
+#include "segtex/assets.h"
 #include "core/log.h"
 #include "pipeline/frame_pipeline.h"
 
@@ -82,14 +83,6 @@ segtex_effect_options segtex_effect_options_default(void)
     return o;
 }
 
-static const char *models_dir(const char *dir)
-{
-    if (dir && *dir)
-        return dir;
-    const char *env = getenv("SEGTEX_ASSETS");
-    return env && *env ? env : "assets";
-}
-
 void segtex_effect_destroy(segtex_effect *e)
 {
     if (!e)
@@ -152,8 +145,10 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
     e->landmarks = o.landmarks;
     e->cfg_mode = -1;
     e->backend = o.backend == SEGTEX_BACKEND_AUTO ? segtex_backend_default() : o.backend;
-    const char *dir = models_dir(o.models_dir);
+    char dir[4096];
     segtex_status st;
+    if ((st = segtex_models_dir_find(o.models_dir, dir, sizeof dir)))
+        goto fail;
     if ((st = segtex_threadpool_create(default_threads(&o, !o.live), &e->pool)))
         goto fail;
     /* The models run on the worker (or calling) thread: no pool of their own (see the README). */
