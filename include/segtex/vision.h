@@ -1,6 +1,7 @@
 /*
- * segtex vision: image preprocessing for models (later: face detector,
- * landmarker, segmenters).
+ * segtex vision: image preprocessing for models, the face detector
+ * (BlazeFace), the 478-point face landmarker and its tracker, and the
+ * segmenters (person, MediaPipe's six-class model, the composite).
  */
 #ifndef SEGTEX_VISION_H
 #define SEGTEX_VISION_H
