@@ -61,21 +61,21 @@ static void round_trip(void)
     CAPTURE(s, segtex_face_result_to_json(f_, 640, 480, &result));
     static segtex_faces back;
     CHECK(s && segtex_faces_parse_json(s, strlen(s), "rt", &back) == SEGTEX_OK, "reads back");
-    CHECK(back.width == 640 && back.height == 480 && back.count == 1 && back.faces[0].landmark_count == 478,
-          "%dx%d, %d faces, %d landmarks", back.width, back.height, back.count, back.faces[0].landmark_count);
+    CHECK(back.width == 640 && back.height == 480 && back.result.count == 1 && back.result.faces[0].count == 478,
+          "%dx%d, %d faces, %d landmarks", back.width, back.height, back.result.count, back.result.faces[0].count);
     float err = 0;
     for (int i = 0; i < 478; i++)
         for (int k = 0; k < 3; k++)
-            err = fmaxf(err, fabsf(back.faces[0].landmarks[i][k] - result.faces[0].xyz[i][k]));
+            err = fmaxf(err, fabsf(back.result.faces[0].xyz[i][k] - result.faces[0].xyz[i][k]));
     CHECK(err < 1e-6f, "landmarks differ by %g after a round trip", err);
-    CHECK(back.faces[0].has_box && back.faces[0].box[2] == 0.5f && back.faces[0].score == 1.0f, "box and score");
+    CHECK((back.result.detection[0].box[2] > 0) && back.result.detection[0].box[2] == 0.5f && back.result.detection[0].score == 1.0f, "box and score");
     free(s);
 }
 
 static void jsonl_line(void)
 {
     make_result(2);
-    const float shares[SEGTEX_SEG_CATEGORIES] = {0.5f, 0.25f, 0, 0.125f, 0.125f, 0};
+    const float shares[SEGTEX_CATEGORY_COUNT] = {0.5f, 0.25f, 0, 0.125f, 0.125f, 0};
     char *line = NULL, *faces = NULL;
     CAPTURE(line, segtex_jsonl_frame_write(f_, 7, 0.233333333, 640, 480, &result, shares));
     CAPTURE(faces, segtex_face_result_to_json(f_, 640, 480, &result));
@@ -88,8 +88,8 @@ static void jsonl_line(void)
     CHECK(line && !strcmp(line, want), "JSON line:\n got  %s\n want %s", line ? line : "(null)", want);
     /* A line is also a landmarks file: the reader skips frame, pts and shares. */
     static segtex_faces back;
-    CHECK(line && segtex_faces_parse_json(line, strlen(line), "line", &back) == SEGTEX_OK && back.count == 1 &&
-              back.faces[0].landmark_count == 2,
+    CHECK(line && segtex_faces_parse_json(line, strlen(line), "line", &back) == SEGTEX_OK && back.result.count == 1 &&
+              back.result.faces[0].count == 2,
           "the line reads back");
     free(line);
     free(faces);
@@ -104,7 +104,7 @@ static void jsonl_line(void)
 static void writers_allocate_nothing_and_report_errors(void)
 {
     make_result(SEGTEX_FACE_POINTS);
-    const float shares[SEGTEX_SEG_CATEGORIES] = {1, 0, 0, 0, 0, 0};
+    const float shares[SEGTEX_CATEGORY_COUNT] = {1, 0, 0, 0, 0, 0};
     FILE *f = fopen("/dev/null", "w");
     CHECK(f != NULL, "/dev/null");
     if (f) {
@@ -188,8 +188,8 @@ static void reader_bounds(void)
           "huge integer: %s", log_text);
     /* The short box names. */
     const char *xywh = "{\"faces\":[{\"box\":{\"x\":0.1,\"y\":0.2,\"w\":0.3,\"h\":0.4}}]}";
-    CHECK(segtex_faces_parse_json(xywh, strlen(xywh), "b", &faces) == SEGTEX_OK && faces.faces[0].has_box &&
-              faces.faces[0].box[3] == 0.4f,
+    CHECK(segtex_faces_parse_json(xywh, strlen(xywh), "b", &faces) == SEGTEX_OK && (faces.result.detection[0].box[2] > 0) &&
+              faces.result.detection[0].box[3] == 0.4f,
           "x, y, w, h box");
     segtex_set_log(NULL, NULL, SEGTEX_LOG_WARNING);
 }

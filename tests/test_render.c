@@ -13,6 +13,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* One face of `count` points (clamped by the renderer) with a box (NULL: none), in static storage. */
+static const segtex_face_result *one_face(const float (*xyz)[3], int count, const float *box)
+{
+    static segtex_face_result r[4];
+    static int next;
+    segtex_face_result *f = &r[next++ % 4];
+    memset(f, 0, sizeof *f);
+    f->count = 1;
+    f->faces[0].count = count;
+    memcpy(f->faces[0].xyz, xyz, sizeof f->faces[0].xyz);
+    if (box)
+        memcpy(f->detection[0].box, box, sizeof f->detection[0].box);
+    return f;
+}
+
 /* An RGB view over a buffer with `pad` spare bytes per row (so strides are exercised). */
 static segtex_image make_image(int w, int h, int pad)
 {
@@ -69,9 +84,9 @@ static void test_mask_mode_golden_soft_edge(void)
     CHECK(segtex_texture_set_set_paint(set, 1, &b) == SEGTEX_OK, "paint 1");
     segtex_renderer *r = make_renderer(set, SEGTEX_RENDER_MASK, 4, 1, 2, 1);
     uint8_t cat[2] = {0, 1};
-    segtex_segmentation seg = {2, 1, NULL, cat};
+    segtex_seg_result seg = {2, 1, NULL, cat, 0};
     segtex_image out = make_image(4, 1, 5);
-    CHECK(segtex_renderer_render(r, NULL, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "render");
+    CHECK(segtex_renderer_render(r, NULL, &seg, NULL, &out, NULL) == SEGTEX_OK, "render");
     static const int want[4][3] = {{200, 0, 40}, {150, 25, 90}, {50, 75, 190}, {0, 100, 240}};
     for (int x = 0; x < 4; x++)
         CHECK(same_px(px(&out, x, 0), want[x][0], want[x][1], want[x][2]), "mask x=%d: %d,%d,%d want %d,%d,%d", x,
@@ -80,15 +95,15 @@ static void test_mask_mode_golden_soft_edge(void)
 
     /* The same edge from probabilities instead of ids: identical. */
     float prob[12] = {1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
-    segtex_segmentation segp = {2, 1, prob, NULL};
+    segtex_seg_result segp = {2, 1, prob, NULL, 0};
     segtex_image out2 = make_image(4, 1, 0);
-    CHECK(segtex_renderer_render(r, NULL, &segp, NULL, 0, &out2, NULL) == SEGTEX_OK, "render prob");
+    CHECK(segtex_renderer_render(r, NULL, &segp, NULL, &out2, NULL) == SEGTEX_OK, "render prob");
     CHECK(!memcmp(out.data, out2.data, 12), "probabilities and ids agree");
 
     /* An unpainted category is black in mask mode. */
     b.enabled = 0;
     CHECK(segtex_texture_set_set_paint(set, 1, &b) == SEGTEX_OK, "disable 1");
-    CHECK(segtex_renderer_render(r, NULL, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "render");
+    CHECK(segtex_renderer_render(r, NULL, &seg, NULL, &out, NULL) == SEGTEX_OK, "render");
     CHECK(same_px(px(&out, 3, 0), 0, 0, 0), "unpainted is black");
     CHECK(same_px(px(&out, 2, 0), 50, 0, 10), "edge fades to black: %d,%d,%d", px(&out, 2, 0)[0], px(&out, 2, 0)[1],
           px(&out, 2, 0)[2]);
@@ -109,12 +124,12 @@ static void test_overlay_mode_golden(void)
     segtex_texture_set_set_paint(set, 1, &hair);
     segtex_renderer *r = make_renderer(set, SEGTEX_RENDER_OVERLAY, 3, 2, 3, 2);
     uint8_t cat[6] = {0, 1, 1, 1, 1, 0};
-    segtex_segmentation seg = {3, 2, NULL, cat};
+    segtex_seg_result seg = {3, 2, NULL, cat, 0};
     segtex_image frame = make_image(3, 2, 3), out = make_image(3, 2, 1);
     for (int y = 0; y < 2; y++)
         for (int x = 0; x < 3; x++)
             memset(px(&frame, x, y), 100, 3);
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "render");
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &out, NULL) == SEGTEX_OK, "render");
     /* (255 * 153 + 100 * 102 + 127) / 255 = 193; (100 * 102 + 127) / 255 = 40. */
     CHECK(same_px(px(&out, 1, 0), 193, 40, 40), "hair blended: %d,%d,%d", px(&out, 1, 0)[0], px(&out, 1, 0)[1],
           px(&out, 1, 0)[2]);
@@ -122,7 +137,7 @@ static void test_overlay_mode_golden(void)
     CHECK(same_px(px(&out, 2, 1), 100, 100, 100), "unpainted background shows the frame (2,1)");
 
     /* In place: out == frame gives the same pixels. */
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &frame, NULL) == SEGTEX_OK, "in place");
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &frame, NULL) == SEGTEX_OK, "in place");
     CHECK(!memcmp(px(&frame, 0, 0), px(&out, 0, 0), 9) && !memcmp(px(&frame, 0, 1), px(&out, 0, 1), 9), "in place");
     segtex_renderer_destroy(r);
     segtex_texture_set_destroy(set);
@@ -143,11 +158,11 @@ static void test_cutout_mode_golden(void)
     }
     segtex_renderer *r = make_renderer(set, SEGTEX_RENDER_CUTOUT, 2, 2, 2, 2);
     uint8_t cat[4] = {0, 3, 4, 0};
-    segtex_segmentation seg = {2, 2, NULL, cat};
+    segtex_seg_result seg = {2, 2, NULL, cat, 0};
     segtex_image frame = make_image(2, 2, 0), out = make_image(2, 2, 7);
     for (int i = 0; i < 12; i++)
         frame.data[i] = (uint8_t)(10 * i);
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "render");
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &out, NULL) == SEGTEX_OK, "render");
     CHECK(same_px(px(&out, 0, 0), 0, 0, 255) && same_px(px(&out, 1, 1), 0, 0, 255), "background replaced fully");
     CHECK(!memcmp(px(&out, 1, 0), px(&frame, 1, 0), 3) && !memcmp(px(&out, 0, 1), px(&frame, 0, 1), 3),
           "person as filmed");
@@ -189,14 +204,14 @@ static void test_alpha_texture_opacity_soft_edge(void)
 
     segtex_renderer *r = make_renderer(set, SEGTEX_RENDER_OVERLAY, 4, 1, 2, 1);
     uint8_t cat[2] = {0, 1};
-    segtex_segmentation seg = {2, 1, NULL, cat};
+    segtex_seg_result seg = {2, 1, NULL, cat, 0};
     segtex_image frame = make_image(4, 1, 0), out = make_image(4, 1, 0);
     for (int x = 0; x < 4; x++) {
         px(&frame, x, 0)[0] = 20;
         px(&frame, x, 0)[1] = 200;
         px(&frame, x, 0)[2] = 60;
     }
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "render");
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &out, NULL) == SEGTEX_OK, "render");
     const uint8_t T[3] = {250, 10, 130}, F[3] = {20, 200, 60};
     uint32_t a = div255(128 * 128); /* texture alpha x opacity */
     static const int w1[4] = {0, 64, 192, 256};
@@ -239,7 +254,7 @@ static void test_tiles_are_seamless_at_every_scale(void)
     segtex_texture_set *set = set_with_colors();
     segtex_renderer *r = make_renderer(set, SEGTEX_RENDER_MASK, 24, 24, 1, 1);
     uint8_t cat = 0;
-    segtex_segmentation seg = {1, 1, NULL, &cat};
+    segtex_seg_result seg = {1, 1, NULL, &cat, 0};
     segtex_image out = make_image(24, 24, 0);
     for (size_t t = 0; t < 3; t++) {
         for (size_t s = 0; s < sizeof scales / sizeof scales[0]; s++) {
@@ -262,7 +277,7 @@ static void test_tiles_are_seamless_at_every_scale(void)
             p.offset_x = L->tw - 10;
             p.offset_y = L->th - 10;
             segtex_texture_set_set_paint(set, 0, &p);
-            CHECK(segtex_renderer_render(r, NULL, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "render");
+            CHECK(segtex_renderer_render(r, NULL, &seg, NULL, &out, NULL) == SEGTEX_OK, "render");
             CHECK(!memcmp(px(&out, 10, 10), L->rgb, 3), "tile origin lands at (10,10)");
             int seam = 0;
             for (int y = 0; y < 24; y++)
@@ -297,7 +312,7 @@ static void ref_axis(int i, int size, int n, int *m0, int *m1, int *f)
     *m1 = *m0 + 1 < n ? *m0 + 1 : *m0;
 }
 
-static void ref_weights(const segtex_segmentation *seg, int i, uint32_t q[6])
+static void ref_weights(const segtex_seg_result *seg, int i, uint32_t q[6])
 {
     float v[6], sum = 0;
     for (int c = 0; c < 6; c++) {
@@ -318,7 +333,7 @@ static void ref_weights(const segtex_segmentation *seg, int i, uint32_t q[6])
 }
 
 static void ref_render(const segtex_texture_set *set, segtex_render_mode mode, const segtex_image *frame,
-                       const segtex_segmentation *seg, segtex_image *out)
+                       const segtex_seg_result *seg, segtex_image *out)
 {
     for (int y = 0; y < out->height; y++) {
         int y0, y1, fy;
@@ -400,7 +415,7 @@ static void test_matches_reference_any_size_stride_threads(void)
         int w = sizes[s][0], h = sizes[s][1], mw = sizes[s][2], mh = sizes[s][3];
         float *prob = malloc(sizeof(float) * mw * mh * 6);
         random_seg(prob, mw, mh, &rng);
-        segtex_segmentation seg = {mw, mh, prob, NULL};
+        segtex_seg_result seg = {mw, mh, prob, NULL, 0};
         segtex_image frame = make_image(w, h, 9), want = make_image(w, h, 0), got = make_image(w, h, 5);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w * 3; x++)
@@ -411,7 +426,7 @@ static void test_matches_reference_any_size_stride_threads(void)
             ref_render(set, (segtex_render_mode)mode, &frame, &seg, &want);
             for (int t = 0; t < 4; t++) {
                 memset(got.data, 0xAB, (size_t)got.stride * h);
-                CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &got, pools[t]) == SEGTEX_OK, "render");
+                CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &got, pools[t]) == SEGTEX_OK, "render");
                 int diff = 0, padding_ok = 1;
                 for (int y = 0; y < h; y++) {
                     diff += memcmp(px(&got, 0, y), px(&want, 0, y), (size_t)w * 3) != 0;
@@ -450,19 +465,19 @@ static void test_threads_identical_with_landmarks(void)
     CHECK(segtex_renderer_configure(r, &cfg) == SEGTEX_OK, "configure");
     float *prob = malloc(sizeof(float) * 64 * 64 * 6);
     random_seg(prob, 64, 64, &rng);
-    segtex_segmentation seg = {64, 64, prob, NULL};
+    segtex_seg_result seg = {64, 64, prob, NULL, 0};
     static float pts[478][3];
     for (int i = 0; i < 478; i++) {
         pts[i][0] = test_randf(&rng, -0.05f, 1.05f);
         pts[i][1] = test_randf(&rng, -0.05f, 1.05f);
     }
-    segtex_landmarks lm = {478, (const float(*)[3])pts, 1, {0.2f, 0.1f, 0.5f, 0.7f}};
+    const segtex_face_result *lm = one_face((const float(*)[3])pts, 478, (const float[4]){0.2f, 0.1f, 0.5f, 0.7f});
     segtex_image one = make_image(w, h, 3), many = make_image(w, h, 0);
-    CHECK(segtex_renderer_render(r, NULL, &seg, &lm, 1, &one, NULL) == SEGTEX_OK, "render 1 thread");
+    CHECK(segtex_renderer_render(r, NULL, &seg, lm, &one, NULL) == SEGTEX_OK, "render 1 thread");
     for (int t = 2; t <= 4; t++) {
         segtex_threadpool *pool = NULL;
         segtex_threadpool_create(t, &pool);
-        CHECK(segtex_renderer_render(r, NULL, &seg, &lm, 1, &many, pool) == SEGTEX_OK, "render");
+        CHECK(segtex_renderer_render(r, NULL, &seg, lm, &many, pool) == SEGTEX_OK, "render");
         int diff = 0;
         for (int y = 0; y < h; y++)
             diff += memcmp(px(&one, 0, y), px(&many, 0, y), (size_t)w * 3) != 0;
@@ -491,16 +506,16 @@ static void test_render_allocates_nothing(void)
     segtex_renderer_configure(r, &cfg);
     float *prob = malloc(sizeof(float) * 64 * 64 * 6);
     random_seg(prob, 64, 64, &rng);
-    segtex_segmentation seg = {64, 64, prob, NULL};
+    segtex_seg_result seg = {64, 64, prob, NULL, 0};
     static float pts[478][3];
     for (int i = 0; i < 478; i++)
         pts[i][0] = pts[i][1] = (float)i / 478;
-    segtex_landmarks lm = {478, (const float(*)[3])pts, 1, {0.2f, 0.1f, 0.5f, 0.7f}};
+    const segtex_face_result *lm = one_face((const float(*)[3])pts, 478, (const float[4]){0.2f, 0.1f, 0.5f, 0.7f});
     segtex_image frame = make_image(320, 180, 0), out = make_image(320, 180, 0);
-    segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, pool); /* warm-up */
+    segtex_renderer_render(r, &frame, &seg, lm, &out, pool); /* warm-up */
     uint64_t p0 = test_process_allocs(), s0 = segtex_alloc_count();
     for (int i = 0; i < 200; i++) {
-        segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, i & 1 ? pool : NULL);
+        segtex_renderer_render(r, &frame, &seg, lm, &out, i & 1 ? pool : NULL);
         if (i % 50 == 0) {
             /* A paint change between frames: the renderer refreshes its tables without allocating. */
             segtex_paint p = segtex_texture_set_get_paint(set, 0);
@@ -524,19 +539,19 @@ static void test_render_rejects_mismatched_inputs(void)
     segtex_texture_set *set = set_with_colors();
     segtex_renderer *r = make_renderer(set, SEGTEX_RENDER_OVERLAY, 8, 8, 4, 4);
     uint8_t cat[16] = {0};
-    segtex_segmentation seg = {4, 4, NULL, cat}, bad_seg = {5, 4, NULL, cat};
+    segtex_seg_result seg = {4, 4, NULL, cat, 0}, bad_seg = {5, 4, NULL, cat, 0};
     segtex_image frame = make_image(8, 8, 0), out = make_image(8, 8, 0), small = make_image(7, 8, 0);
     memset(out.data, 77, 8 * 8 * 3);
-    CHECK(segtex_renderer_render(r, &frame, &bad_seg, NULL, 0, &out, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
+    CHECK(segtex_renderer_render(r, &frame, &bad_seg, NULL, &out, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
           "segmentation size mismatch rejected");
-    CHECK(segtex_renderer_render(r, NULL, &seg, NULL, 0, &out, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
+    CHECK(segtex_renderer_render(r, NULL, &seg, NULL, &out, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
           "overlay without a frame rejected");
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &small, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &small, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
           "output size mismatch rejected");
     CHECK(out.data[0] == 77, "nothing written on failure");
     segtex_image grey = out;
     grey.channels = 1;
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &grey, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &grey, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT,
           "non-RGB output rejected");
     segtex_render_config cfg = {SEGTEX_RENDER_MASK, 0, 8, 4, 4, segtex_landmark_style_default()};
     CHECK(segtex_renderer_configure(r, &cfg) == SEGTEX_ERROR_INVALID_ARGUMENT, "zero width rejected");
@@ -550,7 +565,7 @@ static void test_render_rejects_mismatched_inputs(void)
     cfg.mode = (segtex_render_mode)7;
     CHECK(segtex_renderer_configure(r, &cfg) == SEGTEX_ERROR_INVALID_ARGUMENT, "bad mode rejected");
     /* The old configuration still works. */
-    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, 0, &out, NULL) == SEGTEX_OK, "old configuration kept");
+    CHECK(segtex_renderer_render(r, &frame, &seg, NULL, &out, NULL) == SEGTEX_OK, "old configuration kept");
     segtex_renderer_destroy(r);
     segtex_renderer_destroy(NULL);
     segtex_texture_set_destroy(set);

@@ -12,6 +12,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* One face of `count` points (clamped by the renderer) with a box (NULL: none), in static storage. */
+static const segtex_face_result *one_face(const float (*xyz)[3], int count, const float *box)
+{
+    static segtex_face_result r[4];
+    static int next;
+    segtex_face_result *f = &r[next++ % 4];
+    memset(f, 0, sizeof *f);
+    f->count = 1;
+    f->faces[0].count = count;
+    memcpy(f->faces[0].xyz, xyz, sizeof f->faces[0].xyz);
+    if (box)
+        memcpy(f->detection[0].box, box, sizeof f->detection[0].box);
+    return f;
+}
+
 static char log_text[8192];
 static void capture_log(void *user, segtex_log_level level, const char *message)
 {
@@ -259,11 +274,11 @@ static void test_memory_stable_over_10000_renders(void)
     uint8_t *cat = malloc(32 * 32);
     for (int i = 0; i < 32 * 32; i++)
         cat[i] = (uint8_t)((i / 32) / 6 + (i % 32) / 11) % 6;
-    segtex_segmentation seg = {32, 32, NULL, cat};
+    segtex_seg_result seg = {32, 32, NULL, cat, 0};
     static float pts[478][3];
     for (int i = 0; i < 478; i++)
         pts[i][0] = pts[i][1] = 0.3f + 0.4f * (float)i / 478;
-    segtex_landmarks lm = {478, (const float(*)[3])pts, 0, {0}};
+    const segtex_face_result *lm = one_face((const float(*)[3])pts, 478, NULL);
     segtex_image frame = {0}, out = {0};
     segtex_image_alloc(&frame, 160, 120, 3);
     segtex_image_alloc(&out, 160, 120, 3);
@@ -275,7 +290,7 @@ static void test_memory_stable_over_10000_renders(void)
     for (int i = 0; i < 10000 + 100; i++) {
         if (i % 10 == 0)
             segtex_texture_set_randomize(set, (uint64_t)i);
-        segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, NULL);
+        segtex_renderer_render(r, &frame, &seg, lm, &out, NULL);
         checksum += out.data[(i * 31) % (160 * 120 * 3)];
         if (i == 99) { /* after a warm-up of 10 randomizes */
             rss0 = rss_kb();

@@ -71,7 +71,7 @@ typedef struct segtex_effect_options {
     segtex_backend backend;          /* AUTO: XNNPACK when built in */
     segtex_segmenter_kind segmenter; /* AUTO: multiclass when its model is present, else composite */
     int faces;                       /* 1: find faces (the composite segmenter and landmarks need them) */
-    int max_faces;                   /* 1..SEGTEX_MAX_TRACKED_FACES */
+    int max_faces;                   /* 1..SEGTEX_MAX_FACES */
     segtex_detector_kind detector;   /* AUTO (default): short range, full range on frames where it finds none */
     int smooth;                      /* 1: video: track faces, smooth landmarks and segmentation in time;
                                         0: every frame is a still image */

@@ -17,14 +17,24 @@
 #include <stdio.h>
 
 #include "segtex/core.h"
-#include "segtex/render.h"
-#include "segtex/vision.h"
+#include "segtex/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* ---- reading ----------------------------------------------------------------- */
+
+/*
+ * A landmarks file: the image size it says it describes (0 when absent)
+ * and its faces, in the one face vocabulary (segtex/types.h): score and box
+ * in `detection` (a face without a box has a zero box), presence and points
+ * in `faces`.
+ */
+typedef struct segtex_faces {
+    int width, height;
+    segtex_face_result result;
+} segtex_faces;
 
 /*
  * Parse `{"width":W,"height":H,"faces":[{"score":S,"box":{"xmin":..,"ymin":..,
@@ -36,7 +46,7 @@ extern "C" {
  * "faces[0].landmarks[3]" for the content): anything that is not JSON
  * (RFC 8259, UTF-8), nesting deeper than 32, more than 2^20 values, a
  * missing or non-array "faces", more than SEGTEX_MAX_FACES faces or
- * SEGTEX_FACE_LANDMARK_COUNT landmarks, a landmark that is not an array of
+ * SEGTEX_FACE_POINTS landmarks, a landmark that is not an array of
  * 2 or 3 numbers, any number that is not finite or is huge (|v| > 1e6),
  * width/height that are not integers in 1..65535, trailing bytes.
  * Allocates jansson's temporary tree (bounded by the limits above: at most
@@ -75,7 +85,7 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
  * as segtex_face_result_to_json.
  */
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
-                                       const segtex_face_result *faces, const float shares[SEGTEX_SEG_CATEGORIES]);
+                                       const segtex_face_result *faces, const float shares[SEGTEX_CATEGORY_COUNT]);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #define SEGTEX_RENDER_H
 
 #include "segtex/core.h"
+#include "segtex/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,82 +28,10 @@ extern "C" {
 /* Categories and inputs                                               */
 /* ------------------------------------------------------------------ */
 
-typedef enum segtex_category {
-    SEGTEX_CATEGORY_BACKGROUND = 0,
-    SEGTEX_CATEGORY_HAIR = 1,
-    SEGTEX_CATEGORY_BODY_SKIN = 2,
-    SEGTEX_CATEGORY_FACE_SKIN = 3,
-    SEGTEX_CATEGORY_CLOTHES = 4,
-    SEGTEX_CATEGORY_OTHERS = 5,
-    SEGTEX_CATEGORY_COUNT = 6,
-} segtex_category;
 
-/* "background", "hair", "body-skin", "face-skin", "clothes", "others"; NULL when out of range. */
-const char *segtex_category_name(int category);
-/* Category id of a name above (also accepts "0".."5" and '_' for '-'), or -1. */
-int segtex_category_parse(const char *name);
 
-/*
- * A segmentation result at model resolution (e.g. 256x256), borrowed by the
- * renderer for the duration of one render call.
- *
- * `prob`: interleaved per-pixel probabilities, prob[(y * width + x) * 6 + c]
- * for category c; each pixel's six values should sum to 1 (they are
- * clamped to [0,1] and renormalized, NaN and values under 2^-16 count as 0; a pixel whose sum is
- * 0 counts as background).
- * `category`: argmax ids, category[y * width + x] in 0..5 (ids above 5 count
- * as background). Used only when `prob` is NULL: each id is then a one-hot
- * probability, so a hard map still gets smooth (bilinear) edges.
- * Both NULL: the whole frame is background.
- */
-typedef struct segtex_segmentation {
-    int width;
-    int height;
-    const float *prob;
-    const uint8_t *category;
-} segtex_segmentation;
 
-/* Points of the face mesh with irises (MediaPipe face_landmark_with_attention). */
-#define SEGTEX_FACE_LANDMARK_COUNT 478
-/* Faces drawn per frame and faces read from one landmarks file, at most. */
-#define SEGTEX_MAX_FACES 8
 
-/*
- * One face's landmarks, borrowed for one render call. Coordinates are
- * normalized like MediaPipe's: x * image width and y * image height are
- * continuous pixel coordinates where pixel (i, j) covers [i, i+1) x [j, j+1),
- * so the centre of pixel i is x = (i + 0.5) / width. z is not used. Points
- * may lie outside [0, 1] (they are clipped). Contours whose indices are >=
- * `count` are skipped (a 468-point mesh has no irises).
- */
-typedef struct segtex_landmarks {
-    int count;             /* 0..SEGTEX_FACE_LANDMARK_COUNT */
-    const float (*xyz)[3]; /* count points */
-    int has_box;
-    float box[4]; /* normalized xmin, ymin, width, height */
-} segtex_landmarks;
-
-/* ------------------------------------------------------------------ */
-/* Landmarks file (the JSON that `segtex face` prints; segtex/json.h)  */
-/* ------------------------------------------------------------------ */
-
-typedef struct segtex_face {
-    float score;    /* detection score, 0 when absent */
-    float presence; /* landmark presence, 0 when absent */
-    int has_box;
-    float box[4]; /* normalized xmin, ymin, width, height */
-    int landmark_count;
-    float landmarks[SEGTEX_FACE_LANDMARK_COUNT][3];
-} segtex_face;
-
-typedef struct segtex_faces {
-    int width, height; /* image size the file says it describes; 0 when absent */
-    int count;
-    segtex_face faces[SEGTEX_MAX_FACES];
-} segtex_faces;
-
-/* A view of face `index` of `faces` for segtex_renderer_render. */
-segtex_landmarks segtex_faces_view(const segtex_faces *faces, int index);
 
 /* ------------------------------------------------------------------ */
 /* Texture set                                                         */
@@ -263,15 +192,17 @@ segtex_status segtex_renderer_configure(segtex_renderer *renderer, const segtex_
  * probabilities, painting, landmarks. `frame` (RGB24, any stride, the
  * configured size) is required in overlay and cutout modes and ignored in
  * mask mode. `out` (RGB24, any stride, the configured size) may be `frame`
- * itself. `seg` must have the configured model size. `faces` may be NULL
- * when `face_count` is 0. `pool` may be NULL. Output is identical for any
+ * itself. `seg` must have the configured model size (see segtex_seg_result
+ * for how its values are read; NULL: all background). `faces` (may be NULL)
+ * are drawn with the configured landmark style; a face whose detection box
+ * is all zero has no box. `pool` may be NULL. Output is identical for any
  * number of threads. Never allocates.
  * Returns SEGTEX_ERROR_INVALID_ARGUMENT when a view or size does not match
  * the configuration (nothing is written then).
  */
 segtex_status segtex_renderer_render(segtex_renderer *renderer, const segtex_image *frame,
-                                     const segtex_segmentation *seg, const segtex_landmarks *faces,
-                                     int face_count, segtex_image *out, segtex_threadpool *pool);
+                                     const segtex_seg_result *seg, const segtex_face_result *faces,
+                                     segtex_image *out, segtex_threadpool *pool);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 
 #include "segtex/core.h"
 #include "segtex/nn.h"
+#include "segtex/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,18 +40,6 @@ segtex_status segtex_image_to_tensor(const segtex_image *img, float *dst, int wi
 
 /* ---- face detection (BlazeFace) ----------------------------------------- */
 
-/* Keypoints of a detection, as MediaPipe orders them (right = the subject's right, image left). */
-enum {
-    SEGTEX_KEYPOINT_RIGHT_EYE = 0, SEGTEX_KEYPOINT_LEFT_EYE, SEGTEX_KEYPOINT_NOSE_TIP,
-    SEGTEX_KEYPOINT_MOUTH, SEGTEX_KEYPOINT_RIGHT_EAR, SEGTEX_KEYPOINT_LEFT_EAR, SEGTEX_KEYPOINT_COUNT
-};
-
-/* Coordinates normalized by the image width and height, like MediaPipe's. */
-typedef struct segtex_face_detection {
-    float score;
-    float box[4]; /* xmin, ymin, width, height */
-    float keypoints[SEGTEX_KEYPOINT_COUNT][2];
-} segtex_face_detection;
 
 typedef struct segtex_face_detector segtex_face_detector;
 
@@ -78,22 +67,6 @@ int segtex_face_detector_detect(segtex_face_detector *detector, const segtex_ima
 
 /* ---- face landmarks ---------------------------------------------------------- */
 
-#define SEGTEX_FACE_MESH_POINTS 468
-#define SEGTEX_FACE_POINTS 478 /* mesh + 2 x 5 iris points (the attention model) */
-
-/* A rotated square region of the image, in pixels. */
-typedef struct segtex_roi {
-    float cx, cy;   /* centre */
-    float size;     /* side */
-    float rotation; /* radians, counter-clockwise in image coordinates (y down), as MediaPipe */
-} segtex_roi;
-
-typedef struct segtex_face_landmarks {
-    float presence; /* sigmoid of the face flag */
-    int count;      /* 478 (attention model) or 468 */
-    float xyz[SEGTEX_FACE_POINTS][3]; /* normalized by image width/height; z in the scale of x */
-    segtex_roi roi; /* where the model looked */
-} segtex_face_landmarks;
 
 /* ROI of a detection: rotation from the eyes, the box's longer side x 1.5. */
 segtex_roi segtex_roi_from_detection(const segtex_face_detection *det, int width, int height);
@@ -121,17 +94,9 @@ segtex_status segtex_face_landmarker_process(segtex_face_landmarker *landmarker,
 
 /* ---- face tracking --------------------------------------------------------- */
 
-#define SEGTEX_MAX_TRACKED_FACES 8
-
-typedef struct segtex_face_result {
-    int count;
-    int detected; /* 1 when the detector ran on this frame */
-    segtex_face_detection detection[SEGTEX_MAX_TRACKED_FACES]; /* score 0 for tracked faces */
-    segtex_face_landmarks faces[SEGTEX_MAX_TRACKED_FACES];
-} segtex_face_result;
 
 typedef struct segtex_face_tracker_options {
-    int max_faces;        /* 1..SEGTEX_MAX_TRACKED_FACES (0: 1) */
+    int max_faces;        /* 1..SEGTEX_MAX_FACES (0: 1) */
     int video;            /* 1: track between frames and smooth; 0: every frame is a still image */
     float min_presence;   /* keep faces whose presence is at least this (0: 0.5) */
     float min_score;      /* detector threshold (0: the model's default) */
@@ -198,7 +163,6 @@ void segtex_face_models_free(segtex_face_models *models);
 
 /* ---- segmentation ------------------------------------------------------------ */
 
-#define SEGTEX_SEG_CATEGORIES 6 /* background, hair, body skin, face skin, clothes, others */
 
 typedef enum segtex_segmenter_kind {
     SEGTEX_SEGMENTER_AUTO = 0,       /* multiclass when its model is present, else composite */
@@ -211,18 +175,6 @@ typedef enum segtex_segmenter_kind {
 const char *segtex_segmenter_kind_name(segtex_segmenter_kind kind);
 int segtex_segmenter_kind_parse(const char *name);
 
-/*
- * A segmentation at model resolution: per-pixel probabilities of the six
- * categories, interleaved (prob[(y * width + x) * 6 + c]), and their argmax
- * (category[y * width + x]). Buffers hold up to `capacity` pixels; the
- * segmenter sets width and height on every process.
- */
-typedef struct segtex_seg_result {
-    int width, height;
-    float *prob;
-    uint8_t *category;
-    int capacity;
-} segtex_seg_result;
 
 /* Allocate buffers for `pixels` pixels (use segtex_segmenter_max_pixels). On failure `r` is zeroed. */
 segtex_status segtex_seg_result_alloc(segtex_seg_result *r, int pixels);
@@ -233,7 +185,7 @@ void segtex_seg_result_free(segtex_seg_result *r);
  * bilinear on the probabilities, then argmax. `prob` (may be NULL) gets the
  * six interpolated values. Returns the category. No allocation.
  */
-int segtex_seg_result_sample(const segtex_seg_result *r, float u, float v, float prob[SEGTEX_SEG_CATEGORIES]);
+int segtex_seg_result_sample(const segtex_seg_result *r, float u, float v, float prob[SEGTEX_CATEGORY_COUNT]);
 
 /*
  * At an image's size (`categories` and/or `person`: 1-channel views of the
@@ -243,7 +195,7 @@ int segtex_seg_result_sample(const segtex_seg_result *r, float u, float v, float
  * category's fraction of the pixels. No allocation.
  */
 void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *categories, segtex_image *person,
-                                double shares[SEGTEX_SEG_CATEGORIES]);
+                                double shares[SEGTEX_CATEGORY_COUNT]);
 
 typedef struct segtex_segmenter_options {
     segtex_segmenter_kind kind;

@@ -96,7 +96,7 @@ static void synth_portrait(float *prob, int mw, int mh)
 static void synth_landmarks(float (*pts)[3])
 {
     /* 478 points over the face region: rings of an ellipse, deterministic. */
-    for (int i = 0; i < SEGTEX_FACE_LANDMARK_COUNT; i++) {
+    for (int i = 0; i < SEGTEX_FACE_POINTS; i++) {
         float ring = (float)(i % 12 + 1) / 12.0f, a = (float)i * 2.39996f;
         pts[i][0] = 0.5f + 0.11f * ring * cosf(a);
         pts[i][1] = 0.40f + 0.16f * ring * sinf(a);
@@ -130,7 +130,7 @@ static int bench_render(int argc, char **argv)
     segtex_threadpool *pool = NULL;
     float *prob = malloc(sizeof(float) * 6 * mw * mh);
     double *times = malloc(sizeof(double) * frames);
-    static float pts[SEGTEX_FACE_LANDMARK_COUNT][3];
+    static float pts[SEGTEX_FACE_POINTS][3];
     segtex_image frame = {malloc((size_t)w * h * 3), w, h, 3, (ptrdiff_t)w * 3};
     segtex_image out = {malloc((size_t)w * h * 3), w, h, 3, (ptrdiff_t)w * 3};
     if (!prob || !times || !frame.data || !out.data) {
@@ -165,14 +165,18 @@ static int bench_render(int argc, char **argv)
         err("cannot configure the renderer for %dx%d", w, h);
         goto done;
     }
-    segtex_segmentation seg = {mw, mh, prob, NULL};
-    segtex_landmarks lm = {SEGTEX_FACE_LANDMARK_COUNT, (const float(*)[3])pts, 1, {0.36f, 0.2f, 0.28f, 0.4f}};
+    segtex_seg_result seg = {mw, mh, prob, NULL, mw * mh};
+    static segtex_face_result lm;
+    lm.count = 1;
+    lm.faces[0].count = SEGTEX_FACE_POINTS;
+    memcpy(lm.faces[0].xyz, pts, sizeof pts);
+    memcpy(lm.detection[0].box, (const float[4]){0.36f, 0.2f, 0.28f, 0.4f}, sizeof lm.detection[0].box);
     for (int i = 0; i < 10; i++)
-        segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, pool);
+        segtex_renderer_render(r, &frame, &seg, &lm, &out, pool);
     double total = 0;
     for (long i = 0; i < frames; i++) {
         double t0 = segtex_now() * 1e3;
-        segtex_renderer_render(r, &frame, &seg, &lm, 1, &out, pool);
+        segtex_renderer_render(r, &frame, &seg, &lm, &out, pool);
         times[i] = segtex_now() * 1e3 - t0;
         total += times[i];
     }

@@ -28,26 +28,18 @@ static const char face_usage[] =
 /* The box, the 6 keypoints and the landmarks over the image. */
 static int draw(const segtex_image *img, const segtex_face_result *r, const char *path, segtex_threadpool *pool)
 {
-    /* Faces: their landmarks and box; then each face's 6 keypoints as a second, box-less point set. */
-    segtex_landmarks views[2 * SEGTEX_MAX_TRACKED_FACES];
-    float kp[SEGTEX_MAX_TRACKED_FACES][SEGTEX_KEYPOINT_COUNT][3];
-    int n = 0;
-    for (int f = 0; f < r->count && f < SEGTEX_MAX_FACES; f++) {
-        views[n].count = r->faces[f].count;
-        views[n].xyz = (const float(*)[3])r->faces[f].xyz;
-        views[n].has_box = r->detection[f].score > 0;
-        memcpy(views[n].box, r->detection[f].box, sizeof views[n].box);
-        n++;
+    /* The detected faces' 6 keypoints, drawn as a second, box-less point set. */
+    static segtex_face_result kp;
+    memset(&kp, 0, sizeof kp);
+    for (int f = 0; f < r->count; f++) {
+        if (r->detection[f].score <= 0)
+            continue;
+        segtex_face_landmarks *l = &kp.faces[kp.count++];
+        l->count = SEGTEX_KEYPOINT_COUNT;
         for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++)
-            kp[f][k][0] = r->detection[f].keypoints[k][0], kp[f][k][1] = r->detection[f].keypoints[k][1], kp[f][k][2] = 0;
-        if (r->detection[f].score > 0) {
-            views[n].count = SEGTEX_KEYPOINT_COUNT;
-            views[n].xyz = (const float(*)[3])kp[f];
-            views[n].has_box = 0;
-            n++;
-        }
+            l->xyz[k][0] = r->detection[f].keypoints[k][0], l->xyz[k][1] = r->detection[f].keypoints[k][1];
     }
-    return cli_save_painted(img, NULL, views, n, path, pool);
+    return cli_save_painted(img, NULL, r, &kp, path, pool);
 }
 
 int cmd_face(int argc, char **argv)
@@ -75,7 +67,7 @@ int cmd_face(int argc, char **argv)
         } else if (cli_opt_is(&o, "--landmarker")) {
             landmarker = cli_opt_str(&o);
         } else if (cli_opt_is(&o, "--max-faces")) {
-            cli_opt_long(&o, 1, SEGTEX_MAX_TRACKED_FACES, &max_faces);
+            cli_opt_long(&o, 1, SEGTEX_MAX_FACES, &max_faces);
         } else if (cli_opt_is(&o, "--threads")) {
             cli_opt_long(&o, 1, SEGTEX_THREADPOOL_MAX_THREADS, &threads);
         } else if (cli_opt_positional(&o) && !image) {

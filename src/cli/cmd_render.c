@@ -105,7 +105,6 @@ int cmd_render(int argc, char **argv)
     segtex_renderer *r = NULL;
     segtex_threadpool *pool = NULL;
     static segtex_faces faces;
-    segtex_landmarks views[SEGTEX_MAX_FACES];
 
     if (!image || !categories || !out_path) {
         rc = err(2, "--image, --categories and --out are required (see --help)");
@@ -163,10 +162,8 @@ int cmd_render(int argc, char **argv)
     }
     for (int y = 0; y < map.height; y++)
         memcpy(ids + (size_t)y * map.width, map.data + (ptrdiff_t)y * map.stride, (size_t)map.width);
-    segtex_segmentation seg = {map.width, map.height, NULL, ids};
-    for (int f = 0; f < faces.count; f++)
-        views[f] = segtex_faces_view(&faces, f);
-    segtex_status st = segtex_renderer_render(r, &img, &seg, views, faces.count, &out, pool);
+    segtex_seg_result seg = {map.width, map.height, NULL, ids, map.width * map.height};
+    segtex_status st = segtex_renderer_render(r, &img, &seg, &faces.result, &out, pool);
     free(ids);
     if (st != SEGTEX_OK) {
         err(1, "rendering failed: %s", segtex_status_string(st));
@@ -177,7 +174,7 @@ int cmd_render(int argc, char **argv)
         goto done;
     }
     printf("wrote %s: %dx%d, mode %s, categories from %dx%d, %d face(s)\n", out_path, out.width, out.height,
-           segtex_render_mode_name((segtex_render_mode)mode), map.width, map.height, faces.count);
+           segtex_render_mode_name((segtex_render_mode)mode), map.width, map.height, faces.result.count);
     rc = 0;
 done:
     segtex_renderer_destroy(r);

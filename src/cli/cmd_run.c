@@ -264,7 +264,7 @@ static int frame_loop(run_state *st)
             }
             have = 1;
             double t0 = segtex_now();
-            double shares[SEGTEX_SEG_CATEGORIES] = {1, 0, 0, 0, 0, 0};
+            double shares[SEGTEX_CATEGORY_COUNT] = {1, 0, 0, 0, 0, 0};
             if (st->has_data && res.seg)
                 segtex_seg_result_upsample(res.seg, &st->categories, NULL, shares);
             else if (st->has_data)
@@ -274,7 +274,7 @@ static int frame_loop(run_state *st)
                 output *o = &st->outs[k];
                 if (o->kind == OUT_JSONL) {
                     if (segtex_jsonl_frame_write(o->jsonl, res.index, res.pts, out.width, out.height, res.faces,
-                                                 (const float[SEGTEX_SEG_CATEGORIES]){(float)shares[0],
+                                                 (const float[SEGTEX_CATEGORY_COUNT]){(float)shares[0],
                                                      (float)shares[1], (float)shares[2], (float)shares[3],
                                                      (float)shares[4], (float)shares[5]})) {
                         fprintf(stderr, "segtex: run: writing frame %lld to '%s' failed: %s\n",

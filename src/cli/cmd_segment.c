@@ -50,8 +50,8 @@ static int save_colored(const segtex_image *img, const uint8_t *cat, const char 
     segtex_image out = {0};
     if (segtex_image_alloc(&out, img->width, img->height, 3))
         return 1;
-    uint8_t col[SEGTEX_SEG_CATEGORIES][3];
-    for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+    uint8_t col[SEGTEX_CATEGORY_COUNT][3];
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         memcpy(col[c], segtex_paint_default(c).color, 3);
     for (int y = 0; y < img->height; y++) {
         const uint8_t *s = img->data + (size_t)y * img->stride;
@@ -69,7 +69,7 @@ static int save_colored(const segtex_image *img, const uint8_t *cat, const char 
     side = side < 6 ? 6 : side;
     if (img->width >= 6 * (side + 2) + 2 && img->height >= side + 4) {
         int y0 = img->height - side - 3;
-        for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++) {
+        for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
             int x0 = 2 + c * (side + 2);
             for (int y = y0 - 1; y <= y0 + side; y++)
                 for (int x = x0 - 1; x <= x0 + side; x++) {
@@ -183,7 +183,7 @@ int cmd_segment(int argc, char **argv)
     if (segtex_segmenter_process(seg, &img, faces->faces, faces->count, &res))
         goto done;
     const int w = img.width, h = img.height;
-    double shares[SEGTEX_SEG_CATEGORIES];
+    double shares[SEGTEX_CATEGORY_COUNT];
     cat = malloc((size_t)w * h);
     person = malloc((size_t)w * h);
     if (!cat || !person) {
@@ -194,14 +194,14 @@ int cmd_segment(int argc, char **argv)
     segtex_seg_result_upsample(&res, &cat_view, &person_view, shares);
     if (json) {
         printf("{\"segmenter\":\"%s\",\"width\":%d,\"height\":%d,\"shares\":{", segtex_segmenter_kind_name(used), w, h);
-        for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+        for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
             printf("%s\"%s\":%.6g", c ? "," : "", segtex_category_name(c), shares[c]);
         printf("}}\n");
     } else {
         printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
                used == SEGTEX_SEGMENTER_COMPOSITE ? " (person probability + face landmarks + skin colour)" : "");
         printf("faces: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, res.width, res.height, w, h);
-        for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+        for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
             printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * shares[c]);
     }
     rc = 0;
@@ -216,7 +216,7 @@ int cmd_segment(int argc, char **argv)
         rc = segtex_image_save_png(out, &map) ? 1 : 0;
     }
     if (rc == 0 && prev)
-        rc = cli_save_painted(&img, &res, NULL, 0, prev, pool);
+        rc = cli_save_painted(&img, &res, NULL, NULL, prev, pool);
 done:
     segtex_seg_result_free(&res);
     segtex_segmenter_destroy(seg);

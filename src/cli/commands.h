@@ -23,7 +23,7 @@ const char *cli_models_dir(const char *dir);
  * Paint `img` with `seg` in the default colours (NULL: nothing painted),
  * draw `views` (landmarks, boxes) on top and save it as a PNG. 0 or 1 (logged).
  */
-int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_landmarks *views, int n,
-                     const char *path, segtex_threadpool *pool);
+int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_face_result *faces,
+                     const segtex_face_result *more, const char *path, segtex_threadpool *pool);
 
 #endif

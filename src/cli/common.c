@@ -12,8 +12,8 @@ const char *cli_models_dir(const char *dir)
     return segtex_models_dir_find(dir, found, sizeof found) == SEGTEX_OK ? found : dir ? dir : "assets";
 }
 
-int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_landmarks *views, int n,
-                     const char *path, segtex_threadpool *pool)
+int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_face_result *faces,
+                     const segtex_face_result *more, const char *path, segtex_threadpool *pool)
 {
     segtex_texture_set *set = NULL;
     segtex_renderer *rd = NULL;
@@ -24,10 +24,7 @@ int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, cons
         goto done;
     segtex_render_config cfg = {SEGTEX_RENDER_OVERLAY, img->width, img->height, seg ? seg->width : 1,
                                 seg ? seg->height : 1, segtex_landmark_style_default()};
-    segtex_segmentation sv = {1, 1, NULL, NULL}; /* no segmentation: all background, painted with nothing */
-    if (seg) {
-        sv = (segtex_segmentation){seg->width, seg->height, seg->prob, seg->category};
-    } else {
+    if (!seg) { /* no segmentation: all background, painted with nothing */
         for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
             segtex_paint p = segtex_paint_default(c);
             p.enabled = 0;
@@ -36,7 +33,8 @@ int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, cons
     }
     cfg.landmarks.box = 1;
     cfg.landmarks.dot_radius = img->width >= 1000 ? 2.0f : 1.2f;
-    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, &sv, views, n, &out, pool)) {
+    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, seg, faces, &out, pool) ||
+        (more && segtex_renderer_render(rd, &out, seg, more, &out, pool))) {
         fprintf(stderr, "segtex: drawing '%s' failed\n", path);
         goto done;
     }

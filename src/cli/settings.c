@@ -209,7 +209,7 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         s->effect.smooth = !strcmp(v, "on");
         break;
     case O_MAX_FACES:
-        if (cli_parse_long(v, 1, SEGTEX_MAX_TRACKED_FACES, &n))
+        if (cli_parse_long(v, 1, SEGTEX_MAX_FACES, &n))
             BAD("an integer from 1 to 8");
         s->effect.max_faces = (int)n;
         break;

@@ -126,7 +126,7 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
     *out = NULL;
     segtex_effect_options o = options ? *options : segtex_effect_options_default();
     if (o.mode < 0 || o.mode >= SEGTEX_RENDER_MODE_COUNT || !segtex_detector_kind_name(o.detector) || (o.faces && (o.max_faces < 1 ||
-        o.max_faces > SEGTEX_MAX_TRACKED_FACES)) || o.threads < 0 || o.threads > SEGTEX_THREADPOOL_MAX_THREADS) {
+        o.max_faces > SEGTEX_MAX_FACES)) || o.threads < 0 || o.threads > SEGTEX_THREADPOOL_MAX_THREADS) {
         LOG_ERROR("effect: bad options (mode %d, max_faces %d, threads %d)", (int)o.mode, o.max_faces, o.threads);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
@@ -224,16 +224,8 @@ static segtex_status render(segtex_effect *e, const segtex_image *img, const seg
         st = SEGTEX_ERROR_INVALID_ARGUMENT;
         goto done;
     }
-    segtex_segmentation sv = {mw, mh, seg ? seg->prob : NULL, seg ? seg->category : NULL};
-    segtex_landmarks views[SEGTEX_MAX_TRACKED_FACES];
-    int nf = e->landmarks ? faces->count : 0;
-    for (int k = 0; k < nf; k++) {
-        views[k].count = faces->faces[k].count;
-        views[k].xyz = (const float(*)[3])faces->faces[k].xyz;
-        views[k].has_box = 0;
-    }
     double t0 = segtex_now();
-    st = segtex_renderer_render(e->renderer, img, &sv, views, nf, out, e->pool);
+    st = segtex_renderer_render(e->renderer, img, seg, e->landmarks ? faces : NULL, out, e->pool);
     double ms = (segtex_now() - t0) * 1e3;
     if (!st) {
         segtex_stage_timer_add(&e->t_render, ms);

@@ -124,7 +124,7 @@ static int read_float(walk *w, const json_t *v, float *out)
     return 1;
 }
 
-static int read_box(walk *w, const json_t *box, segtex_face *f)
+static int read_box(walk *w, const json_t *box, segtex_face_detection *f)
 {
     static const char *const names[2][4] = {{"xmin", "ymin", "width", "height"}, {"x", "y", "w", "h"}};
     if (!json_is_object(box))
@@ -139,15 +139,14 @@ static int read_box(walk *w, const json_t *box, segtex_face *f)
             return 0;
         pop(w, n);
     }
-    f->has_box = 1;
     return 1;
 }
 
-static int read_landmarks(walk *w, const json_t *a, segtex_face *f)
+static int read_landmarks(walk *w, const json_t *a, segtex_face_landmarks *f)
 {
     if (!json_is_array(a))
         return fail_at(w, "expected an array");
-    if (json_array_size(a) > SEGTEX_FACE_LANDMARK_COUNT)
+    if (json_array_size(a) > SEGTEX_FACE_POINTS)
         return fail_at(w, "more than 478 landmarks");
     for (size_t i = 0; i < json_array_size(a); i++) {
         const json_t *p = json_array_get(a, i);
@@ -164,17 +163,18 @@ static int read_landmarks(walk *w, const json_t *a, segtex_face *f)
                 return 0;
             pop(w, m);
         }
-        memcpy(f->landmarks[i], v, sizeof v);
+        memcpy(f->xyz[i], v, sizeof v);
         pop(w, n);
     }
-    f->landmark_count = (int)json_array_size(a);
+    f->count = (int)json_array_size(a);
     return 1;
 }
 
-static int read_face(walk *w, const json_t *o, segtex_face *f)
+static int read_face(walk *w, const json_t *o, segtex_face_detection *d, segtex_face_landmarks *f)
 {
     if (!json_is_object(o))
         return fail_at(w, "a face must be an object");
+    memset(d, 0, sizeof *d);
     memset(f, 0, sizeof *f);
     static const char *const keys[] = {"score", "presence", "box", "landmarks"};
     for (int k = 0; k < 4; k++) {
@@ -182,9 +182,9 @@ static int read_face(walk *w, const json_t *o, segtex_face *f)
         if (!v)
             continue;
         size_t n = push_key(w, keys[k]);
-        int ok = k == 0   ? read_float(w, v, &f->score)
+        int ok = k == 0   ? read_float(w, v, &d->score)
                  : k == 1 ? read_float(w, v, &f->presence)
-                 : k == 2 ? read_box(w, v, f)
+                 : k == 2 ? read_box(w, v, d)
                           : read_landmarks(w, v, f);
         if (!ok)
             return 0;
@@ -217,11 +217,11 @@ static int read_top(walk *w, const json_t *top, segtex_faces *out)
         return fail_at(w, "more than 8 faces");
     for (size_t i = 0; i < json_array_size(faces); i++) {
         size_t n = push_index(w, i);
-        if (!read_face(w, json_array_get(faces, i), &out->faces[i]))
+        if (!read_face(w, json_array_get(faces, i), &out->result.detection[i], &out->result.faces[i]))
             return 0;
         pop(w, n);
     }
-    out->count = (int)json_array_size(faces);
+    out->result.count = (int)json_array_size(faces);
     return 1;
 }
 
@@ -319,7 +319,7 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
 }
 
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
-                                       const segtex_face_result *faces, const float shares[SEGTEX_SEG_CATEGORIES])
+                                       const segtex_face_result *faces, const float shares[SEGTEX_CATEGORY_COUNT])
 {
     if (!f)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
@@ -331,7 +331,7 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     fprintf(f, ",\"width\":%d,\"height\":%d,\"faces\":[", width, height);
     write_faces(f, faces);
     fputs("],\"shares\":[", f);
-    for (int c = 0; c < SEGTEX_SEG_CATEGORIES; c++)
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         fprintf(f, "%s%.6g", c ? "," : "", shares ? shares[c] : 0.0f);
     fputs("]}\n", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;

@@ -76,7 +76,7 @@ struct segtex_renderer {
     /* Set by segtex_renderer_render for the duration of one call. */
     const segtex_image *frame;
     segtex_image *out;
-    const segtex_segmentation *seg;
+    const segtex_seg_result *seg;
 };
 
 const char *segtex_render_mode_name(segtex_render_mode mode)
@@ -493,7 +493,7 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
 static void model_band(void *ctx, size_t band)
 {
     segtex_renderer *r = ctx;
-    const segtex_segmentation *seg = r->seg;
+    const segtex_seg_result *seg = r->seg;
     int mw = r->cfg.model_width, mh = r->cfg.model_height;
     int y0 = (int)band * MODEL_BAND_ROWS, y1 = y0 + MODEL_BAND_ROWS < mh ? y0 + MODEL_BAND_ROWS : mh;
     for (int y = y0; y < y1; y++) {
@@ -813,11 +813,13 @@ static int check_view(const segtex_image *v, const segtex_render_config *cfg, co
     return 1;
 }
 
-segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *frame, const segtex_segmentation *seg,
-                                     const segtex_landmarks *faces, int face_count, segtex_image *out,
-                                     segtex_threadpool *pool)
+segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *frame, const segtex_seg_result *seg,
+                                     const segtex_face_result *faces, segtex_image *out, segtex_threadpool *pool)
 {
-    if (!r || !r->configured || !seg || !check_view(out, &r->cfg, "output"))
+    static const segtex_seg_result background = {1, 1, NULL, NULL, 0};
+    if (!seg)
+        seg = &background;
+    if (!r || !r->configured || !check_view(out, &r->cfg, "output"))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     if (r->cfg.mode != SEGTEX_RENDER_MASK && !check_view(frame, &r->cfg, "frame"))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
@@ -826,11 +828,11 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
                   r->cfg.model_width, r->cfg.model_height);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
-    if (face_count < 0 || (face_count > 0 && !faces))
+    if (faces && (faces->count < 0 || faces->count > SEGTEX_MAX_FACES))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
 
     refresh_layers(r);
-    landmarks_prepare(r->marks, faces, face_count, r->cfg.width, r->cfg.height);
+    landmarks_prepare(r->marks, faces, r->cfg.width, r->cfg.height);
     r->frame = frame;
     r->out = out;
     r->seg = seg;

@@ -46,26 +46,26 @@ static float sane(float v, float size)
     return p == p && p > -FAR && p < FAR ? p : -FAR;
 }
 
-void landmarks_prepare(landmark_frame *lf, const segtex_landmarks *faces, int face_count, int width, int height)
+void landmarks_prepare(landmark_frame *lf, const segtex_face_result *faces, int width, int height)
 {
-    if (face_count > SEGTEX_MAX_FACES)
-        face_count = SEGTEX_MAX_FACES;
-    lf->face_count = faces ? face_count : 0;
+    int face_count = faces ? faces->count : 0;
+    lf->face_count = face_count < 0 ? 0 : face_count > SEGTEX_MAX_FACES ? SEGTEX_MAX_FACES : face_count;
     for (int f = 0; f < lf->face_count; f++) {
-        const segtex_landmarks *lm = &faces[f];
-        int n = lm->xyz ? lm->count : 0;
-        n = n < 0 ? 0 : n > SEGTEX_FACE_LANDMARK_COUNT ? SEGTEX_FACE_LANDMARK_COUNT : n;
+        const segtex_face_landmarks *lm = &faces->faces[f];
+        const float *box = faces->detection[f].box;
+        int n = lm->count;
+        n = n < 0 ? 0 : n > SEGTEX_FACE_POINTS ? SEGTEX_FACE_POINTS : n;
         lf->counts[f] = n;
         for (int i = 0; i < n; i++) {
             lf->xy[f][i][0] = sane(lm->xyz[i][0], (float)width);
             lf->xy[f][i][1] = sane(lm->xyz[i][1], (float)height);
         }
-        lf->has_box[f] = lm->has_box;
-        if (lm->has_box) {
-            lf->box[f][0] = sane(lm->box[0], (float)width);
-            lf->box[f][1] = sane(lm->box[1], (float)height);
-            lf->box[f][2] = sane(lm->box[0] + lm->box[2], (float)width);
-            lf->box[f][3] = sane(lm->box[1] + lm->box[3], (float)height);
+        lf->has_box[f] = box[0] != 0 || box[1] != 0 || box[2] != 0 || box[3] != 0;
+        if (lf->has_box[f]) {
+            lf->box[f][0] = sane(box[0], (float)width);
+            lf->box[f][1] = sane(box[1], (float)height);
+            lf->box[f][2] = sane(box[0] + box[2], (float)width);
+            lf->box[f][3] = sane(box[1] + box[3], (float)height);
         }
     }
 }
@@ -173,17 +173,4 @@ void landmarks_draw_rows(const landmark_frame *lf, const segtex_landmark_style *
             }
         }
     }
-}
-
-segtex_landmarks segtex_faces_view(const segtex_faces *faces, int index)
-{
-    segtex_landmarks lm = {0};
-    if (!faces || index < 0 || index >= faces->count)
-        return lm;
-    const segtex_face *f = &faces->faces[index];
-    lm.count = f->landmark_count;
-    lm.xyz = (const float(*)[3])f->landmarks;
-    lm.has_box = f->has_box;
-    memcpy(lm.box, f->box, sizeof lm.box);
-    return lm;
 }

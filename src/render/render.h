@@ -14,13 +14,13 @@ static inline uint32_t div255(uint32_t v) { return (v + 127) / 255; }
 typedef struct landmark_frame {
     int face_count;
     int counts[SEGTEX_MAX_FACES];
-    float xy[SEGTEX_MAX_FACES][SEGTEX_FACE_LANDMARK_COUNT][2];
+    float xy[SEGTEX_MAX_FACES][SEGTEX_FACE_POINTS][2];
     int has_box[SEGTEX_MAX_FACES];
     float box[SEGTEX_MAX_FACES][4]; /* x0, y0, x1, y1 in pixels */
 } landmark_frame;
 
 /* Convert normalized landmarks to pixel coordinates for a width x height output. Never allocates. */
-void landmarks_prepare(landmark_frame *lf, const segtex_landmarks *faces, int face_count, int width, int height);
+void landmarks_prepare(landmark_frame *lf, const segtex_face_result *faces, int width, int height);
 
 /*
  * Draw box, contours and dots (in that order, face by face) on rows

@@ -29,8 +29,8 @@ struct segtex_face_tracker {
     segtex_face_detector *detector;
     segtex_face_landmarker *landmarker;
     segtex_face_tracker_options o;
-    track tracks[SEGTEX_MAX_TRACKED_FACES];
-    segtex_face_detection dets[SEGTEX_MAX_TRACKED_FACES];
+    track tracks[SEGTEX_MAX_FACES];
+    segtex_face_detection dets[SEGTEX_MAX_FACES];
 };
 
 segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_face_landmarker *landmarker,
@@ -46,8 +46,8 @@ segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_
         o = *options;
     if (o.max_faces <= 0)
         o.max_faces = 1;
-    if (o.max_faces > SEGTEX_MAX_TRACKED_FACES) {
-        LOG_ERROR("face tracker: max faces %d, at most %d", o.max_faces, SEGTEX_MAX_TRACKED_FACES);
+    if (o.max_faces > SEGTEX_MAX_FACES) {
+        LOG_ERROR("face tracker: max faces %d, at most %d", o.max_faces, SEGTEX_MAX_FACES);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
     if (o.min_presence <= 0)
@@ -72,7 +72,7 @@ void segtex_face_tracker_destroy(segtex_face_tracker *t) { segtex_free(t); }
 
 void segtex_face_tracker_reset(segtex_face_tracker *t)
 {
-    for (int i = 0; i < SEGTEX_MAX_TRACKED_FACES; i++)
+    for (int i = 0; i < SEGTEX_MAX_FACES; i++)
         t->tracks[i].alive = 0;
 }
 

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define C SEGTEX_SEG_CATEGORIES
-enum { BG = 0, HAIR = 1, BODY_SKIN = 2, FACE_SKIN = 3, CLOTHES = 4, OTHERS = 5 };
+#define C SEGTEX_CATEGORY_COUNT
 
 #define MAX_POLY 40
 
@@ -36,7 +35,7 @@ struct segtex_segmenter {
     float *prev;        /* previous probabilities (temporal), max pixels x 6 */
     int prev_w, prev_h; /* 0: no previous result */
     int max_pixels;
-    face_geom geom[SEGTEX_MAX_TRACKED_FACES];
+    face_geom geom[SEGTEX_MAX_FACES];
     segtex_tensor_info res; /* output of the last infer */
     int inferred;           /* 1 between infer and finish */
 };
@@ -284,8 +283,8 @@ static void composite(segtex_segmenter *s, const segtex_image *img, const segtex
                       const float *person, segtex_seg_result *out)
 {
     const int w = out->width, h = out->height;
-    if (nf > SEGTEX_MAX_TRACKED_FACES)
-        nf = SEGTEX_MAX_TRACKED_FACES;
+    if (nf > SEGTEX_MAX_FACES)
+        nf = SEGTEX_MAX_FACES;
     /* Face geometry in grid coordinates. */
     int used = 0;
     for (int f = 0; f < nf; f++) {
@@ -349,18 +348,18 @@ static void composite(segtex_segmenter *s, const segtex_image *img, const segtex
             p = p < 0 ? 0 : p > 1 ? 1 : p;
             float *o = out->prob + ((size_t)y * w + x) * C;
             memset(o, 0, sizeof(float) * C);
-            o[BG] = 1.0f - p;
+            o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
             float fx = (float)x + 0.5f, fy = (float)y + 0.5f;
             int cat = -1;
             for (int f = 0; f < used && cat < 0; f++) {
                 const face_geom *g = &s->geom[f];
                 if (inside(&g->oval, fx, fy)) {
                     if (inside(&g->eyes[0], fx, fy) || inside(&g->eyes[1], fx, fy) || inside(&g->lips, fx, fy))
-                        cat = OTHERS;
+                        cat = SEGTEX_CATEGORY_OTHERS;
                     else if (inside(&g->brows[0], fx, fy) || inside(&g->brows[1], fx, fy))
-                        cat = HAIR;
+                        cat = SEGTEX_CATEGORY_HAIR;
                     else
-                        cat = FACE_SKIN;
+                        cat = SEGTEX_CATEGORY_FACE_SKIN;
                 } else {
                     float dx = (fx - g->head_cx) / g->head_rx, dy = (fy - g->head_cy) / g->head_ry;
                     /* Beside and above the face, above the brows, is hair whatever its colour (blond
@@ -368,12 +367,12 @@ static void composite(segtex_segmenter *s, const segtex_image *img, const segtex
                     if (dx * dx + dy * dy <= 1.0f && fy < g->chin_y) {
                         int sk = fy > g->brow_y &&
                                  skin_distance(&skin, pixel_at(img, fx / (float)w, fy / (float)h), 1) < SKIN_D2_TIGHT;
-                        cat = sk ? BODY_SKIN : HAIR;
+                        cat = sk ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_HAIR;
                     }
                 }
             }
             if (cat < 0)
-                cat = skin_distance(&skin, pixel_at(img, fx / (float)w, fy / (float)h), 0) < SKIN_D2 ? BODY_SKIN : CLOTHES;
+                cat = skin_distance(&skin, pixel_at(img, fx / (float)w, fy / (float)h), 0) < SKIN_D2 ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES;
             o[cat] = p;
         }
     }
@@ -436,8 +435,8 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
         for (size_t i = 0; i < n; i++) {
             float p = fminf(fmaxf(res->data[i], 0.0f), 1.0f), *o = out->prob + i * C;
             memset(o, 0, sizeof(float) * C);
-            o[BG] = 1.0f - p;
-            o[CLOTHES] = p;
+            o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
+            o[SEGTEX_CATEGORY_CLOTHES] = p;
         }
     } else {
         composite(s, img, faces, face_count, res->data, out);
@@ -481,7 +480,7 @@ segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *
 }
 
 void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *categories, segtex_image *person,
-                                double shares[SEGTEX_SEG_CATEGORIES])
+                                double shares[SEGTEX_CATEGORY_COUNT])
 {
     const segtex_image *size = categories ? categories : person;
     long counts[C] = {0};
