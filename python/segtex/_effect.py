@@ -155,7 +155,8 @@ class Effect:
         self._scratch = None   # input copy for frames whose pixels are not 3 packed bytes
         self._frames = 0
         self._t0 = time.monotonic()
-        self._views = None     # (frame number, {name: view}) of the last result, made on first access
+        self._views = None     # {name: view} of the last result, made on first access
+        self._cache = {}       # result slot -> its NumPy views
 
     # ---- lifetime ----------------------------------------------------------------
 
@@ -164,6 +165,7 @@ class Effect:
         from now on; using the effect raises `segtex.Error`. Calling it twice is fine."""
         e, self._e = self._e, None
         self._views = None
+        self._cache = {}
         if e:
             _lib.segtex_effect_destroy(e)
 
@@ -245,18 +247,34 @@ class Effect:
             raise Error("effect: no frame processed yet", -1)
         r = self._res
         v = {"faces": [], "categories": None, "probabilities": None}
+        # The result's buffers are a few fixed slots: their NumPy views are made once per slot.
+        cache = self._cache
+        if len(cache) > 64:
+            cache.clear()
         if r.faces:
-            fr = r.faces.contents
+            addr = ctypes.addressof(r.faces.contents)
+            slot = cache.get(addr)
+            if slot is None:
+                fr = r.faces.contents
+                slot = cache[addr] = (fr, [(np.ctypeslib.as_array(fr.detection[k].box),
+                                            np.ctypeslib.as_array(fr.detection[k].keypoints),
+                                            np.ctypeslib.as_array(fr.faces[k].xyz))
+                                           for k in range(_lib.MAX_TRACKED_FACES)])
+            fr, arrays = slot
             for k in range(fr.count):
                 d, lm = fr.detection[k], fr.faces[k]
-                v["faces"].append(Face(np.ctypeslib.as_array(d.box), np.ctypeslib.as_array(d.keypoints),
-                                       np.ctypeslib.as_array(lm.xyz)[:lm.count], float(d.score),
-                                       float(lm.presence)))
+                box, kp, xyz = arrays[k]
+                v["faces"].append(Face(box, kp, xyz[:lm.count], float(d.score), float(lm.presence)))
         if r.seg:
             s = r.seg.contents
-            v["categories"] = np.ctypeslib.as_array(s.category, shape=(s.height, s.width))
-            v["probabilities"] = np.ctypeslib.as_array(s.prob, shape=(s.height, s.width, _lib.SEG_CATEGORIES))
-            v["seg"] = s
+            key = (ctypes.addressof(s), ctypes.cast(s.category, ctypes.c_void_p).value,
+                   ctypes.cast(s.prob, ctypes.c_void_p).value, s.width, s.height)
+            views = cache.get(key)
+            if views is None:
+                views = cache[key] = (
+                    np.ctypeslib.as_array(s.category, shape=(s.height, s.width)),
+                    np.ctypeslib.as_array(s.prob, shape=(s.height, s.width, _lib.SEG_CATEGORIES)), s)
+            v["categories"], v["probabilities"], v["seg"] = views
         self._views = v
         return v
 
