@@ -453,29 +453,21 @@ def _rgb(color):
 
 
 def upsample_categories(probabilities, width, height):
-    """Categories at `width` x `height` from (h, w, 6) probabilities: bilinear interpolation of
-    the six values per pixel (pixel centres aligned, edges clamped), then the most likely one
-    (the first on a tie). The same float32 arithmetic as segtex_seg_result_sample, so it equals
-    `segtex segment --categories` pixel for pixel."""
-    p = np.asarray(probabilities, dtype=np.float32)
+    """Categories at `width` x `height` (a new uint8 array) from (h, w, 6) probabilities: the six
+    values interpolated bilinearly per pixel (pixel centres aligned, edges clamped), then the most
+    likely one. The library's segtex_seg_result_upsample, as `segtex segment --categories`."""
+    p = np.ascontiguousarray(probabilities, dtype=np.float32)
+    if p.ndim != 3 or p.shape[2] != _lib.SEG_CATEGORIES:
+        raise Error("probabilities must be (h, w, 6), got %s" % (p.shape,), -1)
+    width, height = int(width), int(height)
+    if not (0 < width <= 16384 and 0 < height <= 16384):
+        raise Error("categories size must be 1..16384 per side, got %dx%d" % (width, height), -1)
     h, w = p.shape[0], p.shape[1]
-    f = np.float32
-
-    def axis(n_out, n_in):
-        u = (np.arange(n_out, dtype=f) + f(0.5)) / f(n_out)
-        x = np.clip(u * f(n_in) - f(0.5), f(0), f(n_in - 1)).astype(f)
-        x0 = x.astype(np.intp)
-        x1 = np.minimum(x0 + 1, n_in - 1)
-        return x0, x1, (x - x0.astype(f)).astype(f)
-
-    x0, x1, fx = axis(width, w)
-    y0, y1, fy = axis(height, h)
-    fx, fy = fx[None, :, None], fy[:, None, None]
-    a, b = p[y0][:, x0], p[y0][:, x1]
-    top = a + (b - a) * fx
-    c, d = p[y1][:, x0], p[y1][:, x1]
-    bot = c + (d - c) * fx
-    return np.argmax(top + (bot - top) * fy, axis=2).astype(np.uint8)
+    r = _lib.SegResult(w, h, p.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), None, w * h)
+    out = np.empty((height, width), np.uint8)
+    view = _lib.Image(out.ctypes.data, width, height, 1, width)
+    _lib.segtex_seg_result_upsample(ctypes.byref(r), ctypes.byref(view), None, None)
+    return out
 
 
 def _still(image, **options):

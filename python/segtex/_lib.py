@@ -166,6 +166,9 @@ segtex_category_parse = _proto("segtex_category_parse", c_int, ctypes.c_char_p)
 segtex_seg_result_sample = _proto("segtex_seg_result_sample", c_int, ctypes.POINTER(SegResult), c_float, c_float,
                                   ctypes.POINTER(c_float))
 
+segtex_seg_result_upsample = _proto("segtex_seg_result_upsample", None, ctypes.POINTER(SegResult),
+                                    ctypes.POINTER(Image), ctypes.POINTER(Image), ctypes.POINTER(c_double))
+
 segtex_effect_options_default = _proto("segtex_effect_options_default", EffectOptions)
 segtex_effect_create = _proto("segtex_effect_create", c_int, ctypes.POINTER(EffectOptions), ctypes.POINTER(_p))
 segtex_effect_destroy = _proto("segtex_effect_destroy", None, _p)
