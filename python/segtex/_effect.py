@@ -1,0 +1,523 @@
+"""segtex.Effect and the still-image helpers (see the package docstring)."""
+import ctypes
+import os
+import random
+import time
+
+import numpy as np
+
+from . import _lib
+from ._lib import Error
+
+#: Render modes, in the library's order (segtex_render_mode).
+MODES = ("mask", "overlay", "cutout")
+#: Category names, in id order (segtex_category_name).
+CATEGORIES = tuple(_lib.segtex_category_name(i).decode() for i in range(_lib.SEG_CATEGORIES))
+
+
+def _enum(parse, value, what, choices):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    v = parse(str(value).encode()) if value is not None else -1
+    if v < 0:
+        raise Error("%s must be %s, got %r" % (what, ", ".join(choices), value), -1)
+    return v
+
+
+def _mode_id(mode):
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        if not 0 <= mode < len(MODES):
+            raise Error("mode must be one of %s or 0..%d, got %r" % (", ".join(MODES), len(MODES) - 1, mode), -1)
+        return mode
+    return _enum(_lib.segtex_render_mode_parse, mode, "mode", MODES)
+
+
+def _category_id(category):
+    if isinstance(category, (int, np.integer)) and not isinstance(category, bool):
+        if not 0 <= int(category) < _lib.SEG_CATEGORIES:
+            raise Error("category must be 0..5 or a name (%s), got %r" % (", ".join(CATEGORIES), category), -1)
+        return int(category)
+    return _enum(_lib.segtex_category_parse, category, "category", CATEGORIES)
+
+
+def models_dir(models=None):
+    """The models folder the library picks: `models`, $SEGTEX_ASSETS, $XDG_DATA_HOME/segtex,
+    <prefix>/share/segtex/models, ./assets (include/segtex/assets.h)."""
+    buf = ctypes.create_string_buffer(4096)
+    _lib.check(_lib.segtex_models_dir_find(os.fsencode(models) if models is not None else None, buf, len(buf)),
+               "models folder")
+    return os.fsdecode(buf.value)
+
+
+def load_image(path):
+    """Decode a PNG or JPEG file into a new (H, W, 3) uint8 RGB array (segtex_image_load)."""
+    img = _lib.Image()
+    _lib.check(_lib.segtex_image_load(os.fsencode(path), 3, ctypes.byref(img)), "image %r" % path)
+    try:
+        buf = (ctypes.c_uint8 * (img.stride * img.height)).from_address(img.data)
+        rows = np.frombuffer(buf, np.uint8).reshape(img.height, img.stride)
+        return rows[:, :img.width * 3].reshape(img.height, img.width, 3).copy()
+    finally:
+        _lib.segtex_image_free(ctypes.byref(img))
+
+
+def _rgb_view(a, what):
+    """(pointer, stride) of an (H, W, 3) uint8 array whose pixels are 3 packed bytes, or None."""
+    if type(a) is not np.ndarray or a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3:
+        raise Error("%s must be a (H, W, 3) uint8 RGB numpy array, got %s" % (
+            what, "%s %s" % (getattr(a, "shape", None), getattr(a, "dtype", type(a).__name__))), -1)
+    s = a.strides
+    if s[2] != 1 or s[1] != 3 or s[0] < 3 * a.shape[1]:
+        return None
+    return a.ctypes.data, s[0]
+
+
+class Face:
+    """One face of a frame.
+
+    `box` (4,) float32: xmin, ymin, width, height; `keypoints` (6, 2) float32: right eye,
+    left eye, nose tip, mouth, right ear, left ear (x, y); `landmarks` (478, 3) float32 (468 with
+    the plain landmarker): x, y, z. All normalized by the image width and height, like MediaPipe
+    (z in the scale of x). `score` is the detection score (0 on a frame where the face was
+    tracked, not detected), `presence` the landmarker's.
+
+    From `Effect.faces` the arrays are zero-copy views of the effect's result, valid until the
+    next `Effect.process` (or `close`); `.copy()` what you keep. `segtex.face()` returns copies.
+    """
+    __slots__ = ("box", "keypoints", "landmarks", "score", "presence")
+
+    def __init__(self, box, keypoints, landmarks, score, presence):
+        self.box, self.keypoints, self.landmarks = box, keypoints, landmarks
+        self.score, self.presence = score, presence
+
+    def copy(self):
+        return Face(self.box.copy(), self.keypoints.copy(), self.landmarks.copy(), self.score, self.presence)
+
+    def __repr__(self):
+        return "Face(score=%.3f, presence=%.3f, box=%s, %d landmarks)" % (
+            self.score, self.presence, np.array2string(self.box, precision=3), len(self.landmarks))
+
+
+class Effect:
+    """The segtex effect: a frame goes in, the frame painted with its six categories comes out.
+
+    Effect(models=None, mode="overlay", seed=None, landmarks=False, live=False, detector="auto",
+           segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto")
+
+    models     folder of the .tflite files (None: the library's search order, see `models_dir`)
+    mode       "mask", "overlay" or "cutout" (also picks which categories are painted)
+    seed       None: the default paints; an int: paints drawn from it (as `randomize`)
+    landmarks  draw the 478 face landmarks
+    live       False: every frame is processed in order, deterministic (video files);
+               True: inference runs on the effect's own threads, newest frame wins, and
+               `process` returns at once with the newest results (cameras)
+    detector   "auto", "short" or "full";  segmenter  "auto", "person", "multiclass", "composite"
+    max_faces  1..8;  smooth  False: every frame is a still (no tracking, no smoothing)
+    threads    the effect's pool (0: the library's choice);  textures  a folder of PNG/JPEG textures
+    backend    "auto", "ref" or "xnnpack"
+
+    Loading the models takes a moment; create one Effect and push every frame through it.
+    Not for concurrent use from several threads at once. Raises `segtex.Error` with the
+    library's message when a model, a folder or an option is wrong.
+    """
+
+    def __init__(self, models=None, mode="overlay", seed=None, landmarks=False, live=False, detector="auto",
+                 segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto"):
+        self._e = None
+        o = _lib.segtex_effect_options_default()
+        keep = [os.fsencode(models_dir(models))]
+        o.models_dir = keep[0]
+        o.backend = _enum(_lib.segtex_backend_parse, backend, "backend", ("auto", "ref", "xnnpack"))
+        o.segmenter = _enum(_lib.segtex_segmenter_kind_parse, segmenter, "segmenter",
+                            ("auto", "person", "multiclass", "composite"))
+        o.detector = _enum(_lib.segtex_detector_kind_parse, detector, "detector", ("auto", "short", "full"))
+        o.max_faces = int(max_faces)
+        o.smooth = 1 if smooth else 0
+        o.live = 1 if live else 0
+        o.threads = int(threads)
+        if textures is not None:
+            keep.append(os.fsencode(textures))
+            o.textures_dir = keep[-1]
+        o.mode = _mode_id(mode)
+        o.landmarks = 1 if landmarks else 0
+        if seed is not None:
+            o.has_seed, o.seed = 1, int(seed) & 0xFFFFFFFFFFFFFFFF
+        handle = ctypes.c_void_p()
+        _lib.clear_error()
+        _lib.check(_lib.segtex_effect_create(ctypes.byref(o), ctypes.byref(handle)), "effect")
+        self._e = handle.value
+        self.live = bool(live)
+        # Everything the hot path touches is made once: the two image views, the result and their pointers.
+        self._in, self._outv, self._res = _lib.Image(0, 0, 0, 3, 0), _lib.Image(0, 0, 0, 3, 0), _lib.EffectResult()
+        self._in_p, self._out_p, self._res_p = ctypes.byref(self._in), ctypes.byref(self._outv), ctypes.byref(self._res)
+        self._process = _lib.segtex_effect_process
+        self._out = None       # the output array this effect owns (re-made on a size change)
+        self._scratch = None   # input copy for frames whose pixels are not 3 packed bytes
+        self._frames = 0
+        self._t0 = time.monotonic()
+        self._views = None     # {name: view} of the last result, made on first access
+        self._cache = {}       # result slot -> its NumPy views
+
+    # ---- lifetime ----------------------------------------------------------------
+
+    def close(self):
+        """Stop the threads and free the models and buffers. Views handed out before are invalid
+        from now on; using the effect raises `segtex.Error`. Calling it twice is fine."""
+        e, self._e = self._e, None
+        self._views = None
+        self._cache = {}
+        if e:
+            _lib.segtex_effect_destroy(e)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass
+
+    def _handle(self):
+        if not self._e:
+            raise Error("effect: closed", -1)
+        return self._e
+
+    # ---- frames --------------------------------------------------------------------
+
+    def process(self, frame, pts=None, out=None):
+        """Paint one (H, W, 3) uint8 RGB frame and return the painted frame.
+
+        `frame` may have any row stride (a crop or a row slice of a larger array is used in
+        place); frames whose pixels are not 3 packed bytes (e.g. a channel-reversed view
+        frame[..., ::-1]) are copied into a buffer the effect keeps. `pts`: the frame's time in
+        seconds, increasing (it drives the smoothing filters); None counts frames at 30 per
+        second offline, and takes the clock when live. `out`: an (H, W, 3) uint8 array to paint
+        into (it may be `frame` itself); None paints into an array the effect owns and reuses
+        while the size stays the same, so copy it to keep it past the next call.
+
+        The results of this frame (`faces`, `categories`, `probabilities`) are zero-copy views,
+        valid until the next `process`.
+        """
+        e = self._e
+        if not e:
+            raise Error("effect: closed", -1)
+        view = _rgb_view(frame, "frame")
+        h, w = frame.shape[0], frame.shape[1]
+        if view is None:
+            s = self._scratch
+            if s is None or s.shape != frame.shape:
+                s = self._scratch = np.empty(frame.shape, np.uint8)
+            np.copyto(s, frame)
+            view = s.ctypes.data, s.strides[0]
+        if out is None:
+            out = self._out
+            if out is None or out.shape[0] != h or out.shape[1] != w:
+                out = self._out = np.empty((h, w, 3), np.uint8)
+            ov = out.ctypes.data, 3 * w
+        else:
+            ov = _rgb_view(out, "out")
+            if ov is None or out.shape != frame.shape or not out.flags.writeable:
+                raise Error("out must be a writeable (%d, %d, 3) uint8 array with 3-byte pixels" % (h, w), -1)
+        i, o = self._in, self._outv
+        i.data, i.width, i.height, i.stride = view[0], w, h, view[1]
+        o.data, o.width, o.height, o.stride = ov[0], w, h, ov[1]
+        if pts is None:
+            pts = time.monotonic() - self._t0 if self.live else self._frames / 30.0
+        st = self._process(e, self._in_p, pts, self._out_p, self._res_p)
+        self._views = None
+        if st < 0:
+            raise _lib.take_error(st, "effect: process")
+        self._frames += 1
+        return out
+
+    __call__ = process
+
+    # ---- results of the last frame ------------------------------------------------------
+
+    def _result_views(self):
+        self._handle()
+        v = self._views
+        if v is not None:
+            return v
+        if not self._frames:
+            raise Error("effect: no frame processed yet", -1)
+        r = self._res
+        v = {"faces": [], "categories": None, "probabilities": None}
+        # The result's buffers are a few fixed slots: their NumPy views are made once per slot.
+        cache = self._cache
+        if len(cache) > 64:
+            cache.clear()
+        if r.faces:
+            addr = ctypes.addressof(r.faces.contents)
+            slot = cache.get(addr)
+            if slot is None:
+                fr = r.faces.contents
+                slot = cache[addr] = (fr, [(np.ctypeslib.as_array(fr.detection[k].box),
+                                            np.ctypeslib.as_array(fr.detection[k].keypoints),
+                                            np.ctypeslib.as_array(fr.faces[k].xyz))
+                                           for k in range(_lib.MAX_TRACKED_FACES)])
+            fr, arrays = slot
+            for k in range(fr.count):
+                d, lm = fr.detection[k], fr.faces[k]
+                box, kp, xyz = arrays[k]
+                v["faces"].append(Face(box, kp, xyz[:lm.count], float(d.score), float(lm.presence)))
+        if r.seg:
+            s = r.seg.contents
+            key = (ctypes.addressof(s), ctypes.cast(s.category, ctypes.c_void_p).value,
+                   ctypes.cast(s.prob, ctypes.c_void_p).value, s.width, s.height)
+            views = cache.get(key)
+            if views is None:
+                views = cache[key] = (
+                    np.ctypeslib.as_array(s.category, shape=(s.height, s.width)),
+                    np.ctypeslib.as_array(s.prob, shape=(s.height, s.width, _lib.SEG_CATEGORIES)), s)
+            v["categories"], v["probabilities"], v["seg"] = views
+        self._views = v
+        return v
+
+    @property
+    def faces(self):
+        """The faces of the last frame: a list of `Face` whose arrays are zero-copy views,
+        valid until the next `process`. Live: the newest faces found (see `result`)."""
+        return self._result_views()["faces"]
+
+    @property
+    def categories(self):
+        """(h, w) uint8 category ids 0..5 of the last frame at model resolution (e.g. 256x256):
+        a zero-copy view, valid until the next `process`. None while a live effect has no
+        segmentation yet. `categories_at` gives them at the image's size."""
+        return self._result_views()["categories"]
+
+    @property
+    def probabilities(self):
+        """(h, w, 6) float32 per-category probabilities of the last frame at model resolution:
+        a zero-copy view, valid until the next `process`; None while a live effect has none yet."""
+        return self._result_views()["probabilities"]
+
+    def categories_at(self, width, height):
+        """The last frame's categories at `width` x `height` (a new uint8 array): the six
+        probabilities interpolated bilinearly per pixel, then the most likely one, as
+        `segtex segment --categories` (segtex_seg_result_sample)."""
+        p = self.probabilities
+        return None if p is None else upsample_categories(p, width, height)
+
+    @property
+    def result(self):
+        """Frame numbers and timings of the last frame: a dict of index, pts, faces_index and
+        seg_index (live: the frames the results came from; -1 none yet), face_ms, seg_ms, render_ms."""
+        self._handle()
+        r = self._res
+        return {k: getattr(r, k) for k in ("index", "pts", "faces_index", "seg_index", "face_ms", "seg_ms",
+                                           "render_ms")}
+
+    # ---- settings (any thread) ------------------------------------------------------
+
+    @property
+    def mode(self):
+        """The render mode's name; set a name or an id. Setting it resets which categories are painted."""
+        return MODES[_lib.segtex_effect_get_mode(self._handle())]
+
+    @mode.setter
+    def mode(self, mode):
+        _lib.segtex_effect_set_mode(self._handle(), _mode_id(mode))
+
+    def next_mode(self):
+        """Switch to the next mode (mask, overlay, cutout, mask, ...) and return its name."""
+        self.mode = (MODES.index(self.mode) + 1) % len(MODES)
+        return self.mode
+
+    @property
+    def landmarks(self):
+        """True while the face landmarks are drawn; settable."""
+        return bool(_lib.segtex_effect_get_landmarks(self._handle()))
+
+    @landmarks.setter
+    def landmarks(self, on):
+        _lib.segtex_effect_set_landmarks(self._handle(), 1 if on else 0)
+
+    def randomize(self, seed=None):
+        """New paints for every category from `seed` (None: a random one). Returns the seed."""
+        if seed is None:
+            seed = random.getrandbits(64)
+        _lib.clear_error()
+        _lib.check(_lib.segtex_effect_randomize(self._handle(), int(seed) & 0xFFFFFFFFFFFFFFFF), "effect: randomize")
+        return seed
+
+    def get_paint(self, category):
+        """The paint of `category` (a name such as "hair" or an id 0..5) as a dict."""
+        p = _lib.segtex_effect_get_paint(self._handle(), _category_id(category))
+        name = _lib.segtex_effect_texture_name(self._e, p.texture) if p.texture >= 0 else None
+        return {"enabled": bool(p.enabled), "texture": name.decode() if name else None, "texture_index": p.texture,
+                "color": tuple(p.color), "color2": tuple(p.color2), "scale": p.scale, "opacity": p.opacity,
+                "offset": (p.offset_x, p.offset_y)}
+
+    def set_paint(self, category, color=None, texture=None, scale=None, opacity=None, offset=None, enabled=None,
+                  color2=None):
+        """Change how `category` (a name such as "face-skin" or an id 0..5) is painted; None keeps a value.
+
+        color    (r, g, b) or "#rrggbb": the solid colour, or a built-in texture's ink
+        texture  a texture name (built-in such as "checker", a file of `textures`), an index, the
+                 path of a PNG/JPEG file (loaded once), or "solid" / -1 for the plain colour
+        scale    0.25..8;  opacity  0..1 (overlay mode);  offset  (x, y) texture origin in pixels
+        enabled  False: the category is not painted;  color2  a built-in texture's paper colour
+        Applied from the next frame; the old paint stays when a value is rejected (Error).
+        """
+        e, c = self._handle(), _category_id(category)
+        p = _lib.segtex_effect_get_paint(e, c)
+        if color is not None:
+            p.color[:] = _rgb(color)
+        if color2 is not None:
+            p.color2[:] = _rgb(color2)
+        if texture is not None:
+            p.texture = self._texture_index(texture)
+        if scale is not None:
+            p.scale = float(scale)
+        if opacity is not None:
+            p.opacity = float(opacity)
+        if offset is not None:
+            p.offset_x, p.offset_y = (int(v) for v in offset)
+        if enabled is not None:
+            p.enabled = 1 if enabled else 0
+        _lib.clear_error()
+        _lib.check(_lib.segtex_effect_set_paint(e, c, ctypes.byref(p)), "effect: paint of %s" % CATEGORIES[c])
+
+    def _texture_index(self, texture):
+        if isinstance(texture, (int, np.integer)) and not isinstance(texture, bool):
+            return int(texture)
+        if texture == "solid":
+            return -1
+        i = _lib.segtex_effect_find_texture(self._e, str(texture).encode())
+        if i >= 0:
+            return i
+        if os.path.isfile(texture):
+            return self.add_texture(texture)
+        raise Error("effect: no texture called %r (textures: %s)" % (texture, ", ".join(self.textures)), -1)
+
+    def add_texture(self, path):
+        """Load a PNG/JPEG file as one more texture and return its index."""
+        _lib.clear_error()
+        return _lib.check(_lib.segtex_effect_add_texture(self._handle(), os.fsencode(path)), "texture %r" % path)
+
+    def find_texture(self, name):
+        """Index of the texture called `name`, or None."""
+        i = _lib.segtex_effect_find_texture(self._handle(), str(name).encode())
+        return i if i >= 0 else None
+
+    @property
+    def textures(self):
+        """Names of the textures, by index (built-ins first)."""
+        e, names, i = self._handle(), [], 0
+        while True:
+            n = _lib.segtex_effect_texture_name(e, i)
+            if not n:
+                return names
+            names.append(n.decode())
+            i += 1
+
+    @property
+    def segmenter(self):
+        """The segmenter in use: "person", "multiclass" or "composite"."""
+        return _lib.segtex_segmenter_kind_name(_lib.segtex_effect_segmenter(self._handle())).decode()
+
+    @property
+    def backend(self):
+        """The inference backend in use: "ref" or "xnnpack"."""
+        return _lib.segtex_backend_name(_lib.segtex_effect_backend(self._handle())).decode()
+
+    @property
+    def stats(self):
+        """Counters and stage times (segtex_effect_get_stats) as a dict; stages are dicts of
+        count, p50_ms, p95_ms over the last 256 frames."""
+        s = _lib.EffectStats()
+        _lib.segtex_effect_get_stats(self._handle(), ctypes.byref(s))
+        d = {}
+        for name, _ in _lib.EffectStats._fields_:
+            v = getattr(s, name)
+            d[name] = {"count": v.count, "p50_ms": v.p50_ms, "p95_ms": v.p95_ms} if isinstance(v, _lib.StageStats) else v
+        return d
+
+
+def _rgb(color):
+    if isinstance(color, str):
+        c = color.lstrip("#")
+        if len(c) != 6:
+            raise Error("colour must be (r, g, b) or '#rrggbb', got %r" % color, -1)
+        return [int(c[k:k + 2], 16) for k in (0, 2, 4)]
+    c = [int(v) for v in color]
+    if len(c) != 3 or not all(0 <= v <= 255 for v in c):
+        raise Error("colour must be three values 0..255, got %r" % (color,), -1)
+    return c
+
+
+def upsample_categories(probabilities, width, height):
+    """Categories at `width` x `height` (a new uint8 array) from (h, w, 6) probabilities: the six
+    values interpolated bilinearly per pixel (pixel centres aligned, edges clamped), then the most
+    likely one. The library's segtex_seg_result_upsample, as `segtex segment --categories`."""
+    p = np.ascontiguousarray(probabilities, dtype=np.float32)
+    if p.ndim != 3 or p.shape[2] != _lib.SEG_CATEGORIES:
+        raise Error("probabilities must be (h, w, 6), got %s" % (p.shape,), -1)
+    width, height = int(width), int(height)
+    if not (0 < width <= 16384 and 0 < height <= 16384):
+        raise Error("categories size must be 1..16384 per side, got %dx%d" % (width, height), -1)
+    h, w = p.shape[0], p.shape[1]
+    r = _lib.SegResult(w, h, p.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), None, w * h)
+    out = np.empty((height, width), np.uint8)
+    view = _lib.Image(out.ctypes.data, width, height, 1, width)
+    _lib.segtex_seg_result_upsample(ctypes.byref(r), ctypes.byref(view), None, None)
+    return out
+
+
+def _still(image, **options):
+    if isinstance(image, (str, bytes, os.PathLike)):
+        image = load_image(image)
+    effect = Effect(smooth=False, **options)
+    return effect, image
+
+
+def face(image, models=None, max_faces=1, detector="auto", backend="auto"):
+    """The faces of a still image (an (H, W, 3) uint8 RGB array or a PNG/JPEG path): a list of
+    `Face` with their own arrays (copies). Loads the models on each call; for many images make one
+    `Effect(smooth=False)` and read `effect.faces` after each `process`."""
+    effect, image = _still(image, models=models, max_faces=max_faces, detector=detector, backend=backend)
+    with effect:
+        effect.process(image, 0.0)
+        return [f.copy() for f in effect.faces]
+
+
+class Segmentation:
+    """The segmentation of a still image.
+
+    `categories` (h, w) uint8 ids 0..5 and `probabilities` (h, w, 6) float32 at model
+    resolution (copies); `segmenter` the segmenter used; `width`, `height` the image's size;
+    `faces` the faces the composite segmenter used. `at_size()` gives the categories at the
+    image's size (or another), as `segtex segment --categories`.
+    """
+
+    def __init__(self, categories, probabilities, segmenter, width, height, faces):
+        self.categories, self.probabilities, self.segmenter = categories, probabilities, segmenter
+        self.width, self.height, self.faces = width, height, faces
+
+    def at_size(self, width=None, height=None):
+        return upsample_categories(self.probabilities, width or self.width, height or self.height)
+
+    def shares(self):
+        """Share of each category's pixels at the image's size, by name."""
+        n = np.bincount(self.at_size().ravel(), minlength=len(CATEGORIES)) / float(self.width * self.height)
+        return dict(zip(CATEGORIES, n.tolist()))
+
+    def __repr__(self):
+        return "Segmentation(%s, %dx%d at model resolution, image %dx%d)" % (
+            self.segmenter, self.categories.shape[1], self.categories.shape[0], self.width, self.height)
+
+
+def segment(image, models=None, segmenter="auto", detector="auto", backend="auto"):
+    """The six-category segmentation of a still image (an (H, W, 3) uint8 RGB array or a PNG/JPEG
+    path) as a `Segmentation`. Loads the models on each call."""
+    effect, image = _still(image, models=models, segmenter=segmenter, detector=detector, backend=backend)
+    with effect:
+        effect.process(image, 0.0)
+        return Segmentation(effect.categories.copy(), effect.probabilities.copy(), effect.segmenter,
+                            image.shape[1], image.shape[0], [f.copy() for f in effect.faces])
