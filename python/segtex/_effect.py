@@ -12,7 +12,7 @@ from ._lib import Error
 #: Render modes, in the library's order (segtex_render_mode).
 MODES = ("mask", "overlay", "cutout")
 #: Category names, in id order (segtex_category_name).
-CATEGORIES = tuple(_lib.segtex_category_name(i).decode() for i in range(_lib.SEG_CATEGORIES))
+CATEGORIES = tuple(_lib.segtex_category_name(i).decode() for i in range(_lib.CATEGORY_COUNT))
 
 
 def _enum(parse, value, what, choices):
@@ -34,7 +34,7 @@ def _mode_id(mode):
 
 def _category_id(category):
     if isinstance(category, (int, np.integer)) and not isinstance(category, bool):
-        if not 0 <= int(category) < _lib.SEG_CATEGORIES:
+        if not 0 <= int(category) < _lib.CATEGORY_COUNT:
             raise Error("category must be 0..5 or a name (%s), got %r" % (", ".join(CATEGORIES), category), -1)
         return int(category)
     return _enum(_lib.segtex_category_parse, category, "category", CATEGORIES)
@@ -259,7 +259,7 @@ class Effect:
                 slot = cache[addr] = (fr, [(np.ctypeslib.as_array(fr.detection[k].box),
                                             np.ctypeslib.as_array(fr.detection[k].keypoints),
                                             np.ctypeslib.as_array(fr.faces[k].xyz))
-                                           for k in range(_lib.MAX_TRACKED_FACES)])
+                                           for k in range(_lib.MAX_FACES)])
             fr, arrays = slot
             for k in range(fr.count):
                 d, lm = fr.detection[k], fr.faces[k]
@@ -273,7 +273,7 @@ class Effect:
             if views is None:
                 views = cache[key] = (
                     np.ctypeslib.as_array(s.category, shape=(s.height, s.width)),
-                    np.ctypeslib.as_array(s.prob, shape=(s.height, s.width, _lib.SEG_CATEGORIES)), s)
+                    np.ctypeslib.as_array(s.prob, shape=(s.height, s.width, _lib.CATEGORY_COUNT)), s)
             v["categories"], v["probabilities"], v["seg"] = views
         self._views = v
         return v
@@ -457,7 +457,7 @@ def upsample_categories(probabilities, width, height):
     values interpolated bilinearly per pixel (pixel centres aligned, edges clamped), then the most
     likely one. The library's segtex_seg_result_upsample, as `segtex segment --categories`."""
     p = np.ascontiguousarray(probabilities, dtype=np.float32)
-    if p.ndim != 3 or p.shape[2] != _lib.SEG_CATEGORIES:
+    if p.ndim != 3 or p.shape[2] != _lib.CATEGORY_COUNT:
         raise Error("probabilities must be (h, w, 6), got %s" % (p.shape,), -1)
     width, height = int(width), int(height)
     if not (0 < width <= 16384 and 0 < height <= 16384):

@@ -54,10 +54,10 @@ lib, path = _load()
 c_int, c_float, c_double, c_int64, c_uint64, c_uint8 = (ctypes.c_int, ctypes.c_float, ctypes.c_double,
                                                         ctypes.c_int64, ctypes.c_uint64, ctypes.c_uint8)
 
-SEG_CATEGORIES = 6
+CATEGORY_COUNT = 6
 KEYPOINT_COUNT = 6
 FACE_POINTS = 478
-MAX_TRACKED_FACES = 8
+MAX_FACES = 8
 
 
 class Image(ctypes.Structure):
@@ -91,8 +91,8 @@ class FaceLandmarks(ctypes.Structure):
 
 class FaceResult(ctypes.Structure):
     """segtex_face_result (vision.h)."""
-    _fields_ = [("count", c_int), ("detected", c_int), ("detection", FaceDetection * MAX_TRACKED_FACES),
-                ("faces", FaceLandmarks * MAX_TRACKED_FACES)]
+    _fields_ = [("count", c_int), ("detected", c_int), ("detection", FaceDetection * MAX_FACES),
+                ("faces", FaceLandmarks * MAX_FACES)]
 
 
 class SegResult(ctypes.Structure):
