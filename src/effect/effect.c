@@ -225,7 +225,14 @@ static segtex_status render(segtex_effect *e, const segtex_image *img, const seg
         goto done;
     }
     double t0 = segtex_now();
-    st = segtex_renderer_render(e->renderer, img, seg, e->landmarks ? faces : NULL, out, e->pool);
+    /*
+     * Push offline with threads 0: the pool of 2 runs face and segmentation
+     * side by side, but the render stays on the calling thread: a row-band
+     * join waits for the slowest thread, and next to a caller's own threads
+     * (capture, display) that made the render 2-4x slower, not faster.
+     */
+    segtex_threadpool *pool = e->o.threads > 0 || e->pipe ? e->pool : NULL;
+    st = segtex_renderer_render(e->renderer, img, seg, e->landmarks ? faces : NULL, out, pool);
     double ms = (segtex_now() - t0) * 1e3;
     if (!st) {
         segtex_stage_timer_add(&e->t_render, ms);
