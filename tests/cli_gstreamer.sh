@@ -10,7 +10,7 @@
 #  - a bad `paint` fails the pipeline with a message naming it;
 #  - LATENCY: the element adds its delay;
 #  - videotestsrc num-buffers=300 ! segtex ! fakesink under the allocation interposer
-#    allocates no more than the same pipeline with 100 buffers (live and offline).
+#    allocates no more than the same pipeline with 100 buffers (live; offline 150 and 50).
 # Skipped under the sanitizer builds and when the plugin was not built.
 set -u
 bin=${SEGTEX_BIN:?} lib=${SEGTEX_ALLOCCOUNT:?}
@@ -79,20 +79,16 @@ expect "mp4: segtex run wrote $N PNG frames too" '[ "$(ls "$tmp/o" | wc -l)" -eq
 run -i "$tmp/clip.mp4" --mode mask --seed $((SEED + 1)) -o - >"$tmp/x.rgb"
 # Tolerance: mean absolute difference per byte < 2 and under 1% of bytes off by more than 32
 # (measured: about 0.45 and 0.3%, at category edges); another seed is far outside it.
-cmp_tol() {
-  python3 - "$1" "$2" <<'EOF'
-import sys
-a, b = open(sys.argv[1], 'rb').read(), open(sys.argv[2], 'rb').read()
-if len(a) != len(b) or not a:
-    print("sizes %d and %d" % (len(a), len(b))); sys.exit(1)
-d = [abs(x - y) for x, y in zip(a, b)]
-mean, far = sum(d) / len(d), sum(1 for v in d if v > 32) / len(d)
-print("mean |diff| %.3f, bytes off by > 32: %.3f%%" % (mean, far * 100))
-sys.exit(0 if mean < 2 and far < 0.01 else 1)
-EOF
+cmp_tol() { # cmp -l lists the differing bytes, in octal
+  [ -s "$1" ] && [ "$(stat -c %s "$1")" = "$(stat -c %s "$2")" ] || { echo "sizes differ"; return 1; }
+  cmp -l "$1" "$2" | awk -v n="$(stat -c %s "$1")" '
+    function oct(s,  v, i) { v = 0; for (i = 1; i <= length(s); i++) v = v * 8 + substr(s, i, 1); return v }
+    { d = oct($2) - oct($3); if (d < 0) d = -d; sum += d; if (d > 32) far++ }
+    END { printf "mean |diff| %.3f, bytes off by > 32: %.3f%%\n", sum / n, 100 * far / n; exit !(sum / n < 2 && far / n < 0.01) }'
 }
 same=$(cmp_tol "$tmp/g.rgb" "$tmp/o.rgb"); same_rc=$?
 other=$(cmp_tol "$tmp/g.rgb" "$tmp/x.rgb"); other_rc=$?
+echo "mp4, against segtex run, same seed: $same; another seed: $other"
 expect "mp4: pixels match segtex run within tolerance ($same)" '[ $same_rc -eq 0 ]'
 expect "mp4: another seed is outside the tolerance ($other)" '[ $other_rc -ne 0 ]'
 
@@ -118,6 +114,7 @@ section "latency"
 # 5. LATENCY: a live source and a synchronising sink ask; the element adds its own delay.
 GST_DEBUG=segtex:5 gst-launch-1.0 videotestsrc is-live=true num-buffers=60 \
   ! video/x-raw,format=RGB,width=$W,height=$H,framerate=30/1 ! segtex ! fakesink sync=true >/dev/null 2>"$tmp/lat.err"
+echo "$(grep -o 'latency: ours [0-9:.]*' "$tmp/lat.err" | sed -n '1p;$p' | tr '\n' ' ')$(grep -o 'latency: [0-9:.]* measured' "$tmp/lat.err")"
 expect "latency: answered with the element's delay ($(grep -o 'latency: ours [0-9:.]*' "$tmp/lat.err" | tail -1))" \
   'grep -q "latency: ours 0:00:00.0[0-9]" "$tmp/lat.err"'
 expect "latency: re-measured after 30 frames ($(grep -o 'latency: [0-9:.]* measured' "$tmp/lat.err"))" \
@@ -129,22 +126,23 @@ section "allocations"
 # (all of its threads, all the time); it logs both at stop (GST_DEBUG=segtex:4).
 allocs() { # num-buffers, source options, element options -> "in-transform library"
   GST_DEBUG=segtex:4 LD_PRELOAD=$lib gst-launch-1.0 videotestsrc $2 num-buffers=$1 \
-    ! video/x-raw,format=RGB,width=$W,height=$H,framerate=120/1 ! segtex $3 ! fakesink >/dev/null 2>"$tmp/alloc.err"
+    ! video/x-raw,format=RGB,width=$W,height=$H,framerate=60/1 ! segtex $3 ! fakesink >/dev/null 2>"$tmp/alloc.err"
   sed -n 's/.*stop: \([0-9]*\) frames.*allocations in transform_frame \([0-9]*\), library allocations \([0-9]*\).*/\1 \2 \3/p' \
     "$tmp/alloc.err"
 }
-for mode in "live:is-live=true:live=true" "offline::live=false"; do
-  IFS=: read -r name src el <<<"$mode"
-  read -r f1 t1 l1 <<<"$(allocs 100 "$src" "$el")"
-  read -r f3 t3 l3 <<<"$(allocs 300 "$src" "$el")"
-  echo "allocations, $name: 100 frames: $t1 in transform_frame, $l1 libsegtex; 300 frames: $t3, $l3"
-  expect "$name: 100 and 300 frames ran (${f1:-?}, ${f3:-?})" '[ "${f1:-}" = 100 ] && [ "${f3:-}" = 300 ]'
+# Live as the issue asks (100 and 300 frames); offline (slower per frame) 50 and 150.
+for mode in "live:100:300:is-live=true:live=true" "offline:50:150::live=false"; do
+  IFS=: read -r name n1 n3 src el <<<"$mode"
+  read -r f1 t1 l1 <<<"$(allocs $n1 "$src" "$el")"
+  read -r f3 t3 l3 <<<"$(allocs $n3 "$src" "$el")"
+  echo "allocations, $name: $n1 frames: $t1 in transform_frame, $l1 libsegtex; $n3 frames: $t3, $l3"
+  expect "$name: $n1 and $n3 frames ran (${f1:-?}, ${f3:-?})" '[ "${f1:-}" = $n1 ] && [ "${f3:-}" = $n3 ]'
   expect "$name: libsegtex allocations flat ($l1 -> $l3)" '[ -n "${l1:-}" ] && [ "$l1" = "$l3" ]'
   # The interposer counts every thread: a one-off burst of another thread (gst-launch's main
   # thread answering a latency or state message, ~30 allocations) may land inside a window.
-  # Allowed: under 100 more for 200 more frames; one allocation per frame would add 200.
+  # Allowed: fewer than half the extra frames; one allocation per frame would add all of them.
   expect "$name: allocations inside transform_frame flat ($t1 -> $t3)" \
-    '[ -n "${t1:-}" ] && [ -n "${t3:-}" ] && [ $((t3 - t1)) -lt 100 ]'
+    '[ -n "${t1:-}" ] && [ -n "${t3:-}" ] && [ $((t3 - t1)) -lt $(((n3 - n1) / 2)) ]'
 done
 
 if [ "$fail" -ne 0 ]; then
