@@ -67,6 +67,7 @@ typedef struct GstSegtex {
     int off[3];       /* byte offsets of R, G, B inside a pixel */
     GstClockTime frame_duration;
     guint64 frames;
+    guint64 frames_base; /* frames before the effect in use was created (its indices start at 0) */
     gboolean latency_updated;
 
     /* Read from any thread. */
@@ -193,8 +194,13 @@ static gboolean apply_paints(GstSegtex *self, segtex_effect *fx, gboolean random
     return paint_spec_apply(&spec, fx, why, why_size) == 0;
 }
 
-/* Create an effect from the current properties; posts an element error on failure. */
-static segtex_effect *create_effect(GstSegtex *self)
+/*
+ * Create an effect from the current properties; posts an element error on
+ * failure. `at_start`: a `paint` that did not parse fails the start; on a
+ * re-create while streaming the last paint that parsed is used (a bad one
+ * was already warned about when it was set, and the paints stayed).
+ */
+static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
 {
     segtex_effect_options o = segtex_effect_options_default();
     char models[4096];
@@ -214,7 +220,7 @@ static segtex_effect *create_effect(GstSegtex *self)
     GST_OBJECT_UNLOCK(self);
 
     segtex_effect *fx = NULL;
-    if (paint_bad) {
+    if (paint_bad && at_start) {
         GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("paint '%s': %s", paint, paint_why), (NULL));
         goto done;
     }
@@ -268,10 +274,10 @@ static gboolean gst_segtex_start(GstBaseTransform *trans)
     self->recreate = FALSE;
     self->latency = DEFAULT_LATENCY;
     GST_OBJECT_UNLOCK(self);
-    self->frames = 0;
+    self->frames = self->frames_base = 0;
     self->latency_updated = FALSE;
     atomic_store(&self->frame_allocs, 0);
-    segtex_effect *fx = create_effect(self);
+    segtex_effect *fx = create_effect(self, TRUE);
     if (!fx)
         return FALSE;
     replace_effect(self, fx);
@@ -391,12 +397,14 @@ static void update_latency(GstSegtex *self)
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
 }
 
+/* Frame numbers count from the element's start (the effect's restart at 0 when it is re-created); -1: none yet. */
 static void post_results(GstSegtex *self, const segtex_effect_result *r, GstClockTime pts)
 {
+    gint64 base = (gint64)self->frames_base;
     GstStructure *s = gst_structure_new(
-        "segtex", "frame", G_TYPE_INT64, (gint64)r->index, "pts", G_TYPE_UINT64, (guint64)pts, "faces", G_TYPE_INT,
-        r->faces->count, "faces-frame", G_TYPE_INT64, (gint64)r->faces_index, "seg-frame", G_TYPE_INT64,
-        (gint64)r->seg_index, "frame-allocs", G_TYPE_UINT64, (guint64)atomic_load(&self->frame_allocs),
+        "segtex", "frame", G_TYPE_INT64, base + r->index, "pts", G_TYPE_UINT64, (guint64)pts, "faces", G_TYPE_INT,
+        r->faces->count, "faces-frame", G_TYPE_INT64, r->faces_index < 0 ? -1 : base + r->faces_index, "seg-frame",
+        G_TYPE_INT64, r->seg_index < 0 ? -1 : base + r->seg_index, "frame-allocs", G_TYPE_UINT64, (guint64)atomic_load(&self->frame_allocs),
         "library-allocs", G_TYPE_UINT64, (guint64)segtex_alloc_count(), NULL);
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
@@ -409,10 +417,11 @@ static GstFlowReturn gst_segtex_transform_frame(GstVideoFilter *filter, GstVideo
     self->recreate = FALSE;
     GST_OBJECT_UNLOCK(self);
     if (recreate) { /* a property that needs new models changed: configure work, once */
-        segtex_effect *fx = create_effect(self);
+        segtex_effect *fx = create_effect(self, FALSE);
         if (!fx)
             return GST_FLOW_ERROR;
         replace_effect(self, fx);
+        self->frames_base = self->frames;
     }
 
     uint64_t a0 = alloc_count_now();

@@ -7,6 +7,7 @@
 #    multifilesink) works; its pixels match `segtex run -i clip.mp4` within a stated
 #    tolerance only, because GStreamer's videoconvert and FFmpeg's swscale turn the same
 #    decoded YUV into slightly different RGB (the element itself is exact, see above);
+#  - emit-results posts one message per frame with the face count and the frames the results came from;
 #  - a bad `paint` fails the pipeline with a message naming it;
 #  - LATENCY: the element adds its delay;
 #  - videotestsrc num-buffers=300 ! segtex ! fakesink under the allocation interposer
@@ -63,6 +64,13 @@ exact "mask seed $SEED" "--mode mask --seed $SEED" "mode=mask seed=$SEED"
 # A test that can fail: another seed gives other bytes.
 run -i demo: --frames $N --size ${W}x$H --mode mask --seed $((SEED + 1)) -o - >"$tmp/other.rgb"
 expect "exact: seed $((SEED + 1)) differs from seed $SEED" '! cmp -s "$tmp/other.rgb" "$tmp/gst.rgb"'
+
+# emit-results: one message per frame; offline, each frame's results are its own; the demo has one face.
+gst-launch-1.0 -m filesrc location="$tmp/in.rgb" ! $raw ! segtex live=false emit-results=true ! fakesink \
+  2>&1 | grep -o 'segtex, frame=.*' >"$tmp/results"
+expect "emit-results: $N messages ($(wc -l <"$tmp/results"))" '[ "$(wc -l <"$tmp/results")" -eq $N ]'
+expect "emit-results: frame, faces=1, faces-frame and seg-frame = frame" \
+  '[ "$(grep -c "frame=(gint64)\([0-9]*\), pts=(guint64)[0-9]*, faces=(int)1, faces-frame=(gint64)\1, seg-frame=(gint64)\1," "$tmp/results")" -eq $N ]'
 
 section "mp4"
 # 3. The file pipeline of the README on an mp4 (its PNGs, and raw RGB beside them through a
