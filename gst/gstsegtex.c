@@ -72,7 +72,8 @@ typedef struct GstSegtex {
 
     /* Read from any thread. */
     atomic_uint_fast64_t frame_allocs; /* (atomic) allocations made inside transform_frame */
-    GstClockTime latency; /* (GST_OBJECT_LOCK) what the LATENCY query adds */
+    GstClockTime latency;   /* (GST_OBJECT_LOCK) what the LATENCY query adds */
+    gboolean upstream_live; /* (GST_OBJECT_LOCK) the last LATENCY query came from a live pipeline */
 } GstSegtex;
 
 typedef struct GstSegtexClass {
@@ -379,7 +380,11 @@ static void pack(GstSegtex *self, GstVideoFrame *in, GstVideoFrame *out)
     }
 }
 
-/* Once, after LATENCY_MEASURE_FRAMES frames: answer LATENCY with the measured delay and tell the pipeline. */
+/*
+ * Once, after LATENCY_MEASURE_FRAMES frames: answer LATENCY with the measured
+ * delay from now on, and ask a live pipeline to query again (latency does
+ * not matter to a pipeline that is not live: it is not disturbed).
+ */
 static void update_latency(GstSegtex *self)
 {
     segtex_effect_stats s;
@@ -391,10 +396,12 @@ static void update_latency(GstSegtex *self)
     GST_OBJECT_LOCK(self);
     GstClockTime old = self->latency;
     self->latency = measured;
+    gboolean tell = self->upstream_live;
     GST_OBJECT_UNLOCK(self);
     GST_INFO_OBJECT(self, "latency: %" GST_TIME_FORMAT " measured (reported before: %" GST_TIME_FORMAT ")",
                     GST_TIME_ARGS(measured), GST_TIME_ARGS(old));
-    gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
+    if (tell)
+        gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
 }
 
 /* Frame numbers count from the element's start (the effect's restart at 0 when it is re-created); -1: none yet. */
@@ -461,8 +468,8 @@ static GstFlowReturn gst_segtex_transform_frame(GstVideoFilter *filter, GstVideo
  * live: how old the segmentation is when a frame goes out (about one
  * inference); offline: a frame's processing time (inference and render).
  * Until LATENCY_MEASURE_FRAMES frames have been measured: one frame
- * duration from the caps (33 ms without caps); a latency message makes the
- * pipeline ask again once it is measured.
+ * duration from the caps (33 ms without caps); in a live pipeline a latency
+ * message makes it ask again once it is measured.
  */
 static gboolean gst_segtex_query(GstBaseTransform *trans, GstPadDirection direction, GstQuery *query)
 {
@@ -476,6 +483,7 @@ static gboolean gst_segtex_query(GstBaseTransform *trans, GstPadDirection direct
     gst_query_parse_latency(query, &live, &min, &max);
     GST_OBJECT_LOCK(self);
     GstClockTime ours = self->latency;
+    self->upstream_live = live;
     GST_OBJECT_UNLOCK(self);
     min += ours;
     if (GST_CLOCK_TIME_IS_VALID(max))
