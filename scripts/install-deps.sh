@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config libpng-dev zlib1g-dev libjpeg-dev libjans
       libpthreadpool-dev libxnnpack-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
       libavformat-dev libavcodec-dev libavdevice-dev libswscale-dev libavutil-dev
       clang libclang-rt-14-dev valgrind ca-certificates
-      dpkg-dev file python3-numpy python3-pytest python3-opencv)
+      dpkg-dev file python3-numpy python3-pytest python3-opencv
+      libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
