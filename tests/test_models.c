@@ -242,6 +242,59 @@ static void invoke_allocates_nothing(void)
     }
 }
 
+/*
+ * Bit-identical outputs across refactors: each of the six original models
+ * on a fixed input (the portrait stretched to the input, in [0,1]); every
+ * output's bytes hashed (FNV-1a 64). The hashes were recorded before the op
+ * table replaced the per-op switches (and must not move without a reason).
+ * XNNPACK picks its kernels by CPU, so its hashes hold for the recording CPU
+ * family only (recorded on an AMD EPYC with AVX-512); on another CPU, SEGTEX_GOLDEN=record
+ * prints new ones instead of comparing. The reference hashes hold for any
+ * x86-64 build of this tree (plain C, no FMA contraction by default).
+ */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static void outputs_match_the_recording(void)
+{
+    static const struct { const char *name; uint64_t ref, xnn; } golden[] = {
+        {"selfie_segmentation.tflite", 0xe645a383ec7e78f5ull, 0x1cdd43d193fab166ull},
+        {"selfie_segmentation_landscape.tflite", 0xd699561f022e37daull, 0x09a045b7bb1f977dull},
+        {"face_detection_short_range.tflite", 0x3f5c2993bcbdfbb4ull, 0x0816716bd414623full},
+        {"face_detection_full_range.tflite", 0x8164d473865af54full, 0xd9147c1bfe9f58f0ull},
+        {"face_landmark_with_attention.tflite", 0xd3a511d6bf0a1f75ull, 0x03603c0f422130e4ull},
+        {"face_landmark.tflite", 0xa800aaadf8ad6abcull, 0x51226529f584aca6ull},
+    };
+    const char *mode = getenv("SEGTEX_GOLDEN");
+    int record = mode && !strcmp(mode, "record");
+    for (size_t k = 0; k < sizeof golden / sizeof golden[0]; k++) {
+        segtex_model *m = load(golden[k].name);
+        if (!m)
+            continue;
+        feed(m, &portrait, SEGTEX_FIT_STRETCH, 0.0f, 1.0f);
+        CHECK(segtex_model_invoke(m) == SEGTEX_OK, "invoke");
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (int o = 0; o < segtex_model_output_count(m); o++) {
+            segtex_tensor_info out;
+            segtex_model_output(m, o, &out);
+            h = fnv1a(h, out.data, out.count * sizeof(float));
+        }
+        uint64_t want = opts.backend == SEGTEX_BACKEND_REF ? golden[k].ref : golden[k].xnn;
+        if (record)
+            printf("golden %s %s 0x%016llxull\n", golden[k].name, segtex_backend_name(opts.backend),
+                   (unsigned long long)h);
+        else
+            CHECK(h == want, "%s (%s): outputs hash to 0x%016llx, the recording says 0x%016llx", golden[k].name,
+                  segtex_backend_name(opts.backend), (unsigned long long)h, (unsigned long long)want);
+        segtex_model_destroy(m);
+    }
+}
+
 int main(void)
 {
     const char *path = test_asset("astronaut.png");
@@ -268,6 +321,7 @@ int main(void)
         RUN(landmarker_with_attention_finds_the_mesh);
         RUN(landmarker_finds_the_mesh);
         RUN(invoke_allocates_nothing);
+        RUN(outputs_match_the_recording);
     }
     segtex_threadpool_destroy(pool);
     segtex_image_free(&portrait);
