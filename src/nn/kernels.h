@@ -107,6 +107,13 @@ void nn_ref_transpose_conv(const float *in, nn_dims din, const float *w, nn_dims
                            const float *bias, float *out, nn_dims dout,
                            const nn_conv_params *p);
 
+/*
+ * FULLY_CONNECTED: out[b,o] = act(bias[o] + sum_i in[b,i] * w[o,i]) for b < batch,
+ * o < out_ch; in is [batch,in_ch], w is [out_ch,in_ch] (TFLite's layout); `bias` may be NULL.
+ */
+void nn_ref_fully_connected(const float *in, int batch, int in_ch, const float *w, const float *bias, int out_ch,
+                            float *out, int act);
+
 /* ---- pooling and reductions -------------------------------------------- */
 
 typedef struct nn_pool_params {
