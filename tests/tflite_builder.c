@@ -7,6 +7,7 @@
 typedef struct tb_tensor_desc {
     char name[64];
     int type, rank, dims[8], buffer;
+    tb_sparsity *sparsity; /* owned; NULL when dense */
 } tb_tensor_desc;
 
 typedef struct tb_code_desc {
@@ -86,6 +87,8 @@ void tb_destroy(tb_model *m)
         free(m->buffers[i].data);
     for (int i = 0; i < m->num_ops; i++)
         free(m->ops[i].custom);
+    for (int i = 0; i < m->num_tensors; i++)
+        free(m->tensors[i].sparsity);
     free(m);
 }
 
@@ -117,6 +120,14 @@ int tb_tensor(tb_model *m, const char *name, int type, int rank, const int *dims
         t->dims[d] = dims[d];
     t->buffer = buffer;
     return i;
+}
+
+void tb_tensor_sparsity(tb_model *m, int t, const tb_sparsity *sp)
+{
+    need(t >= 0 && t < m->num_tensors && !m->tensors[t].sparsity, "bad sparsity tensor");
+    m->tensors[t].sparsity = malloc(sizeof *sp);
+    need(m->tensors[t].sparsity != NULL, "out of memory");
+    *m->tensors[t].sparsity = *sp;
 }
 
 static size_t elements(int rank, const int *dims)
@@ -386,6 +397,63 @@ static void write_opcodes(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
     }
 }
 
+/* A SparseIndexVector table: field 0 the values, of 4, 2 or 1 bytes each (type 1, 2, 3). */
+static uint32_t write_index_vector(wbuf *w, int type, const int32_t *v, int n)
+{
+    wfield f[1] = {{0, 0, 0}};
+    uint32_t s[1];
+    uint32_t t = write_table(w, f, 1, s);
+    int es = type == 1 ? 4 : type == 2 ? 2 : 1;
+    align4(w);
+    uint32_t pos = grow(w, 4 + (size_t)es * (size_t)n);
+    tb_put_u32(w->p, pos, (uint32_t)n);
+    for (int k = 0; k < n; k++) {
+        uint32_t at = pos + 4 + (uint32_t)(es * k);
+        if (es == 4)
+            tb_put_u32(w->p, at, (uint32_t)v[k]);
+        else if (es == 2)
+            tb_put_u16(w->p, at, (uint16_t)v[k]);
+        else
+            w->p[at] = (uint8_t)v[k];
+    }
+    patch_offset(w, s[0], pos);
+    return t;
+}
+
+static uint32_t write_sparsity(wbuf *w, const tb_sparsity *sp)
+{
+    wfield f[3] = {{0, 0, 0}, {1, 0, 0}, {2, 0, 0}};
+    uint32_t s[3];
+    uint32_t t = write_table(w, f, 3, s);
+    patch_offset(w, s[0], write_vec_i32(w, sp->trav, sp->num_trav));
+    patch_offset(w, s[1], write_vec_i32(w, sp->block_map, sp->num_block));
+    uint32_t vec = write_table_vec(w, (uint32_t)sp->num_dims);
+    patch_offset(w, s[2], vec);
+    for (int l = 0; l < sp->num_dims; l++) {
+        const tb_dim_meta *d = &sp->dims[l];
+        wfield g[6];
+        int n = 0, seg_k = -1, idx_k = -1;
+        g[n++] = (wfield){0, 1, (uint32_t)d->format};
+        g[n++] = (wfield){1, 4, (uint32_t)d->dense_size};
+        if (d->seg_type) {
+            g[n++] = (wfield){2, 1, (uint32_t)d->seg_type};
+            seg_k = n, g[n++] = (wfield){3, 0, 0};
+        }
+        if (d->idx_type) {
+            g[n++] = (wfield){4, 1, (uint32_t)d->idx_type};
+            idx_k = n, g[n++] = (wfield){5, 0, 0};
+        }
+        uint32_t gs[6];
+        uint32_t dt = write_table(w, g, n, gs);
+        patch_offset(w, vec + 4 + 4 * (uint32_t)l, dt);
+        if (seg_k >= 0)
+            patch_offset(w, gs[seg_k], write_index_vector(w, d->seg_type, d->seg, d->num_seg));
+        if (idx_k >= 0)
+            patch_offset(w, gs[idx_k], write_index_vector(w, d->idx_type, d->idx, d->num_idx));
+    }
+    return t;
+}
+
 static void write_tensors(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
 {
     uint32_t vec = write_table_vec(w, (uint32_t)m->num_tensors);
@@ -393,9 +461,9 @@ static void write_tensors(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
     L->tensors_vec = vec;
     for (int i = 0; i < m->num_tensors; i++) {
         const tb_tensor_desc *t = &m->tensors[i];
-        wfield f[4] = {{0, 0, 0}, {1, 1, (uint32_t)t->type}, {2, 4, (uint32_t)t->buffer}, {3, 0, 0}};
-        uint32_t s[4];
-        uint32_t tt = write_table(w, f, 4, s);
+        wfield f[5] = {{0, 0, 0}, {1, 1, (uint32_t)t->type}, {2, 4, (uint32_t)t->buffer}, {3, 0, 0}, {6, 0, 0}};
+        uint32_t s[5];
+        uint32_t tt = write_table(w, f, t->sparsity ? 5 : 4, s);
         patch_offset(w, vec + 4 + 4 * (uint32_t)i, tt);
         L->tensor_table[i] = tt;
         int32_t dims[8];
@@ -405,6 +473,8 @@ static void write_tensors(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
         patch_offset(w, s[0], L->tensor_shape[i]);
         L->tensor_name[i] = write_bytes(w, t->name, strlen(t->name), 1);
         patch_offset(w, s[3], L->tensor_name[i]);
+        if (t->sparsity)
+            patch_offset(w, s[4], write_sparsity(w, t->sparsity));
     }
 }
 

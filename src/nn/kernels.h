@@ -150,6 +150,12 @@ void nn_ref_strided_slice(const float *in, nn_dims din, const int begin[4], cons
                           float *out, nn_dims dout);
 
 /*
+ * DEPTH_TO_SPACE (TFLite's DCR order): out[n, y, x, c] =
+ * in[n, y/block, x/block, ((y%block)*block + x%block) * Cout + c], Cout = C/block^2.
+ */
+void nn_ref_depth_to_space(const float *in, nn_dims din, int block, float *out);
+
+/*
  * RESIZE_BILINEAR (TFLite's float reference, bit for bit) from din's H,W to
  * dout's H,W; per axis:
  * scale = in/out, or (in-1)/(out-1) when align_corners and out > 1;

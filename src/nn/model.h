@@ -52,6 +52,7 @@ typedef struct nn_node {
         struct { int begin[4], stride[4]; nn_dims out; } slice;
         struct { int align_corners, half_pixel_centers; } resize;
         float beta;
+        int block;          /* DEPTH_TO_SPACE */
         nn_l2t_params l2t;
     } p;
     int *subset;            /* owned storage for p.l2t.subset_idxs */

@@ -196,12 +196,8 @@ static segtex_status parse_tensors(ctx *c, const fb_table *sg, size_t *names_byt
         if (fb_vector_table(&c->b, &c->buffers, buffer, &bt, what) ||
             fb_vector(&c->b, &bt, 0, 1, &data, what))
             return SEGTEX_ERROR_MALFORMED;
-        if (data.len == 0) {
-            if (type != NN_TYPE_FLOAT32)
-                UNSUPPORTED("tensor %u '%s' is a %s activation; only FLOAT32 activations are supported",
-                            i, tn->name, type_name(type));
+        if (data.len == 0) /* an activation: FLOAT32 unless a folded op makes it a constant (checked later) */
             continue;
-        }
         size_t esize = type == NN_TYPE_FLOAT16 ? 2 : 4;
         fb_table sparsity;
         int sparse;
@@ -402,6 +398,13 @@ static segtex_status parse_operators(ctx *c, const fb_table *sg)
         m->macs += n->macs;
         hist_add(m, n->op_name);
         m->num_nodes++;
+    }
+    /* Folding (DENSIFY, DEQUANTIZE) is done: every tensor still without data is computed in FLOAT32. */
+    for (int k = 0; k < m->num_tensors; k++) {
+        nn_tensor *t = &m->tensors[k];
+        if (!t->is_const && t->type != NN_TYPE_FLOAT32)
+            UNSUPPORTED("tensor %d '%s' is a %s activation; only FLOAT32 activations are supported", k, t->name,
+                        type_name(t->type));
     }
     for (int k = 0; k < m->num_outputs; k++) {
         nn_tensor *ot = &m->tensors[m->outputs[k]];

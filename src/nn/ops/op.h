@@ -129,7 +129,7 @@ extern const nn_op_def nn_op_conv_2d, nn_op_depthwise_conv_2d, nn_op_transpose_c
 extern const nn_op_def nn_op_average_pool_2d, nn_op_max_pool_2d, nn_op_mean, nn_op_sum;
 extern const nn_op_def nn_op_pad, nn_op_concatenation, nn_op_reshape, nn_op_strided_slice;
 extern const nn_op_def nn_op_resize_bilinear, nn_op_prelu, nn_op_softmax, nn_op_fully_connected;
-extern const nn_op_def nn_op_dequantize, nn_op_densify;
+extern const nn_op_def nn_op_dequantize, nn_op_densify, nn_op_depth_to_space;
 extern const nn_op_def nn_op_convolution_2d_transpose_bias, nn_op_landmarks_to_transform_matrix,
     nn_op_transform_tensor_bilinear, nn_op_transform_landmarks;
 #endif
