@@ -203,6 +203,69 @@ static void check_landmarks(const char *name, int mesh_output)
 static void landmarker_with_attention_finds_the_mesh(void) { check_landmarks("face_landmark_with_attention.tflite", 0); }
 static void landmarker_finds_the_mesh(void) { check_landmarks("face_landmark.tflite", 0); }
 
+/*
+ * The body and hand models (npm @mediapipe/pose, @mediapipe/hands): they
+ * load, every output is finite, and the flags say what a user would see:
+ * a pose on the portrait (pose detection score, pose landmark presence),
+ * no hand on a crop of the wall (hand landmark presence).
+ */
+static int all_finite(segtex_model *m)
+{
+    for (int o = 0; o < segtex_model_output_count(m); o++) {
+        segtex_tensor_info t;
+        segtex_model_output(m, o, &t);
+        for (size_t i = 0; i < t.count; i++)
+            if (!isfinite(t.data[i]))
+                return 0;
+    }
+    return 1;
+}
+
+static float sigmoid_clipped(float x)
+{
+    x = x < -100 ? -100 : x > 100 ? 100 : x;
+    return 1.0f / (1.0f + expf(-x));
+}
+
+static void body_and_hand_models_run(void)
+{
+    static const struct { const char *name; int kind; } models[] = {
+        {"pose_detection.tflite", 0},      {"pose_landmark_lite.tflite", 1}, {"pose_landmark_full.tflite", 1},
+        {"palm_detection_lite.tflite", 2}, {"palm_detection_full.tflite", 2}, {"hand_landmark_lite.tflite", 3},
+        {"hand_landmark_full.tflite", 3},
+    };
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
+        const char *name = models[k].name;
+        segtex_model *m = load(name);
+        if (!m)
+            continue;
+        segtex_image wall = face_crop(440, 100, 100);
+        feed(m, models[k].kind == 3 ? &wall : &portrait, SEGTEX_FIT_STRETCH, 0.0f, 1.0f);
+        CHECK(segtex_model_invoke(m) == SEGTEX_OK, "%s: invoke", name);
+        CHECK(all_finite(m), "%s: an output is not finite", name);
+        segtex_tensor_info t;
+        if (models[k].kind == 0) {
+            segtex_model_output(m, 1, &t);
+            float best = -INFINITY;
+            for (size_t i = 0; i < t.count; i++)
+                best = t.data[i] > best ? t.data[i] : best;
+            CHECK(t.count == 2254 && sigmoid_clipped(best) > 0.5f, "%s: best pose score %.3f of %zu, expected > 0.5",
+                  name, sigmoid_clipped(best), t.count);
+        } else if (models[k].kind == 1) {
+            segtex_model_output(m, 1, &t); /* pose presence, a probability already */
+            CHECK(t.count == 1 && t.data[0] > 0.5f, "%s: pose presence %.3f, expected > 0.5", name, t.data[0]);
+        } else if (models[k].kind == 2) {
+            segtex_model_output(m, 0, &t);
+            CHECK(t.count == 2016 * 18, "%s: %zu box values, expected 2016 x 18", name, t.count);
+        } else {
+            segtex_model_output(m, 1, &t); /* hand presence */
+            CHECK(t.count == 1 && t.data[0] < 0.5f, "%s: hand presence on the wall %.3f, expected < 0.5", name,
+                  t.data[0]);
+        }
+        segtex_model_destroy(m);
+    }
+}
+
 /* Loading plans one arena; invoking allocates nothing and gives the same result twice. */
 static void invoke_allocates_nothing(void)
 {
@@ -214,7 +277,8 @@ static void invoke_allocates_nothing(void)
         free(p);
     }
     static const char *names[] = {"selfie_segmentation.tflite", "face_detection_short_range.tflite",
-                                  "face_landmark_with_attention.tflite"};
+                                  "face_landmark_with_attention.tflite", "pose_detection.tflite",
+                                  "hand_landmark_lite.tflite"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         segtex_model *m = load(names[k]);
         if (!m)
@@ -320,6 +384,7 @@ int main(void)
         RUN(blazeface_full_range_finds_the_face);
         RUN(landmarker_with_attention_finds_the_mesh);
         RUN(landmarker_finds_the_mesh);
+        RUN(body_and_hand_models_run);
         RUN(invoke_allocates_nothing);
         RUN(outputs_match_the_recording);
     }

@@ -32,10 +32,17 @@ static void ref(segtex_model *m, const nn_node *n)
 }
 
 #ifdef SEGTEX_HAVE_XNNPACK
+/* XNNPACK refuses block size 1 (a copy): the host runs it. */
+static int supported(const segtex_model *m, const nn_node *n)
+{
+    (void)m;
+    return n->p.block >= 2;
+}
+
 static int define(nn_xnn_builder *b, const nn_node *n, uint32_t in, uint32_t out)
 {
     return xnn_define_depth_to_space(b->sg, in, out, (uint32_t)n->p.block, 0) == xnn_status_success ? 0 : -1;
 }
 #endif
 
-const nn_op_def nn_op_depth_to_space = {"DEPTH_TO_SPACE", 5, 0, prepare, ref, NULL, NN_XNN(define)};
+const nn_op_def nn_op_depth_to_space = {"DEPTH_TO_SPACE", 5, 0, prepare, ref, NN_XNN(supported), NN_XNN(define)};
