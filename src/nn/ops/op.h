@@ -115,6 +115,13 @@ segtex_status nn_flex_int(nn_opctx *o, const struct fxb_ref *map, const char *ke
                           int64_t lo, int64_t hi, int64_t *v);
 segtex_status nn_flex_float(nn_opctx *o, const struct fxb_ref *map, const char *key, double def, double *v);
 
+/* Prepares shared by ops that differ only in their math (shared.c). */
+segtex_status nn_prepare_binary(nn_opctx *o);          /* ADD, SUB, MUL */
+segtex_status nn_prepare_unary(nn_opctx *o);           /* RELU, RELU6, LOGISTIC, HARD_SWISH, TANH */
+segtex_status nn_prepare_conv(nn_opctx *o, int depthwise); /* CONV_2D, DEPTHWISE_CONV_2D */
+segtex_status nn_prepare_pool(nn_opctx *o);            /* AVERAGE_POOL_2D, MAX_POOL_2D */
+segtex_status nn_prepare_reduce(nn_opctx *o);          /* MEAN, SUM */
+
 /* Shared by TRANSPOSE_CONV and Convolution2DTransposeBias (transpose_conv.c). */
 segtex_status nn_deconv_prepare(nn_opctx *o, int in_k, int w_k, int bias_k, int padding, int sh, int sw, int act,
                                 const int32_t *out_shape);
@@ -122,7 +129,7 @@ void nn_deconv_ref(segtex_model *m, const nn_node *n);
 int nn_deconv_xnn_supported(const segtex_model *m, const nn_node *n);
 int nn_deconv_xnn_define(struct nn_xnn_builder *b, const nn_node *n, uint32_t in, uint32_t out);
 
-/* Every op definition (one per file, or per family of ops that differ only by a constant). */
+/* Every op definition, one per file. */
 extern const nn_op_def nn_op_add, nn_op_sub, nn_op_mul;
 extern const nn_op_def nn_op_relu, nn_op_relu6, nn_op_logistic, nn_op_hard_swish, nn_op_tanh;
 extern const nn_op_def nn_op_conv_2d, nn_op_depthwise_conv_2d, nn_op_transpose_conv;
