@@ -169,6 +169,8 @@ uint8_t *tb_finish(tb_model *m, size_t *size, tb_layout *layout);
  */
 tb_model *tb_sample_ops_model(void);
 tb_model *tb_sample_mediapipe_model(void);
+/* A FLOAT16 sparse (CSR over 1x2 blocks) weight -> DENSIFY -> DEQUANTIZE -> FULLY_CONNECTED -> RESHAPE -> DEPTH_TO_SPACE. */
+tb_model *tb_sample_sparse_model(void);
 
 /* Little-endian patch helpers for tests. */
 void tb_put_u8(uint8_t *file, uint32_t pos, uint8_t v);
