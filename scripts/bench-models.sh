@@ -8,8 +8,11 @@ assets=${SEGTEX_ASSETS:-$here/assets}
 runs=${RUNS:-30}
 echo "| model | MACs | ref 1T ms | xnnpack 1T ms | xnnpack 2T ms | speed-up 2T vs ref | GFLOP/s (xnnpack 2T) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-for m in selfie_segmentation selfie_segmentation_landscape face_detection_short_range \
-         face_detection_full_range face_landmark_with_attention face_landmark; do
+# MODELS="a b" benches a subset.
+models=${MODELS:-"selfie_segmentation selfie_segmentation_landscape face_detection_short_range
+  face_detection_full_range face_landmark_with_attention face_landmark pose_detection pose_landmark_lite
+  pose_landmark_full palm_detection_lite palm_detection_full hand_landmark_lite hand_landmark_full"}
+for m in $models; do
   f=$assets/$m.tflite
   macs=$("$bin" model info "$f" --backend ref | sed -n 's/^macs: \([0-9]*\).*/\1/p')
   med() { "$bin" model bench "$f" --runs "$runs" "$@" | tail -n 1 | sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p'; }

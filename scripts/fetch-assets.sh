@@ -31,6 +31,13 @@ assets=(
   "face_detection_full_range.tflite 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3 npm @mediapipe/face_detection@0.4.1657300184 package/face_detection_full_range.tflite"
   "face_landmark_with_attention.tflite 883b7411747bac657c30c462d305d312e9dec6adbf8b85e2f5d8d722fca9455d npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 0 2495952"
   "face_landmark.tflite c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1 npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 2495952 1241896"
+  "pose_detection.tflite a63c614bef30d35947f13be361820b1e4e3bec9cfeebf4d11216a18373108e85 npm @mediapipe/pose@0.5.1675469404 package/pose_solution_packed_assets.data 0 2962288"
+  "pose_landmark_lite.tflite f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61 npm @mediapipe/pose@0.5.1675469404 package/pose_landmark_lite.tflite"
+  "pose_landmark_full.tflite e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f npm @mediapipe/pose@0.5.1675469404 package/pose_landmark_full.tflite"
+  "palm_detection_full.tflite 2f25e740121983f68ffc05f99991d524dc0ea812134f6316a26125816941ee85 npm @mediapipe/hands@0.4.1675469240 package/hands_solution_packed_assets.data 11 2341280"
+  "palm_detection_lite.tflite e9a4aaddf90dda56a87235303cf00e4c2d3fb28725f68fd88772997dac905c18 npm @mediapipe/hands@0.4.1675469240 package/hands_solution_packed_assets.data 2341291 1985440"
+  "hand_landmark_lite.tflite d7fde8ac11f8ce03f8663775bfc323f4fc9f2a38062b4f4efa142874ef5b2a48 npm @mediapipe/hands@0.4.1675469240 package/hand_landmark_lite.tflite"
+  "hand_landmark_full.tflite 8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0000df755374d3d1b9b68 npm @mediapipe/hands@0.4.1675469240 package/hand_landmark_full.tflite"
   "astronaut.png 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5 deb python3-skimage ./usr/lib/python3/dist-packages/skimage/data/astronaut.png"
 )
 

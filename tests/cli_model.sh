@@ -35,6 +35,24 @@ if "$bin" model info "$selfie" | grep -q "^backend: xnnpack"; then
   expect "compare last line ($last)" '[[ "$last" =~ ^max_abs_diff=[0-9.e+-]+\ max_rel_diff=[0-9.e+-]+$ ]]'
   expect "compare lists each output" '[ "$(grep -c "^output " <<<"$out")" -eq 2 ]'
 fi
+# The body and hand models: the ops they need, and XNNPACK against the reference on the portrait.
+if "$bin" model info "$selfie" | grep -q "^backend: xnnpack"; then
+  out=$("$bin" model info "$assets/pose_detection.tflite")
+  expect "pose_detection: sparse weights densified and folded" 'grep -q "^ops (109 nodes, 182 DEQUANTIZE/DENSIFY folded" <<<"$out"'
+  expect "pose_detection: DEPTH_TO_SPACE" 'grep -qE "^  DEPTH_TO_SPACE +3" <<<"$out"'
+  out=$("$bin" model info "$assets/hand_landmark_full.tflite")
+  expect "hand_landmark_full: FULLY_CONNECTED in one XNNPACK subgraph" 'grep -qE "^  FULLY_CONNECTED +4" <<<"$out" && grep -q "^partitions: 1 XNNPACK subgraphs, 0 host nodes" <<<"$out"'
+  # max_rel_diff is relative to each tensor's largest value. pose_landmark_full's segmentation
+  # logits (output 2, up to ~1650) are ill-conditioned: a 1e-7 relative change of the input moves
+  # them by ~2e-4, so summation order alone gives ~4e-4 there; every other output is below 1e-5.
+  for m in pose_detection pose_landmark_lite pose_landmark_full palm_detection_lite palm_detection_full \
+           hand_landmark_lite hand_landmark_full; do
+    limit=1e-4; [ $m = pose_landmark_full ] && limit=1e-3
+    last=$("$bin" model compare "$assets/$m.tflite" --image "$img" --threads 2 | tail -n 1)
+    rel=${last##*max_rel_diff=}
+    expect "$m: compare $last within $limit" 'awk -v r="$rel" -v l="$limit" "BEGIN { exit !(r + 0 <= l + 0) }"'
+  done
+fi
 out=$("$bin" model info "$selfie" --backend ref)
 expect "info --backend ref" 'grep -q "^backend: ref" <<<"$out"'
 

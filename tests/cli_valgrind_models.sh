@@ -7,9 +7,17 @@ if [ -n "${SEGTEX_SANITIZED:-}" ]; then echo "0 passed, 0 failed, 1 skipped"; ex
 command -v valgrind >/dev/null || { echo "valgrind missing"; exit 1; }
 supp=${SEGTEX_SOURCE_DIR:?}/tests/valgrind.supp
 pass=0 fail=0
+# The body and hand models: the sparse (pose_detection) and FULLY_CONNECTED (hand_landmark_lite)
+# paths on XNNPACK; the reference kernels of FULLY_CONNECTED once (the reference under valgrind is slow).
+runs="xnnpack:pose_detection xnnpack:hand_landmark_lite ref:hand_landmark_lite"
 for backend in xnnpack ref; do
-for m in selfie_segmentation selfie_segmentation_landscape face_detection_short_range \
-         face_detection_full_range face_landmark_with_attention face_landmark; do
+  for m in selfie_segmentation selfie_segmentation_landscape face_detection_short_range \
+           face_detection_full_range face_landmark_with_attention face_landmark; do
+    runs="$runs $backend:$m"
+  done
+done
+for run in $runs; do
+  backend=${run%%:*} m=${run#*:}
   log=$(mktemp)
   # Every leak kind, reachable included, is an error unless suppressed (one-time library init only).
   LD_PRELOAD=${SEGTEX_VALGRIND_SHIM:?} valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
@@ -22,7 +30,6 @@ for m in selfie_segmentation selfie_segmentation_landscape face_detection_short_
     fail=$((fail + 1)); echo "FAILED $backend $m (exit $rc)"; cat "$log"
   fi
   rm -f "$log"
-done
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

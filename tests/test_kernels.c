@@ -644,6 +644,39 @@ static void test_resize_bilinear_edges(void)
 
 /* CONV_2D written differently: copy the input into an explicitly zero-padded
  * buffer, then run a VALID dilated convolution without any bounds checks. */
+/*
+ * FULLY_CONNECTED, 2 rows x 3 inputs -> 2 outputs, w = {1,2,3; -1,0,1}, bias {0.5,-10}:
+ * row {1,1,1}: 0.5+6 = 6.5, -10+0 = -10; row {2,0,-1}: 0.5+2-3 = -0.5, -10-2-1 = -13.
+ * With RELU6 the same give 6, 0, 0, 0; without bias 6, 0, -1, -3.
+ */
+static void test_fully_connected(void)
+{
+    const float in[6] = {1, 1, 1, 2, 0, -1}, w[6] = {1, 2, 3, -1, 0, 1}, bias[2] = {0.5f, -10};
+    float out[4];
+    nn_ref_fully_connected(in, 2, 3, w, bias, 2, out, NN_ACT_NONE);
+    expect("fc", out, (const float[]){6.5f, -10, -0.5f, -13}, 4, 0);
+    nn_ref_fully_connected(in, 2, 3, w, bias, 2, out, NN_ACT_RELU6);
+    expect("fc relu6", out, (const float[]){6, 0, 0, 0}, 4, 0);
+    nn_ref_fully_connected(in, 2, 3, w, NULL, 2, out, NN_ACT_NONE);
+    expect("fc no bias", out, (const float[]){6, 0, -1, -3}, 4, 0);
+}
+
+/*
+ * DEPTH_TO_SPACE block 2, input [1,1,2,8] (two pixels of 8 channels = 2x2 blocks of 2):
+ * pixel p, channel ((by*2+bx)*2 + c) -> out[by, 2p+bx, c]. Input values are their index.
+ * Out row 0: (p0,b00) 0,1 | (p0,b01) 2,3 | (p1,b00) 8,9 | (p1,b01) 10,11
+ * Out row 1: (p0,b10) 4,5 | (p0,b11) 6,7 | (p1,b10) 12,13 | (p1,b11) 14,15
+ */
+static void test_depth_to_space(void)
+{
+    float in[16], out[16];
+    iota1(in, 16);
+    for (int i = 0; i < 16; i++)
+        in[i] -= 1.0f; /* iota1 counts from 1 */
+    nn_ref_depth_to_space(in, dims(1, 1, 2, 8), 2, out);
+    expect("d2s", out, (const float[]){0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15}, 16, 0);
+}
+
 static void naive_conv(const float *in, nn_dims din, const float *w, nn_dims dw, const float *bias,
                        float *out, nn_dims dout, const nn_conv_params *p, float *padded)
 {
@@ -792,6 +825,8 @@ int main(void)
     RUN(test_resize_bilinear_2x2);
     RUN(test_resize_bilinear_3x3);
     RUN(test_resize_bilinear_edges);
+    RUN(test_fully_connected);
+    RUN(test_depth_to_space);
     RUN(test_conv_random);
     return test_summary();
 }

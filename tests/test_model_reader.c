@@ -565,9 +565,9 @@ static void rejects_unsupported_builtin(void)
     tb_model *m = tb_create();
     int x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
     int y = tb_tensor_f32(m, "y", SHAPE(1, 4), NULL);
-    tb_op(m, tb_opcode(m, TB_DEPTH_TO_SPACE, 1), IDX(x), IDX(y));
+    tb_op(m, tb_opcode(m, TB_FLOOR, 1), IDX(x), IDX(y));
     io1(m, x, y);
-    REJECTS(m, UNSUPPORTED, "operator 0: builtin op 5 is not supported");
+    REJECTS(m, UNSUPPORTED, "operator 0: builtin op 8 is not supported");
     /* A code past every known one, stored only in the int32 field (int8 field = 127). */
     m = tb_create();
     x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
@@ -2066,7 +2066,333 @@ static void transform_landmarks_rejects_declared_output_shape(void)
     REJECTS(tl_model(TL_OUT), MALFORMED, "is declared [1,1,5,3] but the op computes [1,1,6,3]");
 }
 
+/* ---- FULLY_CONNECTED, sparse constants, DENSIFY, DEPTH_TO_SPACE ------------------ */
+
+/*
+ * Weights W [O=4, I=4] = {1,0,0,2; 0,0,0,0; 0,3,0,0; 4,0,5,0}; x = {1,2,3,4};
+ * bias 0.5: y = W x + 0.5 = {9.5, 0.5, 6.5, 19.5}.
+ */
+static const float fc_dense_w[16] = {1, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0, 4, 0, 5, 0};
+
+/* CSR over rows (level 0 dense 4, level 1 sparse): the 5 non-zeros. */
+static tb_sparsity csr_sparsity(void)
+{
+    tb_sparsity sp = {.num_trav = 2, .trav = {0, 1}, .num_dims = 2};
+    sp.dims[0] = (tb_dim_meta){.format = 0, .dense_size = 4};
+    sp.dims[1] = (tb_dim_meta){.format = 1, .seg_type = 1, .num_seg = 5, .seg = {0, 2, 2, 3, 5},
+                               .idx_type = 1, .num_idx = 5, .idx = {0, 3, 1, 0, 2}};
+    return sp;
+}
+static const float csr_values[5] = {1, 2, 3, 4, 5};
+
+/* 1x2 blocks along dim 1 (block_map {1}): level 2 is the dense block, 5 blocks of 2 stored. */
+static tb_sparsity block_sparsity(int seg_type, int idx_type)
+{
+    tb_sparsity sp = {.num_trav = 3, .trav = {0, 1, 2}, .num_block = 1, .block_map = {1}, .num_dims = 3};
+    sp.dims[0] = (tb_dim_meta){.format = 0, .dense_size = 4};
+    sp.dims[1] = (tb_dim_meta){.format = 1, .seg_type = seg_type, .num_seg = 5, .seg = {0, 2, 2, 3, 5},
+                               .idx_type = idx_type, .num_idx = 5, .idx = {0, 1, 0, 0, 1}};
+    sp.dims[2] = (tb_dim_meta){.format = 0, .dense_size = 2};
+    return sp;
+}
+static const float block_values[10] = {1, 0, 0, 2, 0, 3, 4, 0, 5, 0};
+
+static uint16_t to_half(float f)
+{
+    /* exact for the small integers used here */
+    if (f == 0.0f)
+        return 0;
+    int e = 0;
+    float a = f < 0 ? -f : f;
+    while (a >= 2.0f)
+        a /= 2.0f, e++;
+    uint16_t man = (uint16_t)((a - 1.0f) * 1024.0f);
+    return (uint16_t)((f < 0 ? 0x8000 : 0) | ((e + 15) << 10) | man);
+}
+
+enum { FC_F32, FC_F16_DENSIFY_DEQUANTIZE, FC_F16_DEQUANTIZE, FC_F32_DENSIFY };
+
+/*
+ * x [1,4] -> FULLY_CONNECTED(W, bias 0.5) -> y [1,4], W sparse as `sp` holding `values`
+ * (n of them) in the way `kind` says, or dense when sp is NULL.
+ */
+static tb_model *sparse_fc_model(int kind, const tb_sparsity *sp, const float *values, int n)
+{
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
+    int y = tb_tensor_f32(m, "y", SHAPE(1, 4), NULL);
+    int bias = tb_tensor_f32(m, "bias", SHAPE(4), (const float[]){0.5f, 0.5f, 0.5f, 0.5f});
+    int w;
+    if (!sp) {
+        w = tb_tensor_f32(m, "w", SHAPE(4, 4), fc_dense_w);
+    } else if (kind == FC_F32 || kind == FC_F32_DENSIFY) {
+        int ws = tb_tensor(m, "ws", TB_FLOAT32, SHAPE(4, 4), tb_buffer(m, values, sizeof(float) * (size_t)n));
+        tb_tensor_sparsity(m, ws, sp);
+        w = ws;
+        if (kind == FC_F32_DENSIFY) {
+            w = tb_tensor_f32(m, "w", SHAPE(4, 4), NULL);
+            tb_op(m, tb_opcode(m, TB_DENSIFY, 1), IDX(ws), IDX(w));
+        }
+    } else {
+        uint16_t h[64];
+        for (int k = 0; k < n; k++)
+            h[k] = to_half(values[k]);
+        int ws = tb_tensor(m, "ws", TB_FLOAT16, SHAPE(4, 4), tb_buffer(m, h, 2 * (size_t)n));
+        tb_tensor_sparsity(m, ws, sp);
+        int wh = ws;
+        if (kind == FC_F16_DENSIFY_DEQUANTIZE) {
+            wh = tb_tensor(m, "wh", TB_FLOAT16, SHAPE(4, 4), 0);
+            tb_op(m, tb_opcode(m, TB_DENSIFY, 1), IDX(ws), IDX(wh));
+        }
+        w = tb_tensor_f32(m, "w", SHAPE(4, 4), NULL);
+        tb_op(m, tb_opcode(m, TB_DEQUANTIZE, 1), IDX(wh), IDX(w));
+    }
+    add_op(m, TB_FULLY_CONNECTED, IDX(x, w, bias), y, TB_OPT_NONE, NULL);
+    io1(m, x, y);
+    return m;
+}
+
+static void check_fc_output(const char *what, tb_model *b, int folded)
+{
+    size_t size;
+    uint8_t *data = finish(b, &size, NULL);
+    segtex_model *m = loads_bytes(__FILE__, __LINE__, data, size);
+    free(data);
+    if (!m)
+        return;
+    segtex_model_stats s;
+    segtex_model_get_stats(m, &s);
+    CHECK(s.num_nodes == 1 && s.num_folded == folded, "%s: %d nodes, %d folded (expected 1, %d)", what, s.num_nodes,
+          s.num_folded, folded);
+    segtex_tensor_info in, out;
+    segtex_model_input(m, 0, &in);
+    segtex_model_output(m, 0, &out);
+    for (int k = 0; k < 4; k++)
+        in.data[k] = (float)(k + 1);
+    segtex_model_invoke(m);
+    const float want[4] = {9.5f, 0.5f, 6.5f, 19.5f};
+    for (int k = 0; k < 4; k++)
+        CHECK(out.data[k] == want[k], "%s: y[%d] = %g, expected %g", what, k, out.data[k], want[k]);
+    segtex_model_destroy(m);
+}
+
+static void loads_sparse_weights_and_computes_by_hand(void)
+{
+    tb_sparsity csr = csr_sparsity();
+    check_fc_output("dense", sparse_fc_model(FC_F32, NULL, NULL, 0), 0);
+    check_fc_output("csr float32", sparse_fc_model(FC_F32, &csr, csr_values, 5), 0);
+    check_fc_output("csr float32 + DENSIFY", sparse_fc_model(FC_F32_DENSIFY, &csr, csr_values, 5), 1);
+    check_fc_output("csr float16 + DENSIFY + DEQUANTIZE",
+                    sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &csr, csr_values, 5), 2);
+    check_fc_output("csr float16 + DEQUANTIZE", sparse_fc_model(FC_F16_DEQUANTIZE, &csr, csr_values, 5), 1);
+    for (int st = 1; st <= 3; st++) {
+        tb_sparsity blk = block_sparsity(st, 4 - st); /* every index vector type, as segments and as indices */
+        char what[64];
+        snprintf(what, sizeof what, "1x2 blocks, segment type %d, index type %d", st, 4 - st);
+        check_fc_output(what, sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &blk, block_values, 10), 2);
+    }
+    /* Traversal order {1, 0}: column-major CSR of the same matrix (columns 0..3). */
+    tb_sparsity cm = {.num_trav = 2, .trav = {1, 0}, .num_dims = 2};
+    cm.dims[0] = (tb_dim_meta){.format = 0, .dense_size = 4};
+    cm.dims[1] = (tb_dim_meta){.format = 1, .seg_type = 2, .num_seg = 5, .seg = {0, 2, 3, 4, 5},
+                               .idx_type = 3, .num_idx = 5, .idx = {0, 3, 2, 3, 0}};
+    check_fc_output("column-major CSR", sparse_fc_model(FC_F32, &cm, (const float[]){1, 4, 3, 5, 2}, 5), 0);
+}
+
+/* One sparsity rule broken per case, on the float16 CSR model that otherwise loads. */
+static void sparsity_rejects_each_rule(void)
+{
+    tb_sparsity sp;
+#define SPARSE_REJECTS(mutate, st, ...)                                                            \
+    do {                                                                                           \
+        sp = csr_sparsity();                                                                       \
+        mutate;                                                                                    \
+        REJECTS(sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &sp, csr_values, 5), st, "tensor 3 'ws': sparsity",   \
+                __VA_ARGS__);                                                                      \
+    } while (0)
+    SPARSE_REJECTS(sp.num_trav = 1, MALFORMED, "traversal_order has 1 entries, expected 2");
+    SPARSE_REJECTS(sp.trav[1] = 0, MALFORMED, "traversal_order[1] = 0 is not a permutation of 0..1");
+    SPARSE_REJECTS(sp.trav[1] = 7, MALFORMED, "traversal_order[1] = 7 is not a permutation");
+    SPARSE_REJECTS(sp.num_dims = 1, MALFORMED, "dim_metadata has 1 entries, expected 2");
+    SPARSE_REJECTS((sp.num_block = 3, sp.block_map[0] = 0), MALFORMED, "block_map has 3 entries");
+    SPARSE_REJECTS(sp.dims[1].format = 2, MALFORMED, "level 1 has format 2");
+    SPARSE_REJECTS(sp.dims[0].dense_size = 5, MALFORMED, "level 0 is DENSE with dense_size 5, expected 4");
+    SPARSE_REJECTS(sp.dims[1].seg_type = 0, MALFORMED, "level 1 is SPARSE_CSR but its array_segments vector");
+    SPARSE_REJECTS(sp.dims[1].idx_type = 0, MALFORMED, "its array_indices vector");
+    SPARSE_REJECTS(sp.dims[1].seg_type = 9, MALFORMED, "array_segments vector has type 9");
+    SPARSE_REJECTS(sp.dims[1].num_seg = 4, MALFORMED, "level 1 has 4 segments, expected 5");
+    SPARSE_REJECTS(sp.dims[1].seg[0] = 1, MALFORMED, "array_segments[0] = 1");
+    SPARSE_REJECTS(sp.dims[1].seg[2] = 1, MALFORMED, "array_segments[2] = 1");
+    SPARSE_REJECTS(sp.dims[1].seg[4] = 9, MALFORMED, "array_segments[4] = 9");
+    SPARSE_REJECTS(sp.dims[1].seg[4] = 4, MALFORMED, "segments end at 4 but it has 5 indices");
+    SPARSE_REJECTS(sp.dims[1].idx[2] = 4, MALFORMED, "array_indices[2] = 4, the level has 4 positions");
+    /* Blocks: out-of-range and repeated dims, a block not dividing its dim, a sparse block, order. */
+    sp = block_sparsity(1, 1);
+    sp.block_map[0] = 2;
+    REJECTS(sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &sp, block_values, 10), MALFORMED,
+            "block_map[0] = 2 is not a distinct dim below 2");
+    sp = block_sparsity(1, 1);
+    sp.dims[2].dense_size = 3;
+    REJECTS(sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &sp, block_values, 10), MALFORMED,
+            "block level 2 has size 3, which does not divide dim 1 of size 4");
+    sp = block_sparsity(1, 1);
+    sp.dims[2].format = 1;
+    REJECTS(sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &sp, block_values, 10), UNSUPPORTED,
+            "block level 2 is SPARSE_CSR");
+    sp = block_sparsity(1, 1);
+    sp.trav[0] = 2, sp.trav[2] = 0;
+    REJECTS(sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &sp, block_values, 10), UNSUPPORTED,
+            "traversal_order[0] = 2: the 2 original dims must come first");
+    /* The buffer must hold exactly the stored values. */
+    sp = csr_sparsity();
+    REJECTS(sparse_fc_model(FC_F16_DENSIFY_DEQUANTIZE, &sp, csr_values, 4), MALFORMED,
+            "the levels hold 5 values of 2 bytes but the buffer has 8 bytes");
+    /* Only float tensors may be sparse. */
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
+    int y = tb_tensor_f32(m, "y", SHAPE(1, 4), NULL);
+    int s = tb_tensor(m, "s", TB_INT32, SHAPE(4, 4), tb_buffer(m, (const int32_t[]){1, 2, 3, 4, 5}, 20));
+    sp = csr_sparsity();
+    tb_tensor_sparsity(m, s, &sp);
+    add_op(m, TB_RELU, IDX(x), y, TB_OPT_NONE, NULL);
+    io1(m, x, y);
+    REJECTS(m, UNSUPPORTED, "tensor 2 's': sparsity: only FLOAT32 and FLOAT16 sparse tensors are supported");
+#undef SPARSE_REJECTS
+}
+
+static void densify_rejects_bad_use(void)
+{
+    /* DENSIFY of a dense constant. */
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
+    int y = tb_tensor_f32(m, "y", SHAPE(1, 4), NULL);
+    int wd = tb_tensor_f32(m, "wd", SHAPE(4, 4), fc_dense_w);
+    int w = tb_tensor_f32(m, "w", SHAPE(4, 4), NULL);
+    tb_op(m, tb_opcode(m, TB_DENSIFY, 1), IDX(wd), IDX(w));
+    add_op(m, TB_FULLY_CONNECTED, IDX(x, w), y, TB_OPT_NONE, NULL);
+    io1(m, x, y);
+    REJECTS(m, UNSUPPORTED, "operator 0 (DENSIFY): input 'wd' is not a sparse constant");
+    /* Output of another shape. */
+    tb_sparsity sp = csr_sparsity();
+    m = tb_create();
+    x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
+    y = tb_tensor_f32(m, "y", SHAPE(1, 4), NULL);
+    int ws = tb_tensor(m, "ws", TB_FLOAT32, SHAPE(4, 4), tb_buffer(m, csr_values, sizeof csr_values));
+    tb_tensor_sparsity(m, ws, &sp);
+    w = tb_tensor_f32(m, "w", SHAPE(2, 8), NULL);
+    tb_op(m, tb_opcode(m, TB_DENSIFY, 1), IDX(ws), IDX(w));
+    add_op(m, TB_RELU, IDX(x), y, TB_OPT_NONE, NULL);
+    io1(m, x, y);
+    REJECTS(m, MALFORMED, "operator 0 (DENSIFY): output 'w' does not match input 'ws'");
+    /* Output that is a graph output. */
+    m = tb_create();
+    x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
+    y = tb_tensor_f32(m, "y", SHAPE(1, 4), NULL);
+    ws = tb_tensor(m, "ws", TB_FLOAT32, SHAPE(4, 4), tb_buffer(m, csr_values, sizeof csr_values));
+    tb_tensor_sparsity(m, ws, &sp);
+    w = tb_tensor_f32(m, "w", SHAPE(4, 4), NULL);
+    tb_op(m, tb_opcode(m, TB_DENSIFY, 1), IDX(ws), IDX(w));
+    add_op(m, TB_RELU, IDX(x), y, TB_OPT_NONE, NULL);
+    tb_graph_io(m, IDX(x), IDX(y, w));
+    REJECTS(m, UNSUPPORTED, "operator 0 (DENSIFY): output 'w' is a graph output");
+}
+
+/* FULLY_CONNECTED from x (shape xs) with weights [wo, wi] (rank wr), options, to y (shape ys). */
+enum { FC_OK, FC_ONE_INPUT, FC_BIAS5, FC_W_F16 };
+static tb_model *fc_model(int xr, const int *xs, int wr, const int *ws, int yr, const int *ys, int variant,
+                          int act, int format, int keep)
+{
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", xr, xs, NULL);
+    int y = tb_tensor_f32(m, "y", yr, ys, NULL);
+    int w = variant == FC_W_F16 ? tb_tensor_f16(m, "w", wr, ws, (const uint16_t[64]){0})
+                                : tb_tensor_f32(m, "w", wr, ws, ones);
+    int b = tb_tensor_f32(m, "b", SHAPE(variant == FC_BIAS5 ? 5 : 4), ones);
+    tb_opts o = {0};
+    tb_opts_u8(&o, 0, act);
+    tb_opts_u8(&o, 1, format);
+    tb_opts_u8(&o, 2, keep);
+    if (variant == FC_ONE_INPUT)
+        add_op(m, TB_FULLY_CONNECTED, IDX(x), y, TB_OPT_FULLY_CONNECTED, &o);
+    else
+        add_op(m, TB_FULLY_CONNECTED, IDX(x, w, b), y, TB_OPT_FULLY_CONNECTED, &o);
+    io1(m, x, y);
+    return m;
+}
+
+static void fully_connected_computes_by_hand(void)
+{
+    /* keep_num_dims on [1,2,3]: two rows of 3 inputs, weights all ones, bias ones: y = 1 + row sum. */
+    size_t size;
+    uint8_t *data = finish(fc_model(SHAPE(1, 2, 3), SHAPE(4, 3), SHAPE(1, 2, 4), FC_OK, TB_ACT_RELU, 0, 1), &size,
+                           NULL);
+    segtex_model *m = loads_bytes(__FILE__, __LINE__, data, size);
+    free(data);
+    if (!m)
+        return;
+    segtex_tensor_info in, out;
+    segtex_model_input(m, 0, &in);
+    segtex_model_output(m, 0, &out);
+    const float x[6] = {1, 2, 3, -4, -5, -6};
+    for (int k = 0; k < 6; k++)
+        in.data[k] = x[k];
+    segtex_model_invoke(m);
+    for (int k = 0; k < 4; k++) {
+        CHECK(out.data[k] == 7.0f, "row 0: y[%d] = %g, expected 1+1+2+3 = 7", k, out.data[k]);
+        CHECK(out.data[4 + k] == 0.0f, "row 1: y[%d] = %g, expected relu(1-15) = 0", k, out.data[4 + k]);
+    }
+    segtex_model_destroy(m);
+    /* Without keep_num_dims a [1,2,3] input is 2 rows: output [2,4]. */
+    ACCEPTS(fc_model(SHAPE(1, 2, 3), SHAPE(4, 3), SHAPE(2, 4), FC_OK, 0, 0, 0));
+    ACCEPTS(fc_model(SHAPE(1, 6), SHAPE(4, 3), SHAPE(2, 4), FC_OK, TB_ACT_RELU6, 0, 0));
+}
+
+static void fully_connected_rejects_each_rule(void)
+{
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 3), SHAPE(1, 4), FC_ONE_INPUT, 0, 0, 0), MALFORMED,
+            "operator 0 (FULLY_CONNECTED): has 1 inputs, expected 2..3");
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 1, 3), SHAPE(1, 4), FC_OK, 0, 0, 0), MALFORMED,
+            "(FULLY_CONNECTED): weights 'w' has rank 3, expected 2");
+    REJECTS(fc_model(SHAPE(1, 5), SHAPE(4, 3), SHAPE(1, 4), FC_OK, 0, 0, 0), MALFORMED,
+            "input 'x' has 5 elements, not a multiple of the weights' 3 inputs");
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 3), SHAPE(1, 4), FC_BIAS5, 0, 0, 0), MALFORMED,
+            "bias 'b' has 5 elements, expected 4");
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 3), SHAPE(1, 4), FC_OK, TB_ACT_TANH, 0, 0), UNSUPPORTED,
+            "(FULLY_CONNECTED): fused activation 4 is not supported");
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 3), SHAPE(1, 4), FC_OK, 0, 1, 0), UNSUPPORTED,
+            "weights_format 1 is not supported");
+    REJECTS(fc_model(SHAPE(1, 6), SHAPE(4, 3), SHAPE(1, 8), FC_OK, 0, 0, 1), MALFORMED,
+            "keep_num_dims with input 'x' whose last dim 6 is not the weights' 3 inputs");
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 3), SHAPE(1, 1, 4), FC_OK, 0, 0, 0), MALFORMED,
+            "output 'y' has rank 3, expected 2 without keep_num_dims");
+    REJECTS(fc_model(SHAPE(1, 6), SHAPE(4, 3), SHAPE(1, 8), FC_OK, 0, 0, 0), MALFORMED,
+            "output 0 'y' is declared [1,1,1,8] but the op computes [1,1,2,4]");
+    REJECTS(fc_model(SHAPE(1, 3), SHAPE(4, 3), SHAPE(1, 4), FC_W_F16, 0, 0, 0), UNSUPPORTED,
+            "input 1 (tensor 2 'w') is FLOAT16 without a DEQUANTIZE");
+}
+
+static tb_model *d2s_model(int block, int c, int oh, int oc)
+{
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", SHAPE(1, 2, 2, c), NULL);
+    int y = tb_tensor_f32(m, "y", SHAPE(1, oh, oh, oc), NULL);
+    tb_opts o = {0};
+    tb_opts_i32(&o, 0, block);
+    add_op(m, TB_DEPTH_TO_SPACE, IDX(x), y, TB_OPT_DEPTH_TO_SPACE, &o);
+    io1(m, x, y);
+    return m;
+}
+
+static void depth_to_space_checks(void)
+{
+    ACCEPTS(d2s_model(2, 8, 4, 2));
+    REJECTS(d2s_model(0, 8, 4, 2), MALFORMED, "(DEPTH_TO_SPACE): block_size 0, expected 1..64");
+    REJECTS(d2s_model(2, 6, 4, 2), MALFORMED, "input 'x' has 6 channels, not a multiple of block_size^2 = 4");
+    REJECTS(d2s_model(2, 8, 4, 4), MALFORMED, "output 0 'y' is declared [1,4,4,4] but the op computes [1,4,4,2]");
+}
+
 int main(void)
+
 {
     for (int i = 0; i < 4096; i++)
         ones[i] = 1.0f;
@@ -2244,6 +2570,12 @@ int main(void)
     RUN(depthwise_rejects_huge_multiplier);
     RUN(strided_slice_rejects_bad_params_with_one_line);
     RUN(transform_tensor_rejects_huge_float_option);
+    RUN(loads_sparse_weights_and_computes_by_hand);
+    RUN(sparsity_rejects_each_rule);
+    RUN(densify_rejects_bad_use);
+    RUN(fully_connected_computes_by_hand);
+    RUN(fully_connected_rejects_each_rule);
+    RUN(depth_to_space_checks);
     RUN(strided_slice_rejects_declared_shape_mismatch); /* last: its invoke asserts */
     segtex_set_log(NULL, NULL, SEGTEX_LOG_ERROR);
     return test_summary();

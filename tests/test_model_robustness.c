@@ -303,6 +303,8 @@ static const struct {
     {"face_detection_full_range.tflite", 8, 120, 500, 0},
     {"face_landmark.tflite", 8, 120, 500, 1},
     {"face_landmark_with_attention.tflite", 16, 60, 200, 0},
+    {"pose_detection.tflite", 16, 60, 200, 0},     /* sparse weights, DENSIFY, DEPTH_TO_SPACE */
+    {"hand_landmark_lite.tflite", 16, 60, 200, 0}, /* FULLY_CONNECTED */
 };
 
 static void real_models_survive_truncation_and_mutation(void)
@@ -346,8 +348,10 @@ static void tiny_models_survive_truncation_and_mutation(void)
         const char *name;
         tb_model *(*build)(void);
         int mutants;
-    } tiny[] = {{"ops_model", tb_sample_ops_model, 10000}, {"mediapipe_model", tb_sample_mediapipe_model, 6000}};
-    for (int i = 0; i < 2; i++) {
+    } tiny[] = {{"ops_model", tb_sample_ops_model, 10000},
+                {"mediapipe_model", tb_sample_mediapipe_model, 6000},
+                {"sparse_model", tb_sample_sparse_model, 3000}};
+    for (int i = 0; i < 3; i++) {
         size_t size;
         tb_model *b = tiny[i].build();
         uint8_t *data = tb_finish(b, &size, NULL);

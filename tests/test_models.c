@@ -203,6 +203,69 @@ static void check_landmarks(const char *name, int mesh_output)
 static void landmarker_with_attention_finds_the_mesh(void) { check_landmarks("face_landmark_with_attention.tflite", 0); }
 static void landmarker_finds_the_mesh(void) { check_landmarks("face_landmark.tflite", 0); }
 
+/*
+ * The body and hand models (npm @mediapipe/pose, @mediapipe/hands): they
+ * load, every output is finite, and the flags say what a user would see:
+ * a pose on the portrait (pose detection score, pose landmark presence),
+ * no hand on a crop of the wall (hand landmark presence).
+ */
+static int all_finite(segtex_model *m)
+{
+    for (int o = 0; o < segtex_model_output_count(m); o++) {
+        segtex_tensor_info t;
+        segtex_model_output(m, o, &t);
+        for (size_t i = 0; i < t.count; i++)
+            if (!isfinite(t.data[i]))
+                return 0;
+    }
+    return 1;
+}
+
+static float sigmoid_clipped(float x)
+{
+    x = x < -100 ? -100 : x > 100 ? 100 : x;
+    return 1.0f / (1.0f + expf(-x));
+}
+
+static void body_and_hand_models_run(void)
+{
+    static const struct { const char *name; int kind; } models[] = {
+        {"pose_detection.tflite", 0},      {"pose_landmark_lite.tflite", 1}, {"pose_landmark_full.tflite", 1},
+        {"palm_detection_lite.tflite", 2}, {"palm_detection_full.tflite", 2}, {"hand_landmark_lite.tflite", 3},
+        {"hand_landmark_full.tflite", 3},
+    };
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
+        const char *name = models[k].name;
+        segtex_model *m = load(name);
+        if (!m)
+            continue;
+        segtex_image wall = face_crop(440, 100, 100);
+        feed(m, models[k].kind == 3 ? &wall : &portrait, SEGTEX_FIT_STRETCH, 0.0f, 1.0f);
+        CHECK(segtex_model_invoke(m) == SEGTEX_OK, "%s: invoke", name);
+        CHECK(all_finite(m), "%s: an output is not finite", name);
+        segtex_tensor_info t;
+        if (models[k].kind == 0) {
+            segtex_model_output(m, 1, &t);
+            float best = -INFINITY;
+            for (size_t i = 0; i < t.count; i++)
+                best = t.data[i] > best ? t.data[i] : best;
+            CHECK(t.count == 2254 && sigmoid_clipped(best) > 0.5f, "%s: best pose score %.3f of %zu, expected > 0.5",
+                  name, sigmoid_clipped(best), t.count);
+        } else if (models[k].kind == 1) {
+            segtex_model_output(m, 1, &t); /* pose presence, a probability already */
+            CHECK(t.count == 1 && t.data[0] > 0.5f, "%s: pose presence %.3f, expected > 0.5", name, t.data[0]);
+        } else if (models[k].kind == 2) {
+            segtex_model_output(m, 0, &t);
+            CHECK(t.count == 2016 * 18, "%s: %zu box values, expected 2016 x 18", name, t.count);
+        } else {
+            segtex_model_output(m, 1, &t); /* hand presence */
+            CHECK(t.count == 1 && t.data[0] < 0.5f, "%s: hand presence on the wall %.3f, expected < 0.5", name,
+                  t.data[0]);
+        }
+        segtex_model_destroy(m);
+    }
+}
+
 /* Loading plans one arena; invoking allocates nothing and gives the same result twice. */
 static void invoke_allocates_nothing(void)
 {
@@ -214,7 +277,8 @@ static void invoke_allocates_nothing(void)
         free(p);
     }
     static const char *names[] = {"selfie_segmentation.tflite", "face_detection_short_range.tflite",
-                                  "face_landmark_with_attention.tflite"};
+                                  "face_landmark_with_attention.tflite", "pose_detection.tflite",
+                                  "hand_landmark_lite.tflite"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         segtex_model *m = load(names[k]);
         if (!m)
@@ -238,6 +302,59 @@ static void invoke_allocates_nothing(void)
               "%s: arena %zu bytes is not well below the %zu bytes without reuse", names[k], s.arena_bytes,
               s.naive_bytes);
         free(first);
+        segtex_model_destroy(m);
+    }
+}
+
+/*
+ * Bit-identical outputs across refactors: each of the six original models
+ * on a fixed input (the portrait stretched to the input, in [0,1]); every
+ * output's bytes hashed (FNV-1a 64). The hashes were recorded before the op
+ * table replaced the per-op switches (and must not move without a reason).
+ * XNNPACK picks its kernels by CPU, so its hashes hold for the recording CPU
+ * family only (recorded on an AMD EPYC with AVX-512); on another CPU, SEGTEX_GOLDEN=record
+ * prints new ones instead of comparing. The reference hashes hold for any
+ * x86-64 build of this tree (plain C, no FMA contraction by default).
+ */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static void outputs_match_the_recording(void)
+{
+    static const struct { const char *name; uint64_t ref, xnn; } golden[] = {
+        {"selfie_segmentation.tflite", 0xe645a383ec7e78f5ull, 0x1cdd43d193fab166ull},
+        {"selfie_segmentation_landscape.tflite", 0xd699561f022e37daull, 0x09a045b7bb1f977dull},
+        {"face_detection_short_range.tflite", 0x3f5c2993bcbdfbb4ull, 0x0816716bd414623full},
+        {"face_detection_full_range.tflite", 0x8164d473865af54full, 0xd9147c1bfe9f58f0ull},
+        {"face_landmark_with_attention.tflite", 0xd3a511d6bf0a1f75ull, 0x03603c0f422130e4ull},
+        {"face_landmark.tflite", 0xa800aaadf8ad6abcull, 0x51226529f584aca6ull},
+    };
+    const char *mode = getenv("SEGTEX_GOLDEN");
+    int record = mode && !strcmp(mode, "record");
+    for (size_t k = 0; k < sizeof golden / sizeof golden[0]; k++) {
+        segtex_model *m = load(golden[k].name);
+        if (!m)
+            continue;
+        feed(m, &portrait, SEGTEX_FIT_STRETCH, 0.0f, 1.0f);
+        CHECK(segtex_model_invoke(m) == SEGTEX_OK, "invoke");
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (int o = 0; o < segtex_model_output_count(m); o++) {
+            segtex_tensor_info out;
+            segtex_model_output(m, o, &out);
+            h = fnv1a(h, out.data, out.count * sizeof(float));
+        }
+        uint64_t want = opts.backend == SEGTEX_BACKEND_REF ? golden[k].ref : golden[k].xnn;
+        if (record)
+            printf("golden %s %s 0x%016llxull\n", golden[k].name, segtex_backend_name(opts.backend),
+                   (unsigned long long)h);
+        else
+            CHECK(h == want, "%s (%s): outputs hash to 0x%016llx, the recording says 0x%016llx", golden[k].name,
+                  segtex_backend_name(opts.backend), (unsigned long long)h, (unsigned long long)want);
         segtex_model_destroy(m);
     }
 }
@@ -267,7 +384,9 @@ int main(void)
         RUN(blazeface_full_range_finds_the_face);
         RUN(landmarker_with_attention_finds_the_mesh);
         RUN(landmarker_finds_the_mesh);
+        RUN(body_and_hand_models_run);
         RUN(invoke_allocates_nothing);
+        RUN(outputs_match_the_recording);
     }
     segtex_threadpool_destroy(pool);
     segtex_image_free(&portrait);

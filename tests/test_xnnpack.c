@@ -347,6 +347,73 @@ static void prelu_pad_reshape_resize(void)
  * in -> CONV -> a ; in -> CONV -> b ; CONCAT(a, b) (host) -> c ; c -> ADD const -> out:
  * two XNNPACK runs around a host op, the boundary tensors shared through the arena.
  */
+/*
+ * FULLY_CONNECTED on a [1,h,w,c] input: with keep_num_dims the output is
+ * [1,h,w,o] and XNNPACK runs it; without, the output is [h*w,o], which this
+ * backend leaves to the host unless h == 1 (the padded shapes then agree).
+ * Also from a [1,c] input (the landmark models' head), with and without bias.
+ */
+static void fully_connected_random_shapes(void)
+{
+    for (int trial = 0; trial < 12; trial++) {
+        int keep = trial & 1, act = (trial >> 1) % 4, h = trial % 3 == 0 ? 1 : rnd(2, 5), w = rnd(1, 7);
+        int c = rnd(1, 40), oc = rnd(1, 33), bias = trial % 5 != 0;
+        int od4[4] = {1, h, w, oc}, od2[2] = {h * w, oc};
+        single s = keep ? begin(h, w, c, od4, 4) : begin(h, w, c, od2, 2);
+        int wd[2] = {oc, c};
+        float *wv = random_floats((size_t)oc * c, -1, 1), *bv = random_floats((size_t)oc, -1, 1);
+        int wt = tb_tensor_f32(s.m, "w", 2, wd, wv), bt = tb_tensor_f32(s.m, "b", 1, &oc, bv);
+        int ins[3] = {s.in, wt, bias ? bt : -1};
+        int op = tb_op(s.m, tb_opcode(s.m, TB_FULLY_CONNECTED, 1), 3, ins, 1, &s.out);
+        tb_opts o = {0};
+        tb_opts_u8(&o, 0, act);
+        tb_opts_u8(&o, 2, keep);
+        tb_op_options(s.m, op, TB_OPT_FULLY_CONNECTED, &o);
+        char what[128];
+        snprintf(what, sizeof what, "fully connected %dx%dx%d -> %d keep %d act %d bias %d", h, w, c, oc, keep, act,
+                 bias);
+        finish(&s, what, keep || h == 1 ? 0 : 1, 1e-5);
+        free(wv);
+        free(bv);
+    }
+    for (int bias = 0; bias < 2; bias++) {
+        tb_model *m = tb_create();
+        int c = 1152, oc = 63;
+        float *wv = random_floats((size_t)oc * c, -0.1f, 0.1f), *bv = random_floats((size_t)oc, -1, 1);
+        int x = tb_tensor_f32(m, "x", SHAPE(1, c), NULL), y = tb_tensor_f32(m, "y", SHAPE(1, oc), NULL);
+        int wt = tb_tensor_f32(m, "w", SHAPE(oc, c), wv), bt = tb_tensor_f32(m, "b", SHAPE(oc), bv);
+        if (bias)
+            tb_op(m, tb_opcode(m, TB_FULLY_CONNECTED, 1), IDX(x, wt, bt), IDX(y));
+        else
+            tb_op(m, tb_opcode(m, TB_FULLY_CONNECTED, 1), IDX(x, wt), IDX(y));
+        tb_graph_io(m, IDX(x), IDX(y));
+        size_t size;
+        uint8_t *file = tb_finish(m, &size, NULL);
+        compare(bias ? "fully connected [1,1152] -> 63 with bias" : "fully connected [1,1152] -> 63", file, size, 0,
+                1e-5);
+        free(file);
+        tb_destroy(m);
+        free(wv);
+        free(bv);
+    }
+}
+
+static void depth_to_space_random_shapes(void)
+{
+    for (int trial = 0; trial < 6; trial++) {
+        int b = 1 + trial % 3, h = rnd(1, 9), w = rnd(1, 9), oc = rnd(1, 7);
+        int od[4] = {1, h * b, w * b, oc};
+        single s = begin(h, w, oc * b * b, od, 4);
+        int op = tb_op(s.m, tb_opcode(s.m, TB_DEPTH_TO_SPACE, 1), 1, &s.in, 1, &s.out);
+        tb_opts o = {0};
+        tb_opts_i32(&o, 0, b);
+        tb_op_options(s.m, op, TB_OPT_DEPTH_TO_SPACE, &o);
+        char what[96];
+        snprintf(what, sizeof what, "depth to space %dx%dx%d block %d", h, w, oc * b * b, b);
+        finish(&s, what, b == 1 ? 1 : 0, 0); /* a permutation: exact; block 1 runs on the host */
+    }
+}
+
 static void partitions_around_host_ops(void)
 {
     int h = 7, w = 9, c = 3;
@@ -397,7 +464,10 @@ static void models_agree_on_the_portrait(void)
 {
     static const char *names[] = {"selfie_segmentation.tflite", "selfie_segmentation_landscape.tflite",
                                   "face_detection_short_range.tflite", "face_detection_full_range.tflite",
-                                  "face_landmark_with_attention.tflite", "face_landmark.tflite"};
+                                  "face_landmark_with_attention.tflite", "face_landmark.tflite",
+                                  "pose_detection.tflite", "pose_landmark_lite.tflite", "pose_landmark_full.tflite",
+                                  "palm_detection_lite.tflite", "palm_detection_full.tflite",
+                                  "hand_landmark_lite.tflite", "hand_landmark_full.tflite"};
     segtex_image img;
     const char *path = test_asset("astronaut.png");
     CHECK(path && segtex_image_load(path, 3, &img) == SEGTEX_OK, "portrait");
@@ -503,6 +573,8 @@ int main(void)
     RUN(binary_broadcasting);
     RUN(unary_ops);
     RUN(prelu_pad_reshape_resize);
+    RUN(fully_connected_random_shapes);
+    RUN(depth_to_space_random_shapes);
     RUN(partitions_around_host_ops);
     RUN(models_agree_on_the_portrait);
     RUN(threads_and_allocations);

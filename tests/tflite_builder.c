@@ -7,6 +7,7 @@
 typedef struct tb_tensor_desc {
     char name[64];
     int type, rank, dims[8], buffer;
+    tb_sparsity *sparsity; /* owned; NULL when dense */
 } tb_tensor_desc;
 
 typedef struct tb_code_desc {
@@ -86,6 +87,8 @@ void tb_destroy(tb_model *m)
         free(m->buffers[i].data);
     for (int i = 0; i < m->num_ops; i++)
         free(m->ops[i].custom);
+    for (int i = 0; i < m->num_tensors; i++)
+        free(m->tensors[i].sparsity);
     free(m);
 }
 
@@ -117,6 +120,14 @@ int tb_tensor(tb_model *m, const char *name, int type, int rank, const int *dims
         t->dims[d] = dims[d];
     t->buffer = buffer;
     return i;
+}
+
+void tb_tensor_sparsity(tb_model *m, int t, const tb_sparsity *sp)
+{
+    need(t >= 0 && t < m->num_tensors && !m->tensors[t].sparsity, "bad sparsity tensor");
+    m->tensors[t].sparsity = malloc(sizeof *sp);
+    need(m->tensors[t].sparsity != NULL, "out of memory");
+    *m->tensors[t].sparsity = *sp;
 }
 
 static size_t elements(int rank, const int *dims)
@@ -386,6 +397,63 @@ static void write_opcodes(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
     }
 }
 
+/* A SparseIndexVector table: field 0 the values, of 4, 2 or 1 bytes each (type 1, 2, 3). */
+static uint32_t write_index_vector(wbuf *w, int type, const int32_t *v, int n)
+{
+    wfield f[1] = {{0, 0, 0}};
+    uint32_t s[1];
+    uint32_t t = write_table(w, f, 1, s);
+    int es = type == 1 ? 4 : type == 2 ? 2 : 1;
+    align4(w);
+    uint32_t pos = grow(w, 4 + (size_t)es * (size_t)n);
+    tb_put_u32(w->p, pos, (uint32_t)n);
+    for (int k = 0; k < n; k++) {
+        uint32_t at = pos + 4 + (uint32_t)(es * k);
+        if (es == 4)
+            tb_put_u32(w->p, at, (uint32_t)v[k]);
+        else if (es == 2)
+            tb_put_u16(w->p, at, (uint16_t)v[k]);
+        else
+            w->p[at] = (uint8_t)v[k];
+    }
+    patch_offset(w, s[0], pos);
+    return t;
+}
+
+static uint32_t write_sparsity(wbuf *w, const tb_sparsity *sp)
+{
+    wfield f[3] = {{0, 0, 0}, {1, 0, 0}, {2, 0, 0}};
+    uint32_t s[3];
+    uint32_t t = write_table(w, f, 3, s);
+    patch_offset(w, s[0], write_vec_i32(w, sp->trav, sp->num_trav));
+    patch_offset(w, s[1], write_vec_i32(w, sp->block_map, sp->num_block));
+    uint32_t vec = write_table_vec(w, (uint32_t)sp->num_dims);
+    patch_offset(w, s[2], vec);
+    for (int l = 0; l < sp->num_dims; l++) {
+        const tb_dim_meta *d = &sp->dims[l];
+        wfield g[6];
+        int n = 0, seg_k = -1, idx_k = -1;
+        g[n++] = (wfield){0, 1, (uint32_t)d->format};
+        g[n++] = (wfield){1, 4, (uint32_t)d->dense_size};
+        if (d->seg_type) {
+            g[n++] = (wfield){2, 1, (uint32_t)d->seg_type};
+            seg_k = n, g[n++] = (wfield){3, 0, 0};
+        }
+        if (d->idx_type) {
+            g[n++] = (wfield){4, 1, (uint32_t)d->idx_type};
+            idx_k = n, g[n++] = (wfield){5, 0, 0};
+        }
+        uint32_t gs[6];
+        uint32_t dt = write_table(w, g, n, gs);
+        patch_offset(w, vec + 4 + 4 * (uint32_t)l, dt);
+        if (seg_k >= 0)
+            patch_offset(w, gs[seg_k], write_index_vector(w, d->seg_type, d->seg, d->num_seg));
+        if (idx_k >= 0)
+            patch_offset(w, gs[idx_k], write_index_vector(w, d->idx_type, d->idx, d->num_idx));
+    }
+    return t;
+}
+
 static void write_tensors(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
 {
     uint32_t vec = write_table_vec(w, (uint32_t)m->num_tensors);
@@ -393,9 +461,9 @@ static void write_tensors(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
     L->tensors_vec = vec;
     for (int i = 0; i < m->num_tensors; i++) {
         const tb_tensor_desc *t = &m->tensors[i];
-        wfield f[4] = {{0, 0, 0}, {1, 1, (uint32_t)t->type}, {2, 4, (uint32_t)t->buffer}, {3, 0, 0}};
-        uint32_t s[4];
-        uint32_t tt = write_table(w, f, 4, s);
+        wfield f[5] = {{0, 0, 0}, {1, 1, (uint32_t)t->type}, {2, 4, (uint32_t)t->buffer}, {3, 0, 0}, {6, 0, 0}};
+        uint32_t s[5];
+        uint32_t tt = write_table(w, f, t->sparsity ? 5 : 4, s);
         patch_offset(w, vec + 4 + 4 * (uint32_t)i, tt);
         L->tensor_table[i] = tt;
         int32_t dims[8];
@@ -405,6 +473,8 @@ static void write_tensors(tb_model *m, wbuf *w, uint32_t slot, tb_layout *L)
         patch_offset(w, s[0], L->tensor_shape[i]);
         L->tensor_name[i] = write_bytes(w, t->name, strlen(t->name), 1);
         patch_offset(w, s[3], L->tensor_name[i]);
+        if (t->sparsity)
+            patch_offset(w, s[4], write_sparsity(w, t->sparsity));
     }
 }
 
@@ -785,3 +855,40 @@ tb_model *tb_sample_mediapipe_model(void)
     return m;
 }
 
+/*
+ * The newer paths in one small seed: a FLOAT16 weight matrix stored sparse
+ * (CSR over 1x2 blocks) -> DENSIFY -> DEQUANTIZE -> FULLY_CONNECTED, then
+ * RESHAPE to [1,1,1,8] and DEPTH_TO_SPACE (block 2) to [1,2,2,2].
+ */
+tb_model *tb_sample_sparse_model(void)
+{
+    tb_model *m = tb_create();
+    int x = tb_tensor_f32(m, "x", SHAPE(1, 4), NULL);
+    tb_sparsity sp = {.num_trav = 3, .trav = {0, 1, 2}, .num_block = 1, .block_map = {1}, .num_dims = 3};
+    sp.dims[0] = (tb_dim_meta){.format = 0, .dense_size = 8};
+    sp.dims[1] = (tb_dim_meta){.format = 1, .seg_type = 2, .num_seg = 9, .seg = {0, 1, 2, 2, 3, 4, 5, 6, 8},
+                               .idx_type = 3, .num_idx = 8, .idx = {0, 1, 0, 1, 0, 1, 0, 1}};
+    sp.dims[2] = (tb_dim_meta){.format = 0, .dense_size = 2};
+    uint16_t values[16];
+    for (int k = 0; k < 16; k++)
+        values[k] = (uint16_t)(0x3c00 + 0x100 * (k % 4)); /* 1, 1.25, 1.5, 1.75 */
+    int ws = tb_tensor(m, "ws", TB_FLOAT16, SHAPE(8, 4), tb_buffer(m, values, sizeof values));
+    tb_tensor_sparsity(m, ws, &sp);
+    int wh = tb_tensor(m, "wh", TB_FLOAT16, SHAPE(8, 4), 0);
+    int w = tb_tensor_f32(m, "w", SHAPE(8, 4), NULL);
+    int fc = tb_tensor_f32(m, "fc", SHAPE(1, 8), NULL);
+    int shape = tb_tensor_i32(m, "shape", SHAPE(4), I32(1, 1, 1, 8));
+    int r = tb_tensor_f32(m, "r", SHAPE(1, 1, 1, 8), NULL);
+    int y = tb_tensor_f32(m, "y", SHAPE(1, 2, 2, 2), NULL);
+    tb_op(m, tb_opcode(m, TB_DENSIFY, 1), IDX(ws), IDX(wh));
+    tb_op(m, tb_opcode(m, TB_DEQUANTIZE, 1), IDX(wh), IDX(w));
+    tb_opts fo = {0};
+    tb_opts_u8(&fo, 0, TB_ACT_RELU);
+    tb_op_options(m, tb_op(m, tb_opcode(m, TB_FULLY_CONNECTED, 1), IDX(x, w), IDX(fc)), TB_OPT_FULLY_CONNECTED, &fo);
+    tb_op(m, tb_opcode(m, TB_RESHAPE, 1), IDX(fc, shape), IDX(r));
+    tb_opts d = {0};
+    tb_opts_i32(&d, 0, 2);
+    tb_op_options(m, tb_op(m, tb_opcode(m, TB_DEPTH_TO_SPACE, 1), IDX(r), IDX(y)), TB_OPT_DEPTH_TO_SPACE, &d);
+    tb_graph_io(m, IDX(x), IDX(y));
+    return m;
+}

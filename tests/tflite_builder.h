@@ -31,7 +31,7 @@ enum {
     TB_MAX_POOL_2D = 17, TB_MUL = 18, TB_RELU = 19, TB_RELU6 = 21, TB_RESHAPE = 22,
     TB_RESIZE_BILINEAR = 23, TB_SOFTMAX = 25, TB_TANH = 28, TB_CUSTOM = 32, TB_PAD = 34,
     TB_MEAN = 40, TB_SUB = 41, TB_STRIDED_SLICE = 45, TB_PRELU = 54, TB_TRANSPOSE_CONV = 67,
-    TB_SUM = 74, TB_HARD_SWISH = 117,
+    TB_SUM = 74, TB_HARD_SWISH = 117, TB_FULLY_CONNECTED = 9, TB_FLOOR = 8, TB_DENSIFY = 124,
 };
 
 /* BuiltinOptions union types (schema.fbs), written to Operator.builtin_options_type. */
@@ -39,7 +39,8 @@ enum {
     TB_OPT_NONE = 0, TB_OPT_CONV2D = 1, TB_OPT_DEPTHWISE_CONV2D = 2, TB_OPT_POOL2D = 5,
     TB_OPT_SOFTMAX = 9, TB_OPT_CONCATENATION = 10, TB_OPT_ADD = 11, TB_OPT_RESHAPE = 17,
     TB_OPT_MUL = 21, TB_OPT_PAD = 22, TB_OPT_RESIZE_BILINEAR = 15, TB_OPT_REDUCER = 27,
-    TB_OPT_SUB = 28, TB_OPT_STRIDED_SLICE = 32, TB_OPT_TRANSPOSE_CONV = 49,
+    TB_OPT_SUB = 28, TB_OPT_STRIDED_SLICE = 32, TB_OPT_TRANSPOSE_CONV = 49, TB_OPT_FULLY_CONNECTED = 8,
+    TB_OPT_DEPTH_TO_SPACE = 94,
 };
 
 /* Padding and ActivationFunctionType values. */
@@ -97,6 +98,24 @@ typedef struct tb_layout {
     uint32_t buffer_data[TB_MAX_BUFFERS];  /* the uint32 length of Buffer.data */
 } tb_layout;
 
+/*
+ * TFLite SparsityParameters of a constant tensor (schema.fbs): traversal
+ * order, block map, and per level a DimensionMetadata (format 0 DENSE with
+ * dense_size, or 1 SPARSE_CSR with array_segments / array_indices, each a
+ * SparseIndexVector of type 1 int32, 2 uint16, 3 uint8; type 0 writes
+ * neither the type nor the vector). The tensor's buffer holds the stored
+ * values only. Fields are written as given, valid or not.
+ */
+typedef struct tb_dim_meta {
+    int format, dense_size;
+    int seg_type, num_seg, idx_type, num_idx;
+    int32_t seg[64], idx[64];
+} tb_dim_meta;
+typedef struct tb_sparsity {
+    int num_trav, trav[8], num_block, block_map[4], num_dims;
+    tb_dim_meta dims[8];
+} tb_sparsity;
+
 typedef struct tb_model tb_model;
 
 /* A new model: schema version 3, buffer 0 the empty buffer (as TFLite writes it). */
@@ -119,6 +138,8 @@ int tb_tensor(tb_model *m, const char *name, int type, int rank, const int *dims
 int tb_tensor_f32(tb_model *m, const char *name, int rank, const int *dims, const float *data);
 int tb_tensor_i32(tb_model *m, const char *name, int rank, const int *dims, const int32_t *data);
 int tb_tensor_f16(tb_model *m, const char *name, int rank, const int *dims, const uint16_t *data);
+/* Give tensor t sparsity parameters (copied). */
+void tb_tensor_sparsity(tb_model *m, int t, const tb_sparsity *sp);
 
 /* Operator codes; each returns its index. tb_opcode writes both the int8 and the int32 code. */
 int tb_opcode(tb_model *m, int builtin, int version);
@@ -148,6 +169,8 @@ uint8_t *tb_finish(tb_model *m, size_t *size, tb_layout *layout);
  */
 tb_model *tb_sample_ops_model(void);
 tb_model *tb_sample_mediapipe_model(void);
+/* A FLOAT16 sparse (CSR over 1x2 blocks) weight -> DENSIFY -> DEQUANTIZE -> FULLY_CONNECTED -> RESHAPE -> DEPTH_TO_SPACE. */
+tb_model *tb_sample_sparse_model(void);
 
 /* Little-endian patch helpers for tests. */
 void tb_put_u8(uint8_t *file, uint32_t pos, uint8_t v);

@@ -68,7 +68,7 @@ static int model_info(segtex_model *m, const char *path)
         segtex_model_output(m, i, &t);
         print_info(&t, "output", i);
     }
-    printf("ops (%d nodes, %d DEQUANTIZE folded into float32 constants):\n", s.num_nodes, s.num_folded);
+    printf("ops (%d nodes, %d DEQUANTIZE/DENSIFY folded into float32 constants):\n", s.num_nodes, s.num_folded);
     segtex_model_op_histogram(m, print_hist, NULL);
     printf("tensors: %d\n", s.num_tensors);
     printf("parameters: %zu (%.2f MB as float32)\n", s.num_parameters, s.constant_bytes / 1e6);

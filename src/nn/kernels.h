@@ -107,6 +107,13 @@ void nn_ref_transpose_conv(const float *in, nn_dims din, const float *w, nn_dims
                            const float *bias, float *out, nn_dims dout,
                            const nn_conv_params *p);
 
+/*
+ * FULLY_CONNECTED: out[b,o] = act(bias[o] + sum_i in[b,i] * w[o,i]) for b < batch,
+ * o < out_ch; in is [batch,in_ch], w is [out_ch,in_ch] (TFLite's layout); `bias` may be NULL.
+ */
+void nn_ref_fully_connected(const float *in, int batch, int in_ch, const float *w, const float *bias, int out_ch,
+                            float *out, int act);
+
 /* ---- pooling and reductions -------------------------------------------- */
 
 typedef struct nn_pool_params {
@@ -141,6 +148,12 @@ void nn_ref_concat(const float *const *in, const nn_dims *din, int count, int ax
 /* STRIDED_SLICE, resolved: out[i0..] = in[begin[k] + i_k * stride[k]] for each dim k; strides may be negative. */
 void nn_ref_strided_slice(const float *in, nn_dims din, const int begin[4], const int stride[4],
                           float *out, nn_dims dout);
+
+/*
+ * DEPTH_TO_SPACE (TFLite's DCR order): out[n, y, x, c] =
+ * in[n, y/block, x/block, ((y%block)*block + x%block) * Cout + c], Cout = C/block^2.
+ */
+void nn_ref_depth_to_space(const float *in, nn_dims din, int block, float *out);
 
 /*
  * RESIZE_BILINEAR (TFLite's float reference, bit for bit) from din's H,W to

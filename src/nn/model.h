@@ -11,16 +11,7 @@
 #define NN_NODE_MAX_IN 8
 #define NN_NODE_MAX_OUT 2
 
-enum nn_op {
-    NN_OP_ADD, NN_OP_SUB, NN_OP_MUL,
-    NN_OP_CONV2D, NN_OP_DEPTHWISE_CONV2D, NN_OP_TRANSPOSE_CONV,
-    NN_OP_AVG_POOL, NN_OP_MAX_POOL, NN_OP_MEAN, NN_OP_SUM,
-    NN_OP_PAD, NN_OP_CONCAT, NN_OP_RESHAPE, NN_OP_STRIDED_SLICE, NN_OP_RESIZE_BILINEAR,
-    NN_OP_RELU, NN_OP_RELU6, NN_OP_PRELU, NN_OP_LOGISTIC, NN_OP_HARD_SWISH, NN_OP_TANH,
-    NN_OP_SOFTMAX,
-    NN_OP_LANDMARKS_TO_TRANSFORM_MATRIX, NN_OP_TRANSFORM_TENSOR_BILINEAR, NN_OP_TRANSFORM_LANDMARKS,
-    NN_OP_COUNT
-};
+struct nn_op_def; /* src/nn/ops/op.h */
 
 /* TFLite tensor types we read. */
 enum nn_type { NN_TYPE_FLOAT32 = 0, NN_TYPE_FLOAT16 = 1, NN_TYPE_INT32 = 2 };
@@ -34,6 +25,7 @@ typedef struct nn_tensor {
     size_t count;
     int is_const;      /* a weight: data owned by the model, never written */
     int is_io;         /* graph input or output */
+    int is_sparse;     /* read from TFLite SparsityParameters and densified at load */
     float *data;       /* float32 storage (constant or arena); NULL until planned */
     int32_t *i32;      /* int32 constants (shapes, axes) */
     int producer;      /* node index, -1 for constants and graph inputs */
@@ -42,8 +34,8 @@ typedef struct nn_tensor {
 } nn_tensor;
 
 typedef struct nn_node {
-    int op;                 /* enum nn_op */
-    const char *op_name;    /* TFLite builtin or custom name, for messages and stats */
+    const struct nn_op_def *def; /* what the op is and how each backend runs it */
+    const char *op_name;    /* def->name: for messages and statistics */
     int index;              /* operator index in the file */
     int in[NN_NODE_MAX_IN];
     int num_in;
@@ -60,6 +52,7 @@ typedef struct nn_node {
         struct { int begin[4], stride[4]; nn_dims out; } slice;
         struct { int align_corners, half_pixel_centers; } resize;
         float beta;
+        int block;          /* DEPTH_TO_SPACE */
         nn_l2t_params l2t;
     } p;
     int *subset;            /* owned storage for p.l2t.subset_idxs */
@@ -103,6 +96,22 @@ segtex_status nn_plan_memory(segtex_model *m);
 void nn_ref_invoke(segtex_model *m);
 /* Run node i with its reference kernel. */
 void nn_ref_run_node(segtex_model *m, int i);
+
+/*
+ * Densify a sparse constant (sparse.c): `sparsity` is the tensor's TFLite
+ * SparsityParameters table, `src` its buffer of `src_bytes` bytes holding
+ * FLOAT32 or FLOAT16 values; writes the tensor's dense float32 values into
+ * `dense` (t->count floats). Every field is validated; a violation is logged
+ * naming the model and tensor and returns SEGTEX_ERROR_MALFORMED or
+ * SEGTEX_ERROR_UNSUPPORTED.
+ */
+/* IEEE half to float, exact (tflite.c). */
+float nn_half_to_float(uint16_t h);
+
+struct fb_buf;
+struct fb_table;
+segtex_status nn_densify(const segtex_model *m, int tid, const struct fb_buf *b, const struct fb_table *sparsity,
+                         const uint8_t *src, size_t src_bytes, float *dense);
 
 /*
  * XNNPACK backend (xnnpack/backend.c, built when libxnnpack-dev is found).

@@ -31,5 +31,6 @@ int main(int argc, char **argv)
         return 2;
     }
     return write_seed(argv[1], "sample_ops.tflite", tb_sample_ops_model()) |
-           write_seed(argv[1], "sample_mediapipe.tflite", tb_sample_mediapipe_model());
+           write_seed(argv[1], "sample_mediapipe.tflite", tb_sample_mediapipe_model()) |
+           write_seed(argv[1], "sample_sparse.tflite", tb_sample_sparse_model());
 }

@@ -30,6 +30,6 @@ for f in "$assets"/*.tflite; do
 done
 [ "$found" = 1 ] || echo "run-model-fuzz: no models in $assets; seeding with the sample models only"
 
-# The largest seed (2.5 MB) bounds the input size; slow inputs over 10 s are reported.
-exec "$build/tests/fuzz/fuzz_model" -max_total_time="$seconds" -max_len=2600000 -timeout=10 \
+# The largest seed (pose_landmark_full.tflite, 6.4 MB) bounds the input size; slow inputs over 10 s are reported.
+exec "$build/tests/fuzz/fuzz_model" -max_total_time="$seconds" -max_len=6500000 -timeout=10 \
   -rss_limit_mb=4096 -artifact_prefix="$artifacts/" -print_final_stats=1 "$@" "$corpus" "$seeds"

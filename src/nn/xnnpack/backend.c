@@ -12,16 +12,18 @@
  * XNNPACK's own memory planner, so that it can fuse (e.g. a clamp into a
  * convolution).
  *
- * This file is the only one that includes xnnpack.h.
+ * What each op defines is in its own file (src/nn/ops/, the XNNPACK half
+ * of each definition); this file partitions, builds and runs. Only this
+ * file, xnn.h and the ops' define functions include xnnpack.h.
  */
 #include "core/log.h"
-#include "nn/model.h"
 #include "core/threadpool.h"
+#include "nn/ops/op.h"
+#include "nn/xnnpack/xnn.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
-#include <xnnpack.h>
 
 enum { STEP_RUNTIME, STEP_HOST };
 
@@ -61,7 +63,7 @@ void nn_xnn_destroy(struct nn_xnn_plan *p)
     segtex_free(p);
 }
 
-static void act_range(int act, float *lo, float *hi)
+void nn_xnn_act_range(int act, float *lo, float *hi)
 {
     *lo = -INFINITY;
     *hi = INFINITY;
@@ -73,69 +75,21 @@ static void act_range(int act, float *lo, float *hi)
         *lo = 0.0f, *hi = 6.0f;
 }
 
-/* Padding that makes XNNPACK's output size equal ours: total = (out-1)*s + ek - in. */
-static int trailing_pad(int in, int out, int k, int s, int d, int lead)
+int nn_xnn_trailing_pad(int in, int out, int k, int s, int d, int lead)
 {
     int total = (out - 1) * s + (k - 1) * d + 1 - in;
     int t = total - lead;
     return t > 0 ? t : 0;
 }
 
-/* Can this XNNPACK run node n? Only structural checks; define failures fall back too. */
+/* Can this XNNPACK run node n? The op's structural checks; define failures fall back too. */
 static int supported(const segtex_model *m, const nn_node *n)
 {
-    const nn_tensor *a = &m->tensors[n->in[0]];
-    switch (n->op) {
-    case NN_OP_ADD:
-    case NN_OP_SUB:
-    case NN_OP_MUL:
-    case NN_OP_CONV2D:
-    case NN_OP_DEPTHWISE_CONV2D:
-    case NN_OP_PAD:
-    case NN_OP_RESHAPE:
-    case NN_OP_RESIZE_BILINEAR:
-    case NN_OP_RELU:
-    case NN_OP_RELU6:
-    case NN_OP_LOGISTIC:
-    case NN_OP_HARD_SWISH:
-        return 1;
-    case NN_OP_TRANSPOSE_CONV: {
-        const nn_tensor *in = !strcmp(n->op_name, "TRANSPOSE_CONV") ? &m->tensors[n->in[2]] : a;
-        const nn_tensor *w = &m->tensors[n->in[1]], *o = &m->tensors[n->out[0]];
-        for (int d = 1; d <= 2; d++) {
-            int s = d == 1 ? n->p.conv.stride_h : n->p.conv.stride_w;
-            int lead = d == 1 ? n->p.conv.pad_top : n->p.conv.pad_left;
-            int total = s * (in->dims.d[d] - 1) + w->dims.d[d] - o->dims.d[d];
-            if (total - lead < 0 && lead - total >= s)
-                return 0; /* would need an adjustment >= stride */
-        }
-        return 1;
-    }
-    case NN_OP_AVG_POOL:
-    case NN_OP_MAX_POOL:
-        return n->p.pool.filter_h * n->p.pool.filter_w > 1;
-    case NN_OP_MEAN:
-        return a->rank == 4 && n->p.axes == 0x6; /* over H and W: global average pooling */
-    case NN_OP_PRELU: {
-        const nn_tensor *s = &m->tensors[n->in[1]];
-        return s->is_const && s->count == (size_t)a->dims.d[3] && s->dims.d[3] == a->dims.d[3];
-    }
-    case NN_OP_SOFTMAX:
-        return n->p.beta == 1.0f;
-    default:
-        return 0;
-    }
+    const nn_op_def *d = n->def;
+    return d->xnn_define && (!d->xnn_supported || d->xnn_supported(m, n));
 }
 
-typedef struct builder {
-    segtex_model *m;
-    struct nn_xnn_plan *plan;
-    xnn_subgraph_t sg;
-    uint32_t *vid;      /* tensor -> value id in the current subgraph */
-    int first, end;     /* node range of the current run */
-    int *external;      /* tensors made external in the current run */
-    int num_external;
-} builder;
+typedef nn_xnn_builder builder;
 
 static float *own(builder *b, size_t count)
 {
@@ -147,8 +101,7 @@ static float *own(builder *b, size_t count)
     return p;
 }
 
-/* Value for tensor t in the current subgraph (4-D padded shape), defined on first use. */
-static int value(builder *b, int t, uint32_t *id)
+int nn_xnn_value(builder *b, int t, uint32_t *id)
 {
     if (b->vid[t] != XNN_INVALID_VALUE_ID) {
         *id = b->vid[t];
@@ -180,8 +133,7 @@ static int value(builder *b, int t, uint32_t *id)
     return 0;
 }
 
-/* A 1-D view of a constant (bias, PReLU slope), or zeros when t < 0. */
-static int value_1d(builder *b, int t, size_t count, uint32_t *id)
+int nn_xnn_value_1d(builder *b, int t, size_t count, uint32_t *id)
 {
     const float *data = t >= 0 ? b->m->tensors[t].data : own(b, count);
     if (!data)
@@ -192,141 +144,29 @@ static int value_1d(builder *b, int t, size_t count, uint32_t *id)
                : -1;
 }
 
+int nn_xnn_value_2d(builder *b, int t, size_t d0, size_t d1, uint32_t *id)
+{
+    size_t dims[2] = {d0, d1};
+    return xnn_define_tensor_value(b->sg, xnn_datatype_fp32, 2, dims, b->m->tensors[t].data, XNN_INVALID_VALUE_ID, 0,
+                                   id) == xnn_status_success
+               ? 0
+               : -1;
+}
+
 /* Define node i in the current subgraph. Returns 0, or -1 when XNNPACK refuses it. */
 static int define_node(builder *b, int i)
 {
-    segtex_model *m = b->m;
-    const nn_node *n = &m->nodes[i];
-    uint32_t in, in2, out, w, bias;
-    float lo, hi;
-    const nn_tensor *a = &m->tensors[n->in[0]], *o = &m->tensors[n->out[0]];
-    enum xnn_status s = xnn_status_invalid_parameter;
-    if (n->op != NN_OP_TRANSPOSE_CONV && value(b, n->in[0], &in))
+    const nn_node *n = &b->m->nodes[i];
+    uint32_t in, out;
+    if (nn_xnn_value(b, n->in[0], &in) || nn_xnn_value(b, n->out[0], &out))
         return -1;
-    if (value(b, n->out[0], &out))
-        return -1;
-    switch (n->op) {
-    case NN_OP_ADD:
-    case NN_OP_SUB:
-    case NN_OP_MUL:
-        if (value(b, n->in[1], &in2))
-            return -1;
-        act_range(n->p.act, &lo, &hi);
-        s = n->op == NN_OP_ADD   ? xnn_define_add2(b->sg, lo, hi, in, in2, out, 0)
-            : n->op == NN_OP_SUB ? xnn_define_subtract(b->sg, lo, hi, in, in2, out, 0)
-                                 : xnn_define_multiply2(b->sg, lo, hi, in, in2, out, 0);
-        break;
-    case NN_OP_CONV2D:
-    case NN_OP_DEPTHWISE_CONV2D: {
-        const nn_conv_params *p = &n->p.conv;
-        const nn_tensor *wt = &m->tensors[n->in[1]];
-        int kh = wt->dims.d[1], kw = wt->dims.d[2], cout = o->dims.d[3];
-        int pb = trailing_pad(a->dims.d[1], o->dims.d[1], kh, p->stride_h, p->dilation_h, p->pad_top);
-        int pr = trailing_pad(a->dims.d[2], o->dims.d[2], kw, p->stride_w, p->dilation_w, p->pad_left);
-        if (value(b, n->in[1], &w) ||
-            value_1d(b, n->num_in > 2 ? n->in[2] : -1, (size_t)cout, &bias))
-            return -1;
-        act_range(p->act, &lo, &hi);
-        if (n->op == NN_OP_CONV2D)
-            s = xnn_define_convolution_2d(b->sg, p->pad_top, pr, pb, p->pad_left, kh, kw, p->stride_h, p->stride_w,
-                                          p->dilation_h, p->dilation_w, 1, a->dims.d[3], cout, lo, hi, in, w, bias,
-                                          out, 0);
-        else
-            s = xnn_define_depthwise_convolution_2d(b->sg, p->pad_top, pr, pb, p->pad_left, kh, kw, p->stride_h,
-                                                    p->stride_w, p->dilation_h, p->dilation_w, p->depth_multiplier,
-                                                    a->dims.d[3], lo, hi, in, w, bias, out, 0);
-        break;
-    }
-    case NN_OP_TRANSPOSE_CONV: {
-        int tflite = !strcmp(n->op_name, "TRANSPOSE_CONV");
-        int in_t = tflite ? n->in[2] : n->in[0];
-        int bias_t = tflite ? (n->num_in > 3 ? n->in[3] : -1) : n->in[2];
-        const nn_conv_params *p = &n->p.conv;
-        const nn_tensor *x = &m->tensors[in_t], *wt = &m->tensors[n->in[1]];
-        int kh = wt->dims.d[1], kw = wt->dims.d[2], cout = o->dims.d[3];
-        int pad[2][2], adj[2];
-        for (int d = 0; d < 2; d++) {
-            int s1 = d ? p->stride_w : p->stride_h, k = d ? kw : kh, lead = d ? p->pad_left : p->pad_top;
-            int total = s1 * (x->dims.d[1 + d] - 1) + k - o->dims.d[1 + d];
-            pad[d][0] = lead;
-            pad[d][1] = total - lead;
-            adj[d] = 0;
-            if (pad[d][1] < 0) {
-                adj[d] = -pad[d][1];
-                pad[d][1] = 0;
-            }
-        }
-        if (value(b, in_t, &in) || value(b, n->in[1], &w) || value_1d(b, bias_t, (size_t)cout, &bias))
-            return -1;
-        act_range(p->act, &lo, &hi);
-        s = xnn_define_deconvolution_2d(b->sg, pad[0][0], pad[1][1], pad[0][1], pad[1][0], adj[0], adj[1], kh, kw,
-                                        p->stride_h, p->stride_w, 1, 1, 1, x->dims.d[3], cout, lo, hi, in, w, bias,
-                                        out, 0);
-        break;
-    }
-    case NN_OP_AVG_POOL:
-    case NN_OP_MAX_POOL: {
-        const nn_pool_params *p = &n->p.pool;
-        int pb = trailing_pad(a->dims.d[1], o->dims.d[1], p->filter_h, p->stride_h, 1, p->pad_top);
-        int pr = trailing_pad(a->dims.d[2], o->dims.d[2], p->filter_w, p->stride_w, 1, p->pad_left);
-        act_range(p->act, &lo, &hi);
-        if (n->op == NN_OP_AVG_POOL && o->dims.d[1] == 1 && o->dims.d[2] == 1 && p->filter_h == a->dims.d[1] &&
-            p->filter_w == a->dims.d[2] && !p->pad_top && !p->pad_left)
-            s = xnn_define_global_average_pooling_2d(b->sg, lo, hi, in, out, 0);
-        else if (n->op == NN_OP_AVG_POOL)
-            s = xnn_define_average_pooling_2d(b->sg, p->pad_top, pr, pb, p->pad_left, p->filter_h, p->filter_w,
-                                              p->stride_h, p->stride_w, lo, hi, in, out, 0);
-        else
-            s = xnn_define_max_pooling_2d(b->sg, p->pad_top, pr, pb, p->pad_left, p->filter_h, p->filter_w,
-                                          p->stride_h, p->stride_w, 1, 1, lo, hi, in, out, 0);
-        break;
-    }
-    case NN_OP_MEAN:
-        s = xnn_define_global_average_pooling_2d(b->sg, -INFINITY, INFINITY, in, out, 0);
-        break;
-    case NN_OP_PAD: {
-        size_t pre[4], post[4];
-        for (int d = 0; d < 4; d++) {
-            pre[d] = (size_t)n->p.before[d];
-            post[d] = (size_t)(o->dims.d[d] - a->dims.d[d] - n->p.before[d]);
-        }
-        s = xnn_define_static_constant_pad(b->sg, pre, post, 0.0f, in, out, 0);
-        break;
-    }
-    case NN_OP_RESHAPE: {
-        size_t shape[4];
-        for (int d = 0; d < 4; d++)
-            shape[d] = (size_t)o->dims.d[d];
-        s = xnn_define_static_reshape(b->sg, 4, shape, in, out, 0);
-        break;
-    }
-    case NN_OP_RESIZE_BILINEAR: {
-        /* XNNPACK's default is half-pixel centres; TFLite's default (neither flag) is its legacy mode. */
-        uint32_t flags = n->p.resize.align_corners        ? XNN_FLAG_ALIGN_CORNERS
-                         : n->p.resize.half_pixel_centers ? 0
-                                                          : XNN_FLAG_TENSORFLOW_LEGACY_MODE;
-        s = xnn_define_static_resize_bilinear_2d(b->sg, (size_t)o->dims.d[1], (size_t)o->dims.d[2], in, out, flags);
-        break;
-    }
-    case NN_OP_RELU: s = xnn_define_clamp(b->sg, 0.0f, INFINITY, in, out, 0); break;
-    case NN_OP_RELU6: s = xnn_define_clamp(b->sg, 0.0f, 6.0f, in, out, 0); break;
-    case NN_OP_LOGISTIC: s = xnn_define_sigmoid(b->sg, in, out, 0); break;
-    case NN_OP_HARD_SWISH: s = xnn_define_hardswish(b->sg, in, out, 0); break;
-    case NN_OP_SOFTMAX: s = xnn_define_softmax(b->sg, in, out, 0); break;
-    case NN_OP_PRELU:
-        if (value_1d(b, n->in[1], (size_t)a->dims.d[3], &w))
-            return -1;
-        s = xnn_define_prelu(b->sg, in, w, out, 0);
-        break;
-    default: return -1;
-    }
-    return s == xnn_status_success ? 0 : -1;
+    return n->def->xnn_define(b, n, in, out);
 }
 
 static void host_hist_add(segtex_model *m, const char *name)
 {
     for (int k = 0; k < m->host_len; k++)
-        if (!strcmp(m->host_name[k], name)) {
+        if (m->host_name[k] == name) { /* names are the op table's: one pointer per op */
             m->host_count[k]++;
             return;
         }
