@@ -5,10 +5,10 @@
  */
 #include "commands.h"
 #include "input.h"
+#include "outputs.h"
 #include "settings.h"
 #include "segtex/effect.h"
 #include "segtex/io.h"
-#include "segtex/json.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -33,48 +33,23 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-typedef enum output_kind { OUT_SINK, OUT_WINDOW, OUT_JSONL, OUT_CATEGORIES } output_kind;
-
-typedef struct output {
-    const char *target;  /* as given */
-    const char *path;    /* the file (categories: the pattern after the prefix) */
-    output_kind kind;
-    segtex_sink *sink;   /* OUT_SINK, and OUT_CATEGORIES (PNG frames of 8-bit ids) */
-    FILE *jsonl;         /* OUT_JSONL */
-    int stopped;         /* its reader closed the pipe (SEGTEX_SINK_STOPPED) */
-} output;
-
-static output_kind output_kind_of(const char *target)
-{
-    size_t n = strlen(target);
-    if (!strcmp(target, "window"))
-        return OUT_WINDOW;
-    if (!strncmp(target, "categories:", 11))
-        return OUT_CATEGORIES;
-    if (n > 6 && !strcmp(target + n - 6, ".jsonl"))
-        return OUT_JSONL;
-    return OUT_SINK;
-}
-
 typedef struct run_state {
     cli_settings *s;
     segtex_effect *fx;
     cli_input in;
     segtex_source_info info;
-    output outs[CLI_MAX_OUTPUTS];
+    cli_outputs out;
     segtex_window *win;
-    segtex_stage_timer t_sink;
     double t_start, t_last, rss_start, rss_max;
     int64_t in_last, out_last;
     char status[512];
-    int tty, live, has_window, has_data;
-    segtex_image categories; /* the frame's category ids at the input's size (data outputs only) */
+    int tty, live;
 } run_state;
 
 static void format_status(run_state *st, const segtex_effect_stats *es, double in_fps, double out_fps)
 {
     segtex_stage_stats ks;
-    segtex_stage_timer_get(&st->t_sink, &ks);
+    segtex_stage_timer_get(&st->out.t_write, &ks);
     snprintf(st->status, sizeof st->status,
              "in %.1f fps  out %.1f fps  dropped %lld  seg %.1f/%.1f ms  face %.1f/%.1f ms  render %.1f/%.1f ms  "
              "out %.1f ms  RSS %.0f MB",
@@ -212,7 +187,7 @@ static int write_stats_json(const char *path, const segtex_effect_stats *s, cons
         return -1;
     }
     segtex_stage_stats ks;
-    segtex_stage_timer_get(&st->t_sink, &ks);
+    segtex_stage_timer_get(&st->out.t_write, &ks);
     fprintf(f,
             "{\"frames_in\":%lld,\"frames_out\":%lld,\"dropped_source\":%lld,\"dropped_output\":%lld,"
             "\"dropped_face\":%lld,\"dropped_seg\":%lld,\"resizes\":%d,\"seconds\":%.3f,\"fps\":%.2f,"
@@ -263,52 +238,21 @@ static int frame_loop(run_state *st)
                 return -1;
             }
             have = 1;
-            double t0 = segtex_now();
-            double shares[SEGTEX_CATEGORY_COUNT] = {1, 0, 0, 0, 0, 0};
-            if (st->has_data && res.seg)
-                segtex_seg_result_upsample(res.seg, &st->categories, NULL, shares);
-            else if (st->has_data)
-                memset(st->categories.data, 0, (size_t)st->categories.stride * (size_t)st->categories.height);
-            int open_sinks = 0;
-            for (int k = 0; k < st->s->num_outputs; k++) {
-                output *o = &st->outs[k];
-                if (o->kind == OUT_JSONL) {
-                    if (segtex_jsonl_frame_write(o->jsonl, res.index, res.pts, out.width, out.height, res.faces,
-                                                 (const float[SEGTEX_CATEGORY_COUNT]){(float)shares[0],
-                                                     (float)shares[1], (float)shares[2], (float)shares[3],
-                                                     (float)shares[4], (float)shares[5]})) {
-                        fprintf(stderr, "segtex: run: writing frame %lld to '%s' failed: %s\n",
-                                (long long)res.index, o->path, strerror(errno));
-                        return -1;
-                    }
-                    open_sinks++;
-                    continue;
-                }
-                if (!o->sink || o->stopped)
-                    continue;
-                segtex_status ws = segtex_sink_write(o->sink, o->kind == OUT_CATEGORIES ? &st->categories : &out,
-                                                     res.pts);
-                if (ws < 0)
-                    return -1; /* the sink said which frame of which file was lost */
-                if (ws == SEGTEX_SINK_STOPPED)
-                    st->outs[k].stopped = 1; /* its reader has all it wanted */
-                else
-                    open_sinks++;
-            }
-            if (!open_sinks && !st->has_window && st->s->num_outputs > 0) {
+            int w = cli_outputs_write(&st->out, &out, &res);
+            if (w < 0)
+                return -1;
+            if (w == 0 && !st->out.has_window) {
                 segtex_effect_stop(st->fx); /* every reader is gone: a quiet, successful end */
                 return 0;
             }
-            segtex_stage_timer_add(&st->t_sink, (segtex_now() - t0) * 1e3);
         } else {
             out.data = NULL;
             if (segtex_effect_redraw(st->fx, &out, &res))
                 return -1;
         }
         tick(st);
-        for (int k = 0; k < st->s->num_outputs; k++)
-            if (st->outs[k].kind == OUT_WINDOW && show_window(st, &ui, &out))
-                return -1;
+        if (st->out.has_window && show_window(st, &ui, &out))
+            return -1;
         if (ui.paused) {
             struct timespec ts = {0, 20000000};
             nanosleep(&ts, NULL);
@@ -324,7 +268,7 @@ int cmd_run(int argc, char **argv)
         free(s), free(st);
         return 1;
     }
-    int rc = 2, pr = cli_settings_parse(s, CMD_RUN, "run", argc, argv);
+    int rc, pr = cli_settings_parse(s, CMD_RUN, "run", argc, argv);
     if (pr) {
         if (pr > 0)
             cli_settings_help(CMD_RUN, run_intro);
@@ -339,22 +283,9 @@ int cmd_run(int argc, char **argv)
     st->s = s;
     rc = 1;
     /* Nothing is opened before we know that no output overwrites the input or another output. */
-    {
-        const char *targets[CLI_MAX_OUTPUTS];
-        int n = 0;
-        for (int k = 0; k < s->num_outputs; k++) {
-            output_kind kind = output_kind_of(s->outputs[k]);
-            if (kind == OUT_WINDOW)
-                st->has_window = 1;
-            else
-                targets[n++] = kind == OUT_CATEGORIES ? s->outputs[k] + 11 : s->outputs[k];
-        }
-        char why[512];
-        if (segtex_sink_target_conflict(strcmp(s->input, "demo:") ? s->input : NULL, targets, n, why, sizeof why)) {
-            fprintf(stderr, "segtex: run: %s; nothing was written\n", why);
-            free(st), free(s);
-            return 1;
-        }
+    if (cli_outputs_check(s->outputs, s->num_outputs, strcmp(s->input, "demo:") ? s->input : NULL)) {
+        free(st), free(s);
+        return 1;
     }
     const char *dir = cli_models_dir(s->effect.models_dir);
     s->effect.models_dir = dir;
@@ -382,40 +313,7 @@ int cmd_run(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    for (int k = 0; k < s->num_outputs; k++) {
-        output *o = &st->outs[k];
-        o->target = o->path = s->outputs[k];
-        o->kind = output_kind_of(s->outputs[k]);
-        if (o->kind == OUT_WINDOW)
-            continue; /* it opens on the first frame */
-        if (o->kind == OUT_JSONL) {
-            if (!(o->jsonl = fopen(o->path, "w"))) {
-                fprintf(stderr, "segtex: run: cannot create '%s': %s\n", o->path, strerror(errno));
-                goto done;
-            }
-            st->has_data = 1;
-            continue;
-        }
-        if (o->kind == OUT_CATEGORIES) {
-            /* Category ids 0..5 as 8-bit grey PNG frames at the input's size, through the PNG-frames sink. */
-            o->path = s->outputs[k] + 11;
-            st->has_data = 1;
-            segtex_sink_options ko = {o->path, st->info.width, st->info.height, 30.0, 0};
-            if (!strchr(o->path, '%')) {
-                fprintf(stderr, "segtex: run: '%s' needs a frame pattern, like categories:maps/%%05d.png\n", o->target);
-                goto done;
-            }
-            if (segtex_sink_open(&ko, &o->sink))
-                goto done;
-            continue;
-        }
-        /* The default output's folder (out/) is made when missing; a folder the user named is not. */
-        segtex_sink_options ko = {s->outputs[k], st->info.width, st->info.height,
-                                  st->info.fps > 0 ? st->info.fps : 30.0, default_output};
-        if (segtex_sink_open(&ko, &st->outs[k].sink))
-            goto done;
-    }
-    if (st->has_data && segtex_image_alloc(&st->categories, st->info.width, st->info.height, 1))
+    if (cli_outputs_open(&st->out, s->outputs, s->num_outputs, &st->info, default_output))
         goto done;
     if (segtex_effect_start(st->fx, &reader))
         goto done;
@@ -439,28 +337,8 @@ done:;
         segtex_effect_stop(st->fx);
     }
     /* Finalize every output, whatever happened. */
-    for (int k = 0; k < s->num_outputs; k++) {
-        output *o = &st->outs[k];
-        if (o->jsonl) {
-            int failed = ferror(o->jsonl);
-            if (fclose(o->jsonl) || failed) {
-                fprintf(stderr, "segtex: run: error writing '%s': frames were lost\n", o->path);
-                rc = 1;
-            } else {
-                fprintf(stderr, "segtex: run: wrote per-frame results in %s\n", o->path);
-            }
-        }
-        if (o->sink) {
-            const char *what = segtex_sink_describe(st->outs[k].sink);
-            char desc[512];
-            snprintf(desc, sizeof desc, "%s", what ? what : st->outs[k].target);
-            if (segtex_sink_close(st->outs[k].sink))
-                rc = 1;
-            else if (strcmp(st->outs[k].target, "-"))
-                fprintf(stderr, "segtex: run: wrote %s%s\n", o->kind == OUT_CATEGORIES ? "category maps as " : "",
-                        desc);
-        }
-    }
+    if (cli_outputs_close(&st->out))
+        rc = 1;
     segtex_window_close(st->win);
     if (st->t_start > 0) {
         double rss = segtex_rss_mb();
@@ -477,7 +355,6 @@ done:;
             rc = 1;
     }
     segtex_effect_destroy(st->fx);
-    segtex_image_free(&st->categories);
     cli_input_close(&st->in);
     free(st);
     free(s);
