@@ -48,3 +48,9 @@ install(FILES ${CMAKE_BINARY_DIR}/segtex-config.cmake ${CMAKE_BINARY_DIR}/segtex
   DESTINATION ${SEGTEX_CMAKE_DIR})
 
 include(cmake/package.cmake)
+
+# The Python module (pure ctypes): <prefix>/lib/python3/dist-packages/segtex,
+# where Debian's python3 looks (/usr and /usr/local); it finds libsegtex.so.0
+# beside it in <prefix>/lib or <prefix>/lib/<multiarch>.
+install(DIRECTORY python/segtex DESTINATION lib/python3/dist-packages
+  FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)

@@ -34,6 +34,17 @@ expect "the installed command runs and uses the installed library" \
   '"$p/bin/segtex" --help | grep -q fetch-models && ldd "$p/bin/segtex" | grep -q "libsegtex.so.0 => $p/"'
 
 export PKG_CONFIG_PATH=$libdir/pkgconfig
+
+# The Python module and the GStreamer element are installed beside the library and find it there.
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  got=$(cd "$tmp" && env -u SEGTEX_LIBRARY PYTHONPATH="$p/lib/python3/dist-packages" /usr/bin/python3 -c \
+    "import segtex, sys; print(segtex.__file__.startswith(sys.argv[1]))" "$p" 2>&1 | tail -n 1)
+  expect "the installed Python module imports and loads the installed library (got: $got)" '[ "$got" = True ]'
+fi
+if [ -n "${SEGTEX_GST_PLUGIN_DIR:-}" ] && command -v gst-inspect-1.0 >/dev/null; then
+  got=$(GST_REGISTRY="$tmp/gst.reg" GST_PLUGIN_PATH="$libdir/gstreamer-1.0" gst-inspect-1.0 segtex 2>&1 | grep -c "segtex")
+  expect "the installed GStreamer element is found by gst-inspect ($got lines)" '[ "$got" -gt 0 ]'
+fi
 cp -r "$src/examples" "$tmp/examples"
 make -s -C "$tmp/examples/pkgconfig" >"$tmp/make.log" 2>&1; rc=$?
 expect "the pkg-config example builds ($(tail -n 1 "$tmp/make.log"))" '[ $rc -eq 0 ]'

@@ -7,6 +7,7 @@ their sizes and offsets with the C compiler's (python/tests/layout.c).
 import ctypes
 import ctypes.util
 import logging
+import glob
 import os
 import threading
 
@@ -24,6 +25,12 @@ def _candidates():
         return
     # Run from the source tree: python/segtex/ -> build/libsegtex.so
     yield os.path.normpath(os.path.join(_here, "..", "..", "build", "libsegtex.so"))
+    # Installed by `cmake --install` or the .deb: <prefix>/lib/python3/dist-packages/segtex/ beside
+    # <prefix>/lib/libsegtex.so.0 or <prefix>/lib/<multiarch>/libsegtex.so.0.
+    lib = os.path.normpath(os.path.join(_here, "..", "..", ".."))
+    yield os.path.join(lib, "libsegtex.so.0")
+    for multiarch in sorted(glob.glob(os.path.join(lib, "*-linux-gnu*", "libsegtex.so.0"))):
+        yield multiarch
     found = ctypes.util.find_library("segtex")
     if found:
         yield found
