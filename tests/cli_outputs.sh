@@ -123,6 +123,12 @@ expect "bare run without a display: exit 0 (got $rc), out/segtex.mp4 made" '[ $r
 run -o x.mp4 --threads 64 2>e.txt; rc=$?
 expect "--threads 64: capped with a warning, exit 0" '[ $rc -eq 0 ] && grep -q "render threads capped" e.txt'
 
+# 5b. live mode reports capture-to-output latency (the statistics line and --stats-json)
+"$bin" run -i demo: --live --frames 200 --size 320x240 -o - --stats-json live.json >/dev/null 2>e.txt
+lat=$(python3 -c "import json; d=json.load(open('live.json'))['latency_ms']; print(d['p50'], d['p95'])" 2>/dev/null)
+expect "live: latency p50/p95 reported ($lat ms), 0 < p50 <= p95" \
+  'python3 -c "import sys; a,b=map(float,sys.argv[1:3]); sys.exit(not (0 < a <= b))" $lat'
+
 # 6. help says what the command does
 expect "soak --help prints 1% (not 1%%)" '"$bin" soak --help | grep -q "1% of the run" && ! "$bin" soak --help | grep -q "1%%"'
 expect "run --help names .mov, .jsonl and categories:" '"$bin" run --help | grep -q "\.mov" && "$bin" run --help | grep -q "\.jsonl" && "$bin" run --help | grep -q "categories:"'
