@@ -16,7 +16,7 @@ static const struct {
     {"run", cmd_run, "the live effect: camera or video in, window, file or virtual camera out"},
     {"soak", cmd_soak, "run the pipeline for many frames and report memory and allocations"},
     {"render", cmd_render, "paint a still from an image, a category map and landmarks"},
-    {"bench", cmd_bench, "benchmarks without models (render)"},
+    {"bench", cmd_bench, "benchmarks: the whole engine (pipeline), the renderer alone (render)"},
     {"fetch-models", cmd_fetch_models, "download and verify the models (default ~/.local/share/segtex)"},
 };
 
