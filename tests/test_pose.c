@@ -283,6 +283,17 @@ static void test_tracking(void)
     printf("  tracked vs still: max %.2f px (%.3f of the shoulder width); last step %.2f px\n", maxe, maxe / sw, step);
     CHECK(maxe <= 0.15f * sw, "tracked landmarks %.1f px from the still ones", maxe);
     CHECK(step <= 0.02f * sw, "tracked landmarks still move %.1f px between frames 2 and 3", step);
+    /* The blended segmentation (video) still separates the suit and the face from the wall and the rocket. */
+    const int w = portrait.width, h = portrait.height;
+    CHECK(segtex_pose_result_mask_at(res2, 100.5f / w, 380.5f / h, w, h) > 0.8f &&
+              segtex_pose_result_mask_at(res2, 225.5f / w, 110.5f / h, w, h) > 0.8f &&
+              segtex_pose_result_mask_at(res2, 470.5f / w, 40.5f / h, w, h) < 0.2f &&
+              segtex_pose_result_mask_at(res2, 400.5f / w, 150.5f / h, w, h) < 0.2f,
+          "video mask: suit, face, wall, rocket");
+    float dmask = 0;
+    for (int i = 0; i < SEGTEX_POSE_MASK_SIZE * SEGTEX_POSE_MASK_SIZE; i++)
+        dmask += fabsf(res2->mask[i] - res->mask[i]) / (SEGTEX_POSE_MASK_SIZE * SEGTEX_POSE_MASK_SIZE);
+    printf("  video mask vs still mask (ROI space): mean |difference| %.4f\n", dmask);
     /* A grey frame: lost, detector runs; still mode allocates nothing either. */
     segtex_image grey = {0};
     if (!segtex_image_alloc(&grey, portrait.width, portrait.height, 3)) {
@@ -297,6 +308,66 @@ static void test_tracking(void)
         segtex_image_free(&grey);
     }
     segtex_pose_tracker_destroy(t);
+}
+
+/*
+ * Smoothing on a still clip: 12 frames of the portrait with fresh pixel noise
+ * (+-12 levels). Jitter = mean frame-to-frame displacement of landmarks 0..12
+ * after the first 2 frames; MediaPipe's filter (0.1/40/1) against the same
+ * tracking with the filter opened up (min cutoff 1e6: alpha ~1).
+ */
+static double jitter(const segtex_pose_tracker_options *o, double *ms)
+{
+    segtex_pose_tracker *t = NULL;
+    segtex_image img = {0};
+    double sum = 0;
+    int n = 0;
+    if (segtex_pose_tracker_create(pm_xnn.detector, pm_xnn.landmarker, o, &t) ||
+        segtex_image_alloc(&img, portrait.width, portrait.height, 3)) {
+        segtex_pose_tracker_destroy(t);
+        return -1;
+    }
+    uint32_t seed = 1234;
+    float prev[CMP_POINTS][2];
+    double t_total = 0;
+    for (int f = 0; f < 12; f++) {
+        for (int y = 0; y < img.height; y++)
+            for (int x = 0; x < img.width * 3; x++) {
+                int v = portrait.data[(ptrdiff_t)y * portrait.stride + x] + (int)(test_rand(&seed) % 25) - 12;
+                img.data[(ptrdiff_t)y * img.stride + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+            }
+        double t0 = segtex_now();
+        if (segtex_pose_tracker_process(t, &img, f / 30.0, res2) || res2->count != 1) {
+            n = 0;
+            break;
+        }
+        t_total += segtex_now() - t0;
+        for (int i = 0; i < CMP_POINTS; i++) {
+            if (f >= 2) {
+                sum += hypot((res2->landmarks[i][0] - prev[i][0]) * img.width, (res2->landmarks[i][1] - prev[i][1]) * img.height);
+                n++;
+            }
+            prev[i][0] = res2->landmarks[i][0], prev[i][1] = res2->landmarks[i][1];
+        }
+    }
+    *ms = t_total / 12 * 1000;
+    segtex_image_free(&img);
+    segtex_pose_tracker_destroy(t);
+    return n ? sum / n : -1;
+}
+
+static void test_smoothing(void)
+{
+    segtex_pose_tracker_options o = {0};
+    o.video = 1;
+    double ms_s, ms_r;
+    double smooth = jitter(&o, &ms_s);
+    o.min_cutoff = 1e6f;
+    double raw = jitter(&o, &ms_r);
+    printf("  jitter on a noisy still: %.3f px smoothed, %.3f px unsmoothed (ratio %.2f); %.1f ms per frame\n", smooth,
+           raw, raw > 0 ? smooth / raw : -1, ms_s);
+    CHECK(smooth >= 0 && raw > 0, "tracked all frames");
+    CHECK(smooth <= 0.5 * raw, "smoothing should halve the jitter: %.3f vs %.3f px", smooth, raw);
 }
 
 static void test_json(void)
@@ -399,6 +470,7 @@ int main(void)
     RUN(test_equivariance);
     RUN(test_backends);
     RUN(test_tracking);
+    RUN(test_smoothing);
     RUN(test_json);
     RUN(test_rejects);
     segtex_pose_models_free(&pm_xnn);

@@ -333,7 +333,9 @@ void segtex_pose_tracker_destroy(segtex_pose_tracker *tracker);
  * the detector runs on the same frame. Landmarks are smoothed as MediaPipe's
  * pose_landmark_filtering (One-Euro 0.1/40/1 scaled by the pose's size,
  * visibility low-pass alpha 0.1, auxiliary points 0.01/1/1, world points
- * 0.1/40/1 unscaled). `timestamp_s` must increase in video mode. Writes
+ * 0.1/40/1 unscaled), and the segmentation is blended with the previous
+ * frame's where uncertain (MediaPipe's SegmentationSmoothing, ratio 0.7).
+ * `timestamp_s` must increase in video mode. Writes
  * `out` (count 0: no pose). Never allocates.
  */
 segtex_status segtex_pose_tracker_process(segtex_pose_tracker *tracker, const segtex_image *img,

@@ -34,6 +34,8 @@ struct segtex_pose_tracker {
     float visibility[SEGTEX_POSE_POINTS];
     long detections;
     segtex_pose_detection det;
+    int have_prev_mask;
+    segtex_pose_result prev; /* last output (mask and ROI) for the segmentation blend */
 };
 
 segtex_status segtex_pose_tracker_create(segtex_pose_detector *detector, segtex_pose_landmarker *landmarker,
@@ -73,6 +75,7 @@ void segtex_pose_tracker_reset(segtex_pose_tracker *t)
 {
     t->tracking = 0;
     t->filtered = 0;
+    t->have_prev_mask = 0;
 }
 
 long segtex_pose_tracker_detections(const segtex_pose_tracker *t) { return t->detections; }
@@ -143,6 +146,49 @@ static void smooth(segtex_pose_tracker *t, segtex_pose_result *r, double ts, int
     t->last_t = ts;
 }
 
+/*
+ * MediaPipe's SegmentationSmoothingCalculator (combine_with_previous_ratio
+ * 0.7): where the new probability p is uncertain (near 0.5) it moves towards
+ * the previous mask: p += (prev - p) x uncertainty(p) x 0.7, uncertainty
+ * from its polynomial fit of 1 - (1 - H(p))^2. MediaPipe blends in image
+ * space; the masks here are in ROI space, so the previous mask is sampled
+ * through the frame at each new ROI pixel (0 outside the previous ROI, as
+ * in MediaPipe's warped-back mask).
+ */
+static void blend_mask(segtex_pose_tracker *t, segtex_pose_result *r)
+{
+    const int n = SEGTEX_POSE_MASK_SIZE;
+    const float c1 = 5.68842f, c2 = -0.748699f, c3 = -57.8051f, c4 = 291.309f, c5 = -624.717f;
+    /* New ROI pixel (u, v) -> frame -> previous ROI pixel: one affine map, origin + u du + v dv. */
+    const segtex_roi *a = &r->roi, *b = &t->prev.roi;
+    float ca = cosf(a->rotation), sa = sinf(a->rotation), cb = cosf(b->rotation), sb = sinf(b->rotation);
+    float k = a->size / b->size;
+    float rc = ca * cb + sa * sb, rs = sa * cb - ca * sb; /* rotation by a - b */
+    float dux = k * rc, duy = k * rs, dvx = -k * rs, dvy = k * rc; /* in previous-ROI pixels per new pixel */
+    float ox = ((a->cx - b->cx) * cb + (a->cy - b->cy) * sb) / b->size * (float)n + 0.5f * (float)n;
+    float oy = (-(a->cx - b->cx) * sb + (a->cy - b->cy) * cb) / b->size * (float)n + 0.5f * (float)n;
+    const float *pm = t->prev.mask;
+    for (int v = 0; v < n; v++)
+        for (int u = 0; u < n; u++) {
+            float fu = (float)u + 0.5f - 0.5f * (float)n, fv = (float)v + 0.5f - 0.5f * (float)n;
+            float x = ox + fu * dux + fv * dvx, y = oy + fu * duy + fv * dvy; /* continuous previous-ROI coords */
+            float prev = 0.0f;
+            if (x >= 0 && x <= (float)n && y >= 0 && y <= (float)n) {
+                x = fminf(fmaxf(x - 0.5f, 0.0f), (float)(n - 1));
+                y = fminf(fmaxf(y - 0.5f, 0.0f), (float)(n - 1));
+                int x0 = (int)x, y0 = (int)y, x1 = x0 + 1 < n ? x0 + 1 : x0, y1 = y0 + 1 < n ? y0 + 1 : y0;
+                float fx = x - (float)x0, fy = y - (float)y0;
+                float p0 = pm[y0 * n + x0] + (pm[y0 * n + x1] - pm[y0 * n + x0]) * fx;
+                float p1 = pm[y1 * n + x0] + (pm[y1 * n + x1] - pm[y1 * n + x0]) * fx;
+                prev = p0 + (p1 - p0) * fy;
+            }
+            float *p = &r->mask[v * n + u];
+            float d = *p - 0.5f, q = d * d;
+            float unc = 1.0f - fminf(1.0f, q * (c1 + q * (c2 + q * (c3 + q * (c4 + q * c5)))));
+            *p += (prev - *p) * unc * 0.7f;
+        }
+}
+
 segtex_status segtex_pose_tracker_process(segtex_pose_tracker *t, const segtex_image *img, double ts,
                                           segtex_pose_result *out)
 {
@@ -186,8 +232,16 @@ segtex_status segtex_pose_tracker_process(segtex_pose_tracker *t, const segtex_i
         segtex_pose_tracker_reset(t);
         return SEGTEX_OK;
     }
-    if (t->o.video)
+    if (t->o.video) {
         smooth(t, out, ts, img->width, img->height);
+        if (t->have_prev_mask)
+            blend_mask(t, out);
+        t->prev.count = 1;
+        t->prev.roi = out->roi;
+        t->prev.mask_size = out->mask_size;
+        memcpy(t->prev.mask, out->mask, sizeof t->prev.mask);
+        t->have_prev_mask = 1;
+    }
     t->tracking = 1;
     for (int k = 0; k < 2; k++)
         t->aux[k][0] = out->auxiliary[k][0], t->aux[k][1] = out->auxiliary[k][1];
