@@ -87,6 +87,18 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
                                        const segtex_face_result *faces, const float shares[SEGTEX_CATEGORY_COUNT]);
 
+/* ---- pose ---- */
+
+/*
+ * Write `pose` (NULL or count 0: no pose) found in a `width` x `height`
+ * image as the one-line object `segtex pose --json` prints, without a newline:
+ * {"width":W,"height":H,"poses":[{"score":S,"landmarks":[[x,y,z,visibility,presence],...33],
+ * "world":[[x,y,z],...33]}]} with numbers as "%.6g", landmarks normalized
+ * as in segtex_pose_result, world points in metres. Same allocation and
+ * error rules as segtex_face_result_to_json.
+ */
+segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose);
+
 #ifdef __cplusplus
 }
 #endif

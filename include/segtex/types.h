@@ -101,6 +101,76 @@ typedef struct segtex_seg_result {
     int capacity;
 } segtex_seg_result;
 
+/* ---- pose (MediaPipe BlazePose) ------------------------------------------------ */
+
+/* The 33 pose landmarks, MediaPipe's order; left = the subject's left (image right, unmirrored). */
+#define SEGTEX_POSE_POINTS 33
+enum {
+    SEGTEX_POSE_NOSE = 0, SEGTEX_POSE_LEFT_EYE_INNER, SEGTEX_POSE_LEFT_EYE, SEGTEX_POSE_LEFT_EYE_OUTER,
+    SEGTEX_POSE_RIGHT_EYE_INNER, SEGTEX_POSE_RIGHT_EYE, SEGTEX_POSE_RIGHT_EYE_OUTER, SEGTEX_POSE_LEFT_EAR,
+    SEGTEX_POSE_RIGHT_EAR, SEGTEX_POSE_MOUTH_LEFT, SEGTEX_POSE_MOUTH_RIGHT, SEGTEX_POSE_LEFT_SHOULDER,
+    SEGTEX_POSE_RIGHT_SHOULDER, SEGTEX_POSE_LEFT_ELBOW, SEGTEX_POSE_RIGHT_ELBOW, SEGTEX_POSE_LEFT_WRIST,
+    SEGTEX_POSE_RIGHT_WRIST, SEGTEX_POSE_LEFT_PINKY, SEGTEX_POSE_RIGHT_PINKY, SEGTEX_POSE_LEFT_INDEX,
+    SEGTEX_POSE_RIGHT_INDEX, SEGTEX_POSE_LEFT_THUMB, SEGTEX_POSE_RIGHT_THUMB, SEGTEX_POSE_LEFT_HIP,
+    SEGTEX_POSE_RIGHT_HIP, SEGTEX_POSE_LEFT_KNEE, SEGTEX_POSE_RIGHT_KNEE, SEGTEX_POSE_LEFT_ANKLE,
+    SEGTEX_POSE_RIGHT_ANKLE, SEGTEX_POSE_LEFT_HEEL, SEGTEX_POSE_RIGHT_HEEL, SEGTEX_POSE_LEFT_FOOT_INDEX,
+    SEGTEX_POSE_RIGHT_FOOT_INDEX
+};
+
+/*
+ * The skeleton MediaPipe draws (POSE_CONNECTIONS): connection `index`
+ * (0..SEGTEX_POSE_CONNECTION_COUNT-1) joins landmarks *a and *b. Returns 0,
+ * or -1 (a, b untouched) for an index out of range.
+ */
+#define SEGTEX_POSE_CONNECTION_COUNT 35
+int segtex_pose_connection(int index, int *a, int *b);
+
+/* Index of the same landmark on the other side of the body (0 <-> 0, 11 <-> 12, ...). */
+int segtex_pose_mirror_index(int index);
+
+/* Keypoints of a BlazePose detection, as MediaPipe orders them. */
+enum {
+    SEGTEX_POSE_KP_HIP_CENTER = 0,      /* mid-hip centre */
+    SEGTEX_POSE_KP_FULL_BODY = 1,       /* encodes the full-body size and rotation */
+    SEGTEX_POSE_KP_SHOULDER_CENTER = 2, /* mid-shoulder centre */
+    SEGTEX_POSE_KP_UPPER_BODY = 3,      /* encodes the upper-body size and rotation */
+    SEGTEX_POSE_KP_COUNT = 4
+};
+
+/* A BlazePose detection, normalized by the image size; `box` is the face's box (MediaPipe's). */
+typedef struct segtex_pose_detection {
+    float score;
+    float box[4]; /* xmin, ymin, width, height */
+    float keypoints[SEGTEX_POSE_KP_COUNT][2];
+} segtex_pose_detection;
+
+/* Side of the pose model's segmentation (in ROI space). */
+#define SEGTEX_POSE_MASK_SIZE 256
+
+/*
+ * The pose of one frame (MediaPipe's pose solution finds at most one).
+ * Landmarks are normalized like the face's (x * width, y * height are
+ * continuous pixel coordinates; z in the scale of x); visibility and
+ * presence are probabilities. World landmarks are in metres, origin between
+ * the hips, rotated by the ROI like MediaPipe's. The segmentation is the
+ * model's, in the ROI's own square: mask[v * 256 + u] covers the ROI point
+ * ((u + 0.5) / 256, (v + 0.5) / 256); sample it in frame coordinates with
+ * segtex_pose_result_mask_at / segtex_pose_result_mask_to_image.
+ * About 270 KB: allocate it once (heap), never on a small stack.
+ */
+typedef struct segtex_pose_result {
+    int count;      /* 0 or 1 */
+    int detected;   /* 1 when the detector ran on this frame */
+    float score;    /* the pose presence (the landmark model's pose flag, a probability) */
+    float detection_score; /* the detector's score when it ran and found this pose, else 0 */
+    float landmarks[SEGTEX_POSE_POINTS][5]; /* x, y, z, visibility, presence */
+    float world[SEGTEX_POSE_POINTS][3];     /* x, y, z in metres */
+    float auxiliary[2][5];                  /* landmarks 33 and 34: the next frame's ROI (hip centre, scale point) */
+    segtex_roi roi;                         /* where the landmark model looked, in pixels */
+    int mask_size;                          /* SEGTEX_POSE_MASK_SIZE when mask holds a segmentation, else 0 */
+    float mask[SEGTEX_POSE_MASK_SIZE * SEGTEX_POSE_MASK_SIZE]; /* person probability, ROI space */
+} segtex_pose_result;
+
 #ifdef __cplusplus
 }
 #endif

@@ -246,6 +246,119 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *seg, const segtex_image *
 segtex_status segtex_segmenter_finish(segtex_segmenter *seg, const segtex_image *img,
                                       const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out);
 
+/* ---- pose (MediaPipe BlazePose: detector, landmarks, tracking) ------------------ */
+
+typedef struct segtex_pose_detector segtex_pose_detector;
+
+/*
+ * Load pose_detection.tflite (224x224 input, 2254 anchors: MediaPipe's SSD
+ * options, 5 layers, strides 8,16,32,32,32). Anchors and scratch are
+ * allocated here. `options` may be NULL. On failure logs, returns an error
+ * and sets *out to NULL.
+ */
+segtex_status segtex_pose_detector_create(const char *model_path, const segtex_model_options *options,
+                                          segtex_pose_detector **out);
+void segtex_pose_detector_destroy(segtex_pose_detector *detector);
+
+/*
+ * Detect poses in `img` (RGB/RGBA): letterbox to 224x224 in [-1,1] (zero
+ * border), decode box and 4 keypoints per anchor, sigmoid(clip(score,
+ * +-100)), weighted non-maximum suppression at IoU 0.3, undo the letterbox.
+ * `min_score` <= 0 uses 0.5 (MediaPipe's min_detection_confidence). Writes at
+ * most `max_poses`, best first; returns how many (>= 0) or a negative
+ * segtex_status. Never allocates.
+ */
+int segtex_pose_detector_detect(segtex_pose_detector *detector, const segtex_image *img, float min_score,
+                                segtex_pose_detection *out, int max_poses);
+
+/*
+ * MediaPipe's pose ROI from two points normalized by the image size (the
+ * hip centre and the full-body scale point: detection keypoints 0 and 1, or
+ * auxiliary landmarks 33 and 34): centre at the first, side 2 x their
+ * distance x 1.25, rotated so that the second lies straight above the first
+ * (target angle 90 degrees). Pixels.
+ */
+segtex_roi segtex_pose_roi_from_points(float cx, float cy, float sx, float sy, int width, int height);
+segtex_roi segtex_pose_roi_from_detection(const segtex_pose_detection *det, int width, int height);
+
+typedef struct segtex_pose_landmarker segtex_pose_landmarker;
+
+/* Load pose_landmark_lite.tflite or pose_landmark_full.tflite (256x256 input). On failure *out is NULL. */
+segtex_status segtex_pose_landmarker_create(const char *model_path, const segtex_model_options *options,
+                                            segtex_pose_landmarker **out);
+void segtex_pose_landmarker_destroy(segtex_pose_landmarker *landmarker);
+
+/*
+ * Warp `roi` of `img` to 256x256 in [0,1] (bilinear, border replicated),
+ * run the model, refine the 39 points from the heatmap (kernel 7, min
+ * confidence 0.5), sigmoid the visibility and presence logits, map the
+ * points back to the image and rotate the world points by the ROI. Writes
+ * every field of `out` except `detected` and `detection_score` (left
+ * untouched); count is 1 when the pose flag is >= `min_presence` (<= 0:
+ * 0.5), else 0 (the other fields are still written). Never allocates.
+ */
+segtex_status segtex_pose_landmarker_process(segtex_pose_landmarker *landmarker, const segtex_image *img,
+                                             const segtex_roi *roi, float min_presence, segtex_pose_result *out);
+
+/*
+ * The segmentation of `r` at normalized frame coordinates (u, v) of a
+ * `width` x `height` frame (pixel centres at (x + 0.5) / width): bilinear in
+ * ROI space, 0 outside the ROI (as MediaPipe warps it back with a zero
+ * border) or when the result has no pose or no mask.
+ */
+float segtex_pose_result_mask_at(const segtex_pose_result *r, float u, float v, int width, int height);
+
+/* Write the segmentation x 255 into every pixel of `grey` (1 channel, the frame's size). No allocation. */
+segtex_status segtex_pose_result_mask_to_image(const segtex_pose_result *r, segtex_image *grey);
+
+typedef struct segtex_pose_tracker_options {
+    int video;          /* 1: track between frames and smooth; 0: every frame is a still image */
+    float min_presence; /* pose flag needed to keep (and to track) a pose (0: 0.5) */
+    float min_score;    /* detector threshold (0: 0.5) */
+    /* One-Euro smoothing of the 33 landmarks (video only); 0 gives MediaPipe's 0.1, 40, 1.0 */
+    float min_cutoff, beta, derivate_cutoff;
+} segtex_pose_tracker_options;
+
+typedef struct segtex_pose_tracker segtex_pose_tracker;
+
+/* Borrows the detector and the landmarker: they must outlive the tracker. All state is allocated here. */
+segtex_status segtex_pose_tracker_create(segtex_pose_detector *detector, segtex_pose_landmarker *landmarker,
+                                         const segtex_pose_tracker_options *options, segtex_pose_tracker **out);
+void segtex_pose_tracker_destroy(segtex_pose_tracker *tracker);
+
+/*
+ * Find the pose of one frame. Video mode: while the previous frame's pose
+ * flag is >= min_presence the detector is skipped and the ROI comes from the
+ * previous (smoothed) auxiliary landmarks 33 and 34; when the pose is lost
+ * the detector runs on the same frame. Landmarks are smoothed as MediaPipe's
+ * pose_landmark_filtering (One-Euro 0.1/40/1 scaled by the pose's size,
+ * visibility low-pass alpha 0.1, auxiliary points 0.01/1/1, world points
+ * 0.1/40/1 unscaled), and the segmentation is blended with the previous
+ * frame's where uncertain (MediaPipe's SegmentationSmoothing, ratio 0.7).
+ * `timestamp_s` must increase in video mode. Writes
+ * `out` (count 0: no pose). Never allocates.
+ */
+segtex_status segtex_pose_tracker_process(segtex_pose_tracker *tracker, const segtex_image *img,
+                                          double timestamp_s, segtex_pose_result *out);
+
+/* Forget the tracked pose (after a seek or a size change). */
+void segtex_pose_tracker_reset(segtex_pose_tracker *tracker);
+
+/* Detector runs since create (for schedulers and tests). */
+long segtex_pose_tracker_detections(const segtex_pose_tracker *tracker);
+
+/* The pose models of a folder: pose_detection.tflite and pose_landmark_{lite,full}.tflite. */
+typedef struct segtex_pose_models {
+    segtex_pose_detector *detector;
+    segtex_pose_landmarker *landmarker;
+} segtex_pose_models;
+
+/* `full` 0: pose_landmark_lite (the default), 1: pose_landmark_full. On failure logs and leaves `out` zeroed. */
+segtex_status segtex_pose_models_load(const char *dir, int full, const segtex_model_options *mo,
+                                      segtex_pose_models *out);
+/* Destroy what was loaded and zero `models`. NULL is fine. */
+void segtex_pose_models_free(segtex_pose_models *models);
+
 #ifdef __cplusplus
 }
 #endif

@@ -336,3 +336,23 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     fputs("]}\n", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
+
+segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose)
+{
+    if (!f)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    fprintf(f, "{\"width\":%d,\"height\":%d,\"poses\":[", width, height);
+    if (pose && pose->count > 0) {
+        fprintf(f, "{\"score\":%.6g,\"landmarks\":[", pose->score);
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
+            const float *l = pose->landmarks[i];
+            fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
+        }
+        fputs("],\"world\":[", f);
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
+        fputs("]}", f);
+    }
+    fputs("]}", f);
+    return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
+}

@@ -1,0 +1,191 @@
+/* `segtex pose IMAGE`: the BlazePose detector, 33 landmarks and the pose segmentation on a still image. */
+#include "commands.h"
+#include "opts.h"
+#include "segtex/io.h"
+#include "segtex/json.h"
+#include "segtex/pipeline.h"
+#include "segtex/vision.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char pose_usage[] =
+    "usage: segtex pose IMAGE [--json] [--out IMG.png] [--mask OUT.png] [--model lite|full] [--models DIR]\n"
+    "                         [--backend B] [--threads N]\n"
+    "\n"
+    "Finds a person (MediaPipe BlazePose: detector, then 33 landmarks on the rotated crop).\n"
+    "--json       print {\"width\":W,\"height\":H,\"poses\":[{\"score\":S,\"landmarks\":[[x,y,z,visibility,presence],\n"
+    "             ...33],\"world\":[[x,y,z],...33]}]}: landmarks normalized by the image size (z in the scale\n"
+    "             of x), world points in metres from the hips' centre, like MediaPipe; score is the pose flag\n"
+    "--out FILE   draw the 33 points and the skeleton on the image, as PNG\n"
+    "--mask FILE  the pose segmentation x 255 as an 8-bit grey PNG at the image's size\n"
+    "--model      lite (default) or full: pose_landmark_lite or pose_landmark_full\n"
+    "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
+
+static void put(segtex_image *img, int x, int y, const uint8_t c[3], float a)
+{
+    if (x < 0 || y < 0 || x >= img->width || y >= img->height)
+        return;
+    uint8_t *p = img->data + (ptrdiff_t)y * img->stride + (ptrdiff_t)x * img->channels;
+    for (int k = 0; k < 3; k++)
+        p[k] = (uint8_t)lrintf((float)p[k] + ((float)c[k] - (float)p[k]) * a);
+}
+
+/* A filled disc of radius r at (cx, cy) pixels, edge anti-aliased over one pixel. */
+static void disc(segtex_image *img, float cx, float cy, float r, const uint8_t c[3])
+{
+    for (int y = (int)floorf(cy - r - 1); y <= (int)ceilf(cy + r + 1); y++)
+        for (int x = (int)floorf(cx - r - 1); x <= (int)ceilf(cx + r + 1); x++) {
+            float d = hypotf((float)x + 0.5f - cx, (float)y + 0.5f - cy);
+            float a = fminf(fmaxf(r + 0.5f - d, 0.0f), 1.0f);
+            if (a > 0)
+                put(img, x, y, c, a);
+        }
+}
+
+/* A segment of width 2r: discs along it, one per pixel of length. */
+static void line(segtex_image *img, float x0, float y0, float x1, float y1, float r, const uint8_t c[3])
+{
+    float len = hypotf(x1 - x0, y1 - y0);
+    int n = (int)ceilf(len) + 1;
+    for (int i = 0; i <= n; i++) {
+        float t = (float)i / (float)n;
+        disc(img, x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, r, c);
+    }
+}
+
+/* The skeleton (MediaPipe's POSE_CONNECTIONS) and the points with visibility >= 0.5 (as MediaPipe draws them). */
+static int draw(const segtex_image *src, const segtex_pose_result *r, const char *path)
+{
+    segtex_image img = {0};
+    if (segtex_image_alloc(&img, src->width, src->height, 3))
+        return 1;
+    for (int y = 0; y < src->height; y++)
+        for (int x = 0; x < src->width; x++)
+            memcpy(img.data + (ptrdiff_t)y * img.stride + x * 3,
+                   src->data + (ptrdiff_t)y * src->stride + (ptrdiff_t)x * src->channels, 3);
+    float w = (float)img.width, h = (float)img.height, rad = fmaxf(1.5f, fmaxf(w, h) / 300.0f);
+    static const uint8_t bone[3] = {224, 224, 224}, left[3] = {255, 138, 0}, right[3] = {0, 217, 231};
+    for (int p = 0; p < r->count; p++) {
+        for (int c = 0; c < SEGTEX_POSE_CONNECTION_COUNT; c++) {
+            int i, j;
+            segtex_pose_connection(c, &i, &j);
+            const float *a = r->landmarks[i], *b = r->landmarks[j];
+            if (a[3] >= 0.5f && b[3] >= 0.5f)
+                line(&img, a[0] * w, a[1] * h, b[0] * w, b[1] * h, rad * 0.6f, bone);
+        }
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+            if (r->landmarks[i][3] >= 0.5f) /* left (odd from 11; 1-3, 7, 9) orange, right cyan */
+                disc(&img, r->landmarks[i][0] * w, r->landmarks[i][1] * h, rad * 1.5f,
+                     segtex_pose_mirror_index(i) > i ? left : i == 0 ? bone : right);
+    }
+    int rc = segtex_image_save_png(path, &img) ? 1 : 0;
+    segtex_image_free(&img);
+    return rc;
+}
+
+static int save_mask(const segtex_pose_result *r, int width, int height, const char *path)
+{
+    segtex_image grey = {0};
+    int rc = 1;
+    if (!segtex_image_alloc(&grey, width, height, 1) && !segtex_pose_result_mask_to_image(r, &grey) &&
+        !segtex_image_save_png(path, &grey))
+        rc = 0;
+    segtex_image_free(&grey);
+    return rc;
+}
+
+int cmd_pose(int argc, char **argv)
+{
+    const char *image = NULL, *out = NULL, *mask = NULL, *models = NULL, *backend = "auto", *model = "lite";
+    long threads = 0;
+    int json = 0;
+    cli_opts o;
+    cli_opts_init(&o, argc - 1, argv + 1, "pose");
+    while (cli_opts_next(&o)) {
+        if (cli_opt_is(&o, "--help") || cli_opt_is(&o, "-h")) {
+            fputs(pose_usage, stdout);
+            return 0;
+        } else if (cli_opt_is(&o, "--json")) {
+            json = 1;
+        } else if (cli_opt_is(&o, "--out")) {
+            out = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--mask")) {
+            mask = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--models")) {
+            models = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--backend")) {
+            backend = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--model")) {
+            model = cli_opt_str(&o);
+        } else if (cli_opt_is(&o, "--threads")) {
+            cli_opt_long(&o, 1, SEGTEX_THREADPOOL_MAX_THREADS, &threads);
+        } else if (cli_opt_positional(&o) && !image) {
+            image = o.arg;
+        } else if (cli_opt_positional(&o)) {
+            fprintf(stderr, "segtex: pose: unexpected argument '%s'\n", o.arg);
+            return 2;
+        } else {
+            cli_opt_unknown(&o);
+        }
+    }
+    if (o.failed)
+        return 2;
+    if (!image) {
+        fputs("segtex: pose: missing IMAGE (see --help)\n", stderr);
+        return 2;
+    }
+    int be = segtex_backend_parse(backend);
+    if (be < 0 || !segtex_backend_available((segtex_backend)be)) {
+        fprintf(stderr, "segtex: pose: unknown or unavailable backend '%s'\n", backend);
+        return 2;
+    }
+    if (strcmp(model, "lite") && strcmp(model, "full")) {
+        fprintf(stderr, "segtex: pose: --model must be lite or full, got '%s'\n", model);
+        return 2;
+    }
+    const char *dir = cli_models_dir(models);
+
+    int rc = 1;
+    segtex_threadpool *pool = NULL;
+    segtex_pose_models pm = {0};
+    segtex_pose_tracker *tr = NULL;
+    segtex_pose_result *res = calloc(1, sizeof *res);
+    segtex_image img = {0};
+    if (!res || segtex_image_load(image, 3, &img) || segtex_threadpool_create((int)threads, &pool))
+        goto done;
+    segtex_model_options mo = {(segtex_backend)be, pool};
+    if (segtex_pose_models_load(dir, !strcmp(model, "full"), &mo, &pm))
+        goto done;
+    if (segtex_pose_tracker_create(pm.detector, pm.landmarker, NULL, &tr) ||
+        segtex_pose_tracker_process(tr, &img, 0.0, res))
+        goto done;
+    if (json) {
+        if (segtex_pose_result_to_json(stdout, img.width, img.height, res) || fputc('\n', stdout) == EOF ||
+            fflush(stdout)) {
+            fputs("segtex: pose: cannot write the JSON to stdout\n", stderr);
+            goto done;
+        }
+    } else {
+        printf("%s: %dx%d, %d pose%s\n", image, img.width, img.height, res->count, res->count == 1 ? "" : "s");
+        if (res->count)
+            printf("  pose: detector score %.3f, presence %.3f, ROI centre %.0f,%.0f px, side %.0f px, "
+                   "rotation %.1f deg\n",
+                   res->detection_score, res->score, res->roi.cx, res->roi.cy, res->roi.size,
+                   res->roi.rotation * 180.0 / 3.14159265358979);
+    }
+    rc = 0;
+    if (out && draw(&img, res, out))
+        rc = 1;
+    if (mask && save_mask(res, img.width, img.height, mask))
+        rc = 1;
+done:
+    segtex_pose_tracker_destroy(tr);
+    segtex_pose_models_free(&pm);
+    segtex_threadpool_destroy(pool);
+    segtex_image_free(&img);
+    free(res);
+    return rc;
+}
