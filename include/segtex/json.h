@@ -87,6 +87,19 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
                                        const segtex_face_result *faces, const float shares[SEGTEX_CATEGORY_COUNT]);
 
+/* ---- hands ------------------------------------------------------------------------ */
+
+/*
+ * Write `hands` (NULL: no hand) found in a `width` x `height` image as the
+ * one-line object `segtex hands --json` prints, without a newline:
+ * {"width":W,"height":H,"hands":[{"handedness":"Left"|"Right","score":S,
+ * "landmarks":[[x,y,z],...21],"world":[[x,y,z],...21]}]}, numbers as
+ * "%.6g", landmarks normalized as in segtex_hand_landmarks, world in
+ * metres, handedness and its score as MediaPipe labels the same image.
+ * Same allocation and error rules as segtex_face_result_to_json.
+ */
+segtex_status segtex_hand_result_to_json(FILE *f, int width, int height, const segtex_hand_result *hands);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@ int cmd_model(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_face(int argc, char **argv);
+int cmd_hands(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_soak(int argc, char **argv);
