@@ -382,6 +382,70 @@ static void test_hand_photo(void)
     segtex_image_free(&img);
 }
 
+/* Mean distance of each frame's points from their mean over the frames, in pixels. */
+static double jitter(float (*pts)[SEGTEX_HAND_POINTS][2], int frames)
+{
+    double sum = 0;
+    for (int p = 0; p < SEGTEX_HAND_POINTS; p++) {
+        double mx = 0, my = 0;
+        for (int f = 0; f < frames; f++)
+            mx += pts[f][p][0] / frames, my += pts[f][p][1] / frames;
+        for (int f = 0; f < frames; f++)
+            sum += hypot(pts[f][p][0] - mx, pts[f][p][1] - my);
+    }
+    return sum / (frames * SEGTEX_HAND_POINTS);
+}
+
+/*
+ * A still clip (the hand photo with fresh sensor-like noise on every frame):
+ * the landmarks of independent stills jitter; video mode (tracking + One-Euro
+ * with the default 0.05, 80, 1.0) must at least halve that.
+ */
+static void test_smoothing_jitter(void)
+{
+    const char *path = test_asset("hand.jpg");
+    if (!path || !models.detector) {
+        printf("skip   hand.jpg absent\n");
+        return;
+    }
+    enum { FRAMES = 12 };
+    segtex_image img = {0}, noisy = {0};
+    segtex_image_load(path, 3, &img);
+    segtex_image_alloc(&noisy, img.width, img.height, 3);
+    static float still[FRAMES][SEGTEX_HAND_POINTS][2], video[FRAMES][SEGTEX_HAND_POINTS][2];
+    segtex_hand_tracker *ts = NULL, *tv = NULL;
+    segtex_hand_tracker_options os = {.max_hands = 1}, ov = {.max_hands = 1, .video = 1};
+    segtex_hand_tracker_create(models.detector, models.landmarker, &os, &ts);
+    segtex_hand_tracker_create(models.detector, models.landmarker, &ov, &tv);
+    uint32_t seed = 42;
+    int ok = 1;
+    for (int f = 0; f < FRAMES; f++) {
+        for (int y = 0; y < img.height; y++)
+            for (int x = 0; x < img.width * 3; x++) {
+                int v = img.data[y * img.stride + x] + (int)(test_rand(&seed) % 25) - 12;
+                noisy.data[y * noisy.stride + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+            }
+        segtex_hand_result a, b;
+        ok &= segtex_hand_tracker_process(ts, &noisy, f / 30.0, &a) == SEGTEX_OK && a.count == 1;
+        ok &= segtex_hand_tracker_process(tv, &noisy, f / 30.0, &b) == SEGTEX_OK && b.count == 1;
+        for (int p = 0; ok && p < SEGTEX_HAND_POINTS; p++) {
+            still[f][p][0] = a.hands[0].xyz[p][0] * img.width, still[f][p][1] = a.hands[0].xyz[p][1] * img.height;
+            video[f][p][0] = b.hands[0].xyz[p][0] * img.width, video[f][p][1] = b.hands[0].xyz[p][1] * img.height;
+        }
+    }
+    CHECK(ok, "every noisy frame: one hand in both modes");
+    if (ok) {
+        /* From the third frame: the filter's first output is the raw value by construction. */
+        double js = jitter(still + 2, FRAMES - 2), jv = jitter(video + 2, FRAMES - 2);
+        printf("       jitter on a still clip: stills %.2f px, video %.2f px (ratio %.2f)\n", js, jv, jv / js);
+        CHECK(jv <= 0.5 * js, "smoothing halves the jitter: %.3f px vs %.3f px", jv, js);
+    }
+    segtex_hand_tracker_destroy(ts);
+    segtex_hand_tracker_destroy(tv);
+    segtex_image_free(&noisy);
+    segtex_image_free(&img);
+}
+
 static void test_allocs_still(void)
 {
     const char *path = test_asset("astronaut.png");
@@ -438,6 +502,7 @@ int main(void)
     RUN(test_backends_agree);
     RUN(test_portrait);
     RUN(test_hand_photo);
+    RUN(test_smoothing_jitter);
     RUN(test_allocs_still);
     RUN(test_rejects);
     segtex_hand_models_free(&models);
