@@ -4,18 +4,22 @@
 # Idempotent: a file already present with the right checksum is not fetched
 # again. --multiclass also tries Google's multiclass model (optional: a
 # failure is a one-line notice, never an error). --models-only skips the
-# sample images (what `segtex fetch-models` runs, installed).
+# sample images (what `segtex fetch-models` runs, installed). --hand-sample
+# also fetches a photo of a hand (hand.jpg, OpenCV's back-projection sample,
+# from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest=${SEGTEX_ASSETS:-$here/assets}
 multiclass=0
 models_only=0
+hand_sample=0
 for a in "$@"; do
   case "$a" in
     --multiclass) multiclass=1 ;;
     --models-only) models_only=1 ;;
-    -h|--help) echo "usage: $0 [--multiclass] [--models-only]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
+    --hand-sample) hand_sample=1 ;;
+    -h|--help) echo "usage: $0 [--multiclass] [--models-only] [--hand-sample]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
     *) echo "fetch-assets: unknown option '$a'" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +44,10 @@ assets=(
   "hand_landmark_full.tflite 8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0000df755374d3d1b9b68 npm @mediapipe/hands@0.4.1675469240 package/hand_landmark_full.tflite"
   "astronaut.png 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5 deb python3-skimage ./usr/lib/python3/dist-packages/skimage/data/astronaut.png"
 )
+# 640x480 photo of an open left hand, palm to the camera (Debian's opencv-doc 4.6.0).
+if [ "$hand_sample" = 1 ]; then
+  assets+=("hand.jpg 088532ab39ada21d9e332fa576d01d516bf4b8999c54a2c75665b35989f197fd deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/handSrc.jpg")
+fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 

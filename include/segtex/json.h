@@ -99,6 +99,19 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
  */
 segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose);
 
+/* ---- hands ------------------------------------------------------------------------ */
+
+/*
+ * Write `hands` (NULL: no hand) found in a `width` x `height` image as the
+ * one-line object `segtex hands --json` prints, without a newline:
+ * {"width":W,"height":H,"hands":[{"handedness":"Left"|"Right","score":S,
+ * "landmarks":[[x,y,z],...21],"world":[[x,y,z],...21]}]}, numbers as
+ * "%.6g", landmarks normalized as in segtex_hand_landmarks, world in
+ * metres, handedness and its score as MediaPipe labels the same image.
+ * Same allocation and error rules as segtex_face_result_to_json.
+ */
+segtex_status segtex_hand_result_to_json(FILE *f, int width, int height, const segtex_hand_result *hands);
+
 #ifdef __cplusplus
 }
 #endif

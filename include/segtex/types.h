@@ -171,6 +171,47 @@ typedef struct segtex_pose_result {
     float mask[SEGTEX_POSE_MASK_SIZE * SEGTEX_POSE_MASK_SIZE]; /* person probability, ROI space */
 } segtex_pose_result;
 
+/* ---- hands ------------------------------------------------------------------------ */
+
+/* Hands per frame, at most (MediaPipe Hands' usual num_hands is 2). */
+#define SEGTEX_MAX_HANDS 2
+#define SEGTEX_HAND_POINTS 21
+#define SEGTEX_PALM_KEYPOINTS 7 /* of a palm detection: 0 wrist, 2 middle-finger base (MediaPipe's order) */
+
+/* A palm detection; coordinates normalized by the image width and height, like segtex_face_detection. */
+typedef struct segtex_palm_detection {
+    float score;
+    float box[4]; /* xmin, ymin, width, height */
+    float keypoints[SEGTEX_PALM_KEYPOINTS][2];
+} segtex_palm_detection;
+
+/*
+ * One hand. Landmarks in MediaPipe's order (0 wrist, 1-4 thumb, 5-8 index,
+ * 9-12 middle, 13-16 ring, 17-20 little finger), normalized like the face's:
+ * x by the image width, y by its height, z (depth relative to the wrist,
+ * smaller is nearer the camera) in the scale of x. `world` is in metres,
+ * origin near the hand's centre, rotated back into the image's axes.
+ * Handedness is labelled exactly as MediaPipe labels the same image: its
+ * model assumes a mirrored (selfie) image, so on an unmirrored photo the
+ * label "Left" (right = 0) is the subject's right hand.
+ */
+typedef struct segtex_hand_landmarks {
+    float presence;         /* hand flag (the model's sigmoid) */
+    int right;              /* 1: MediaPipe's label "Right", 0: "Left" */
+    float handedness_score; /* the score of that label, in [0.5, 1] */
+    float xyz[SEGTEX_HAND_POINTS][3];
+    float world[SEGTEX_HAND_POINTS][3];
+    segtex_roi roi; /* where the model looked */
+} segtex_hand_landmarks;
+
+/* The hands of one frame, written by the hand tracker. */
+typedef struct segtex_hand_result {
+    int count;
+    int detected; /* 1 when the palm detector ran on this frame */
+    segtex_palm_detection palm[SEGTEX_MAX_HANDS]; /* score 0 for hands followed from the previous frame */
+    segtex_hand_landmarks hands[SEGTEX_MAX_HANDS];
+} segtex_hand_result;
+
 #ifdef __cplusplus
 }
 #endif

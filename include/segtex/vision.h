@@ -359,6 +359,118 @@ segtex_status segtex_pose_models_load(const char *dir, int full, const segtex_mo
 /* Destroy what was loaded and zero `models`. NULL is fine. */
 void segtex_pose_models_free(segtex_pose_models *models);
 
+/* ---- hands (MediaPipe Hands: palm detection, hand landmarks, tracking) -------------- */
+
+typedef struct segtex_palm_detector segtex_palm_detector;
+
+/*
+ * Load palm_detection_full.tflite or palm_detection_lite.tflite (input
+ * [1,192,192,3] in [0,1], outputs [1,2016,18] boxes and [1,2016,1] scores).
+ * The 2016 SSD anchors and all scratch are allocated here. `options` may
+ * be NULL. On failure logs, returns an error and sets *out to NULL.
+ */
+segtex_status segtex_palm_detector_create(const char *model_path, const segtex_model_options *options,
+                                          segtex_palm_detector **out);
+void segtex_palm_detector_destroy(segtex_palm_detector *detector);
+
+/*
+ * Detect palms in `img` (RGB or RGBA), as MediaPipe's palm_detection graph:
+ * letterbox to 192x192 in [0,1] (zero border), decode 4+7x2 values per
+ * anchor (scaled by 192), sigmoid(clip(score, +-100)) >= min_score
+ * (<= 0: 0.5), weighted non-maximum suppression at IoU 0.3, undo the
+ * letterbox. Writes at most `max_palms` detections, best first, and returns
+ * how many (>= 0), or a negative segtex_status. Never allocates.
+ */
+int segtex_palm_detector_detect(segtex_palm_detector *detector, const segtex_image *img, float min_score,
+                                segtex_palm_detection *out, int max_palms);
+
+/*
+ * The hand ROI of a palm (MediaPipe's palm_detection_detection_to_roi):
+ * rotation that turns the wrist (keypoint 0) -> middle-finger base
+ * (keypoint 2) vector upright, shift by -0.5 of the box height along the
+ * hand, the box's longer side x 2.6. In pixels of a width x height image.
+ */
+segtex_roi segtex_hand_roi_from_palm(const segtex_palm_detection *palm, int width, int height);
+
+/*
+ * The ROI for the next frame from a hand's landmarks (MediaPipe's
+ * hand_landmark_landmarks_to_roi): the wrist and the MCP/PIP joints
+ * (0,1,2,3,5,6,9,10,13,14,17,18), rotation from the wrist to the mean of
+ * points 5, 9 and 13 (as MediaPipe weights them), their bounding box in that
+ * rotated frame, shifted by -0.1 of its height, the longer side x 2.
+ */
+segtex_roi segtex_hand_roi_from_landmarks(const segtex_hand_landmarks *hand, int width, int height);
+
+typedef struct segtex_hand_landmarker segtex_hand_landmarker;
+
+/*
+ * Load hand_landmark_full.tflite or hand_landmark_lite.tflite (input
+ * [1,224,224,3] in [0,1]; outputs 63 landmarks, presence, handedness, 63
+ * world values). On failure logs and sets *out to NULL.
+ */
+segtex_status segtex_hand_landmarker_create(const char *model_path, const segtex_model_options *options,
+                                            segtex_hand_landmarker **out);
+void segtex_hand_landmarker_destroy(segtex_hand_landmarker *landmarker);
+
+/*
+ * Warp `roi` of `img` to the model input (bilinear, border replicated,
+ * [0,1]), run the model and map the 21 points back to the image (z /224
+ * /0.4 x the ROI size, as MediaPipe's normalize_z), the world points rotated
+ * by the ROI's rotation; handedness labelled as MediaPipe does (the model's
+ * score s is "Left" with s, else "Right" with 1 - s). Never allocates.
+ */
+segtex_status segtex_hand_landmarker_process(segtex_hand_landmarker *landmarker, const segtex_image *img,
+                                             const segtex_roi *roi, segtex_hand_landmarks *out);
+
+typedef struct segtex_hand_tracker_options {
+    int max_hands;      /* 1..SEGTEX_MAX_HANDS (0: 2, MediaPipe's usual) */
+    int video;          /* 1: track between frames and smooth; 0: every frame is a still image */
+    float min_presence; /* keep hands whose presence is at least this (0: 0.5) */
+    float min_score;    /* palm detector threshold (0: 0.5) */
+    /* One-Euro smoothing (video only); 0 gives 0.05, 80, 1.0 (as the face tracker) */
+    float min_cutoff, beta, derivate_cutoff;
+} segtex_hand_tracker_options;
+
+typedef struct segtex_hand_tracker segtex_hand_tracker;
+
+/* Borrows the detector and the landmarker: they must outlive the tracker. */
+segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_hand_landmarker *landmarker,
+                                         const segtex_hand_tracker_options *options, segtex_hand_tracker **out);
+void segtex_hand_tracker_destroy(segtex_hand_tracker *tracker);
+
+/*
+ * Find the hands of one frame, as MediaPipe's hand_landmark_tracking graph:
+ * hands tracked from the previous frame get their ROI from their landmarks;
+ * the palm detector runs only while fewer than max_hands are tracked, and a
+ * palm whose ROI overlaps a tracked hand's (IoU > 0.5) is dropped. Video
+ * mode smooths the landmarks (One-Euro); `timestamp_s` must increase.
+ * Never allocates.
+ */
+segtex_status segtex_hand_tracker_process(segtex_hand_tracker *tracker, const segtex_image *img,
+                                          double timestamp_s, segtex_hand_result *out);
+
+/* Forget the tracked hands. */
+void segtex_hand_tracker_reset(segtex_hand_tracker *tracker);
+
+/* Palm detections run so far (for tests and statistics). */
+long segtex_hand_tracker_detections(const segtex_hand_tracker *tracker);
+
+/* The palm detector and hand landmarker a hand tracker borrows; owned by this struct. */
+typedef struct segtex_hand_models {
+    segtex_palm_detector *detector;
+    segtex_hand_landmarker *landmarker;
+} segtex_hand_models;
+
+/*
+ * Load palm_detection_{full,lite}.tflite and hand_landmark_{full,lite}.tflite
+ * from `dir` (`full` 1: MediaPipe's default complexity 1; 0: lite). On
+ * failure logs the file and the problem, leaves `out` zeroed.
+ */
+segtex_status segtex_hand_models_load(const char *dir, int full, const segtex_model_options *mo,
+                                      segtex_hand_models *out);
+/* Destroy what was loaded and zero `models`. NULL is fine. */
+void segtex_hand_models_free(segtex_hand_models *models);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@ int cmd_render(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_face(int argc, char **argv);
 int cmd_pose(int argc, char **argv);
+int cmd_hands(int argc, char **argv);
 int cmd_segment(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_soak(int argc, char **argv);

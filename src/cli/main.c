@@ -13,6 +13,7 @@ static const struct {
     {"model", cmd_model, "inspect, run, compare and benchmark a .tflite model"},
     {"face", cmd_face, "detect faces and their 478 landmarks in an image"},
     {"pose", cmd_pose, "detect a person's pose: 33 landmarks and its mask in an image"},
+    {"hands", cmd_hands, "detect hands and their 21 landmarks each in an image"},
     {"segment", cmd_segment, "split an image into the six categories"},
     {"run", cmd_run, "the live effect: camera or video in, window, file or virtual camera out"},
     {"soak", cmd_soak, "run the pipeline for many frames and report memory and allocations"},

@@ -356,3 +356,25 @@ segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const s
     fputs("]}", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
+
+/* ---- hands -------------------------------------------------------------------- */
+
+segtex_status segtex_hand_result_to_json(FILE *f, int width, int height, const segtex_hand_result *hands)
+{
+    if (!f)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    fprintf(f, "{\"width\":%d,\"height\":%d,\"hands\":[", width, height);
+    for (int i = 0; hands && i < hands->count; i++) {
+        const segtex_hand_landmarks *h = &hands->hands[i];
+        fprintf(f, "%s{\"handedness\":\"%s\",\"score\":%.6g,\"landmarks\":[", i ? "," : "", h->right ? "Right" : "Left",
+                h->handedness_score);
+        for (int p = 0; p < SEGTEX_HAND_POINTS; p++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", p ? "," : "", h->xyz[p][0], h->xyz[p][1], h->xyz[p][2]);
+        fputs("],\"world\":[", f);
+        for (int p = 0; p < SEGTEX_HAND_POINTS; p++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", p ? "," : "", h->world[p][0], h->world[p][1], h->world[p][2]);
+        fputs("]}", f);
+    }
+    fputs("]}", f);
+    return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
+}

@@ -1,0 +1,206 @@
+/*
+ * Hand tracking, as MediaPipe's hand_landmark_tracking_cpu graph: hands
+ * followed by their own landmarks; the palm detector only while fewer than
+ * max_hands are tracked; palms overlapping a tracked hand dropped (the
+ * association at IoU 0.5); One-Euro smoothing of the landmarks in video.
+ */
+#include "core/log.h"
+#include "segtex/vision.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PI_D 3.14159265358979323846
+
+typedef struct euro {
+    float x, dx, raw;
+} euro;
+
+typedef struct track {
+    int alive;
+    segtex_hand_landmarks lm; /* last raw landmarks (the next ROI's source) */
+    euro f[SEGTEX_HAND_POINTS][3];
+    double last_t;
+    int filtered;
+} track;
+
+struct segtex_hand_tracker {
+    segtex_palm_detector *detector;
+    segtex_hand_landmarker *landmarker;
+    segtex_hand_tracker_options o;
+    track tracks[SEGTEX_MAX_HANDS];
+    segtex_palm_detection palms[SEGTEX_MAX_HANDS];
+    long detections;
+};
+
+segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_hand_landmarker *landmarker,
+                                         const segtex_hand_tracker_options *options, segtex_hand_tracker **out)
+{
+    *out = NULL;
+    if (!detector || !landmarker) {
+        LOG_ERROR("hand tracker: needs a palm detector and a hand landmarker");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_hand_tracker_options o = {0};
+    if (options)
+        o = *options;
+    if (o.max_hands <= 0)
+        o.max_hands = SEGTEX_MAX_HANDS;
+    if (o.max_hands > SEGTEX_MAX_HANDS) {
+        LOG_ERROR("hand tracker: max hands %d, at most %d", o.max_hands, SEGTEX_MAX_HANDS);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (o.min_presence <= 0)
+        o.min_presence = 0.5f;
+    if (o.min_score <= 0)
+        o.min_score = 0.5f;
+    if (o.min_cutoff <= 0)
+        o.min_cutoff = 0.05f;
+    if (o.beta <= 0)
+        o.beta = 80.0f;
+    if (o.derivate_cutoff <= 0)
+        o.derivate_cutoff = 1.0f;
+    segtex_hand_tracker *t = segtex_calloc(1, sizeof *t);
+    if (!t)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    t->detector = detector;
+    t->landmarker = landmarker;
+    t->o = o;
+    *out = t;
+    return SEGTEX_OK;
+}
+
+void segtex_hand_tracker_destroy(segtex_hand_tracker *t) { segtex_free(t); }
+
+void segtex_hand_tracker_reset(segtex_hand_tracker *t)
+{
+    for (int i = 0; i < SEGTEX_MAX_HANDS; i++)
+        t->tracks[i].alive = 0, t->tracks[i].filtered = 0;
+}
+
+long segtex_hand_tracker_detections(const segtex_hand_tracker *t) { return t->detections; }
+
+static float alpha(float cutoff, float rate)
+{
+    float te = 1.0f / rate, tau = 1.0f / (2.0f * (float)PI_D * cutoff);
+    return 1.0f / (1.0f + tau / te);
+}
+
+/* One-Euro on pixel coordinates, the velocity scaled by the hand's size (as the face tracker). */
+static void smooth(const segtex_hand_tracker *tk, track *tr, segtex_hand_landmarks *lm, double t, int w, int h)
+{
+    float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
+    for (int i = 0; i < SEGTEX_HAND_POINTS; i++) {
+        xmin = fminf(xmin, lm->xyz[i][0] * w), xmax = fmaxf(xmax, lm->xyz[i][0] * w);
+        ymin = fminf(ymin, lm->xyz[i][1] * h), ymax = fmaxf(ymax, lm->xyz[i][1] * h);
+    }
+    float scale = 0.5f * ((xmax - xmin) + (ymax - ymin));
+    float value_scale = scale > 0 ? 1.0f / scale : 1.0f;
+    float rate = 30.0f;
+    if (tr->filtered && t > tr->last_t)
+        rate = (float)(1.0 / (t - tr->last_t));
+    const float dims[3] = {(float)w, (float)h, (float)w};
+    for (int i = 0; i < SEGTEX_HAND_POINTS; i++)
+        for (int k = 0; k < 3; k++) {
+            euro *e = &tr->f[i][k];
+            float v = lm->xyz[i][k] * dims[k];
+            if (!tr->filtered) {
+                e->x = e->raw = v;
+                e->dx = 0;
+                continue;
+            }
+            float dv = (v - e->raw) * value_scale * rate;
+            e->dx += alpha(tk->o.derivate_cutoff, rate) * (dv - e->dx);
+            float cutoff = tk->o.min_cutoff + tk->o.beta * fabsf(e->dx);
+            e->x += alpha(cutoff, rate) * (v - e->x);
+            e->raw = v;
+            lm->xyz[i][k] = e->x / dims[k];
+        }
+    tr->filtered = 1;
+    tr->last_t = t;
+}
+
+/* Axis-aligned IoU of two ROIs' bounding squares (MediaPipe's association ignores the rotation). */
+static float roi_iou(const segtex_roi *a, const segtex_roi *b)
+{
+    float ix = fminf(a->cx + a->size / 2, b->cx + b->size / 2) - fmaxf(a->cx - a->size / 2, b->cx - b->size / 2);
+    float iy = fminf(a->cy + a->size / 2, b->cy + b->size / 2) - fmaxf(a->cy - a->size / 2, b->cy - b->size / 2);
+    if (ix <= 0 || iy <= 0)
+        return 0;
+    float inter = ix * iy, uni = a->size * a->size + b->size * b->size - inter;
+    return uni > 0 ? inter / uni : 0;
+}
+
+segtex_status segtex_hand_tracker_process(segtex_hand_tracker *t, const segtex_image *img, double ts,
+                                          segtex_hand_result *out)
+{
+    if (!img || !img->data || img->width < 1 || img->height < 1) {
+        LOG_ERROR("hand tracker: no image");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    out->count = 0;
+    out->detected = 0;
+    memset(out->palm, 0, sizeof out->palm);
+    if (!t->o.video)
+        segtex_hand_tracker_reset(t);
+    segtex_status st;
+    segtex_palm_detection found[SEGTEX_MAX_HANDS] = {{0}};
+    /* 1. Follow the hands still tracked, from their previous landmarks. */
+    int alive = 0;
+    for (int i = 0; i < t->o.max_hands; i++) {
+        track *tr = &t->tracks[i];
+        if (!tr->alive)
+            continue;
+        segtex_roi roi = segtex_hand_roi_from_landmarks(&tr->lm, img->width, img->height);
+        if ((st = segtex_hand_landmarker_process(t->landmarker, img, &roi, &tr->lm)))
+            return st;
+        if (!(tr->lm.presence >= t->o.min_presence)) {
+            tr->alive = 0;
+            tr->filtered = 0;
+            continue;
+        }
+        alive++;
+    }
+    /* 2. Palm detection while fewer hands than wanted are tracked. */
+    if (alive < t->o.max_hands) {
+        int n = segtex_palm_detector_detect(t->detector, img, t->o.min_score, t->palms, t->o.max_hands);
+        if (n < 0)
+            return (segtex_status)n;
+        t->detections++;
+        out->detected = 1;
+        for (int d = 0; d < n && alive < t->o.max_hands; d++) {
+            segtex_roi roi = segtex_hand_roi_from_palm(&t->palms[d], img->width, img->height);
+            int dup = 0;
+            for (int i = 0; i < t->o.max_hands; i++)
+                if (t->tracks[i].alive && roi_iou(&roi, &t->tracks[i].lm.roi) > 0.5f)
+                    dup = 1;
+            if (dup)
+                continue;
+            int slot = 0;
+            while (slot < t->o.max_hands && t->tracks[slot].alive)
+                slot++;
+            track *tr = &t->tracks[slot];
+            if ((st = segtex_hand_landmarker_process(t->landmarker, img, &roi, &tr->lm)))
+                return st;
+            if (!(tr->lm.presence >= t->o.min_presence))
+                continue;
+            tr->alive = 1;
+            tr->filtered = 0;
+            found[slot] = t->palms[d];
+            alive++;
+        }
+    }
+    /* 3. Output in slot order; smoothing only in video mode. */
+    for (int i = 0; i < t->o.max_hands; i++) {
+        track *tr = &t->tracks[i];
+        if (!tr->alive)
+            continue;
+        segtex_hand_landmarks *o = &out->hands[out->count];
+        *o = tr->lm;
+        if (t->o.video)
+            smooth(t, tr, o, ts, img->width, img->height);
+        out->palm[out->count] = found[i];
+        out->count++;
+    }
+    return SEGTEX_OK;
+}
