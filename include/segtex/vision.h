@@ -68,6 +68,16 @@ int segtex_face_detector_detect(segtex_face_detector *detector, const segtex_ima
 /* ---- face landmarks ---------------------------------------------------------- */
 
 
+/*
+ * The landmark models' input (MediaPipe's ImageToTensor on a rotated rect):
+ * `roi` of `img` (RGB or RGBA) resampled bilinearly into a size x size x 3
+ * float tensor in [0,1], pixel centres aligned, the border replicated. Used
+ * by the face, pose and hand landmarkers. No allocation.
+ */
+void segtex_roi_to_tensor(const segtex_image *img, const segtex_roi *roi, float *dst, int size);
+/* A point (u, v) of the crop, normalized to [0,1], to image pixel coordinates. */
+void segtex_roi_to_image(const segtex_roi *roi, float u, float v, float *x, float *y);
+
 /* ROI of a detection: rotation from the eyes, the box's longer side x 1.5. */
 segtex_roi segtex_roi_from_detection(const segtex_face_detection *det, int width, int height);
 

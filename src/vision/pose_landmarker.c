@@ -136,40 +136,6 @@ fail:
     return st;
 }
 
-/* Crop point (u,v) in [0,1] -> image pixel coordinates (continuous). */
-static void crop_to_image(const segtex_roi *r, float u, float v, float *x, float *y)
-{
-    float c = cosf(r->rotation), s = sinf(r->rotation);
-    float lx = (u - 0.5f) * r->size, ly = (v - 0.5f) * r->size;
-    *x = r->cx + lx * c - ly * s;
-    *y = r->cy + lx * s + ly * c;
-}
-
-/* ImageToTensor on a rotated rect: bilinear, border replicated, [0,1]. */
-static void warp(const segtex_image *img, const segtex_roi *r, float *dst, int size)
-{
-    const int ch = img->channels;
-    const float inv = 1.0f / 255.0f;
-    for (int v = 0; v < size; v++) {
-        for (int u = 0; u < size; u++, dst += 3) {
-            float x, y;
-            crop_to_image(r, ((float)u + 0.5f) / (float)size, ((float)v + 0.5f) / (float)size, &x, &y);
-            x -= 0.5f, y -= 0.5f;
-            x = fminf(fmaxf(x, 0.0f), (float)(img->width - 1));
-            y = fminf(fmaxf(y, 0.0f), (float)(img->height - 1));
-            int x0 = (int)x, y0 = (int)y;
-            int x1 = x0 + 1 < img->width ? x0 + 1 : x0, y1 = y0 + 1 < img->height ? y0 + 1 : y0;
-            float fx = x - (float)x0, fy = y - (float)y0;
-            const uint8_t *p00 = img->data + y0 * img->stride + x0 * ch, *p01 = img->data + y0 * img->stride + x1 * ch;
-            const uint8_t *p10 = img->data + y1 * img->stride + x0 * ch, *p11 = img->data + y1 * img->stride + x1 * ch;
-            for (int k = 0; k < 3; k++) {
-                float a = p00[k] + (p01[k] - p00[k]) * fx, b = p10[k] + (p11[k] - p10[k]) * fx;
-                dst[k] = (a + (b - a) * fy) * inv;
-            }
-        }
-    }
-}
-
 /* RefineLandmarksFromHeatmap (kernel 7, min confidence 0.5), on crop-normalized x, y. */
 static void refine_from_heatmap(const float *hm, float pts[POSE_LM_ALL][5])
 {
@@ -208,7 +174,7 @@ segtex_status segtex_pose_landmarker_process(segtex_pose_landmarker *l, const se
     }
     if (min_presence <= 0)
         min_presence = 0.5f;
-    warp(img, roi, l->input, POSE_LM_SIZE);
+    segtex_roi_to_tensor(img, roi, l->input, POSE_LM_SIZE);
     segtex_status st = segtex_model_invoke(l->model);
     if (st)
         return st;
@@ -226,7 +192,7 @@ segtex_status segtex_pose_landmarker_process(segtex_pose_landmarker *l, const se
     /* Back to the image (LandmarkProjection): rotate about the ROI centre, z scaled like x. */
     for (int i = 0; i < SEGTEX_POSE_POINTS + 2; i++) { /* auxiliary 35..38 are not used */
         float x, y;
-        crop_to_image(roi, pts[i][0], pts[i][1], &x, &y);
+        segtex_roi_to_image(roi, pts[i][0], pts[i][1], &x, &y);
         float *o = i < SEGTEX_POSE_POINTS ? out->landmarks[i] : out->auxiliary[i - SEGTEX_POSE_POINTS];
         o[0] = x / (float)img->width;
         o[1] = y / (float)img->height;

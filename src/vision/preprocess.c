@@ -70,3 +70,36 @@ segtex_status segtex_image_to_tensor(const segtex_image *img, float *dst, int wi
     }
     return SEGTEX_OK;
 }
+
+void segtex_roi_to_image(const segtex_roi *r, float u, float v, float *x, float *y)
+{
+    float c = cosf(r->rotation), s = sinf(r->rotation);
+    float lx = (u - 0.5f) * r->size, ly = (v - 0.5f) * r->size;
+    *x = r->cx + lx * c - ly * s;
+    *y = r->cy + lx * s + ly * c;
+}
+
+void segtex_roi_to_tensor(const segtex_image *img, const segtex_roi *r, float *dst, int size)
+{
+    const int ch = img->channels;
+    const float inv = 1.0f / 255.0f;
+    for (int v = 0; v < size; v++) {
+        for (int u = 0; u < size; u++, dst += 3) {
+            float x, y;
+            segtex_roi_to_image(r, ((float)u + 0.5f) / (float)size, ((float)v + 0.5f) / (float)size, &x, &y);
+            /* pixel centres at +0.5; border replicated by clamping the sample position */
+            x -= 0.5f, y -= 0.5f;
+            x = fminf(fmaxf(x, 0.0f), (float)(img->width - 1));
+            y = fminf(fmaxf(y, 0.0f), (float)(img->height - 1));
+            int x0 = (int)x, y0 = (int)y;
+            int x1 = x0 + 1 < img->width ? x0 + 1 : x0, y1 = y0 + 1 < img->height ? y0 + 1 : y0;
+            float fx = x - (float)x0, fy = y - (float)y0;
+            const uint8_t *p00 = img->data + y0 * img->stride + x0 * ch, *p01 = img->data + y0 * img->stride + x1 * ch;
+            const uint8_t *p10 = img->data + y1 * img->stride + x0 * ch, *p11 = img->data + y1 * img->stride + x1 * ch;
+            for (int k = 0; k < 3; k++) {
+                float a = p00[k] + (p01[k] - p00[k]) * fx, b = p10[k] + (p11[k] - p10[k]) * fx;
+                dst[k] = (a + (b - a) * fy) * inv;
+            }
+        }
+    }
+}
