@@ -123,6 +123,11 @@ expect "bare run without a display: exit 0 (got $rc), out/segtex.mp4 made" '[ $r
 run -o x.mp4 --threads 64 2>e.txt; rc=$?
 expect "--threads 64: capped with a warning, exit 0" '[ $rc -eq 0 ] && grep -q "render threads capped" e.txt'
 
+# 5a. the statistics time the outputs (the write stage), read after the files are closed
+run -o x.mp4 --stats-json w.json 2>/dev/null
+expect "--stats-json: output_ms measured ($(grep -o '"output_ms":{[^}]*}' w.json))" \
+  'python3 -c "import json,sys; sys.exit(not json.load(open(\"w.json\"))[\"output_ms\"][\"p50\"] > 0)"'
+
 # 5b. live mode reports capture-to-output latency (the statistics line and --stats-json)
 "$bin" run -i demo: --live --frames 200 --size 320x240 -o - --stats-json live.json >/dev/null 2>e.txt
 lat=$(python3 -c "import json; d=json.load(open('live.json'))['latency_ms']; print(d['p50'], d['p95'])" 2>/dev/null)

@@ -142,6 +142,6 @@ int cli_outputs_close(cli_outputs *o)
         }
     }
     segtex_image_free(&o->categories);
-    memset(o, 0, sizeof *o);
+    o->count = 0; /* the write timer stays: the summary and --stats-json read it after the files are closed */
     return rc;
 }
