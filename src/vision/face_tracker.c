@@ -6,21 +6,15 @@
  */
 #include "core/log.h"
 #include "segtex/vision.h"
+#include "vision/one_euro.h"
 
 #include <math.h>
 #include <string.h>
 
-#define PI_D 3.14159265358979323846
-
-typedef struct euro {
-    float x, dx; /* last filtered value and derivative */
-    float raw;   /* last raw value */
-} euro;
-
 typedef struct track {
     int alive;
     segtex_face_landmarks lm;  /* last raw landmarks (ROI source) */
-    euro f[SEGTEX_FACE_POINTS][3];
+    one_euro f[SEGTEX_FACE_POINTS][3];
     double last_t;
     int filtered; /* filter state initialised */
 } track;
@@ -76,42 +70,12 @@ void segtex_face_tracker_reset(segtex_face_tracker *t)
         t->tracks[i].alive = 0;
 }
 
-static float alpha(float cutoff, float rate)
-{
-    float te = 1.0f / rate, tau = 1.0f / (2.0f * (float)PI_D * cutoff);
-    return 1.0f / (1.0f + tau / te);
-}
-
-/* Smooth the landmarks of `tr` in place (pixels), at time t. */
+/* One-Euro on pixel coordinates, the velocity scaled by the face's size (MediaPipe's landmarks smoothing). */
 static void smooth(const segtex_face_tracker *tk, track *tr, segtex_face_landmarks *lm, double t, int w, int h)
 {
-    float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
-    for (int i = 0; i < lm->count; i++) {
-        xmin = fminf(xmin, lm->xyz[i][0] * w), xmax = fmaxf(xmax, lm->xyz[i][0] * w);
-        ymin = fminf(ymin, lm->xyz[i][1] * h), ymax = fmaxf(ymax, lm->xyz[i][1] * h);
-    }
-    float scale = 0.5f * ((xmax - xmin) + (ymax - ymin));
-    float value_scale = scale > 0 ? 1.0f / scale : 1.0f;
-    float rate = 30.0f;
-    if (tr->filtered && t > tr->last_t)
-        rate = (float)(1.0 / (t - tr->last_t));
-    const float dims[3] = {(float)w, (float)h, (float)w};
-    for (int i = 0; i < lm->count; i++)
-        for (int k = 0; k < 3; k++) {
-            euro *e = &tr->f[i][k];
-            float v = lm->xyz[i][k] * dims[k];
-            if (!tr->filtered) {
-                e->x = e->raw = v;
-                e->dx = 0;
-                continue;
-            }
-            float dv = (v - e->raw) * value_scale * rate;
-            e->dx += alpha(tk->o.derivate_cutoff, rate) * (dv - e->dx);
-            float cutoff = tk->o.min_cutoff + tk->o.beta * fabsf(e->dx);
-            e->x += alpha(cutoff, rate) * (v - e->x);
-            e->raw = v;
-            lm->xyz[i][k] = e->x / dims[k];
-        }
+    const one_euro_params p = {tk->o.min_cutoff, tk->o.beta, tk->o.derivate_cutoff};
+    one_euro_points(tr->f, &p, &lm->xyz[0][0], lm->count, 3, w, h, one_euro_rate(tr->filtered, t, tr->last_t),
+                    !tr->filtered);
     tr->filtered = 1;
     tr->last_t = t;
 }

@@ -6,20 +6,15 @@
  */
 #include "core/log.h"
 #include "segtex/vision.h"
+#include "vision/one_euro.h"
 
 #include <math.h>
 #include <string.h>
 
-#define PI_D 3.14159265358979323846
-
-typedef struct euro {
-    float x, dx, raw;
-} euro;
-
 typedef struct track {
     int alive;
     segtex_hand_landmarks lm; /* last raw landmarks (the next ROI's source) */
-    euro f[SEGTEX_HAND_POINTS][3];
+    one_euro f[SEGTEX_HAND_POINTS][3];
     double last_t;
     int filtered;
 } track;
@@ -80,42 +75,12 @@ void segtex_hand_tracker_reset(segtex_hand_tracker *t)
 
 long segtex_hand_tracker_detections(const segtex_hand_tracker *t) { return t->detections; }
 
-static float alpha(float cutoff, float rate)
-{
-    float te = 1.0f / rate, tau = 1.0f / (2.0f * (float)PI_D * cutoff);
-    return 1.0f / (1.0f + tau / te);
-}
-
-/* One-Euro on pixel coordinates, the velocity scaled by the hand's size (as the face tracker). */
+/* One-Euro on pixel coordinates, the velocity scaled by the hand's size (MediaPipe's landmarks smoothing). */
 static void smooth(const segtex_hand_tracker *tk, track *tr, segtex_hand_landmarks *lm, double t, int w, int h)
 {
-    float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
-    for (int i = 0; i < SEGTEX_HAND_POINTS; i++) {
-        xmin = fminf(xmin, lm->xyz[i][0] * w), xmax = fmaxf(xmax, lm->xyz[i][0] * w);
-        ymin = fminf(ymin, lm->xyz[i][1] * h), ymax = fmaxf(ymax, lm->xyz[i][1] * h);
-    }
-    float scale = 0.5f * ((xmax - xmin) + (ymax - ymin));
-    float value_scale = scale > 0 ? 1.0f / scale : 1.0f;
-    float rate = 30.0f;
-    if (tr->filtered && t > tr->last_t)
-        rate = (float)(1.0 / (t - tr->last_t));
-    const float dims[3] = {(float)w, (float)h, (float)w};
-    for (int i = 0; i < SEGTEX_HAND_POINTS; i++)
-        for (int k = 0; k < 3; k++) {
-            euro *e = &tr->f[i][k];
-            float v = lm->xyz[i][k] * dims[k];
-            if (!tr->filtered) {
-                e->x = e->raw = v;
-                e->dx = 0;
-                continue;
-            }
-            float dv = (v - e->raw) * value_scale * rate;
-            e->dx += alpha(tk->o.derivate_cutoff, rate) * (dv - e->dx);
-            float cutoff = tk->o.min_cutoff + tk->o.beta * fabsf(e->dx);
-            e->x += alpha(cutoff, rate) * (v - e->x);
-            e->raw = v;
-            lm->xyz[i][k] = e->x / dims[k];
-        }
+    const one_euro_params p = {tk->o.min_cutoff, tk->o.beta, tk->o.derivate_cutoff};
+    one_euro_points(tr->f, &p, &lm->xyz[0][0], SEGTEX_HAND_POINTS, 3, w, h, one_euro_rate(tr->filtered, t, tr->last_t),
+                    !tr->filtered);
     tr->filtered = 1;
     tr->last_t = t;
 }

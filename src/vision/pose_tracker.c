@@ -8,19 +8,10 @@
  */
 #include "core/log.h"
 #include "segtex/vision.h"
+#include "vision/one_euro.h"
 
 #include <math.h>
 #include <string.h>
-
-#define PI_D 3.14159265358979323846
-
-typedef struct euro {
-    float x, dx, raw; /* last filtered value, filtered derivative, last raw value */
-} euro;
-
-typedef struct euro_params {
-    float min_cutoff, beta, derivate_cutoff;
-} euro_params;
 
 struct segtex_pose_tracker {
     segtex_pose_detector *detector;
@@ -30,7 +21,7 @@ struct segtex_pose_tracker {
     float aux[2][2];      /* smoothed (video) auxiliary points 33, 34, normalized */
     int filtered;         /* filter state initialised */
     double last_t;
-    euro lm[SEGTEX_POSE_POINTS][3], world[SEGTEX_POSE_POINTS][3], auxf[2][3];
+    one_euro lm[SEGTEX_POSE_POINTS][3], world[SEGTEX_POSE_POINTS][3], auxf[2][3];
     float visibility[SEGTEX_POSE_POINTS];
     long detections;
     segtex_pose_detection det;
@@ -80,68 +71,23 @@ void segtex_pose_tracker_reset(segtex_pose_tracker *t)
 
 long segtex_pose_tracker_detections(const segtex_pose_tracker *t) { return t->detections; }
 
-static float alpha(float cutoff, float rate)
-{
-    float te = 1.0f / rate, tau = 1.0f / (2.0f * (float)PI_D * cutoff);
-    return 1.0f / (1.0f + tau / te);
-}
-
-/* MediaPipe's OneEuroFilter on one value (pixels or metres); `first`: initialise. */
-static float euro_apply(euro *e, const euro_params *p, float v, float value_scale, float rate, int first)
-{
-    if (first) {
-        e->x = e->raw = v;
-        e->dx = 0;
-        return v;
-    }
-    float dv = (v - e->raw) * value_scale * rate;
-    e->dx += alpha(p->derivate_cutoff, rate) * (dv - e->dx);
-    float cutoff = p->min_cutoff + p->beta * fabsf(e->dx);
-    e->x += alpha(cutoff, rate) * (v - e->x);
-    e->raw = v;
-    return e->x;
-}
-
-/* Smooth `n` normalized points (stride `stride` floats) in place, scaled by their bounding box in pixels. */
-static void smooth_points(euro (*f)[3], const euro_params *p, float *pts, int n, int stride, int w, int h,
-                          float rate, int first)
-{
-    float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
-    for (int i = 0; i < n; i++) {
-        const float *q = pts + (size_t)i * stride;
-        xmin = fminf(xmin, q[0] * w), xmax = fmaxf(xmax, q[0] * w);
-        ymin = fminf(ymin, q[1] * h), ymax = fmaxf(ymax, q[1] * h);
-    }
-    float scale = 0.5f * ((xmax - xmin) + (ymax - ymin));
-    if (!(scale > 1e-6f))
-        return; /* MediaPipe: too small to smooth, returned as is */
-    const float dims[3] = {(float)w, (float)h, (float)w};
-    for (int i = 0; i < n; i++) {
-        float *q = pts + (size_t)i * stride;
-        for (int k = 0; k < 3; k++)
-            q[k] = euro_apply(&f[i][k], p, q[k] * dims[k], 1.0f / scale, rate, first) / dims[k];
-    }
-}
-
 static void smooth(segtex_pose_tracker *t, segtex_pose_result *r, double ts, int w, int h)
 {
     int first = !t->filtered;
-    float rate = 30.0f;
-    if (!first && ts > t->last_t)
-        rate = (float)(1.0 / (ts - t->last_t));
+    float rate = one_euro_rate(!first, ts, t->last_t);
     /* Visibility: low-pass, alpha 0.1 (new = 0.1 x value + 0.9 x previous). */
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
         if (!first)
             r->landmarks[i][3] = t->visibility[i] + 0.1f * (r->landmarks[i][3] - t->visibility[i]);
         t->visibility[i] = r->landmarks[i][3];
     }
-    const euro_params main = {t->o.min_cutoff, t->o.beta, t->o.derivate_cutoff};
-    const euro_params aux = {0.01f, 1.0f, 1.0f}, world = {0.1f, 40.0f, 1.0f};
-    smooth_points(t->lm, &main, &r->landmarks[0][0], SEGTEX_POSE_POINTS, 5, w, h, rate, first);
-    smooth_points(t->auxf, &aux, &r->auxiliary[0][0], 2, 5, w, h, rate, first);
+    const one_euro_params main = {t->o.min_cutoff, t->o.beta, t->o.derivate_cutoff};
+    const one_euro_params aux = {0.01f, 1.0f, 1.0f}, world = {0.1f, 40.0f, 1.0f};
+    one_euro_points(t->lm, &main, &r->landmarks[0][0], SEGTEX_POSE_POINTS, 5, w, h, rate, first);
+    one_euro_points(t->auxf, &aux, &r->auxiliary[0][0], 2, 5, w, h, rate, first);
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* world: value scaling disabled */
         for (int k = 0; k < 3; k++)
-            r->world[i][k] = euro_apply(&t->world[i][k], &world, r->world[i][k], 1.0f, rate, first);
+            r->world[i][k] = one_euro_apply(&t->world[i][k], &world, r->world[i][k], 1.0f, rate, first);
     t->filtered = 1;
     t->last_t = ts;
 }
