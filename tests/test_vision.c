@@ -238,7 +238,7 @@ static void composite_segmenter_categories(void)
     static segtex_face_result faces;
     segtex_face_tracker_process(t, &portrait, 0, &faces);
     uint64_t a0 = segtex_alloc_count(), p0 = test_process_allocs();
-    CHECK(segtex_segmenter_process(s, &portrait, faces.faces, faces.count, &r) == SEGTEX_OK, "process");
+    CHECK(segtex_segmenter_process(s, &portrait, &(segtex_people){&faces, NULL, NULL}, &r) == SEGTEX_OK, "process");
     CHECK(segtex_alloc_count() == a0 && test_process_allocs() == p0, "segmenting allocated");
     CHECK(r.width == 256 && r.height == 256, "square model for a square image: %dx%d", r.width, r.height);
     static const struct { int x, y, cat; const char *what; } probes[] = {
@@ -265,14 +265,14 @@ static void composite_segmenter_categories(void)
     }
     CHECK(bad == 0, "%d pixels whose probabilities do not sum to 1 or whose category is not their argmax", bad);
     /* Without a face the composite has no face skin and no hair, only person colours. */
-    CHECK(segtex_segmenter_process(s, &portrait, NULL, 0, &r) == SEGTEX_OK, "no faces");
+    CHECK(segtex_segmenter_process(s, &portrait, NULL, &r) == SEGTEX_OK, "no faces");
     int face = 0;
     for (int i = 0; i < r.width * r.height; i++)
         face += r.category[i] == 3 || r.category[i] == 1;
     CHECK(face == 0, "%d face/hair pixels without a face", face);
     /* A landscape frame uses the 256x144 model. */
     segtex_image wide = view(0, 100, 512, 288);
-    CHECK(segtex_segmenter_process(s, &wide, NULL, 0, &r) == SEGTEX_OK && r.width == 256 && r.height == 144,
+    CHECK(segtex_segmenter_process(s, &wide, NULL, &r) == SEGTEX_OK && r.width == 256 && r.height == 144,
           "landscape: %dx%d", r.width, r.height);
     segtex_face_tracker_destroy(t);
     segtex_seg_result_free(&r);
@@ -286,7 +286,7 @@ static void person_segmenter_and_errors(void)
     CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_OK, "person segmenter");
     segtex_seg_result r;
     segtex_seg_result_alloc(&r, segtex_segmenter_max_pixels(s));
-    segtex_segmenter_process(s, &portrait, NULL, 0, &r);
+    segtex_segmenter_process(s, &portrait, NULL, &r);
     int other = 0;
     for (int i = 0; i < r.width * r.height; i++)
         other += r.category[i] != 0 && r.category[i] != 4;
@@ -315,9 +315,9 @@ static void temporal_smoothing(void)
     segtex_seg_result_alloc(&a, segtex_segmenter_max_pixels(plain));
     segtex_seg_result_alloc(&b, segtex_segmenter_max_pixels(plain));
     segtex_image left = view(0, 0, 400, 400), right = view(100, 0, 400, 400);
-    segtex_segmenter_process(smooth, &left, NULL, 0, &b); /* previous frame */
-    segtex_segmenter_process(smooth, &right, NULL, 0, &b);
-    segtex_segmenter_process(plain, &right, NULL, 0, &a);
+    segtex_segmenter_process(smooth, &left, NULL, &b); /* previous frame */
+    segtex_segmenter_process(smooth, &right, NULL, &b);
+    segtex_segmenter_process(plain, &right, NULL, &a);
     int confident_same = 1, uncertain_changed = 0;
     for (int i = 0; i < a.width * a.height; i++) {
         float p = a.prob[i * 6 + 4];

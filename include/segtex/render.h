@@ -193,15 +193,15 @@ segtex_status segtex_renderer_configure(segtex_renderer *renderer, const segtex_
  * configured size) is required in overlay and cutout modes and ignored in
  * mask mode. `out` (RGB24, any stride, the configured size) may be `frame`
  * itself. `seg` must have the configured model size (see segtex_seg_result
- * for how its values are read; NULL: all background). `faces` (may be NULL)
- * are drawn with the configured landmark style; a face whose detection box
- * is all zero has no box. `pool` may be NULL. Output is identical for any
+ * for how its values are read; NULL: all background). `people` (may be
+ * NULL) are drawn with the configured landmark style (nothing when it draws
+ * nothing); a face whose detection box is all zero has no box. `pool` may be NULL. Output is identical for any
  * number of threads. Never allocates.
  * Returns SEGTEX_ERROR_INVALID_ARGUMENT when a view or size does not match
  * the configuration (nothing is written then).
  */
 segtex_status segtex_renderer_render(segtex_renderer *renderer, const segtex_image *frame,
-                                     const segtex_seg_result *seg, const segtex_face_result *faces,
+                                     const segtex_seg_result *seg, const segtex_people *people,
                                      segtex_image *out, segtex_threadpool *pool);
 
 #ifdef __cplusplus

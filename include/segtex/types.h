@@ -212,6 +212,16 @@ typedef struct segtex_hand_result {
     segtex_hand_landmarks hands[SEGTEX_MAX_HANDS];
 } segtex_hand_result;
 
+/*
+ * What segtex knows of the people in one frame, by pointer: the segmenter's
+ * composite and the renderer read it. Any part may be NULL (not looked for).
+ */
+typedef struct segtex_people {
+    const segtex_face_result *faces;
+    const segtex_pose_result *pose;
+    const segtex_hand_result *hands;
+} segtex_people;
+
 #ifdef __cplusplus
 }
 #endif

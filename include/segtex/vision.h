@@ -234,14 +234,14 @@ int segtex_segmenter_max_pixels(const segtex_segmenter *seg);
 
 /*
  * Segment `img` (RGB/RGBA). The square or the landscape selfie model is
- * chosen by the image's aspect ratio (landscape from 4:3 up). `faces`
- * (may be NULL with face_count 0) feeds the composite segmenter. With
+ * chosen by the image's aspect ratio (landscape from 4:3 up). `people`
+ * (may be NULL: nobody's landmarks known) feeds the composite segmenter. With
  * `temporal`, the previous result is blended in where the new one is
  * uncertain (reset on a size change or segtex_segmenter_reset). Writes
  * `out` (capacity >= segtex_segmenter_max_pixels). Never allocates.
  */
 segtex_status segtex_segmenter_process(segtex_segmenter *seg, const segtex_image *img,
-                                       const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out);
+                                       const segtex_people *people, segtex_seg_result *out);
 
 void segtex_segmenter_reset(segtex_segmenter *seg);
 
@@ -249,12 +249,12 @@ void segtex_segmenter_reset(segtex_segmenter *seg);
  * The two halves of segtex_segmenter_process, for pipelines that run the
  * model in parallel with the face landmarker: infer runs the model on `img`
  * and keeps its output inside the segmenter; finish turns it into the six
- * categories of `out` (with the faces, for the composite segmenter). Call
+ * categories of `out` (with the people's landmarks, for the composite). Call
  * them in that order on the same image. Never allocate.
  */
 segtex_status segtex_segmenter_infer(segtex_segmenter *seg, const segtex_image *img);
 segtex_status segtex_segmenter_finish(segtex_segmenter *seg, const segtex_image *img,
-                                      const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out);
+                                      const segtex_people *people, segtex_seg_result *out);
 
 /* ---- pose (MediaPipe BlazePose: detector, landmarks, tracking) ------------------ */
 

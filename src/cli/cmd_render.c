@@ -163,7 +163,7 @@ int cmd_render(int argc, char **argv)
     for (int y = 0; y < map.height; y++)
         memcpy(ids + (size_t)y * map.width, map.data + (ptrdiff_t)y * map.stride, (size_t)map.width);
     segtex_seg_result seg = {map.width, map.height, NULL, ids, map.width * map.height};
-    segtex_status st = segtex_renderer_render(r, &img, &seg, &faces.result, &out, pool);
+    segtex_status st = segtex_renderer_render(r, &img, &seg, &(segtex_people){&faces.result, NULL, NULL}, &out, pool);
     free(ids);
     if (st != SEGTEX_OK) {
         err(1, "rendering failed: %s", segtex_status_string(st));

@@ -180,7 +180,7 @@ int cmd_segment(int argc, char **argv)
         if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
             goto done;
     }
-    if (segtex_segmenter_process(seg, &img, faces->faces, faces->count, &res))
+    if (segtex_segmenter_process(seg, &img, &(segtex_people){faces, NULL, NULL}, &res))
         goto done;
     const int w = img.width, h = img.height;
     double shares[SEGTEX_CATEGORY_COUNT];

@@ -33,8 +33,8 @@ int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, cons
     }
     cfg.landmarks.box = 1;
     cfg.landmarks.dot_radius = img->width >= 1000 ? 2.0f : 1.2f;
-    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, seg, faces, &out, pool) ||
-        (more && segtex_renderer_render(rd, &out, seg, more, &out, pool))) {
+    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, seg, &(segtex_people){faces, NULL, NULL}, &out, pool) ||
+        (more && segtex_renderer_render(rd, &out, seg, &(segtex_people){more, NULL, NULL}, &out, pool))) {
         fprintf(stderr, "segtex: drawing '%s' failed\n", path);
         goto done;
     }

@@ -232,7 +232,8 @@ static segtex_status render(segtex_effect *e, const segtex_image *img, const seg
      * (capture, display) that made the render 2-4x slower, not faster.
      */
     segtex_threadpool *pool = e->o.threads > 0 || e->pipe ? e->pool : NULL;
-    st = segtex_renderer_render(e->renderer, img, seg, e->landmarks ? faces : NULL, out, pool);
+    segtex_people people = {faces, NULL, NULL};
+    st = segtex_renderer_render(e->renderer, img, seg, &people, out, pool);
     double ms = (segtex_now() - t0) * 1e3;
     if (!st) {
         segtex_stage_timer_add(&e->t_render, ms);
@@ -304,7 +305,8 @@ static segtex_status process_offline(segtex_effect *e, const segtex_image *in, d
     if (st)
         return st;
     double t1 = segtex_now();
-    if ((st = segtex_segmenter_finish(e->seg, in, e->faces.faces, e->faces.count, &e->segres)))
+    segtex_people people = {&e->faces, NULL, NULL};
+    if ((st = segtex_segmenter_finish(e->seg, in, &people, &e->segres)))
         return st;
     j.seg_ms += (segtex_now() - t1) * 1e3;
     double render_ms = 0;

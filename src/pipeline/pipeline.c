@@ -273,7 +273,10 @@ static void *seg_main(void *arg)
             break;
         const segtex_face_result *faces = fs >= 0 ? &p->slots[fs].faces : &no_faces;
         if (!st)
-            st = segtex_segmenter_finish(p->o.segmenter, &sl->img, faces->faces, faces->count, &sl->seg);
+            {
+            segtex_people people = {faces, NULL, NULL};
+            st = segtex_segmenter_finish(p->o.segmenter, &sl->img, &people, &sl->seg);
+        }
         double ms = (segtex_now() - t0) * 1e3;
         if (st) {
             fail(p, st);

@@ -814,7 +814,7 @@ static int check_view(const segtex_image *v, const segtex_render_config *cfg, co
 }
 
 segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *frame, const segtex_seg_result *seg,
-                                     const segtex_face_result *faces, segtex_image *out, segtex_threadpool *pool)
+                                     const segtex_people *people, segtex_image *out, segtex_threadpool *pool)
 {
     static const segtex_seg_result background = {1, 1, NULL, NULL, 0};
     if (!seg)
@@ -828,6 +828,8 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
                   r->cfg.model_width, r->cfg.model_height);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
+    const segtex_landmark_style *ls = &r->cfg.landmarks;
+    const segtex_face_result *faces = people && (ls->dots || ls->contours || ls->box) ? people->faces : NULL;
     if (faces && (faces->count < 0 || faces->count > SEGTEX_MAX_FACES))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
 

@@ -409,10 +409,14 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
     return st;
 }
 
-segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *img,
-                                      const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out)
+segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *img, const segtex_people *people,
+                                      segtex_seg_result *out)
 {
-    if (!check_image(img) || !out || out->capacity < s->max_pixels || (face_count > 0 && !faces) || !s->inferred) {
+    const segtex_face_result *fr = people ? people->faces : NULL;
+    const segtex_face_landmarks *faces = fr ? fr->faces : NULL;
+    int face_count = fr ? fr->count : 0;
+    if (!check_image(img) || !out || out->capacity < s->max_pixels || face_count < 0 ||
+        face_count > SEGTEX_MAX_FACES || !s->inferred) {
         LOG_ERROR("segmenter: finish needs an inferred image and a result of %d pixels", s->max_pixels);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
@@ -468,15 +472,15 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
     return SEGTEX_OK;
 }
 
-segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *img,
-                                       const segtex_face_landmarks *faces, int face_count, segtex_seg_result *out)
+segtex_status segtex_segmenter_process(segtex_segmenter *s, const segtex_image *img, const segtex_people *people,
+                                       segtex_seg_result *out)
 {
-    if (!out || out->capacity < s->max_pixels || (face_count > 0 && !faces)) {
+    if (!out || out->capacity < s->max_pixels) {
         LOG_ERROR("segmenter: needs a result of %d pixels", s->max_pixels);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
     segtex_status st = segtex_segmenter_infer(s, img);
-    return st ? st : segtex_segmenter_finish(s, img, faces, face_count, out);
+    return st ? st : segtex_segmenter_finish(s, img, people, out);
 }
 
 void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *categories, segtex_image *person,
