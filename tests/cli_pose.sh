@@ -46,5 +46,39 @@ check_err "pose no image" 2 "missing IMAGE" "$bin" pose
 check_err "pose bad model" 2 "--model must be lite or full" "$bin" pose "$img" --model heavy
 check_err "pose missing image" 1 "cannot open" "$bin" pose "$tmp/nope.png"
 check_err "pose missing models" 1 "pose_detection.tflite" "$bin" pose "$img" --models "$tmp"
+
+# The body in the engine: run --pose/--skeleton/--hands, .jsonl poses and hands, bench pipeline
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+"$bin" run -i "$img" -o "$tmp/still.jsonl" --pose lite --quiet 2>/dev/null
+"$bin" pose "$img" --json >"$tmp/still_pose.json"
+expect "run .jsonl poses = segtex pose --json poses, for a still" \
+  'python3 -c "import json,sys; a=json.load(open(\"$tmp/still_pose.json\"))[\"poses\"]; b=json.loads(open(\"$tmp/still.jsonl\").readline())[\"poses\"]; sys.exit(not a or a!=b)"'
+mkdir -p "$tmp/sk" "$tmp/nosk"
+"$bin" run --input demo: --size 320x240 --frames 8 --skeleton --hands 2 --hand-model lite -o "$tmp/body.jsonl" \
+  -o "$tmp/sk/%02d.png" --quiet 2>"$tmp/e"
+"$bin" run --input demo: --size 320x240 --frames 8 -o "$tmp/nobody.jsonl" -o "$tmp/nosk/%02d.png" --quiet 2>/dev/null
+python3 - "$tmp/body.jsonl" "$tmp/nobody.jsonl" >"$tmp/j.txt" 2>&1 <<'EOF'
+import json, sys
+body = [json.loads(l) for l in open(sys.argv[1])]
+none = [json.loads(l) for l in open(sys.argv[2])]
+assert len(body) == 8 and len(none) == 8, (len(body), len(none))
+for o in body:
+    assert len(o['poses']) == 1 and len(o['poses'][0]['landmarks']) == 33 and len(o['poses'][0]['world']) == 33, o['frame']
+    assert all(len(p) == 5 for p in o['poses'][0]['landmarks'])
+    assert o['hands'] == [], 'no hands in the demo clip'
+for o in none:
+    assert o['poses'] == [] and o['hands'] == [], 'pose and hands are off by default'
+print('ok')
+EOF
+expect "run --skeleton --hands 2: a pose of 33 landmarks on every .jsonl line; none without ($(tail -1 "$tmp/j.txt"))" 'grep -q ^ok "$tmp/j.txt"'
+expect "run --skeleton draws: frames differ from the same run without it" '[ -s "$tmp/sk/04.png" ] && ! cmp -s "$tmp/sk/04.png" "$tmp/nosk/04.png"'
+check_err "run --hands 3" 2 "'hands' needs an integer from 0 to 2" "$bin" run --input demo: --frames 2 --hands 3
+check_err "run --pose heavy" 2 "'pose' needs off, lite or full" "$bin" run --input demo: --frames 2 --pose heavy
+check_err "run --hand-model x" 2 "'hand-model' needs lite or full" "$bin" run --input demo: --frames 2 --hand-model x
+expect "run --help names --skeleton, --pose and --hands" \
+  '"$bin" run --help | grep -q -- "--skeleton" && "$bin" run --help | grep -q -- "--pose" && "$bin" run --help | grep -q -- "--hands"'
+"$bin" bench pipeline --size 320x240 --frames 10 --pose lite --hands 1 >"$tmp/b.txt" 2>/dev/null
+expect "bench pipeline --pose --hands: last line ($(tail -1 "$tmp/b.txt"))" \
+  'tail -1 "$tmp/b.txt" | grep -qE "^pipeline size=320x240 frames=10 fps=[0-9.]+ seg_ms=[0-9.]+ face_ms=[0-9.]+ render_ms=[0-9.]+ pose_ms=[0-9.]+ pose_detections=[0-9]+ hands_ms=[0-9.]+ palm_detections=[0-9]+$"'
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

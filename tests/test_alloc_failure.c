@@ -56,7 +56,7 @@ static segtex_status build(stack *s, segtex_backend backend)
     segtex_render_config c = {SEGTEX_RENDER_OVERLAY, 160, 120, 256, 256, segtex_landmark_style_default()};
     if ((st = segtex_renderer_configure(s->rd, &c)))
         return st;
-    segtex_pipeline_options po = {{s->demo, demo_read, demo_info}, s->tr, s->seg, 0, 4};
+    segtex_pipeline_options po = {{s->demo, demo_read, demo_info}, s->tr, s->seg, 0, 4, NULL, NULL};
     return segtex_pipeline_create(&po, &s->p);
 }
 

@@ -2,7 +2,8 @@
  * segtex_effect, the front door: push offline and pull give the same pixels;
  * push live returns at once with bounded lag and counted drops; no mode
  * allocates per frame; settings from another thread land between frames;
- * bad views are refused with one line.
+ * bad views are refused with one line. With the body on (pose, hands,
+ * skeleton) the same holds, and the pose arrives with every frame.
  */
 #include "harness.h"
 #include "segtex/effect.h"
@@ -18,6 +19,7 @@
 #define FRAMES 24
 
 static char dir[4200], portrait[4200];
+static int body; /* 1: pose, hands and the skeleton on (the second pass) */
 static segtex_image clip[FRAMES];
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)
@@ -45,6 +47,9 @@ static segtex_effect_options options(int live)
     o.has_seed = 1;
     o.seed = 5;
     o.live = live;
+    o.pose = o.skeleton = body;
+    o.hands = body ? 2 : 0;
+    o.hands_full = 0;
     return o;
 }
 
@@ -74,7 +79,8 @@ static void clip_info(void *u, segtex_source_info *info)
 static void test_push_equals_pull(void)
 {
     uint64_t push_hash[FRAMES], pull_hash[FRAMES], push_seg[FRAMES], pull_seg[FRAMES];
-    int push_faces = 0, pull_faces = 0;
+    uint64_t push_pose[FRAMES], pull_pose[FRAMES];
+    int push_faces = 0, pull_faces = 0, push_poses = 0, pull_poses = 0;
     segtex_effect_options o = options(0);
     segtex_effect *e = NULL;
     CHECK(segtex_effect_create(&o, &e) == SEGTEX_OK, "create (push)");
@@ -85,6 +91,11 @@ static void test_push_equals_pull(void)
         segtex_effect_result r;
         CHECK(segtex_effect_process(e, &clip[i], i / 30.0, &out, &r) == SEGTEX_OK, "process %d", i);
         CHECK(r.index == i && r.faces_index == i && r.seg_index == i, "push offline: results of frame %d are its own", i);
+        CHECK(body ? r.pose && r.pose_index == i && r.hands && r.hands_index == i
+                   : !r.pose && r.pose_index == -1 && !r.hands && r.hands_index == -1,
+              "push offline: frame %d's pose and hands (body %d)", i, body);
+        push_pose[i] = r.pose ? fnv(0xcbf29ce484222325ull, r.pose->landmarks, sizeof r.pose->landmarks) : 0;
+        push_poses += r.pose ? r.pose->count : 0;
         push_hash[i] = hash_image(&out);
         push_seg[i] = fnv(0xcbf29ce484222325ull, r.seg->category, (size_t)r.seg->width * r.seg->height);
         push_faces += r.faces->count;
@@ -111,15 +122,23 @@ static void test_push_equals_pull(void)
             pull_hash[n] = hash_image(&out);
             pull_seg[n] = fnv(0xcbf29ce484222325ull, res.seg->category, (size_t)res.seg->width * res.seg->height);
             pull_faces += res.faces->count;
+            CHECK(body ? res.pose && res.pose_index == n && res.hands && res.hands_index == n : !res.pose && !res.hands,
+                  "pull: frame %d's pose and hands (body %d)", n, body);
+            pull_pose[n] = res.pose ? fnv(0xcbf29ce484222325ull, res.pose->landmarks, sizeof res.pose->landmarks) : 0;
+            pull_poses += res.pose ? res.pose->count : 0;
         }
         n++;
         out.data = NULL;
     }
     CHECK(r == 0 && n == FRAMES, "pull: %d frames, end %d", n, r);
     segtex_effect_destroy(e);
-    int same = 0, same_seg = 0;
+    int same = 0, same_seg = 0, same_pose = 0;
     for (int i = 0; i < FRAMES; i++)
-        same += push_hash[i] == pull_hash[i], same_seg += push_seg[i] == pull_seg[i];
+        same += push_hash[i] == pull_hash[i], same_seg += push_seg[i] == pull_seg[i],
+            same_pose += push_pose[i] == pull_pose[i];
+    CHECK(same_pose == FRAMES, "push and pull: %d of %d poses identical", same_pose, FRAMES);
+    CHECK(push_poses == (body ? FRAMES : 0) && pull_poses == push_poses, "a pose on every frame with the body on "
+          "(push %d, pull %d)", push_poses, pull_poses);
     CHECK(same == FRAMES, "push and pull: %d of %d frames bit-identical", same, FRAMES);
     CHECK(same_seg == FRAMES, "push and pull: %d of %d category maps identical", same_seg, FRAMES);
     CHECK(push_faces == FRAMES && pull_faces == FRAMES, "a face on every frame (push %d, pull %d)", push_faces,
@@ -360,6 +379,50 @@ static void test_create_failures(void)
     segtex_effect_destroy(NULL);
 }
 
+/* The skeleton option draws: the same frame with and without it differs, along the shoulders. */
+static void test_skeleton_drawn(void)
+{
+    segtex_effect_options o = options(0);
+    segtex_image a = {0}, b = {0};
+    segtex_effect_result r;
+    segtex_effect *e = NULL;
+    float sh[2][2] = {{0}};
+    for (int pass = 0; pass < 2; pass++) {
+        o.skeleton = pass;
+        CHECK(segtex_effect_create(&o, &e) == SEGTEX_OK, "create");
+        if (!e)
+            return;
+        segtex_image out = {0};
+        CHECK(segtex_effect_process(e, &clip[0], 0, &out, &r) == SEGTEX_OK && r.pose && r.pose->count == 1,
+              "a pose on the first frame");
+        segtex_image *dst = pass ? &b : &a;
+        segtex_image_alloc(dst, W, H, 3);
+        for (int y = 0; y < H; y++)
+            memcpy(dst->data + y * dst->stride, out.data + y * out.stride, W * 3);
+        for (int k = 0; k < 2 && r.pose && r.pose->count; k++)
+            sh[k][0] = r.pose->landmarks[11 + k][0] * W, sh[k][1] = r.pose->landmarks[11 + k][1] * H;
+        segtex_effect_destroy(e);
+        e = NULL;
+    }
+    /* The midpoint of the shoulders' connection is painted in the skeleton's colour (white). */
+    int x = (int)((sh[0][0] + sh[1][0]) / 2), y = (int)((sh[0][1] + sh[1][1]) / 2), changed = 0;
+    for (int yy = 0; yy < H; yy++)
+        changed += memcmp(a.data + yy * a.stride, b.data + yy * b.stride, W * 3) != 0;
+    CHECK(changed > 0, "the skeleton changed %d rows", changed);
+    int white = 0;
+    for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+            int xx = x + dx, yy = y + dy;
+            if (xx < 0 || xx >= W || yy < 0 || yy >= H)
+                continue;
+            const uint8_t *p = b.data + yy * b.stride + xx * 3;
+            white |= p[0] >= 240 && p[1] >= 240 && p[2] >= 240;
+        }
+    CHECK(white, "a white pixel of the shoulder line next to (%d,%d)", x, y);
+    segtex_image_free(&a);
+    segtex_image_free(&b);
+}
+
 int main(void)
 {
     segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
@@ -388,6 +451,10 @@ int main(void)
     RUN(test_push_live);
     RUN(test_settings_from_another_thread);
     RUN(test_create_failures);
+    body = 1;
+    RUN(test_push_equals_pull);
+    RUN(test_no_allocations);
+    RUN(test_skeleton_drawn);
     for (int i = 0; i < FRAMES; i++)
         segtex_image_free(&clip[i]);
     return test_summary();

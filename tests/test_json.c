@@ -76,16 +76,37 @@ static void jsonl_line(void)
 {
     make_result(2);
     const float shares[SEGTEX_CATEGORY_COUNT] = {0.5f, 0.25f, 0, 0.125f, 0.125f, 0};
-    char *line = NULL, *faces = NULL;
-    CAPTURE(line, segtex_jsonl_frame_write(f_, 7, 0.233333333, 640, 480, &result, shares));
+    static segtex_pose_result pose;
+    static segtex_hand_result hands;
+    pose.count = 1;
+    pose.score = 0.75f;
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        pose.landmarks[i][0] = i / 64.0f, pose.landmarks[i][3] = 0.5f, pose.world[i][2] = -i / 8.0f;
+    hands.count = 1;
+    hands.hands[0].right = 1;
+    hands.hands[0].handedness_score = 0.875f;
+    for (int i = 0; i < SEGTEX_HAND_POINTS; i++)
+        hands.hands[0].xyz[i][1] = i / 32.0f;
+    segtex_people people = {&result, &pose, &hands};
+    char *line = NULL, *faces = NULL, *poses = NULL, *hand_json = NULL;
+    CAPTURE(line, segtex_jsonl_frame_write(f_, 7, 0.233333333, 640, 480, &people, shares));
     CAPTURE(faces, segtex_face_result_to_json(f_, 640, 480, &result));
-    /* The faces array is exactly the one `segtex face --json` prints. */
+    CAPTURE(poses, segtex_pose_result_to_json(f_, 640, 480, &pose));
+    CAPTURE(hand_json, segtex_hand_result_to_json(f_, 640, 480, &hands));
+    /* The faces, poses and hands arrays are exactly the ones `segtex face/pose/hands --json` print. */
     const char *arr = faces ? strstr(faces, "\"faces\":[") : NULL;
-    char want[8192];
-    snprintf(want, sizeof want, "{\"frame\":7,\"pts\":0.233333333,\"width\":640,\"height\":480,%.*s,"
+    const char *parr = poses ? strstr(poses, "\"poses\":[") : NULL;
+    const char *harr = hand_json ? strstr(hand_json, "\"hands\":[") : NULL;
+    static char want[32768];
+    snprintf(want, sizeof want, "{\"frame\":7,\"pts\":0.233333333,\"width\":640,\"height\":480,%.*s,%.*s,%.*s,"
                                 "\"shares\":[0.5,0.25,0,0.125,0.125,0]}\n",
-             arr ? (int)(strlen(arr) - 1) : 0, arr ? arr : "");
+             arr ? (int)(strlen(arr) - 1) : 0, arr ? arr : "", parr ? (int)(strlen(parr) - 1) : 0, parr ? parr : "",
+             harr ? (int)(strlen(harr) - 1) : 0, harr ? harr : "");
     CHECK(line && !strcmp(line, want), "JSON line:\n got  %s\n want %s", line ? line : "(null)", want);
+    CHECK(line && strstr(line, "\"handedness\":\"Right\",\"score\":0.875") && strstr(line, "{\"score\":0.75,"),
+          "the line holds the pose and the hand");
+    free(poses);
+    free(hand_json);
     /* A line is also a landmarks file: the reader skips frame, pts and shares. */
     static segtex_faces back;
     CHECK(line && segtex_faces_parse_json(line, strlen(line), "line", &back) == SEGTEX_OK && back.result.count == 1 &&
@@ -96,7 +117,7 @@ static void jsonl_line(void)
     line = NULL;
     CAPTURE(line, segtex_jsonl_frame_write(f_, 12345678901LL, NAN, 2, 2, NULL, NULL));
     CHECK(line && !strcmp(line, "{\"frame\":12345678901,\"pts\":null,\"width\":2,\"height\":2,\"faces\":[],"
-                                "\"shares\":[0,0,0,0,0,0]}\n"),
+                                "\"poses\":[],\"hands\":[],\"shares\":[0,0,0,0,0,0]}\n"),
           "no faces, no shares, NaN pts: %s", line ? line : "(null)");
     free(line);
 }
@@ -108,10 +129,10 @@ static void writers_allocate_nothing_and_report_errors(void)
     FILE *f = fopen("/dev/null", "w");
     CHECK(f != NULL, "/dev/null");
     if (f) {
-        segtex_jsonl_frame_write(f, 0, 0, 8, 8, &result, shares); /* stdio's buffer, once */
+        segtex_jsonl_frame_write(f, 0, 0, 8, 8, &(segtex_people){&result, NULL, NULL}, shares); /* stdio's buffer, once */
         uint64_t before = test_process_allocs();
         for (int i = 1; i <= 20; i++)
-            CHECK(segtex_jsonl_frame_write(f, i, i / 30.0, 8, 8, &result, shares) == SEGTEX_OK, "frame %d", i);
+            CHECK(segtex_jsonl_frame_write(f, i, i / 30.0, 8, 8, &(segtex_people){&result, NULL, NULL}, shares) == SEGTEX_OK, "frame %d", i);
         CHECK(test_process_allocs() == before, "%llu allocations in 20 frames",
               (unsigned long long)(test_process_allocs() - before));
         fclose(f);
@@ -119,7 +140,7 @@ static void writers_allocate_nothing_and_report_errors(void)
     f = fopen("/dev/full", "w");
     if (f) {
         setvbuf(f, NULL, _IONBF, 0);
-        CHECK(segtex_jsonl_frame_write(f, 0, 0, 8, 8, &result, shares) == SEGTEX_ERROR_IO, "full device: IO error");
+        CHECK(segtex_jsonl_frame_write(f, 0, 0, 8, 8, &(segtex_people){&result, NULL, NULL}, shares) == SEGTEX_ERROR_IO, "full device: IO error");
         CHECK(segtex_face_result_to_json(f, 8, 8, &result) == SEGTEX_ERROR_IO, "full device: IO error");
         fclose(f);
     }

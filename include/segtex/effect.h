@@ -85,9 +85,20 @@ typedef struct segtex_effect_options {
     int landmarks;                   /* draw the face landmarks */
     int has_seed;                    /* 1: paints drawn from `seed` (segtex_texture_set_randomize) */
     uint64_t seed;
+    int pose;                        /* 1: track MediaPipe's pose (33 landmarks and its person mask) */
+    int pose_full;                   /* with pose: 1 the full landmark model, 0 (default) the lite one */
+    int hands;                       /* 0: off; 1..SEGTEX_MAX_HANDS: hands to track (MediaPipe Hands) */
+    int hands_full;                  /* with hands: 1 (default) the full palm and hand models, 0 lite */
+    int skeleton;                    /* draw the pose's and hands' connections */
+    int palm_every;                  /* with hands and smooth: look for missing hands on every Nth frame
+                                        (the palm detector costs 4-5x a tracked hand); 1: every frame
+                                        (MediaPipe); default 4; 1..1000 */
 } segtex_effect_options;
 
-/* Overlay mode, faces on (1 face), smoothing on, offline, composite/auto segmenter, default paints. */
+/*
+ * Overlay mode, faces on (1 face), pose and hands off, smoothing on,
+ * offline, composite/auto segmenter, default paints.
+ */
 segtex_effect_options segtex_effect_options_default(void);
 
 /*
@@ -111,6 +122,11 @@ typedef struct segtex_effect_result {
     int64_t seg_index;              /* frame the segmentation was computed on; -1 none yet */
     double face_ms, seg_ms;         /* this frame's inference (push offline); 0 where it ran elsewhere */
     double render_ms;               /* this frame's render */
+    const segtex_pose_result *pose; /* NULL when pose is off or none yet (else count 0 or 1) */
+    int64_t pose_index;             /* frame the pose was found on; -1 none yet */
+    const segtex_hand_result *hands; /* NULL when hands are off or none yet */
+    int64_t hands_index;            /* frame the hands were found on; -1 none yet */
+    double pose_ms, hands_ms;       /* this frame's pose and hand tracking (push offline) */
 } segtex_effect_result;
 
 /*
@@ -201,6 +217,11 @@ typedef struct segtex_effect_stats {
      * segmentation is when it is shown. Offline: arrival to output.
      */
     segtex_stage_stats latency;
+    int64_t dropped_pose;    /* live: frames the pose worker skipped */
+    int64_t dropped_hands;   /* live: frames the hand worker skipped */
+    segtex_stage_stats pose, hands;
+    int64_t pose_detections; /* frames the pose detector ran on (it runs only when tracking is lost) */
+    int64_t palm_detections; /* frames the palm detector ran on (only while a hand is not tracked) */
 } segtex_effect_stats;
 
 /* A consistent snapshot of the counters and stage times (p50/p95 over the last 256 frames). */

@@ -78,14 +78,16 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
 
 /*
  * Write one JSON line (ending in '\n') of a frame's results for `-o FILE.jsonl`:
- * {"frame":N,"pts":S,"width":W,"height":H,"faces":[...],"shares":[b,h,bs,fs,c,o]}
- * where "faces" holds exactly the face objects of segtex_face_result_to_json,
+ * {"frame":N,"pts":S,"width":W,"height":H,"faces":[...],"poses":[...],"hands":[...],
+ * "shares":[b,h,bs,fs,c,o]} where "faces", "poses" and "hands" hold exactly
+ * the objects of segtex_face_result_to_json, segtex_pose_result_to_json and
+ * segtex_hand_result_to_json (empty where `people` has none or is NULL),
  * `pts` is in seconds ("%.12g"; null when not finite) and `shares` (NULL: six zeros) are the six
  * category fractions in id order ("%.6g"). Same allocation and error rules
  * as segtex_face_result_to_json.
  */
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
-                                       const segtex_face_result *faces, const float shares[SEGTEX_CATEGORY_COUNT]);
+                                       const segtex_people *people, const float shares[SEGTEX_CATEGORY_COUNT]);
 
 /* ---- pose ---- */
 

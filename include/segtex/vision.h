@@ -439,6 +439,13 @@ typedef struct segtex_hand_tracker_options {
     float min_score;    /* palm detector threshold (0: 0.5) */
     /* One-Euro smoothing (video only); 0 gives 0.05, 80, 1.0 (as the face tracker) */
     float min_cutoff, beta, derivate_cutoff;
+    /*
+     * Video only: while fewer than max_hands are tracked, run the palm
+     * detector on every Nth frame instead of every frame (0 or 1: every
+     * frame, as MediaPipe does). The detector is the costliest hand model;
+     * a hand that enters is found at most N-1 frames late. 0..1000.
+     */
+    int detect_every;
 } segtex_hand_tracker_options;
 
 typedef struct segtex_hand_tracker segtex_hand_tracker;

@@ -65,6 +65,11 @@ CATEGORY_COUNT = 6
 KEYPOINT_COUNT = 6
 FACE_POINTS = 478
 MAX_FACES = 8
+POSE_POINTS = 33
+POSE_MASK_SIZE = 256
+MAX_HANDS = 2
+HAND_POINTS = 21
+PALM_KEYPOINTS = 7
 
 
 class Image(ctypes.Structure):
@@ -78,7 +83,8 @@ class EffectOptions(ctypes.Structure):
     _fields_ = [("models_dir", ctypes.c_char_p), ("backend", c_int), ("segmenter", c_int), ("faces", c_int),
                 ("max_faces", c_int), ("detector", c_int), ("smooth", c_int), ("live", c_int),
                 ("threads", c_int), ("textures_dir", ctypes.c_char_p), ("mode", c_int), ("landmarks", c_int),
-                ("has_seed", c_int), ("seed", c_uint64)]
+                ("has_seed", c_int), ("seed", c_uint64), ("pose", c_int), ("pose_full", c_int), ("hands", c_int),
+                ("hands_full", c_int), ("skeleton", c_int), ("palm_every", c_int)]
 
 
 class FaceDetection(ctypes.Structure):
@@ -102,6 +108,31 @@ class FaceResult(ctypes.Structure):
                 ("faces", FaceLandmarks * MAX_FACES)]
 
 
+class PoseResult(ctypes.Structure):
+    """segtex_pose_result (types.h)."""
+    _fields_ = [("count", c_int), ("detected", c_int), ("score", c_float), ("detection_score", c_float),
+                ("landmarks", (c_float * 5) * POSE_POINTS), ("world", (c_float * 3) * POSE_POINTS),
+                ("auxiliary", (c_float * 5) * 2), ("roi", Roi), ("mask_size", c_int),
+                ("mask", c_float * (POSE_MASK_SIZE * POSE_MASK_SIZE))]
+
+
+class PalmDetection(ctypes.Structure):
+    """segtex_palm_detection (types.h)."""
+    _fields_ = [("score", c_float), ("box", c_float * 4), ("keypoints", (c_float * 2) * PALM_KEYPOINTS)]
+
+
+class HandLandmarks(ctypes.Structure):
+    """segtex_hand_landmarks (types.h)."""
+    _fields_ = [("presence", c_float), ("right", c_int), ("handedness_score", c_float),
+                ("xyz", (c_float * 3) * HAND_POINTS), ("world", (c_float * 3) * HAND_POINTS), ("roi", Roi)]
+
+
+class HandResult(ctypes.Structure):
+    """segtex_hand_result (types.h)."""
+    _fields_ = [("count", c_int), ("detected", c_int), ("palm", PalmDetection * MAX_HANDS),
+                ("hands", HandLandmarks * MAX_HANDS)]
+
+
 class SegResult(ctypes.Structure):
     """segtex_seg_result (vision.h)."""
     _fields_ = [("width", c_int), ("height", c_int), ("prob", ctypes.POINTER(c_float)),
@@ -112,7 +143,9 @@ class EffectResult(ctypes.Structure):
     """segtex_effect_result (effect.h)."""
     _fields_ = [("index", c_int64), ("pts", c_double), ("faces", ctypes.POINTER(FaceResult)),
                 ("faces_index", c_int64), ("seg", ctypes.POINTER(SegResult)), ("seg_index", c_int64),
-                ("face_ms", c_double), ("seg_ms", c_double), ("render_ms", c_double)]
+                ("face_ms", c_double), ("seg_ms", c_double), ("render_ms", c_double),
+                ("pose", ctypes.POINTER(PoseResult)), ("pose_index", c_int64), ("hands", ctypes.POINTER(HandResult)),
+                ("hands_index", c_int64), ("pose_ms", c_double), ("hands_ms", c_double)]
 
 
 class Paint(ctypes.Structure):
@@ -131,7 +164,9 @@ class EffectStats(ctypes.Structure):
     _fields_ = [("frames", c_int64), ("frames_in", c_int64), ("dropped_source", c_int64),
                 ("dropped_face", c_int64), ("dropped_seg", c_int64), ("dropped_output", c_int64),
                 ("configures", c_int), ("resizes", c_int), ("source", StageStats), ("face", StageStats),
-                ("seg", StageStats), ("render", StageStats), ("latency", StageStats)]
+                ("seg", StageStats), ("render", StageStats), ("latency", StageStats), ("dropped_pose", c_int64),
+                ("dropped_hands", c_int64), ("pose", StageStats), ("hands", StageStats),
+                ("pose_detections", c_int64), ("palm_detections", c_int64)]
 
 
 #: Python mirror -> C type name, for the layout test.
@@ -139,7 +174,8 @@ STRUCTS = {
     "segtex_image": Image, "segtex_effect_options": EffectOptions, "segtex_face_detection": FaceDetection,
     "segtex_roi": Roi, "segtex_face_landmarks": FaceLandmarks, "segtex_face_result": FaceResult,
     "segtex_seg_result": SegResult, "segtex_effect_result": EffectResult, "segtex_paint": Paint,
-    "segtex_stage_stats": StageStats, "segtex_effect_stats": EffectStats,
+    "segtex_stage_stats": StageStats, "segtex_effect_stats": EffectStats, "segtex_pose_result": PoseResult,
+    "segtex_palm_detection": PalmDetection, "segtex_hand_landmarks": HandLandmarks, "segtex_hand_result": HandResult,
 }
 
 # ---- prototypes ----------------------------------------------------------------------

@@ -26,6 +26,27 @@ int main(void)
     OFF(segtex_effect_options, threads); OFF(segtex_effect_options, textures_dir);
     OFF(segtex_effect_options, mode); OFF(segtex_effect_options, landmarks);
     OFF(segtex_effect_options, has_seed); OFF(segtex_effect_options, seed);
+    OFF(segtex_effect_options, pose); OFF(segtex_effect_options, pose_full); OFF(segtex_effect_options, hands);
+    OFF(segtex_effect_options, hands_full); OFF(segtex_effect_options, skeleton);
+    OFF(segtex_effect_options, palm_every);
+
+    SIZE(segtex_pose_result);
+    OFF(segtex_pose_result, count); OFF(segtex_pose_result, detected); OFF(segtex_pose_result, score);
+    OFF(segtex_pose_result, detection_score); OFF(segtex_pose_result, landmarks); OFF(segtex_pose_result, world);
+    OFF(segtex_pose_result, auxiliary); OFF(segtex_pose_result, roi); OFF(segtex_pose_result, mask_size);
+    OFF(segtex_pose_result, mask);
+
+    SIZE(segtex_palm_detection);
+    OFF(segtex_palm_detection, score); OFF(segtex_palm_detection, box); OFF(segtex_palm_detection, keypoints);
+
+    SIZE(segtex_hand_landmarks);
+    OFF(segtex_hand_landmarks, presence); OFF(segtex_hand_landmarks, right);
+    OFF(segtex_hand_landmarks, handedness_score); OFF(segtex_hand_landmarks, xyz); OFF(segtex_hand_landmarks, world);
+    OFF(segtex_hand_landmarks, roi);
+
+    SIZE(segtex_hand_result);
+    OFF(segtex_hand_result, count); OFF(segtex_hand_result, detected); OFF(segtex_hand_result, palm);
+    OFF(segtex_hand_result, hands);
 
     SIZE(segtex_face_detection);
     OFF(segtex_face_detection, score); OFF(segtex_face_detection, box); OFF(segtex_face_detection, keypoints);
@@ -49,6 +70,8 @@ int main(void)
     OFF(segtex_effect_result, index); OFF(segtex_effect_result, pts); OFF(segtex_effect_result, faces);
     OFF(segtex_effect_result, faces_index); OFF(segtex_effect_result, seg); OFF(segtex_effect_result, seg_index);
     OFF(segtex_effect_result, face_ms); OFF(segtex_effect_result, seg_ms); OFF(segtex_effect_result, render_ms);
+    OFF(segtex_effect_result, pose); OFF(segtex_effect_result, pose_index); OFF(segtex_effect_result, hands);
+    OFF(segtex_effect_result, hands_index); OFF(segtex_effect_result, pose_ms); OFF(segtex_effect_result, hands_ms);
 
     SIZE(segtex_paint);
     OFF(segtex_paint, enabled); OFF(segtex_paint, texture); OFF(segtex_paint, color); OFF(segtex_paint, color2);
@@ -64,6 +87,9 @@ int main(void)
     OFF(segtex_effect_stats, configures); OFF(segtex_effect_stats, resizes);
     OFF(segtex_effect_stats, source); OFF(segtex_effect_stats, face); OFF(segtex_effect_stats, seg);
     OFF(segtex_effect_stats, render); OFF(segtex_effect_stats, latency);
+    OFF(segtex_effect_stats, dropped_pose); OFF(segtex_effect_stats, dropped_hands); OFF(segtex_effect_stats, pose);
+    OFF(segtex_effect_stats, hands); OFF(segtex_effect_stats, pose_detections);
+    OFF(segtex_effect_stats, palm_detections);
 
     /* The enums the options carry are C ints. */
     printf("enum sizeof %zu\n", sizeof(segtex_render_mode));

@@ -35,8 +35,11 @@ static const char pipeline_intro[] =
     "Times the engine (segtex_effect in pull mode, offline: every frame, in order) on the demo clip\n"
     "at --size (default 1280x720) for --frames frames (default 300) after 30 warm-up frames, with no\n"
     "encoding. The clip's frames are made once, before timing, into a ring of 30 that the source\n"
-    "copies from, so the source costs a copy and the number is the engine's. The last line is\n"
-    "  pipeline size=<W>x<H> frames=<n> fps=<x> seg_ms=<p50> face_ms=<p50> render_ms=<p50>\n";
+    "copies from, so the source costs a copy and the number is the engine's. --pose and --hands\n"
+    "add the body workers. The last line is\n"
+    "  pipeline size=<W>x<H> frames=<n> fps=<x> seg_ms=<p50> face_ms=<p50> render_ms=<p50>\n"
+    "followed, with --pose, by pose_ms=<p50> pose_detections=<n> and, with --hands, by\n"
+    "hands_ms=<p50> palm_detections=<n> (frames the detectors ran on).\n";
 
 /* One line on stderr naming the problem; returns the exit code 2. */
 __attribute__((format(printf, 1, 2))) static int err(const char *fmt, ...)
@@ -295,8 +298,13 @@ static int bench_pipeline(int argc, char **argv)
            w, h, rg->count, segtex_segmenter_kind_name(segtex_effect_segmenter(fx)),
            segtex_backend_name(segtex_effect_backend(fx)), segtex_render_mode_name(cs->effect.mode), frames,
            PIPELINE_WARMUP);
-    printf("pipeline size=%dx%d frames=%ld fps=%.1f seg_ms=%.2f face_ms=%.2f render_ms=%.2f\n", w, h, frames,
+    printf("pipeline size=%dx%d frames=%ld fps=%.1f seg_ms=%.2f face_ms=%.2f render_ms=%.2f", w, h, frames,
            secs > 0 ? (double)frames / secs : 0.0, es.seg.p50_ms, es.face.p50_ms, es.render.p50_ms);
+    if (cs->effect.pose)
+        printf(" pose_ms=%.2f pose_detections=%lld", es.pose.p50_ms, (long long)es.pose_detections);
+    if (cs->effect.hands)
+        printf(" hands_ms=%.2f palm_detections=%lld", es.hands.p50_ms, (long long)es.palm_detections);
+    putchar('\n');
     rc = 0;
 done:
     segtex_effect_destroy(fx);

@@ -14,7 +14,7 @@ typedef enum opt_id {
     O_LIVE, O_FRAMES, O_SIZE, O_THREADS, O_BACKEND, O_MODELS, O_STATS_JSON, O_QUIET, O_KEYS,
     O_IMAGE, O_CATEGORIES, O_OUT, O_LIST_TEXTURES, O_NO_DOTS, O_DOT_RADIUS, O_DOT_COLOR, O_CONTOURS,
     O_LINE_WIDTH, O_LINE_COLOR, O_BOX, O_BOX_COLOR,
-    O_RANDOMIZE_EVERY, O_JSON, O_CURVE, O_MODEL_SIZE,
+    O_RANDOMIZE_EVERY, O_JSON, O_CURVE, O_MODEL_SIZE, O_POSE, O_HANDS, O_HAND_MODEL, O_SKELETON,
 } opt_id;
 
 #define ALL (CMD_RUN | CMD_SOAK | CMD_RENDER | CMD_BENCH)
@@ -47,7 +47,9 @@ static const opt table[] = {
      "frames/%05d.png: PNG frames.  -: raw RGB24 on stdout.\n"
      "/dev/videoN: V4L2 output (a v4l2loopback virtual camera).\n"
      "FILE.jsonl: per-frame results, one JSON object a line: {\"frame\":N,\"pts\":S,\"width\":W,\n"
-     "\"height\":H,\"faces\":[as segtex face --json],\"shares\":[six category fractions]}.\n"
+     "\"height\":H,\"faces\":[as segtex face --json],\"poses\":[as segtex pose --json],\n"
+     "\"hands\":[as segtex hands --json],\"shares\":[six category fractions]} (poses and hands\n"
+     "are empty unless --pose / --hands track them).\n"
      "categories:maps/%05d.png: each frame's category ids 0..5 as 8-bit grey PNGs at its size.\n"
      "An output that names the input, or two outputs naming one file, is refused before\n"
      "anything is opened; the default output's folder (out/) is created"},
@@ -78,6 +80,17 @@ static const opt table[] = {
      "range finds no face (about 5 ms more on such frames; none while a face is tracked)"},
     {O_SMOOTH, "smooth", 0, "on|off", EFFECT, "Effect", "temporal smoothing of the segmentation and landmarks (default on)"},
     {O_MAX_FACES, "max-faces", 0, "N", EFFECT, "Effect", "faces to track, 1..8 (default 1)"},
+    {O_POSE, "pose", 0, "off|lite|full", EFFECT | CMD_BENCH, "Effect",
+     "track MediaPipe's pose (33 landmarks and its person mask) with the lite or full landmark\n"
+     "model, on a worker of its own; the detector runs only when the pose is lost (default off;\n"
+     "--skeleton turns lite on)"},
+    {O_HANDS, "hands", 0, "N", EFFECT | CMD_BENCH, "Effect",
+     "track up to N hands, 0..2 (MediaPipe Hands; default 0); the palm detector runs only while\n"
+     "fewer than N hands are tracked"},
+    {O_HAND_MODEL, "hand-model", 0, "lite|full", EFFECT | CMD_BENCH, "Effect",
+     "palm and hand models (default full, MediaPipe's default complexity; lite is about 3x faster)"},
+    {O_SKELETON, "skeleton", 0, NULL, CMD_RUN, "Effect",
+     "draw the pose's and hands' connections and joints, anti-aliased (turns --pose lite on)"},
     {O_NO_DOTS, "no-dots", 0, NULL, CMD_RENDER, "Landmark style", "do not draw landmark dots"},
     {O_DOT_RADIUS, "dot-radius", 0, "R", CMD_RENDER, "Landmark style", "dot radius in pixels, 0.5..32 (default 1.5)"},
     {O_DOT_COLOR, "dot-color", 0, "#rrggbb", CMD_RENDER, "Landmark style", "(default #00ff00)"},
@@ -136,6 +149,7 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         int on = !v || !strcmp(v, "on");
         switch (op->id) {
         case O_LANDMARKS: s->effect.landmarks = on; break;
+        case O_SKELETON: s->effect.skeleton = on; break;
         case O_LIVE: s->effect.live = on; break;
         case O_QUIET: s->quiet = on; break;
         case O_LIST_TEXTURES: s->list_textures = on; break;
@@ -212,6 +226,21 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         if (cli_parse_long(v, 1, SEGTEX_MAX_FACES, &n))
             BAD("an integer from 1 to 8");
         s->effect.max_faces = (int)n;
+        break;
+    case O_POSE:
+        if (strcmp(v, "off") && strcmp(v, "lite") && strcmp(v, "full"))
+            BAD("off, lite or full");
+        s->effect.pose = strcmp(v, "off") != 0, s->effect.pose_full = !strcmp(v, "full"), s->has_pose = 1;
+        break;
+    case O_HANDS:
+        if (cli_parse_long(v, 0, SEGTEX_MAX_HANDS, &n))
+            BAD("an integer from 0 to 2");
+        s->effect.hands = (int)n;
+        break;
+    case O_HAND_MODEL:
+        if (strcmp(v, "lite") && strcmp(v, "full"))
+            BAD("lite or full");
+        s->effect.hands_full = !strcmp(v, "full");
         break;
     case O_FRAMES:
         if (cli_parse_long(v, 1, 1000000000L, &n))
@@ -370,6 +399,8 @@ int cli_settings_parse(cli_settings *s, int cmd, const char *name, int argc, cha
         if (apply(s, name, op, value, ""))
             return -1;
     }
+    if (s->effect.skeleton && !s->effect.pose && !s->has_pose)
+        s->effect.pose = 1; /* a skeleton needs a pose: lite unless --pose said otherwise */
     return 0;
 }
 

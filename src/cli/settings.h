@@ -32,7 +32,7 @@ typedef struct cli_settings {
     int cmd;                      /* CMD_* of the command being parsed */
     segtex_effect_options effect; /* mode, textures, seed, landmarks, segmenter, smooth, max_faces, live,
                                      threads, backend, models */
-    int has_threads, has_mode;
+    int has_threads, has_mode, has_pose;
     /* run */
     const char *input;
     const char *outputs[CLI_MAX_OUTPUTS];

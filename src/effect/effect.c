@@ -33,6 +33,10 @@ struct segtex_effect {
     segtex_threadpool *pool;      /* set at create, replaced only by start */
     segtex_face_models fm;
     segtex_face_tracker *tracker; /* NULL when faces are off */
+    segtex_pose_models pm;
+    segtex_pose_tracker *pose_tracker; /* NULL when pose is off */
+    segtex_hand_models hm;
+    segtex_hand_tracker *hand_tracker; /* NULL when hands are off */
     segtex_segmenter *seg;
     segtex_texture_set *set;
     segtex_renderer *renderer;
@@ -45,13 +49,15 @@ struct segtex_effect {
     /* (lock) the renderer's configuration, set by the render thread */
     int cfg_w, cfg_h, cfg_mw, cfg_mh, cfg_mode, cfg_lm;
     /* (lock) statistics */
-    segtex_stage_timer t_face, t_seg, t_render, t_latency;
+    segtex_stage_timer t_face, t_seg, t_pose, t_hands, t_render, t_latency;
     int64_t frames, pushed, dropped_push;
     int configures;
 
     /* render thread only */
     segtex_image own_out;         /* the effect's output frame (out->data NULL) */
     segtex_face_result faces;     /* push offline: this frame's faces */
+    segtex_pose_result *pose;     /* push offline: this frame's pose (270 KB, allocated at create) */
+    segtex_hand_result hands;     /* push offline: this frame's hands */
     segtex_seg_result segres;     /* push offline: this frame's segmentation */
     segtex_pipeline *pipe;        /* pull, or push live (created on the first frame) */
     segtex_pipeline_frame held;   /* results (and the frame, pull) handed out last */
@@ -80,6 +86,8 @@ segtex_effect_options segtex_effect_options_default(void)
     o.max_faces = 1;
     o.smooth = 1;
     o.mode = SEGTEX_RENDER_OVERLAY;
+    o.hands_full = 1;
+    o.palm_every = 4;
     return o;
 }
 
@@ -105,6 +113,11 @@ void segtex_effect_destroy(segtex_effect *e)
     segtex_segmenter_destroy(e->seg);
     segtex_face_tracker_destroy(e->tracker);
     segtex_face_models_free(&e->fm);
+    segtex_pose_tracker_destroy(e->pose_tracker);
+    segtex_pose_models_free(&e->pm);
+    segtex_hand_tracker_destroy(e->hand_tracker);
+    segtex_hand_models_free(&e->hm);
+    segtex_free(e->pose);
     segtex_threadpool_destroy(e->pool);
     pthread_cond_destroy(&e->box_cond);
     pthread_mutex_destroy(&e->box_lock);
@@ -126,8 +139,10 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
     *out = NULL;
     segtex_effect_options o = options ? *options : segtex_effect_options_default();
     if (o.mode < 0 || o.mode >= SEGTEX_RENDER_MODE_COUNT || !segtex_detector_kind_name(o.detector) || (o.faces && (o.max_faces < 1 ||
-        o.max_faces > SEGTEX_MAX_FACES)) || o.threads < 0 || o.threads > SEGTEX_THREADPOOL_MAX_THREADS) {
-        LOG_ERROR("effect: bad options (mode %d, max_faces %d, threads %d)", (int)o.mode, o.max_faces, o.threads);
+        o.max_faces > SEGTEX_MAX_FACES)) || o.threads < 0 || o.threads > SEGTEX_THREADPOOL_MAX_THREADS ||
+        o.hands < 0 || o.hands > SEGTEX_MAX_HANDS || o.palm_every < 0 || o.palm_every > 1000) {
+        LOG_ERROR("effect: bad options (mode %d, max_faces %d, threads %d, hands %d)", (int)o.mode, o.max_faces,
+                  o.threads, o.hands);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
     if (!segtex_backend_available(o.backend)) {
@@ -163,6 +178,24 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
         if ((st = segtex_face_tracker_create(e->fm.detector, e->fm.landmarker, &to, &e->tracker)))
             goto fail;
     }
+    if (o.pose) {
+        segtex_pose_tracker_options po = {0};
+        po.video = o.smooth;
+        st = SEGTEX_ERROR_OUT_OF_MEMORY;
+        if (!(e->pose = segtex_calloc(1, sizeof *e->pose)) ||
+            (st = segtex_pose_models_load(dir, o.pose_full, &mo, &e->pm)) ||
+            (st = segtex_pose_tracker_create(e->pm.detector, e->pm.landmarker, &po, &e->pose_tracker)))
+            goto fail;
+    }
+    if (o.hands) {
+        segtex_hand_tracker_options ho = {0};
+        ho.max_hands = o.hands;
+        ho.video = o.smooth;
+        ho.detect_every = o.palm_every;
+        if ((st = segtex_hand_models_load(dir, o.hands_full, &mo, &e->hm)) ||
+            (st = segtex_hand_tracker_create(e->hm.detector, e->hm.landmarker, &ho, &e->hand_tracker)))
+            goto fail;
+    }
     segtex_segmenter_options so = {o.segmenter, dir, mo, o.smooth};
     if ((st = segtex_segmenter_create(&so, &e->seg)))
         goto fail;
@@ -195,7 +228,7 @@ static int valid_rgb(const segtex_image *img)
  * for `out`). A new size, mode or landmark switch re-configures the renderer
  * first: the only place that may allocate.
  */
-static segtex_status render(segtex_effect *e, const segtex_image *img, const segtex_face_result *faces,
+static segtex_status render(segtex_effect *e, const segtex_image *img, const segtex_people *people,
                             const segtex_seg_result *seg, segtex_image *out, double *render_ms)
 {
     segtex_status st = SEGTEX_OK;
@@ -205,6 +238,10 @@ static segtex_status render(segtex_effect *e, const segtex_image *img, const seg
         (int)e->mode != e->cfg_mode || e->landmarks != e->cfg_lm) {
         segtex_render_config c = {e->mode, img->width, img->height, mw, mh, segtex_landmark_style_default()};
         c.landmarks.dots = e->landmarks;
+        c.landmarks.skeleton = e->o.skeleton;
+        /* About 3 px at 720p: visible at any size, never a bar. */
+        float lw = (float)(img->width < img->height ? img->width : img->height) / 240.0f;
+        c.landmarks.skeleton_width = lw < 1.5f ? 1.5f : lw > 12.0f ? 12.0f : lw;
         if ((st = segtex_renderer_configure(e->renderer, &c)))
             goto done;
         e->cfg_w = img->width, e->cfg_h = img->height, e->cfg_mw = mw, e->cfg_mh = mh;
@@ -232,8 +269,7 @@ static segtex_status render(segtex_effect *e, const segtex_image *img, const seg
      * (capture, display) that made the render 2-4x slower, not faster.
      */
     segtex_threadpool *pool = e->o.threads > 0 || e->pipe ? e->pool : NULL;
-    segtex_people people = {faces, NULL, NULL};
-    st = segtex_renderer_render(e->renderer, img, seg, &people, out, pool);
+    st = segtex_renderer_render(e->renderer, img, seg, people, out, pool);
     double ms = (segtex_now() - t0) * 1e3;
     if (!st) {
         segtex_stage_timer_add(&e->t_render, ms);
@@ -244,18 +280,27 @@ done:
     return st;
 }
 
-static void fill_result(segtex_effect_result *res, int64_t index, double pts, const segtex_face_result *faces,
-                        int64_t faces_index, const segtex_seg_result *seg, int64_t seg_index)
+static void fill_result(segtex_effect_result *res, int64_t index, double pts, const segtex_pipeline_frame *f)
 {
     if (!res)
         return;
     memset(res, 0, sizeof *res);
     res->index = index;
     res->pts = pts;
-    res->faces = faces ? faces : &no_faces;
-    res->faces_index = faces ? faces_index : -1;
-    res->seg = seg;
-    res->seg_index = seg ? seg_index : -1;
+    res->faces = f->faces ? f->faces : &no_faces;
+    res->faces_index = f->faces_index;
+    res->pose = f->pose;
+    res->pose_index = f->pose_index;
+    res->hands = f->hands;
+    res->hands_index = f->hands_index;
+    res->seg = f->seg;
+    res->seg_index = f->seg_index;
+}
+
+static segtex_people people_of(const segtex_pipeline_frame *f)
+{
+    segtex_people p = {f->faces, f->pose, f->hands};
+    return p;
 }
 
 static void release_held(segtex_effect *e)
@@ -268,62 +313,89 @@ static void release_held(segtex_effect *e)
 
 /* ---- push, offline ---------------------------------------------------------------- */
 
+enum { JOB_HANDS, JOB_POSE, JOB_SEG, JOB_FACE, JOB_COUNT };
+
 typedef struct infer_job {
     segtex_effect *e;
     const segtex_image *img;
     double pts;
-    segtex_status st_face, st_seg;
-    double face_ms, seg_ms;
+    int jobs[JOB_COUNT], count; /* the models to run, longest first (the pool hands them out in order) */
+    segtex_status st[JOB_COUNT];
+    double ms[JOB_COUNT];
 } infer_job;
 
-/* Task 0: the faces of this frame; task 1: the segmentation model. They share nothing. */
+/* One model family on this frame; they share nothing until the composite. */
 static void infer_task(void *ctx, size_t index)
 {
     infer_job *j = ctx;
+    segtex_effect *e = j->e;
+    int k = j->jobs[index];
     double t0 = segtex_now();
-    if (index == 0) {
-        j->st_face = segtex_face_tracker_process(j->e->tracker, j->img, j->pts, &j->e->faces);
-        j->face_ms = (segtex_now() - t0) * 1e3;
-    } else {
-        j->st_seg = segtex_segmenter_infer(j->e->seg, j->img);
-        j->seg_ms = (segtex_now() - t0) * 1e3;
+    switch (k) {
+    case JOB_FACE: j->st[k] = segtex_face_tracker_process(e->tracker, j->img, j->pts, &e->faces); break;
+    case JOB_POSE: j->st[k] = segtex_pose_tracker_process(e->pose_tracker, j->img, j->pts, e->pose); break;
+    case JOB_HANDS: j->st[k] = segtex_hand_tracker_process(e->hand_tracker, j->img, j->pts, &e->hands); break;
+    default: j->st[k] = segtex_segmenter_infer(e->seg, j->img); break;
     }
+    j->ms[k] = (segtex_now() - t0) * 1e3;
 }
 
 static segtex_status process_offline(segtex_effect *e, const segtex_image *in, double pts, segtex_image *out,
                                      segtex_effect_result *res)
 {
     double t_in = segtex_now();
-    infer_job j = {e, in, pts, SEGTEX_OK, SEGTEX_OK, 0, 0};
-    if (e->tracker) {
-        segtex_threadpool_run(e->pool, infer_task, &j, 2);
-    } else {
-        e->faces.count = 0;
-        infer_task(&j, 1);
-    }
-    segtex_status st = j.st_face ? j.st_face : j.st_seg;
-    if (st)
-        return st;
+    infer_job j;
+    memset(&j, 0, sizeof j);
+    j.e = e, j.img = in, j.pts = pts;
+    if (e->hand_tracker)
+        j.jobs[j.count++] = JOB_HANDS;
+    if (e->pose_tracker)
+        j.jobs[j.count++] = JOB_POSE;
+    j.jobs[j.count++] = JOB_SEG;
+    if (e->tracker)
+        j.jobs[j.count++] = JOB_FACE;
+    e->faces.count = 0;
+    segtex_threadpool_run(e->pool, infer_task, &j, (size_t)j.count);
+    for (int k = 0; k < JOB_COUNT; k++)
+        if (j.st[k])
+            return j.st[k];
+    segtex_pipeline_frame f;
+    memset(&f, 0, sizeof f);
+    f.faces = &e->faces;
+    f.faces_index = e->tracker ? e->index : -1;
+    f.pose = e->pose_tracker ? e->pose : NULL;
+    f.pose_index = e->pose_tracker ? e->index : -1;
+    f.hands = e->hand_tracker ? &e->hands : NULL;
+    f.hands_index = e->hand_tracker ? e->index : -1;
+    f.seg = &e->segres;
+    f.seg_index = e->index;
+    segtex_people people = people_of(&f);
     double t1 = segtex_now();
-    segtex_people people = {&e->faces, NULL, NULL};
+    segtex_status st;
     if ((st = segtex_segmenter_finish(e->seg, in, &people, &e->segres)))
         return st;
-    j.seg_ms += (segtex_now() - t1) * 1e3;
+    j.ms[JOB_SEG] += (segtex_now() - t1) * 1e3;
     double render_ms = 0;
-    if ((st = render(e, in, &e->faces, &e->segres, out, &render_ms)))
+    if ((st = render(e, in, &people, &e->segres, out, &render_ms)))
         return st;
     pthread_mutex_lock(&e->lock);
     if (e->tracker)
-        segtex_stage_timer_add(&e->t_face, j.face_ms);
-    segtex_stage_timer_add(&e->t_seg, j.seg_ms);
+        segtex_stage_timer_add(&e->t_face, j.ms[JOB_FACE]);
+    if (e->pose_tracker)
+        segtex_stage_timer_add(&e->t_pose, j.ms[JOB_POSE]);
+    if (e->hand_tracker)
+        segtex_stage_timer_add(&e->t_hands, j.ms[JOB_HANDS]);
+    segtex_stage_timer_add(&e->t_seg, j.ms[JOB_SEG]);
     segtex_stage_timer_add(&e->t_latency, (segtex_now() - t_in) * 1e3);
     e->pushed++;
     e->frames++;
     pthread_mutex_unlock(&e->lock);
-    fill_result(res, e->index, pts, &e->faces, e->index, &e->segres, e->index);
+    fill_result(res, e->index, pts, &f);
     if (res) {
-        res->face_ms = j.face_ms;
-        res->seg_ms = j.seg_ms;
+        res->face_ms = j.ms[JOB_FACE];
+        res->seg_ms = j.ms[JOB_SEG];
+        res->pose_ms = j.ms[JOB_POSE];
+        res->hands_ms = j.ms[JOB_HANDS];
         res->render_ms = render_ms;
     }
     e->index++;
@@ -339,7 +411,7 @@ static segtex_status process_offline(segtex_effect *e, const segtex_image *in, d
 static segtex_status cap_render_threads(segtex_effect *e)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int workers = 1 + (e->tracker != NULL);
+    int workers = 1 + (e->tracker != NULL) + (e->pose_tracker != NULL) + (e->hand_tracker != NULL);
     int free_cores = cpus - workers < 1 ? 1 : (int)(cpus - workers);
     int want = e->o.threads == 0 ? 1 : e->o.threads;
     if (want > free_cores) {
@@ -422,7 +494,8 @@ static segtex_status process_live(segtex_effect *e, const segtex_image *in, doub
     if ((st = box_put(e, in, pts)))
         return st;
     if (!e->pipe) {
-        segtex_pipeline_options po = {{e, box_read, box_info}, e->tracker, e->seg, 1, 0};
+        segtex_pipeline_options po = {{e, box_read, box_info}, e->tracker, e->seg, 1, 0, e->pose_tracker,
+                                      e->hand_tracker};
         segtex_pipeline *p;
         if ((st = cap_render_threads(e)) || (st = segtex_pipeline_create(&po, &p)))
             return st;
@@ -436,7 +509,8 @@ static segtex_status process_live(segtex_effect *e, const segtex_image *in, doub
         return (segtex_status)r;
     e->holding = 1;
     double render_ms = 0;
-    if ((st = render(e, in, e->held.faces, e->held.seg, out, &render_ms)))
+    segtex_people people = people_of(&e->held);
+    if ((st = render(e, in, &people, e->held.seg, out, &render_ms)))
         return st;
     pthread_mutex_lock(&e->lock);
     e->pushed++;
@@ -445,7 +519,7 @@ static segtex_status process_live(segtex_effect *e, const segtex_image *in, doub
         segtex_stage_timer_add(&e->t_latency, (segtex_now() - e->held.seg_arrival) * 1e3);
     pthread_mutex_unlock(&e->lock);
     /* Frame numbers: the pipeline counts the frames its source took; pushes it never took were dropped. */
-    fill_result(res, e->index, pts, e->held.faces, e->held.faces_index, e->held.seg, e->held.seg_index);
+    fill_result(res, e->index, pts, &e->held);
     if (res)
         res->render_ms = render_ms;
     e->index++;
@@ -481,7 +555,7 @@ segtex_status segtex_effect_start(segtex_effect *e, const segtex_frame_reader *r
     segtex_status st = cap_render_threads(e);
     if (st)
         return st;
-    segtex_pipeline_options po = {*reader, e->tracker, e->seg, e->live, 0};
+    segtex_pipeline_options po = {*reader, e->tracker, e->seg, e->live, 0, e->pose_tracker, e->hand_tracker};
     segtex_pipeline *p;
     st = segtex_pipeline_create(&po, &p);
     if (st)
@@ -510,7 +584,8 @@ int segtex_effect_next(segtex_effect *e, segtex_image *out, segtex_effect_result
         return r;
     e->holding = 1;
     double render_ms = 0;
-    segtex_status st = render(e, e->held.image, e->held.faces, e->held.seg, out, &render_ms);
+    segtex_people people = people_of(&e->held);
+    segtex_status st = render(e, e->held.image, &people, e->held.seg, out, &render_ms);
     if (st)
         return st;
     pthread_mutex_lock(&e->lock);
@@ -519,8 +594,7 @@ int segtex_effect_next(segtex_effect *e, segtex_image *out, segtex_effect_result
     if (arrival > 0)
         segtex_stage_timer_add(&e->t_latency, (segtex_now() - arrival) * 1e3);
     pthread_mutex_unlock(&e->lock);
-    fill_result(res, e->held.index, e->held.pts, e->held.faces, e->held.faces_index, e->held.seg,
-                e->held.seg_index);
+    fill_result(res, e->held.index, e->held.pts, &e->held);
     if (res)
         res->render_ms = render_ms;
     return 1;
@@ -533,11 +607,11 @@ segtex_status segtex_effect_redraw(segtex_effect *e, segtex_image *out, segtex_e
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
     double render_ms = 0;
-    segtex_status st = render(e, e->held.image, e->held.faces, e->held.seg, out, &render_ms);
+    segtex_people people = people_of(&e->held);
+    segtex_status st = render(e, e->held.image, &people, e->held.seg, out, &render_ms);
     if (st)
         return st;
-    fill_result(res, e->held.index, e->held.pts, e->held.faces, e->held.faces_index, e->held.seg,
-                e->held.seg_index);
+    fill_result(res, e->held.index, e->held.pts, &e->held);
     if (res)
         res->render_ms = render_ms;
     return SEGTEX_OK;
@@ -660,6 +734,11 @@ void segtex_effect_get_stats(segtex_effect *e, segtex_effect_stats *s)
     s->dropped_source = ps.dropped_source + e->dropped_push;
     s->dropped_face = ps.dropped_face;
     s->dropped_seg = ps.dropped_seg;
+    s->dropped_pose = ps.dropped_pose;
+    s->dropped_hands = ps.dropped_hands;
+    /* The trackers count on the worker threads: read the pipeline's copy there. */
+    s->pose_detections = e->pipe ? ps.pose_detections : e->pose_tracker ? segtex_pose_tracker_detections(e->pose_tracker) : 0;
+    s->palm_detections = e->pipe ? ps.palm_detections : e->hand_tracker ? segtex_hand_tracker_detections(e->hand_tracker) : 0;
     s->dropped_output = ps.dropped_output;
     s->configures = e->configures;
     s->resizes = ps.resizes;
@@ -667,9 +746,13 @@ void segtex_effect_get_stats(segtex_effect *e, segtex_effect_stats *s)
     if (e->pipe) {
         s->face = ps.face;
         s->seg = ps.seg;
+        s->pose = ps.pose;
+        s->hands = ps.hands;
     } else {
         segtex_stage_timer_get(&e->t_face, &s->face);
         segtex_stage_timer_get(&e->t_seg, &s->seg);
+        segtex_stage_timer_get(&e->t_pose, &s->pose);
+        segtex_stage_timer_get(&e->t_hands, &s->hands);
     }
     segtex_stage_timer_get(&e->t_render, &s->render);
     segtex_stage_timer_get(&e->t_latency, &s->latency);

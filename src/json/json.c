@@ -318,8 +318,11 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
 
+static void write_poses(FILE *f, const segtex_pose_result *pose);
+static void write_hands(FILE *f, const segtex_hand_result *hands);
+
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
-                                       const segtex_face_result *faces, const float shares[SEGTEX_CATEGORY_COUNT])
+                                       const segtex_people *people, const float shares[SEGTEX_CATEGORY_COUNT])
 {
     if (!f)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
@@ -329,7 +332,11 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     else
         fputs("null", f);
     fprintf(f, ",\"width\":%d,\"height\":%d,\"faces\":[", width, height);
-    write_faces(f, faces);
+    write_faces(f, people ? people->faces : NULL);
+    fputs("],\"poses\":[", f);
+    write_poses(f, people ? people->pose : NULL);
+    fputs("],\"hands\":[", f);
+    write_hands(f, people ? people->hands : NULL);
     fputs("],\"shares\":[", f);
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         fprintf(f, "%s%.6g", c ? "," : "", shares ? shares[c] : 0.0f);
@@ -337,22 +344,42 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
 
+static void write_poses(FILE *f, const segtex_pose_result *pose)
+{
+    if (!pose || pose->count <= 0)
+        return;
+    fprintf(f, "{\"score\":%.6g,\"landmarks\":[", pose->score);
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
+        const float *l = pose->landmarks[i];
+        fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
+    }
+    fputs("],\"world\":[", f);
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
+    fputs("]}", f);
+}
+
+static void write_hands(FILE *f, const segtex_hand_result *hands)
+{
+    for (int i = 0; hands && i < hands->count && i < SEGTEX_MAX_HANDS; i++) {
+        const segtex_hand_landmarks *h = &hands->hands[i];
+        fprintf(f, "%s{\"handedness\":\"%s\",\"score\":%.6g,\"landmarks\":[", i ? "," : "", h->right ? "Right" : "Left",
+                h->handedness_score);
+        for (int p = 0; p < SEGTEX_HAND_POINTS; p++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", p ? "," : "", h->xyz[p][0], h->xyz[p][1], h->xyz[p][2]);
+        fputs("],\"world\":[", f);
+        for (int p = 0; p < SEGTEX_HAND_POINTS; p++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", p ? "," : "", h->world[p][0], h->world[p][1], h->world[p][2]);
+        fputs("]}", f);
+    }
+}
+
 segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose)
 {
     if (!f)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     fprintf(f, "{\"width\":%d,\"height\":%d,\"poses\":[", width, height);
-    if (pose && pose->count > 0) {
-        fprintf(f, "{\"score\":%.6g,\"landmarks\":[", pose->score);
-        for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
-            const float *l = pose->landmarks[i];
-            fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
-        }
-        fputs("],\"world\":[", f);
-        for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
-            fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
-        fputs("]}", f);
-    }
+    write_poses(f, pose);
     fputs("]}", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
@@ -364,17 +391,7 @@ segtex_status segtex_hand_result_to_json(FILE *f, int width, int height, const s
     if (!f)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     fprintf(f, "{\"width\":%d,\"height\":%d,\"hands\":[", width, height);
-    for (int i = 0; hands && i < hands->count; i++) {
-        const segtex_hand_landmarks *h = &hands->hands[i];
-        fprintf(f, "%s{\"handedness\":\"%s\",\"score\":%.6g,\"landmarks\":[", i ? "," : "", h->right ? "Right" : "Left",
-                h->handedness_score);
-        for (int p = 0; p < SEGTEX_HAND_POINTS; p++)
-            fprintf(f, "%s[%.6g,%.6g,%.6g]", p ? "," : "", h->xyz[p][0], h->xyz[p][1], h->xyz[p][2]);
-        fputs("],\"world\":[", f);
-        for (int p = 0; p < SEGTEX_HAND_POINTS; p++)
-            fprintf(f, "%s[%.6g,%.6g,%.6g]", p ? "," : "", h->world[p][0], h->world[p][1], h->world[p][2]);
-        fputs("]}", f);
-    }
+    write_hands(f, hands);
     fputs("]}", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }

@@ -20,16 +20,28 @@
 #include <string.h>
 #include <time.h>
 
+enum { W_FACE, W_POSE, W_HANDS, W_SEG, W_COUNT };
+
 typedef struct slot {
     segtex_image img;         /* frame buffer (RGB24) */
     int64_t index;            /* frame number */
     double pts;
     double arrival;           /* segtex_now() when it was read */
     int refs;                 /* (lock) holders; 0 = free */
-    int face_done, seg_done;  /* (lock) results written */
-    segtex_face_result faces; /* written by the face worker, then read-only */
-    segtex_seg_result seg;    /* written by the segmentation worker, then read-only */
+    int done[W_COUNT];        /* (lock) results written (1 from the start for absent workers) */
+    /* Written by their worker, then read-only: */
+    segtex_face_result faces;
+    segtex_pose_result *pose; /* 270 KB: allocated at create when there is a pose worker */
+    segtex_hand_result hands;
+    segtex_seg_result seg;
 } slot;
+
+typedef struct worker {
+    segtex_pipeline *p;
+    int kind;
+    int on, started;
+    pthread_t thread;
+} worker;
 
 struct segtex_pipeline {
     segtex_pipeline_options o;
@@ -38,20 +50,33 @@ struct segtex_pipeline {
     segtex_image scratch;     /* live: frames with no free slot are read here and dropped */
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    pthread_t src_thread, face_thread, seg_thread;
-    int started_src, started_face, started_seg;
+    pthread_t src_thread;
+    int started_src;
+    worker w[W_COUNT];
     /* (lock) */
     int64_t published;        /* frames published so far */
-    int newest, newest_face, newest_seg; /* live: slot indices held by one reference each, -1 none */
+    int newest;               /* live: the newest frame's slot, held by one reference; -1 none */
+    int newest_res[W_COUNT];  /* live: the slot of each worker's newest result, held likewise */
     int eof, stop;
     segtex_status error;
     int64_t next_out, last_out;
     segtex_pipeline_stats stats;
-    segtex_stage_timer t_source, t_face, t_seg;
+    int64_t dropped[W_COUNT];
+    segtex_stage_timer t_source, t[W_COUNT];
 };
 
 static const segtex_face_result no_faces; /* count 0: before the first face result */
 static void hold_newest_results(segtex_pipeline *p, segtex_pipeline_frame *f);
+
+static void clear_frame(segtex_pipeline_frame *f)
+{
+    memset(f, 0, sizeof *f);
+    f->faces = &no_faces;
+    f->slot_ = -1;
+    f->faces_index = f->pose_index = f->hands_index = f->seg_index = -1;
+    for (int k = 0; k < SEGTEX_PIPELINE_WORKERS; k++)
+        f->held_[k] = -1;
+}
 
 static void free_slots(segtex_pipeline *p)
 {
@@ -60,6 +85,7 @@ static void free_slots(segtex_pipeline *p)
     for (int i = 0; i < p->n; i++) {
         segtex_image_free(&p->slots[i].img);
         segtex_seg_result_free(&p->slots[i].seg);
+        segtex_free(p->slots[i].pose);
     }
 }
 
@@ -96,7 +122,9 @@ static void fail(segtex_pipeline *p, segtex_status st)
 static void *source_main(void *arg)
 {
     segtex_pipeline *p = arg;
-    const int consumers = 1 + (p->o.tracker != NULL) + (p->o.segmenter != NULL);
+    int consumers = 1; /* next() */
+    for (int k = 0; k < W_COUNT; k++)
+        consumers += p->w[k].on;
     for (;;) {
         pthread_mutex_lock(&p->lock);
         int s = -1;
@@ -133,8 +161,8 @@ static void *source_main(void *arg)
                 sl->index = p->published++;
                 sl->pts = pts;
                 sl->arrival = t0 + ms * 1e-3;
-                sl->face_done = p->o.tracker == NULL;
-                sl->seg_done = p->o.segmenter == NULL;
+                for (int k = 0; k < W_COUNT; k++)
+                    sl->done[k] = !p->w[k].on;
                 if (p->o.live) {
                     unref(p, p->newest); /* the newest frame is held by one reference */
                     p->newest = s;       /* ... which is the one we had */
@@ -150,13 +178,15 @@ static void *source_main(void *arg)
             p->slots[s].refs = 0;
         if (r == SEGTEX_SOURCE_RESIZED) {
             /* Drain: drop our holds, wait until nobody holds a slot, then re-allocate. */
-            unref(p, p->newest), unref(p, p->newest_face), unref(p, p->newest_seg);
-            p->newest = p->newest_face = p->newest_seg = -1;
+            unref(p, p->newest);
+            p->newest = -1;
             pthread_cond_broadcast(&p->cond);
             for (;;) {
                 /* The workers' "newest result" holds are caches: drop them each time they come back. */
-                unref(p, p->newest_face), unref(p, p->newest_seg);
-                p->newest_face = p->newest_seg = -1;
+                for (int k = 0; k < W_COUNT; k++) {
+                    unref(p, p->newest_res[k]);
+                    p->newest_res[k] = -1;
+                }
                 int busy = 0;
                 for (int i = 0; i < p->n; i++)
                     busy |= p->slots[i].refs > 0;
@@ -210,30 +240,99 @@ static int take(segtex_pipeline *p, int64_t *next, int64_t *dropped)
     return s;
 }
 
-static void *face_main(void *arg)
+/*
+ * Segment slot `sl`: the model, then (offline) this frame's landmarks or
+ * (live) the newest there are, then the composite. Returns the status;
+ * *stopping when the pipeline stopped while waiting.
+ */
+static segtex_status segment(segtex_pipeline *p, slot *sl, double *ms, int *stopping)
 {
-    segtex_pipeline *p = arg;
+    double t0 = segtex_now();
+    segtex_status st = segtex_segmenter_infer(p->o.segmenter, &sl->img);
+    double t1 = segtex_now();
+    int held[W_COUNT] = {-1, -1, -1, -1};
+    pthread_mutex_lock(&p->lock);
+    if (!p->o.live) {
+        while (!(sl->done[W_FACE] && sl->done[W_POSE] && sl->done[W_HANDS]) && !p->stop)
+            pthread_cond_wait(&p->cond, &p->lock);
+        held[W_FACE] = held[W_POSE] = held[W_HANDS] = (int)(sl - p->slots);
+    } else {
+        for (int k = W_FACE; k < W_SEG; k++)
+            if ((held[k] = p->newest_res[k]) >= 0)
+                p->slots[held[k]].refs++;
+    }
+    *stopping = p->stop;
+    pthread_mutex_unlock(&p->lock);
+    double t2 = segtex_now();
+    if (!*stopping && !st) {
+        segtex_people people = {&no_faces, NULL, NULL};
+        if (p->w[W_FACE].on && held[W_FACE] >= 0)
+            people.faces = &p->slots[held[W_FACE]].faces;
+        if (p->w[W_POSE].on && held[W_POSE] >= 0)
+            people.pose = p->slots[held[W_POSE]].pose;
+        if (p->w[W_HANDS].on && held[W_HANDS] >= 0)
+            people.hands = &p->slots[held[W_HANDS]].hands;
+        st = segtex_segmenter_finish(p->o.segmenter, &sl->img, &people, &sl->seg);
+    }
+    *ms = (t1 - t0 + segtex_now() - t2) * 1e3;
+    if (p->o.live) {
+        pthread_mutex_lock(&p->lock);
+        for (int k = W_FACE; k < W_SEG; k++)
+            unref(p, held[k]);
+        pthread_cond_broadcast(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+    }
+    return st;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    segtex_pipeline *p = w->p;
+    const int k = w->kind;
     int64_t next = 0;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        int s = take(p, &next, &p->stats.dropped_face);
+        int s = take(p, &next, &p->dropped[k]);
         pthread_mutex_unlock(&p->lock);
         if (s < 0)
             break;
         slot *sl = &p->slots[s];
-        double t0 = segtex_now();
-        segtex_status st = segtex_face_tracker_process(p->o.tracker, &sl->img, sl->pts, &sl->faces);
-        double ms = (segtex_now() - t0) * 1e3;
+        double t0 = segtex_now(), ms = 0;
+        segtex_status st = SEGTEX_OK;
+        int stopping = 0;
+        switch (k) {
+        case W_FACE:
+            st = segtex_face_tracker_process(p->o.tracker, &sl->img, sl->pts, &sl->faces);
+            break;
+        case W_POSE:
+            st = segtex_pose_tracker_process(p->o.pose, &sl->img, sl->pts, sl->pose);
+            break;
+        case W_HANDS:
+            st = segtex_hand_tracker_process(p->o.hands, &sl->img, sl->pts, &sl->hands);
+            break;
+        default:
+            st = segment(p, sl, &ms, &stopping);
+            break;
+        }
+        if (k != W_SEG)
+            ms = (segtex_now() - t0) * 1e3;
+        if (stopping)
+            break;
         if (st) {
             fail(p, st);
             break;
         }
         pthread_mutex_lock(&p->lock);
-        segtex_stage_timer_add(&p->t_face, ms);
-        sl->face_done = 1;
-        if (p->o.live) { /* our reference becomes the "newest faces" hold */
-            unref(p, p->newest_face);
-            p->newest_face = s;
+        segtex_stage_timer_add(&p->t[k], ms);
+        if (k == W_POSE)
+            p->stats.pose_detections += sl->pose->detected;
+        if (k == W_HANDS)
+            p->stats.palm_detections += sl->hands.detected;
+        sl->done[k] = 1;
+        if (p->o.live) { /* our reference becomes the "newest result" hold */
+            unref(p, p->newest_res[k]);
+            p->newest_res[k] = s;
         } else {
             sl->refs--;
         }
@@ -243,66 +342,17 @@ static void *face_main(void *arg)
     return NULL;
 }
 
-static void *seg_main(void *arg)
+static int all_done(const slot *sl)
 {
-    segtex_pipeline *p = arg;
-    int64_t next = 0;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        int s = take(p, &next, &p->stats.dropped_seg);
-        pthread_mutex_unlock(&p->lock);
-        if (s < 0)
-            break;
-        slot *sl = &p->slots[s];
-        double t0 = segtex_now();
-        segtex_status st = segtex_segmenter_infer(p->o.segmenter, &sl->img);
-        /* The faces: offline, this frame's (wait for them); live, the newest there are. */
-        int fs = -1;
-        pthread_mutex_lock(&p->lock);
-        if (!p->o.live) {
-            while (!sl->face_done && !p->stop)
-                pthread_cond_wait(&p->cond, &p->lock);
-            fs = s;
-        } else if (p->newest_face >= 0) {
-            fs = p->newest_face;
-            p->slots[fs].refs++;
-        }
-        int stopping = p->stop;
-        pthread_mutex_unlock(&p->lock);
-        if (stopping)
-            break;
-        const segtex_face_result *faces = fs >= 0 ? &p->slots[fs].faces : &no_faces;
-        if (!st)
-            {
-            segtex_people people = {faces, NULL, NULL};
-            st = segtex_segmenter_finish(p->o.segmenter, &sl->img, &people, &sl->seg);
-        }
-        double ms = (segtex_now() - t0) * 1e3;
-        if (st) {
-            fail(p, st);
-            break;
-        }
-        pthread_mutex_lock(&p->lock);
-        if (p->o.live)
-            unref(p, fs);
-        segtex_stage_timer_add(&p->t_seg, ms);
-        sl->seg_done = 1;
-        if (p->o.live) {
-            unref(p, p->newest_seg);
-            p->newest_seg = s;
-        } else {
-            sl->refs--;
-        }
-        pthread_cond_broadcast(&p->cond);
-        pthread_mutex_unlock(&p->lock);
-    }
-    return NULL;
+    for (int k = 0; k < W_COUNT; k++)
+        if (!sl->done[k])
+            return 0;
+    return 1;
 }
 
 int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
 {
-    memset(f, 0, sizeof *f);
-    f->slot_ = f->face_slot_ = f->seg_slot_ = -1;
+    clear_frame(f);
     pthread_mutex_lock(&p->lock);
     int s = -1;
     if (!p->o.live) {
@@ -310,7 +360,7 @@ int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
         for (;;) {
             if (p->stop || p->error)
                 break;
-            if (p->published > p->next_out && p->slots[s].face_done && p->slots[s].seg_done)
+            if (p->published > p->next_out && all_done(&p->slots[s]))
                 break;
             if (p->eof && p->published <= p->next_out)
                 break;
@@ -322,13 +372,16 @@ int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
             return r;
         }
         p->next_out++;
-        f->faces_index = f->seg_index = p->slots[s].index;
-        f->faces = &p->slots[s].faces;
-        f->seg = p->o.segmenter ? &p->slots[s].seg : NULL;
-        if (!p->o.segmenter)
-            f->seg_index = -1;
-        if (!p->o.tracker)
-            f->faces_index = -1;
+        slot *sl = &p->slots[s];
+        f->faces = &sl->faces;
+        if (p->w[W_FACE].on)
+            f->faces_index = sl->index;
+        if (p->w[W_POSE].on)
+            f->pose = sl->pose, f->pose_index = sl->index;
+        if (p->w[W_HANDS].on)
+            f->hands = &sl->hands, f->hands_index = sl->index;
+        if (p->w[W_SEG].on)
+            f->seg = &sl->seg, f->seg_index = sl->index;
     } else {
         while ((p->newest < 0 || p->slots[p->newest].index <= p->last_out) && !p->eof && !p->stop && !p->error)
             pthread_cond_wait(&p->cond, &p->lock);
@@ -356,30 +409,28 @@ int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
     return 1;
 }
 
-/* Take a hold on the newest faces and segmentation (live). Called with the lock held. */
+/* Take a hold on each worker's newest result (live). Called with the lock held. */
 static void hold_newest_results(segtex_pipeline *p, segtex_pipeline_frame *f)
 {
-    f->faces = &no_faces;
-    f->faces_index = f->seg_index = -1;
-    if (p->newest_face >= 0) {
-        f->face_slot_ = p->newest_face;
-        p->slots[f->face_slot_].refs++;
-        f->faces = &p->slots[f->face_slot_].faces;
-        f->faces_index = p->slots[f->face_slot_].index;
-    }
-    if (p->newest_seg >= 0) {
-        f->seg_slot_ = p->newest_seg;
-        p->slots[f->seg_slot_].refs++;
-        f->seg = &p->slots[f->seg_slot_].seg;
-        f->seg_index = p->slots[f->seg_slot_].index;
-        f->seg_arrival = p->slots[f->seg_slot_].arrival;
+    for (int k = 0; k < W_COUNT; k++) {
+        int s = p->newest_res[k];
+        if (s < 0)
+            continue;
+        f->held_[k] = s;
+        p->slots[s].refs++;
+        slot *sl = &p->slots[s];
+        switch (k) {
+        case W_FACE: f->faces = &sl->faces, f->faces_index = sl->index; break;
+        case W_POSE: f->pose = sl->pose, f->pose_index = sl->index; break;
+        case W_HANDS: f->hands = &sl->hands, f->hands_index = sl->index; break;
+        default: f->seg = &sl->seg, f->seg_index = sl->index, f->seg_arrival = sl->arrival; break;
+        }
     }
 }
 
 int segtex_pipeline_latest(segtex_pipeline *p, segtex_pipeline_frame *f)
 {
-    memset(f, 0, sizeof *f);
-    f->slot_ = f->face_slot_ = f->seg_slot_ = -1;
+    clear_frame(f);
     f->index = -1;
     pthread_mutex_lock(&p->lock);
     hold_newest_results(p, f);
@@ -390,13 +441,15 @@ int segtex_pipeline_latest(segtex_pipeline *p, segtex_pipeline_frame *f)
 
 void segtex_pipeline_release(segtex_pipeline *p, segtex_pipeline_frame *f)
 {
-    if (!f || (f->slot_ < 0 && f->face_slot_ < 0 && f->seg_slot_ < 0))
+    if (!f)
         return;
     pthread_mutex_lock(&p->lock);
     unref(p, f->slot_);
-    unref(p, f->face_slot_);
-    unref(p, f->seg_slot_);
-    f->slot_ = f->face_slot_ = f->seg_slot_ = -1;
+    f->slot_ = -1;
+    for (int k = 0; k < W_COUNT; k++) {
+        unref(p, f->held_[k]);
+        f->held_[k] = -1;
+    }
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
 }
@@ -413,9 +466,15 @@ void segtex_pipeline_get_stats(segtex_pipeline *p, segtex_pipeline_stats *s)
 {
     pthread_mutex_lock(&p->lock);
     *s = p->stats;
+    s->dropped_face = p->dropped[W_FACE];
+    s->dropped_pose = p->dropped[W_POSE];
+    s->dropped_hands = p->dropped[W_HANDS];
+    s->dropped_seg = p->dropped[W_SEG];
     segtex_stage_timer_get(&p->t_source, &s->source);
-    segtex_stage_timer_get(&p->t_face, &s->face);
-    segtex_stage_timer_get(&p->t_seg, &s->seg);
+    segtex_stage_timer_get(&p->t[W_FACE], &s->face);
+    segtex_stage_timer_get(&p->t[W_POSE], &s->pose);
+    segtex_stage_timer_get(&p->t[W_HANDS], &s->hands);
+    segtex_stage_timer_get(&p->t[W_SEG], &s->seg);
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -425,10 +484,9 @@ void segtex_pipeline_destroy(segtex_pipeline *p)
         return;
     segtex_pipeline_stop(p);
     /* Joins in reverse order of the data flow. */
-    if (p->started_seg)
-        pthread_join(p->seg_thread, NULL);
-    if (p->started_face)
-        pthread_join(p->face_thread, NULL);
+    for (int k = W_COUNT - 1; k >= 0; k--)
+        if (p->w[k].started)
+            pthread_join(p->w[k].thread, NULL);
     if (p->started_src)
         pthread_join(p->src_thread, NULL);
     free_slots(p);
@@ -451,8 +509,17 @@ segtex_status segtex_pipeline_create(const segtex_pipeline_options *o, segtex_pi
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     p->o = *o;
     p->n = o->slots ? o->slots : 8;
-    p->newest = p->newest_face = p->newest_seg = -1;
+    p->newest = -1;
     p->last_out = -1;
+    for (int k = 0; k < W_COUNT; k++) {
+        p->newest_res[k] = -1;
+        p->w[k].p = p;
+        p->w[k].kind = k;
+    }
+    p->w[W_FACE].on = o->tracker != NULL;
+    p->w[W_POSE].on = o->pose != NULL;
+    p->w[W_HANDS].on = o->hands != NULL;
+    p->w[W_SEG].on = o->segmenter != NULL;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->cond, NULL);
     segtex_status st = SEGTEX_ERROR_OUT_OF_MEMORY;
@@ -463,23 +530,24 @@ segtex_status segtex_pipeline_create(const segtex_pipeline_options *o, segtex_pi
     o->reader.get_info(o->reader.user, &info);
     if ((st = alloc_frames(p, info.width, info.height)))
         goto fail;
-    if (o->segmenter)
-        for (int i = 0; i < p->n; i++)
-            if ((st = segtex_seg_result_alloc(&p->slots[i].seg, segtex_segmenter_max_pixels(o->segmenter))))
-                goto fail;
+    for (int i = 0; i < p->n; i++) {
+        if (o->segmenter &&
+            (st = segtex_seg_result_alloc(&p->slots[i].seg, segtex_segmenter_max_pixels(o->segmenter))))
+            goto fail;
+        st = SEGTEX_ERROR_OUT_OF_MEMORY;
+        if (o->pose && !(p->slots[i].pose = segtex_calloc(1, sizeof *p->slots[i].pose)))
+            goto fail;
+    }
     st = SEGTEX_ERROR_INTERNAL;
     if (pthread_create(&p->src_thread, NULL, source_main, p))
         goto fail;
     p->started_src = 1;
-    if (o->tracker) {
-        if (pthread_create(&p->face_thread, NULL, face_main, p))
+    for (int k = 0; k < W_COUNT; k++) {
+        if (!p->w[k].on)
+            continue;
+        if (pthread_create(&p->w[k].thread, NULL, worker_main, &p->w[k]))
             goto fail;
-        p->started_face = 1;
-    }
-    if (o->segmenter) {
-        if (pthread_create(&p->seg_thread, NULL, seg_main, p))
-            goto fail;
-        p->started_seg = 1;
+        p->w[k].started = 1;
     }
     *out = p;
     return SEGTEX_OK;

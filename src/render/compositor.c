@@ -105,6 +105,9 @@ segtex_landmark_style segtex_landmark_style_default(void)
     s.box = 0;
     s.box_color[0] = 255;
     s.box_color[1] = 255;
+    s.skeleton = 0;
+    s.skeleton_width = 3.0f;
+    memset(s.skeleton_color, 255, 3);
     return s;
 }
 
@@ -175,6 +178,10 @@ static int check_style(const segtex_landmark_style *s)
     }
     if (!(s->line_width >= 0.5f && s->line_width <= 32.0f)) {
         LOG_ERROR("renderer: line width %g out of range 0.5..32", s->line_width);
+        return 0;
+    }
+    if (!(s->skeleton_width >= 0.5f && s->skeleton_width <= 32.0f)) {
+        LOG_ERROR("renderer: skeleton width %g out of range 0.5..32", s->skeleton_width);
         return 0;
     }
     return 1;
@@ -794,7 +801,7 @@ static void output_band(void *ctx, size_t band)
         }
         render_row(r, y, owner);
     }
-    if (r->marks->face_count)
+    if (r->marks->face_count || r->marks->pose || r->marks->hand_count)
         landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
 }
 
@@ -828,13 +835,12 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
                   r->cfg.model_width, r->cfg.model_height);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
-    const segtex_landmark_style *ls = &r->cfg.landmarks;
-    const segtex_face_result *faces = people && (ls->dots || ls->contours || ls->box) ? people->faces : NULL;
+    const segtex_face_result *faces = people ? people->faces : NULL;
     if (faces && (faces->count < 0 || faces->count > SEGTEX_MAX_FACES))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
 
     refresh_layers(r);
-    landmarks_prepare(r->marks, faces, r->cfg.width, r->cfg.height);
+    landmarks_prepare(r->marks, people, &r->cfg.landmarks, r->cfg.width, r->cfg.height);
     r->frame = frame;
     r->out = out;
     r->seg = seg;

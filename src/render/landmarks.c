@@ -1,5 +1,6 @@
 /*
- * Landmark drawing: anti-aliased dots, contour lines and the face box,
+ * Landmark drawing: anti-aliased dots, contour lines, the face box and the
+ * pose and hand skeletons,
  * clipped to a band of rows so that row bands can draw in parallel. The
  * coverage of a pixel is computed from its centre's distance to the shape,
  * clamp(half_width + 0.5 - distance, 0, 1), the same in every band.
@@ -37,6 +38,26 @@ static const uint16_t contour_pairs[][2] = {
     {474, 475}, {475, 476}, {476, 477}, {477, 474}, {469, 470}, {470, 471}, {471, 472}, {472, 469},
 };
 
+/* MediaPipe's pose connections (33 BlazePose landmarks). */
+static const uint8_t pose_pairs[][2] = {
+    {0, 1}, {1, 2}, {2, 3}, {3, 7}, {0, 4}, {4, 5}, {5, 6}, {6, 8}, {9, 10},
+    {11, 12}, {11, 13}, {13, 15}, {15, 17}, {15, 19}, {15, 21}, {17, 19},
+    {12, 14}, {14, 16}, {16, 18}, {16, 20}, {16, 22}, {18, 20},
+    {11, 23}, {12, 24}, {23, 24}, {23, 25}, {24, 26}, {25, 27}, {26, 28},
+    {27, 29}, {28, 30}, {29, 31}, {30, 32}, {27, 31}, {28, 32},
+};
+
+/* MediaPipe's hand connections (21 landmarks). */
+static const uint8_t hand_pairs[][2] = {
+    {0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 5}, {5, 6}, {6, 7}, {7, 8}, {5, 9}, {9, 10}, {10, 11},
+    {11, 12}, {9, 13}, {13, 14}, {14, 15}, {15, 16}, {13, 17}, {0, 17}, {17, 18}, {18, 19}, {19, 20},
+};
+
+/* A pose landmark is drawn when it is likely visible and present, as MediaPipe's drawing utility does. */
+#define POSE_MIN_VISIBILITY 0.5f
+
+static const uint8_t joint_left[3] = {255, 138, 0}, joint_right[3] = {0, 217, 231};
+
 /* Points beyond this distance outside the image are not drawn (and keep float math in range). */
 #define FAR 1.0e5f
 
@@ -46,8 +67,26 @@ static float sane(float v, float size)
     return p == p && p > -FAR && p < FAR ? p : -FAR;
 }
 
-void landmarks_prepare(landmark_frame *lf, const segtex_face_result *faces, int width, int height)
+void landmarks_prepare(landmark_frame *lf, const segtex_people *people, const segtex_landmark_style *style,
+                       int width, int height)
 {
+    const segtex_face_result *faces = people && (style->dots || style->contours || style->box) ? people->faces : NULL;
+    const segtex_pose_result *pose = people && style->skeleton ? people->pose : NULL;
+    const segtex_hand_result *hands = people && style->skeleton ? people->hands : NULL;
+    lf->pose = pose && pose->count == 1;
+    for (int i = 0; lf->pose && i < SEGTEX_POSE_POINTS; i++) {
+        const float *l = pose->landmarks[i];
+        int seen = l[3] >= POSE_MIN_VISIBILITY && l[4] >= POSE_MIN_VISIBILITY;
+        lf->pose_xy[i][0] = seen ? sane(l[0], (float)width) : -FAR;
+        lf->pose_xy[i][1] = seen ? sane(l[1], (float)height) : -FAR;
+    }
+    int hand_count = hands ? hands->count : 0;
+    lf->hand_count = hand_count < 0 ? 0 : hand_count > SEGTEX_MAX_HANDS ? SEGTEX_MAX_HANDS : hand_count;
+    for (int h = 0; h < lf->hand_count; h++)
+        for (int i = 0; i < SEGTEX_HAND_POINTS; i++) {
+            lf->hand_xy[h][i][0] = sane(hands->hands[h].xyz[i][0], (float)width);
+            lf->hand_xy[h][i][1] = sane(hands->hands[h].xyz[i][1], (float)height);
+        }
     int face_count = faces ? faces->count : 0;
     lf->face_count = face_count < 0 ? 0 : face_count > SEGTEX_MAX_FACES ? SEGTEX_MAX_FACES : face_count;
     for (int f = 0; f < lf->face_count; f++) {
@@ -141,9 +180,37 @@ static void draw_segment(segtex_image *out, int row0, int row1, float ax, float 
     }
 }
 
+static int drawable(const float p[2]) { return p[0] > -FAR && p[1] > -FAR; }
+
+/* Connections, then joints, of one skeleton of `n` points. */
+static void draw_skeleton(segtex_image *out, int row0, int row1, const float (*xy)[2], int n,
+                          const uint8_t (*pairs)[2], size_t pair_count, const segtex_landmark_style *style,
+                          const uint8_t *(*joint_color)(int point))
+{
+    for (size_t i = 0; i < pair_count; i++) {
+        const float *a = xy[pairs[i][0]], *b = xy[pairs[i][1]];
+        if (drawable(a) && drawable(b))
+            draw_segment(out, row0, row1, a[0], a[1], b[0], b[1], style->skeleton_width, style->skeleton_color);
+    }
+    float radius = style->skeleton_width * 0.75f, reach = radius + 0.5f;
+    for (int i = 0; i < n; i++)
+        if (drawable(xy[i]) && xy[i][1] + reach >= (float)row0 && xy[i][1] - reach < (float)row1)
+            draw_dot(out, row0, row1, xy[i][0], xy[i][1], radius, joint_color(i));
+}
+
+/* Pose: odd points are on the subject's left (MediaPipe's numbering), the nose (0) neither. */
+static const uint8_t *pose_joint_color(int i) { return i == 0 ? joint_left : i % 2 ? joint_left : joint_right; }
+static const uint8_t *hand_joint_color(int i) { (void)i; return joint_left; }
+
 void landmarks_draw_rows(const landmark_frame *lf, const segtex_landmark_style *style, segtex_image *out, int row0,
                          int row1)
 {
+    if (lf->pose)
+        draw_skeleton(out, row0, row1, (const float (*)[2])lf->pose_xy, SEGTEX_POSE_POINTS, pose_pairs,
+                      sizeof pose_pairs / sizeof pose_pairs[0], style, pose_joint_color);
+    for (int h = 0; h < lf->hand_count; h++)
+        draw_skeleton(out, row0, row1, (const float (*)[2])lf->hand_xy[h], SEGTEX_HAND_POINTS, hand_pairs,
+                      sizeof hand_pairs / sizeof hand_pairs[0], style, hand_joint_color);
     for (int f = 0; f < lf->face_count; f++) {
         const float(*xy)[2] = lf->xy[f];
         int n = lf->counts[f];

@@ -17,13 +17,22 @@ typedef struct landmark_frame {
     float xy[SEGTEX_MAX_FACES][SEGTEX_FACE_POINTS][2];
     int has_box[SEGTEX_MAX_FACES];
     float box[SEGTEX_MAX_FACES][4]; /* x0, y0, x1, y1 in pixels */
+    int pose;                       /* 1: pose_xy holds a pose to draw */
+    float pose_xy[SEGTEX_POSE_POINTS][2]; /* -FAR where the point is not visible */
+    int hand_count;
+    float hand_xy[SEGTEX_MAX_HANDS][SEGTEX_HAND_POINTS][2];
 } landmark_frame;
 
-/* Convert normalized landmarks to pixel coordinates for a width x height output. Never allocates. */
-void landmarks_prepare(landmark_frame *lf, const segtex_face_result *faces, int width, int height);
+/*
+ * Convert the normalized landmarks the style draws to pixel coordinates for
+ * a width x height output (faces only when dots, contours or box are on;
+ * pose and hands only with the skeleton). Never allocates.
+ */
+void landmarks_prepare(landmark_frame *lf, const segtex_people *people, const segtex_landmark_style *style,
+                       int width, int height);
 
 /*
- * Draw box, contours and dots (in that order, face by face) on rows
+ * Draw the skeleton, then box, contours and dots (face by face) on rows
  * [row0, row1) of `out` only: called once per row band, the result does not
  * depend on how rows are split into bands.
  */

@@ -26,6 +26,7 @@ struct segtex_hand_tracker {
     track tracks[SEGTEX_MAX_HANDS];
     segtex_palm_detection palms[SEGTEX_MAX_HANDS];
     long detections;
+    long skipped; /* video: frames since the detector last ran while hands were missing */
 };
 
 segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_hand_landmarker *landmarker,
@@ -55,6 +56,12 @@ segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_
         o.beta = 80.0f;
     if (o.derivate_cutoff <= 0)
         o.derivate_cutoff = 1.0f;
+    if (o.detect_every < 0 || o.detect_every > 1000) {
+        LOG_ERROR("hand tracker: detect_every %d out of range 0..1000", o.detect_every);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    if (o.detect_every == 0)
+        o.detect_every = 1;
     segtex_hand_tracker *t = segtex_calloc(1, sizeof *t);
     if (!t)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
@@ -71,6 +78,7 @@ void segtex_hand_tracker_reset(segtex_hand_tracker *t)
 {
     for (int i = 0; i < SEGTEX_MAX_HANDS; i++)
         t->tracks[i].alive = 0, t->tracks[i].filtered = 0;
+    t->skipped = 0;
 }
 
 long segtex_hand_tracker_detections(const segtex_hand_tracker *t) { return t->detections; }
@@ -126,8 +134,13 @@ segtex_status segtex_hand_tracker_process(segtex_hand_tracker *t, const segtex_i
         }
         alive++;
     }
-    /* 2. Palm detection while fewer hands than wanted are tracked. */
-    if (alive < t->o.max_hands) {
+    /*
+     * 2. Palm detection while fewer hands than wanted are tracked: every
+     * frame (MediaPipe), or in video on every detect_every-th such frame.
+     */
+    int detect = alive < t->o.max_hands && (!t->o.video || t->skipped + 1 >= t->o.detect_every);
+    t->skipped = alive < t->o.max_hands && !detect ? t->skipped + 1 : 0;
+    if (detect) {
         int n = segtex_palm_detector_detect(t->detector, img, t->o.min_score, t->palms, t->o.max_hands);
         if (n < 0)
             return (segtex_status)n;
