@@ -105,6 +105,12 @@ void segtex_demo_destroy(segtex_demo *demo);
 void segtex_demo_get_info(const segtex_demo *demo, segtex_source_info *info);
 /* As segtex_source_read: SEGTEX_SOURCE_FRAME, or _END after `frames`. No allocation. */
 int segtex_demo_read(segtex_demo *demo, segtex_image *dst, double *pts);
+/*
+ * The clip's known motion, for tests of tracking: where the portrait's point
+ * (px, py) (continuous pixel coordinates: the first pixel's centre is 0.5,
+ * 0.5) appears in frame `frame`, in the same coordinates of the output.
+ */
+void segtex_demo_map(const segtex_demo *demo, int64_t frame, double px, double py, double *x, double *y);
 
 /* ---- sinks (FFmpeg, files, stdout, V4L2) ----------------------------------- */
 

@@ -51,6 +51,36 @@ void segtex_demo_get_info(const segtex_demo *d, segtex_source_info *info)
     info->live = 0;
 }
 
+/* The view of frame `n`: output offset o from the centre samples the portrait at (cx, cy) + [ca -sa; sa ca] o. */
+typedef struct view {
+    double cx, cy, ca, sa;
+} view;
+
+static view view_of(const segtex_demo *d, int64_t n)
+{
+    const double t = (double)n / d->fps, two_pi = 6.283185307179586;
+    const segtex_image *p = &d->portrait;
+    /* Centred between face and chest, drifting, breathing in and out, rocking a little. */
+    double zoom = 1.0 + 0.15 * sin(two_pi * t / 7.0);
+    double angle = 0.10 * sin(two_pi * t / 5.0);
+    view v;
+    v.cx = p->width * (0.45 + 0.06 * sin(two_pi * t / 11.0));
+    v.cy = p->height * (0.40 + 0.04 * cos(two_pi * t / 9.0));
+    /* Fit the shorter span of the portrait to the output, then zoom. */
+    double k = fmin((double)p->width / d->width, (double)p->height / d->height) * 0.95 / zoom;
+    v.ca = cos(angle) * k, v.sa = sin(angle) * k;
+    return v;
+}
+
+void segtex_demo_map(const segtex_demo *d, int64_t frame, double px, double py, double *x, double *y)
+{
+    view v = view_of(d, frame);
+    double k2 = v.ca * v.ca + v.sa * v.sa, sx = px - v.cx, sy = py - v.cy;
+    /* The inverse of the rotation-and-scale: its transpose over k^2. */
+    *x = (v.ca * sx + v.sa * sy) / k2 + d->width * 0.5;
+    *y = (-v.sa * sx + v.ca * sy) / k2 + d->height * 0.5;
+}
+
 int segtex_demo_read(segtex_demo *d, segtex_image *dst, double *pts)
 {
     if (d->frames && d->next >= d->frames)
@@ -59,16 +89,10 @@ int segtex_demo_read(segtex_demo *d, segtex_image *dst, double *pts)
         LOG_ERROR("demo: destination must be %dx%d RGB", d->width, d->height);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
-    const double t = (double)d->next / d->fps, two_pi = 6.283185307179586;
+    const double t = (double)d->next / d->fps;
     const segtex_image *p = &d->portrait;
-    /* The view: centred between face and chest, drifting, breathing in and out, rocking a little. */
-    double zoom = 1.0 + 0.15 * sin(two_pi * t / 7.0);
-    double angle = 0.10 * sin(two_pi * t / 5.0);
-    double cx = p->width * (0.45 + 0.06 * sin(two_pi * t / 11.0));
-    double cy = p->height * (0.40 + 0.04 * cos(two_pi * t / 9.0));
-    /* Fit the shorter span of the portrait to the output, then zoom. */
-    double k = fmin((double)p->width / d->width, (double)p->height / d->height) * 0.95 / zoom;
-    double ca = cos(angle) * k, sa = sin(angle) * k;
+    const view v = view_of(d, d->next);
+    const double cx = v.cx, cy = v.cy, ca = v.ca, sa = v.sa;
     /*
      * Fixed point (16.16): the source position steps by (ca, sa) along a row,
      * so each pixel is two adds, a clamp and a bilinear blend of 8-bit
