@@ -25,9 +25,12 @@ cp -f "$assets"/astronaut.png "$seeds/image/" 2>/dev/null || true
 printf '# effect\nmode = overlay\nseed 7\nlandmarks\nsize = 640x480\ntextures = /tmp/a b\n' >"$seeds/config/a.conf"
 if [ -e "$assets/astronaut.png" ]; then
   SEGTEX_ASSETS=$assets "$build/segtex" face "$assets/astronaut.png" --json >"$seeds/landmarks_json/face.json" 2>/dev/null || true
+  SEGTEX_ASSETS=$assets "$build/segtex" pose "$assets/astronaut.png" --json >"$seeds/landmarks_json/pose.json" 2>/dev/null || true
   SEGTEX_ASSETS=$assets "$build/segtex" segment "$assets/astronaut.png" --out "$seeds/image/map.png" >/dev/null 2>&1 || true
 fi
 printf '{"width":2,"height":2,"faces":[]}' >"$seeds/landmarks_json/empty.json"
+printf '{"hands":[{"handedness":"Left","score":0.9,"landmarks":[%s[0,0,0]]}]}' "$(printf '[0.5,0.5,0],%.0s' $(seq 20))" \
+  >"$seeds/landmarks_json/hands.json"
 # first byte: the command (0 run, 1 soak, 2 render, 3 bench); then argv split at NUL bytes
 printf -- '\0-i\0demo:\0--mode\0mask\0--seed\0007\0--landmarks\0-o\0x.mp4\0--size=640x480\0--keys\0003:s,4:q\0--paint\0hair=#ff0000\0--scale\0all=2' >"$seeds/options/a"
 printf -- '\2--image\0a.png\0--categories\0m.png\0--out\0o.png\0--paint\0hair=waves\0--colors\0face-skin=#112233,#445566\0--offset\0clothes=3,-4\0--opacity\00=0.5' >"$seeds/options/b"

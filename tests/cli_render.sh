@@ -92,6 +92,55 @@ fails_with "unknown texture" "unknown texture" render --image "$IMG" --categorie
 fails_with "scale out of range" "0.25 to 8" render --image "$IMG" --categories "$T/map64.png" --scale hair=9 --out "$T/x.png"
 fails_with "missing texture directory" "no_dir" render --image "$IMG" --categories "$T/map64.png" --textures "$T/no_dir" --out "$T/x.png"
 fails_with "unknown option" "unknown option" render --frobnicate
+
+# --skeleton draws the pose and hands of JSON files (the output of segtex pose/hands --json)
+python3 - "$T" <<'EOF'
+import json, sys
+d = sys.argv[1]
+lm = [[0.5, 0.2, 0, 0.99, 0.99] for _ in range(33)]
+lm[11] = [0.7, 0.5, 0, 0.99, 0.99]   # left shoulder (image right)
+lm[12] = [0.3, 0.5, 0, 0.99, 0.99]   # right shoulder
+for i in range(13, 33): lm[i][3] = 0.1  # not visible: not drawn
+json.dump({"width": 512, "height": 512, "poses": [{"score": 1, "landmarks": lm, "world": [[0, 0, 0]] * 33}]},
+          open(d + '/pose.json', 'w'))
+json.dump({"hands": [{"handedness": "Left", "score": 0.9, "landmarks": [[0.1 + i * 0.01, 0.9, 0] for i in range(21)]}]},
+          open(d + '/hands.json', 'w'))
+json.dump({"poses": [{"landmarks": [[0, 0]] * 32}]}, open(d + '/pose_bad.json', 'w'))
+EOF
+cat >"$T/px.py" <<'EOF'
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+w, h = struct.unpack('>II', d[16:24])
+raw, i = b'', 8
+while i < len(d):
+    n, kind = struct.unpack('>I4s', d[i:i + 8])
+    if kind == b'IDAT': raw += d[i + 8:i + 8 + n]
+    i += 12 + n
+raw = zlib.decompress(raw); stride = w * 3 + 1; rows = []; prev = bytearray(w * 3)
+for y in range(h):
+    f, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])
+    for x in range(w * 3):
+        a = line[x - 3] if x >= 3 else 0; b = prev[x]; c = prev[x - 3] if x >= 3 else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    rows.append(line); prev = line
+x, y = int(sys.argv[2]), int(sys.argv[3])
+print(*rows[y][x * 3:x * 3 + 3])
+EOF
+"$BIN" render --image "$IMG" --categories "$T/map64.png" --pose "$T/pose.json" --hands "$T/hands.json" --skeleton \
+  --out "$T/sk.png" >/dev/null 2>"$T/err"
+"$BIN" render --image "$IMG" --categories "$T/map64.png" --out "$T/nosk.png" >/dev/null 2>&1
+check "render --skeleton: the shoulder line is white ($(python3 "$T/px.py" "$T/sk.png" 256 256))" \
+  '[ "$(python3 "$T/px.py" "$T/sk.png" 256 256)" = "255 255 255" ] && [ "$(python3 "$T/px.py" "$T/nosk.png" 256 256)" != "255 255 255" ]'
+check "render --skeleton: a hand's connections are drawn ($(python3 "$T/px.py" "$T/sk.png" 130 460))" \
+  '[ "$(python3 "$T/px.py" "$T/sk.png" 130 460)" = "255 255 255" ]'
+check "render --skeleton: invisible pose points are not drawn" \
+  '[ "$(python3 "$T/px.py" "$T/sk.png" 256 300)" = "$(python3 "$T/px.py" "$T/nosk.png" 256 300)" ]'
+fails_with "bad pose file" "expected exactly 33 points" render --image "$IMG" --categories "$T/map64.png" --pose "$T/pose_bad.json" --skeleton --out "$T/x.png"
 fails_with "bench: bad size" "WxH" bench render --size 12
 fails_with "bench: unknown benchmark" "unknown benchmark" bench paint
 

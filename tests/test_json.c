@@ -215,6 +215,106 @@ static void reader_bounds(void)
     segtex_set_log(NULL, NULL, SEGTEX_LOG_WARNING);
 }
 
+/* Writes pose or hand JSON into `buf`: `n` points of `k` numbers (i / 100 each), `extra` spliced in. */
+static void points(char *buf, size_t size, const char *head, int n, int k, const char *tail)
+{
+    size_t p = (size_t)snprintf(buf, size, "%s", head);
+    for (int i = 0; i < n && p < size; i++) {
+        p += (size_t)snprintf(buf + p, size - p, "%s[", i ? "," : "");
+        for (int j = 0; j < k && p < size; j++)
+            p += (size_t)snprintf(buf + p, size - p, "%s%g", j ? "," : "", i / 100.0 + j);
+        p += (size_t)snprintf(buf + p, size - p, "]");
+    }
+    snprintf(buf + p, size - p, "%s", tail);
+}
+
+/* The pose and hand readers: what the writers print reads back; each rule rejects with the path named. */
+static void pose_and_hands_readers(void)
+{
+    static segtex_pose_result pose, back;
+    static segtex_hand_result hands, hback;
+    static char buf[65536];
+    pose.count = 1;
+    pose.score = 0.5f;
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        for (int k = 0; k < 5; k++)
+            pose.landmarks[i][k] = (float)(i * 5 + k) / 32.0f; /* exact in "%.6g" */
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        pose.world[i][0] = -i / 64.0f;
+    hands.count = 2;
+    hands.hands[1].right = 1;
+    hands.hands[0].handedness_score = 0.75f;
+    for (int i = 0; i < SEGTEX_HAND_POINTS; i++)
+        hands.hands[1].xyz[i][1] = i / 32.0f, hands.hands[0].world[i][2] = i / 16.0f;
+    char *text = NULL;
+    CAPTURE(text, segtex_pose_result_to_json(f_, 640, 480, &pose));
+    CHECK(text && segtex_pose_parse_json(text, strlen(text), "p", &back) == SEGTEX_OK && back.count == 1 &&
+              !memcmp(back.landmarks, pose.landmarks, sizeof pose.landmarks) &&
+              !memcmp(back.world, pose.world, sizeof pose.world) && back.score == 0.5f,
+          "pose round trip");
+    free(text);
+    text = NULL;
+    CAPTURE(text, segtex_hand_result_to_json(f_, 640, 480, &hands));
+    CHECK(text && segtex_hands_parse_json(text, strlen(text), "h", &hback) == SEGTEX_OK && hback.count == 2 &&
+              hback.hands[1].right == 1 && hback.hands[0].right == 0 && hback.hands[0].handedness_score == 0.75f &&
+              !memcmp(hback.hands[1].xyz, hands.hands[1].xyz, sizeof hands.hands[1].xyz) &&
+              !memcmp(hback.hands[0].world, hands.hands[0].world, sizeof hands.hands[0].world),
+          "hands round trip");
+    free(text);
+    /* A .jsonl line holds faces, poses and hands: both readers take it. */
+    text = NULL;
+    segtex_people people = {NULL, &pose, &hands};
+    CAPTURE(text, segtex_jsonl_frame_write(f_, 3, 0.1, 640, 480, &people, NULL));
+    CHECK(text && segtex_pose_parse_json(text, strlen(text), "l", &back) == SEGTEX_OK && back.count == 1 &&
+              segtex_hands_parse_json(text, strlen(text), "l", &hback) == SEGTEX_OK && hback.count == 2,
+          "a .jsonl line reads as a pose and as hands");
+    free(text);
+    /* Short points: [x, y] (z 0, seen) and [x, y, z]. */
+    points(buf, sizeof buf, "{\"poses\":[{\"landmarks\":[", 33, 2, "]}]}");
+    CHECK(segtex_pose_parse_json(buf, strlen(buf), "s", &back) == SEGTEX_OK && back.landmarks[5][2] == 0 &&
+              back.landmarks[5][3] == 1 && back.landmarks[5][4] == 1 && back.landmarks[5][1] == 1.05f,
+          "pose points of 2 numbers");
+    segtex_set_log(capture_log, NULL, SEGTEX_LOG_ERROR);
+    static const struct {
+        const char *head;
+        int n, k;
+        const char *tail, *want;
+        int hands;
+    } bad[] = {
+        {"{\"faces\":[]", 0, 0, "}", "no \"poses\" array", 0},
+        {"{\"poses\":{}", 0, 0, "}", "\"poses\" must be an array", 0},
+        {"{\"poses\":[{},{}]", 0, 0, "}", "more than 1 pose", 0},
+        {"{\"poses\":[7]", 0, 0, "}", "at poses[0]: a pose must be an object", 0},
+        {"{\"poses\":[{\"score\":1}]", 0, 0, "}", "a pose needs \"landmarks\"", 0},
+        {"{\"poses\":[{\"landmarks\":[", 32, 5, "]}]}", "poses[0].landmarks: expected exactly 33 points, got 32", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 6, "]}]}", "poses[0].landmarks[0]: a point must be an array of 2 to 5", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 1, "]}]}", "a point must be an array of 2 to 5", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 3, "],\"world\":[[0,0,0]]}]}", "poses[0].world: expected exactly 33", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 3, "],\"score\":\"high\"}]}", "poses[0].score: expected a number", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 3, "],\"x\":1e9}]}", "number out of range", 0},
+        {"{\"faces\":[]", 0, 0, "}", "no \"hands\" array", 1},
+        {"{\"hands\":[{},{},{}]", 0, 0, "}", "more than 2 hands", 1},
+        {"{\"hands\":[{\"landmarks\":[", 20, 3, "]}]}", "hands[0].landmarks: expected exactly 21 points, got 20", 1},
+        {"{\"hands\":[{\"landmarks\":[", 21, 4, "]}]}", "a point must be an array of 2 to 3", 1},
+        {"{\"hands\":[{\"landmarks\":[", 21, 3, "],\"handedness\":\"left\"}]}", "must be \"Left\" or \"Right\"", 1},
+        {"{\"hands\":[{\"landmarks\":[", 21, 3, "],\"world\":[", NULL, 1},
+        {"{\"hands\":[\"x\"]", 0, 0, "}", "a hand must be an object", 1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        points(buf, sizeof buf, bad[i].head, bad[i].n, bad[i].k, bad[i].tail);
+        log_text[0] = 0;
+        segtex_status st = bad[i].hands ? segtex_hands_parse_json(buf, strlen(buf), "b", &hback)
+                                        : segtex_pose_parse_json(buf, strlen(buf), "b", &back);
+        CHECK(st == SEGTEX_ERROR_MALFORMED && (!bad[i].want || strstr(log_text, bad[i].want)) &&
+                  (bad[i].hands ? hback.count == 0 : back.count == 0),
+              "rule %zu (%s): status %d, log '%s'", i, bad[i].want ? bad[i].want : "syntax", (int)st, log_text);
+    }
+    CHECK(segtex_pose_load_json("/nonexistent/p.json", &back) == SEGTEX_ERROR_IO &&
+              strstr(log_text, "cannot open the file"),
+          "missing file: %s", log_text);
+    segtex_set_log(NULL, NULL, SEGTEX_LOG_WARNING);
+}
+
 int main(void)
 {
     RUN(face_json_text_is_exact);
@@ -222,5 +322,6 @@ int main(void)
     RUN(jsonl_line);
     RUN(writers_allocate_nothing_and_report_errors);
     RUN(reader_bounds);
+    RUN(pose_and_hands_readers);
     return test_summary();
 }

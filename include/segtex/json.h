@@ -62,6 +62,29 @@ segtex_status segtex_faces_parse_json(const char *text, size_t size, const char 
  */
 segtex_status segtex_faces_load_json(const char *path, segtex_faces *out);
 
+/*
+ * Parse what `segtex pose --json` prints (a `.jsonl` line too: other keys
+ * are skipped): {"poses":[{"score":S,"landmarks":[[x,y,z,visibility,presence],
+ * ...33],"world":[[x,y,z],...33]}]}. "poses" holds 0 or 1 pose; landmarks
+ * are exactly 33 points of 2 to 5 numbers (z missing: 0; visibility and
+ * presence missing: 1); world (optional) exactly 33 of 3. Besides the rules
+ * of segtex_faces_parse_json (syntax, depth, size, finite |v| <= 1e6), a
+ * missing or non-array "poses", more than one pose, a pose without
+ * landmarks or with another count are SEGTEX_ERROR_MALFORMED with one ERROR
+ * line naming the JSON path. The mask is not carried (mask_size 0).
+ */
+segtex_status segtex_pose_parse_json(const char *text, size_t size, const char *name, segtex_pose_result *out);
+segtex_status segtex_pose_load_json(const char *path, segtex_pose_result *out);
+
+/*
+ * The same for `segtex hands --json`: {"hands":[{"handedness":"Left"|"Right",
+ * "score":S,"landmarks":[[x,y,z],...21],"world":[[x,y,z],...21]}]}: at most
+ * SEGTEX_MAX_HANDS hands of exactly 21 landmarks (2 or 3 numbers), world
+ * optional (21 of 3), handedness (optional) exactly "Left" or "Right".
+ */
+segtex_status segtex_hands_parse_json(const char *text, size_t size, const char *name, segtex_hand_result *out);
+segtex_status segtex_hands_load_json(const char *path, segtex_hand_result *out);
+
 /* ---- writing ------------------------------------------------------------------- */
 
 /*

@@ -24,7 +24,10 @@ static const char render_intro[] =
     "cannot be read or written, 2 for a bad command line.\n"
     "\n"
     "example: segtex render --image portrait.png --categories map.png --landmarks face.json \\\n"
-    "             --mode overlay --paint hair=waves --scale hair=2 --contours --out out.png\n";
+    "             --mode overlay --paint hair=waves --scale hair=2 --contours --out out.png\n"
+    "         segtex pose portrait.png --json >pose.json\n"
+    "         segtex render --image portrait.png --categories map.png --pose pose.json --skeleton \\\n"
+    "             --out skeleton.png\n";
 
 /* One line on stderr naming the problem; returns `code`. */
 __attribute__((format(printf, 2, 3))) static int err(int code, const char *fmt, ...)
@@ -105,6 +108,8 @@ int cmd_render(int argc, char **argv)
     segtex_renderer *r = NULL;
     segtex_threadpool *pool = NULL;
     static segtex_faces faces;
+    static segtex_pose_result pose;
+    static segtex_hand_result hands;
 
     if (!image || !categories || !out_path) {
         rc = err(2, "--image, --categories and --out are required (see --help)");
@@ -129,6 +134,22 @@ int cmd_render(int argc, char **argv)
         if (faces.width && faces.height && (long)faces.width * img.height != (long)faces.height * img.width)
             fprintf(stderr, "segtex: render: warning: landmarks '%s' describe a %dx%d image, drawing on %dx%d\n",
                     landmarks, faces.width, faces.height, img.width, img.height);
+    }
+
+    if (cs->pose_file && segtex_pose_load_json(cs->pose_file, &pose) != SEGTEX_OK) {
+        err(1, "cannot use the pose '%s'", cs->pose_file);
+        goto done;
+    }
+    if (cs->hands_file && segtex_hands_load_json(cs->hands_file, &hands) != SEGTEX_OK) {
+        err(1, "cannot use the hands '%s'", cs->hands_file);
+        goto done;
+    }
+    if ((cs->pose_file || cs->hands_file) && !cs->effect.skeleton)
+        fprintf(stderr, "segtex: render: warning: --pose and --hands are drawn with --skeleton only\n");
+    style.skeleton = cs->effect.skeleton;
+    if (style.skeleton) {
+        float lw = (float)(img.width < img.height ? img.width : img.height) / 240.0f;
+        style.skeleton_width = lw < 1.5f ? 1.5f : lw > 12.0f ? 12.0f : lw;
     }
 
     /* Mode defaults, then --seed, then the per-category options in the order given. */
@@ -163,7 +184,10 @@ int cmd_render(int argc, char **argv)
     for (int y = 0; y < map.height; y++)
         memcpy(ids + (size_t)y * map.width, map.data + (ptrdiff_t)y * map.stride, (size_t)map.width);
     segtex_seg_result seg = {map.width, map.height, NULL, ids, map.width * map.height};
-    segtex_status st = segtex_renderer_render(r, &img, &seg, &(segtex_people){&faces.result, NULL, NULL}, &out, pool);
+    segtex_status st = segtex_renderer_render(r, &img, &seg,
+                                                &(segtex_people){&faces.result, cs->pose_file ? &pose : NULL,
+                                                                 cs->hands_file ? &hands : NULL},
+                                                &out, pool);
     free(ids);
     if (st != SEGTEX_OK) {
         err(1, "rendering failed: %s", segtex_status_string(st));

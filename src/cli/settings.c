@@ -15,6 +15,7 @@ typedef enum opt_id {
     O_IMAGE, O_CATEGORIES, O_OUT, O_LIST_TEXTURES, O_NO_DOTS, O_DOT_RADIUS, O_DOT_COLOR, O_CONTOURS,
     O_LINE_WIDTH, O_LINE_COLOR, O_BOX, O_BOX_COLOR,
     O_RANDOMIZE_EVERY, O_JSON, O_CURVE, O_MODEL_SIZE, O_POSE, O_HANDS, O_HAND_MODEL, O_SKELETON,
+    O_POSE_FILE, O_HANDS_FILE,
 } opt_id;
 
 #define ALL (CMD_RUN | CMD_SOAK | CMD_RENDER | CMD_BENCH)
@@ -58,6 +59,10 @@ static const opt table[] = {
      "greyscale PNG of category ids 0..5, at the image size or smaller (then upsampled bilinearly)"},
     {O_OUT, "out", 0, "OUT.png", CMD_RENDER, "Render", "where to write the painted PNG"},
     {O_LANDMARKS_FILE, "landmarks", 0, "FILE.json", CMD_RENDER, "Render", "draw the faces of FILE.json (the output of `segtex face --json`)"},
+    {O_POSE_FILE, "pose", 0, "FILE.json", CMD_RENDER, "Render",
+     "the pose of FILE.json (the output of `segtex pose --json`, or a line of run's .jsonl), for --skeleton"},
+    {O_HANDS_FILE, "hands", 0, "FILE.json", CMD_RENDER, "Render",
+     "the hands of FILE.json (the output of `segtex hands --json`, or a .jsonl line), for --skeleton"},
     {O_MODE, "mode", 0, "mask|overlay|cutout", ALL, "Effect",
      "mask: painted categories on black; overlay (default): painted categories blended over\n"
      "the frame with their opacity (by default the person); cutout: the frame as filmed, painted\n"
@@ -89,8 +94,9 @@ static const opt table[] = {
      "fewer than N hands are tracked"},
     {O_HAND_MODEL, "hand-model", 0, "lite|full", EFFECT | CMD_BENCH, "Effect",
      "palm and hand models (default full, MediaPipe's default complexity; lite is about 3x faster)"},
-    {O_SKELETON, "skeleton", 0, NULL, CMD_RUN, "Effect",
-     "draw the pose's and hands' connections and joints, anti-aliased (turns --pose lite on)"},
+    {O_SKELETON, "skeleton", 0, NULL, CMD_RUN | CMD_RENDER, "Effect",
+     "draw the pose's and hands' connections and joints, anti-aliased (run: turns --pose lite on;\n"
+     "render: draws --pose and --hands FILE.json)"},
     {O_NO_DOTS, "no-dots", 0, NULL, CMD_RENDER, "Landmark style", "do not draw landmark dots"},
     {O_DOT_RADIUS, "dot-radius", 0, "R", CMD_RENDER, "Landmark style", "dot radius in pixels, 0.5..32 (default 1.5)"},
     {O_DOT_COLOR, "dot-color", 0, "#rrggbb", CMD_RENDER, "Landmark style", "(default #00ff00)"},
@@ -207,6 +213,8 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         s->edits[s->num_edits++].arg = v;
         break;
     case O_LANDMARKS_FILE: s->landmarks_file = v; break;
+    case O_POSE_FILE: s->pose_file = v; break;
+    case O_HANDS_FILE: s->hands_file = v; break;
     case O_SEGMENTER:
         if ((k = segtex_segmenter_kind_parse(v)) < 0)
             BAD("auto, person, multiclass or composite");

@@ -49,7 +49,7 @@ typedef struct cli_settings {
     cli_edit edits[CLI_MAX_EDITS];
     int num_edits;
     /* render */
-    const char *image, *categories, *out, *landmarks_file;
+    const char *image, *categories, *out, *landmarks_file, *pose_file, *hands_file;
     int list_textures;
     segtex_landmark_style style;
     /* soak */

@@ -225,11 +225,15 @@ static int read_top(walk *w, const json_t *top, segtex_faces *out)
     return 1;
 }
 
-segtex_status segtex_faces_parse_json(const char *text, size_t size, const char *name, segtex_faces *out)
+/* The shared steps of every reader: bounds, jansson, numbers, then `read` on the top object. */
+typedef int (*read_fn)(walk *w, const json_t *top, void *out);
+
+static segtex_status parse_doc(const char *text, size_t size, const char *name, read_fn read, void *out,
+                               size_t out_size)
 {
     if (!out)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, out_size);
     if (!text && size)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     walk w = {name ? name : "(memory)", {0}};
@@ -247,21 +251,182 @@ segtex_status segtex_faces_parse_json(const char *text, size_t size, const char 
         LOG_ERROR("landmarks '%s': byte 0: expected a JSON object", w.name);
         ok = 0;
     } else {
-        ok = check_numbers(&w, top) && read_top(&w, top, out);
+        ok = check_numbers(&w, top) && read(&w, top, out);
     }
     json_decref(top);
     if (!ok) {
-        memset(out, 0, sizeof *out);
+        memset(out, 0, out_size);
         return SEGTEX_ERROR_MALFORMED;
     }
     return SEGTEX_OK;
 }
 
-segtex_status segtex_faces_load_json(const char *path, segtex_faces *out)
+static int read_faces_top(walk *w, const json_t *top, void *out) { return read_top(w, top, out); }
+
+segtex_status segtex_faces_parse_json(const char *text, size_t size, const char *name, segtex_faces *out)
+{
+    return parse_doc(text, size, name, read_faces_top, out, sizeof *out);
+}
+
+/* ---- poses and hands ---------------------------------------------------------------- */
+
+/*
+ * An array of exactly `count` points of `min`..`max` numbers each into
+ * `dst` (stride `stride` floats); numbers a point leaves out keep `fill`.
+ */
+static int read_points(walk *w, const json_t *a, int count, int min, int max, float fill, float *dst, int stride)
+{
+    if (!json_is_array(a))
+        return fail_at(w, "expected an array of points");
+    if (json_array_size(a) != (size_t)count) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "expected exactly %d points, got %zu", count, json_array_size(a));
+        return fail_at(w, msg);
+    }
+    for (int i = 0; i < count; i++) {
+        const json_t *p = json_array_get(a, (size_t)i);
+        size_t n = push_index(w, (size_t)i);
+        size_t k = json_is_array(p) ? json_array_size(p) : 0;
+        if (!json_is_array(p) || k < (size_t)min || k > (size_t)max) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "a point must be an array of %d to %d numbers", min, max);
+            return fail_at(w, msg);
+        }
+        for (int j = 0; j < max; j++)
+            dst[i * stride + j] = fill;
+        for (size_t j = 0; j < k; j++) {
+            size_t m = push_index(w, j);
+            if (!read_float(w, json_array_get(p, j), &dst[i * stride + (int)j]))
+                return 0;
+            pop(w, m);
+        }
+        pop(w, n);
+    }
+    return 1;
+}
+
+/* The top object's array `key` of at most `max` elements; NULL (after the message) when it is not one. */
+static const json_t *top_array(walk *w, const json_t *top, const char *key, size_t max)
+{
+    const json_t *a = json_object_get(top, key);
+    char msg[64];
+    if (!a) {
+        snprintf(msg, sizeof msg, "no \"%s\" array", key);
+        return fail_at(w, msg), NULL;
+    }
+    push_key(w, key);
+    if (!json_is_array(a)) {
+        snprintf(msg, sizeof msg, "\"%s\" must be an array", key);
+        return fail_at(w, msg), NULL;
+    }
+    if (json_array_size(a) > max) {
+        snprintf(msg, sizeof msg, "more than %zu %s", max, max == 1 ? "pose (MediaPipe's pose finds one)" : key);
+        return fail_at(w, msg), NULL;
+    }
+    return a;
+}
+
+static int read_pose_top(walk *w, const json_t *top, void *out)
+{
+    segtex_pose_result *r = out;
+    const json_t *a = top_array(w, top, "poses", 1);
+    if (!a)
+        return 0;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const json_t *o = json_array_get(a, i);
+        size_t n = push_index(w, i);
+        if (!json_is_object(o))
+            return fail_at(w, "a pose must be an object");
+        const json_t *v = json_object_get(o, "landmarks");
+        if (!v)
+            return fail_at(w, "a pose needs \"landmarks\"");
+        size_t m = push_key(w, "landmarks");
+        /* [x, y], [x, y, z] or [x, y, z, visibility, presence]: what is left out counts as seen (1). */
+        if (!read_points(w, v, SEGTEX_POSE_POINTS, 2, 5, 1.0f, &r->landmarks[0][0], 5))
+            return 0;
+        for (int k = 0; k < SEGTEX_POSE_POINTS; k++)
+            if (json_array_size(json_array_get(v, (size_t)k)) < 3)
+                r->landmarks[k][2] = 0;
+        pop(w, m);
+        if ((v = json_object_get(o, "world"))) {
+            m = push_key(w, "world");
+            if (!read_points(w, v, SEGTEX_POSE_POINTS, 3, 3, 0, &r->world[0][0], 3))
+                return 0;
+            pop(w, m);
+        }
+        if ((v = json_object_get(o, "score"))) {
+            m = push_key(w, "score");
+            if (!read_float(w, v, &r->score))
+                return 0;
+            pop(w, m);
+        }
+        r->count = 1;
+        pop(w, n);
+    }
+    return 1;
+}
+
+static int read_hands_top(walk *w, const json_t *top, void *out)
+{
+    segtex_hand_result *r = out;
+    const json_t *a = top_array(w, top, "hands", SEGTEX_MAX_HANDS);
+    if (!a)
+        return 0;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const json_t *o = json_array_get(a, i);
+        segtex_hand_landmarks *h = &r->hands[i];
+        size_t n = push_index(w, i);
+        if (!json_is_object(o))
+            return fail_at(w, "a hand must be an object");
+        const json_t *v = json_object_get(o, "landmarks");
+        if (!v)
+            return fail_at(w, "a hand needs \"landmarks\"");
+        size_t m = push_key(w, "landmarks");
+        if (!read_points(w, v, SEGTEX_HAND_POINTS, 2, 3, 0, &h->xyz[0][0], 3))
+            return 0;
+        pop(w, m);
+        if ((v = json_object_get(o, "world"))) {
+            m = push_key(w, "world");
+            if (!read_points(w, v, SEGTEX_HAND_POINTS, 3, 3, 0, &h->world[0][0], 3))
+                return 0;
+            pop(w, m);
+        }
+        if ((v = json_object_get(o, "handedness"))) {
+            m = push_key(w, "handedness");
+            const char *s = json_string_value(v);
+            if (!s || (strcmp(s, "Left") && strcmp(s, "Right")))
+                return fail_at(w, "\"handedness\" must be \"Left\" or \"Right\"");
+            h->right = !strcmp(s, "Right");
+            pop(w, m);
+        }
+        if ((v = json_object_get(o, "score"))) {
+            m = push_key(w, "score");
+            if (!read_float(w, v, &h->handedness_score))
+                return 0;
+            pop(w, m);
+        }
+        h->presence = 1;
+        r->count = (int)i + 1;
+        pop(w, n);
+    }
+    return 1;
+}
+
+segtex_status segtex_pose_parse_json(const char *text, size_t size, const char *name, segtex_pose_result *out)
+{
+    return parse_doc(text, size, name, read_pose_top, out, sizeof *out);
+}
+
+segtex_status segtex_hands_parse_json(const char *text, size_t size, const char *name, segtex_hand_result *out)
+{
+    return parse_doc(text, size, name, read_hands_top, out, sizeof *out);
+}
+
+static segtex_status load_doc(const char *path, read_fn read, void *out, size_t out_size)
 {
     if (!path || !out)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, out_size);
     FILE *f = fopen(path, "rb");
     if (!f) {
         LOG_ERROR("landmarks '%s': cannot open the file", path);
@@ -283,10 +448,25 @@ segtex_status segtex_faces_load_json(const char *path, segtex_faces *out)
         LOG_ERROR("landmarks '%s': larger than 16 MB", path);
         st = SEGTEX_ERROR_MALFORMED;
     } else {
-        st = segtex_faces_parse_json(buf, n, path, out);
+        st = parse_doc(buf, n, path, read, out, out_size);
     }
     segtex_free(buf);
     return st;
+}
+
+segtex_status segtex_faces_load_json(const char *path, segtex_faces *out)
+{
+    return load_doc(path, read_faces_top, out, sizeof *out);
+}
+
+segtex_status segtex_pose_load_json(const char *path, segtex_pose_result *out)
+{
+    return load_doc(path, read_pose_top, out, sizeof *out);
+}
+
+segtex_status segtex_hands_load_json(const char *path, segtex_hand_result *out)
+{
+    return load_doc(path, read_hands_top, out, sizeof *out);
 }
 
 /* ---- writing ---------------------------------------------------------------- */
