@@ -149,9 +149,13 @@ class Pose:
         return Pose(self.landmarks.copy(), self.world.copy(), None if self.mask is None else self.mask.copy(),
                     self.roi, self.score, self.detection_score)
 
-    def __getitem__(self, name):
-        """The landmark called `name` (see `POSE_LANDMARKS`): its row of `landmarks`."""
-        return self.landmarks[POSE_LANDMARKS.index(name)]
+    def __getitem__(self, key):
+        """The landmark called `key` (see `POSE_LANDMARKS`), or number `key`: its row of `landmarks`."""
+        if isinstance(key, str):
+            if key not in POSE_LANDMARKS:
+                raise KeyError("no pose landmark called %r (see segtex.POSE_LANDMARKS)" % key)
+            key = POSE_LANDMARKS.index(key)
+        return self.landmarks[key]
 
     def __repr__(self):
         return "Pose(score=%.3f, nose at %.3f,%.3f)" % (self.score, self.landmarks[0, 0], self.landmarks[0, 1])

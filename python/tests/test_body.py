@@ -40,6 +40,9 @@ def test_pose_on_the_portrait(body, portrait):
     assert nose[1] < ls[1] and nose[1] < rs[1], "the nose is above both shoulders (y grows downwards)"
     assert rs[0] < nose[0] < ls[0], "unmirrored photo: the subject's right shoulder is on the image's left"
     assert nose[3] > 0.5, "the nose is visible"
+    assert p[0] is not None and np.array_equal(p[0], nose)
+    with pytest.raises(KeyError, match="POSE_LANDMARKS"):
+        p["tail"]
     assert p.mask is not None and p.mask.shape == (256, 256) and 0 <= p.mask.min() and p.mask.max() <= 1
     assert p.mask.max() > 0.5, "the pose model's mask finds the person"
     r = body.result
@@ -136,7 +139,6 @@ def test_body_arguments_are_checked(assets):
         (dict(palm_every=1001), r"palm_every must be 1\.\.1000"),
     ]
     for kwargs, message in bad:
-        t0 = time.monotonic()
         with pytest.raises(segtex.Error, match=message) as e:
             segtex.Effect(**kwargs)
         assert repr(list(kwargs.values())[0]) in str(e.value), "the message names the value: %s" % e.value
