@@ -180,6 +180,7 @@ allocs() { # num-buffers, source options, element options -> "in-transform libra
 }
 # Live as the issue asks (100 and 300 frames); offline (slower per frame) 50 and 150.
 for mode in "live:100:300:is-live=true:live=true" "offline:50:150::live=false" \
+  "live, pose and a hand:100:300:is-live=true:live=true skeleton=true hands=1 hand-model=lite" \
   "offline, pose and a hand:40:120::live=false skeleton=true hands=1 hand-model=lite"; do
   IFS=: read -r name n1 n3 src el <<<"$mode"
   read -r f1 t1 l1 <<<"$(allocs $n1 "$src" "$el")"
