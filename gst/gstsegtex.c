@@ -344,7 +344,8 @@ static gboolean gst_segtex_stop(GstBaseTransform *trans)
         segtex_effect_get_stats(self->fx, &s);
         GST_INFO_OBJECT(self,
                         "stop: %" G_GUINT64_FORMAT " frames, dropped %" G_GINT64_FORMAT " (face %" G_GINT64_FORMAT
-                        ", seg %" G_GINT64_FORMAT ", pose %" G_GINT64_FORMAT ", hands %" G_GINT64_FORMAT "), latency p50 %.1f ms, allocations in transform_frame %" G_GUINT64_FORMAT
+                        ", seg %" G_GINT64_FORMAT ", pose %" G_GINT64_FORMAT ", hands %" G_GINT64_FORMAT
+                        "), latency p50 %.1f ms, allocations in transform_frame %" G_GUINT64_FORMAT
                         ", library allocations %" G_GUINT64_FORMAT,
                         self->frames, (gint64)s.dropped_source, (gint64)s.dropped_face, (gint64)s.dropped_seg,
                         (gint64)s.dropped_pose, (gint64)s.dropped_hands,
