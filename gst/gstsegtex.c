@@ -9,8 +9,9 @@
  *   transform_frame converts, pushes the frame to the effect, converts back.
  *              It allocates nothing in the steady state; the only exception is
  *              a property change that needs new models (models, textures,
- *              segmenter, detector, live, or seed back to -1): the effect is
- *              then re-created once, on the streaming thread, before the frame.
+ *              segmenter, detector, live, pose, hands, hand-model, palm-every,
+ *              skeleton, or seed back to -1): the effect is then re-created
+ *              once, on the streaming thread, before the frame.
  *
  * Threads and locks:
  *   - property values: GST_OBJECT_LOCK.
@@ -52,6 +53,11 @@ typedef struct GstSegtex {
     gchar *textures, *models;
     int segmenter, detector;
     gboolean live, emit_results;
+    int pose;          /* POSE_OFF, POSE_LITE or POSE_FULL */
+    gboolean pose_set; /* pose was set: skeleton no longer turns the lite pose on */
+    guint hands, palm_every;
+    int hand_model; /* HAND_MODEL_LITE or HAND_MODEL_FULL */
+    gboolean skeleton;
     gchar *paint;
     paint_spec spec; /* `paint` parsed; empty when it did not parse */
     gboolean paint_bad;
@@ -98,7 +104,15 @@ enum {
     PROP_PAINT,
     PROP_EMIT_RESULTS,
     PROP_ALLOC_COUNT,
+    PROP_POSE,
+    PROP_HANDS,
+    PROP_HAND_MODEL,
+    PROP_SKELETON,
+    PROP_PALM_EVERY,
 };
+
+enum { POSE_OFF, POSE_LITE, POSE_FULL };
+enum { HAND_MODEL_LITE, HAND_MODEL_FULL };
 
 #define DEFAULT_LATENCY (33 * GST_MSECOND) /* before a frame size and rate are known */
 #define LATENCY_MEASURE_FRAMES 30          /* the LATENCY answer is re-measured once, after this many frames */
@@ -153,6 +167,33 @@ static GType detector_get_type(void)
     };
     if (g_once_init_enter(&type))
         g_once_init_leave(&type, g_enum_register_static("GstSegtexDetector", values));
+    return type;
+}
+
+static GType pose_get_type(void)
+{
+    static GType type;
+    static const GEnumValue values[] = {
+        {POSE_OFF, "No pose (with skeleton=true and pose never set: lite)", "off"},
+        {POSE_LITE, "MediaPipe's pose, lite landmark model", "lite"},
+        {POSE_FULL, "MediaPipe's pose, full landmark model (more accurate, slower)", "full"},
+        {0, NULL, NULL},
+    };
+    if (g_once_init_enter(&type))
+        g_once_init_leave(&type, g_enum_register_static("GstSegtexPose", values));
+    return type;
+}
+
+static GType hand_model_get_type(void)
+{
+    static GType type;
+    static const GEnumValue values[] = {
+        {HAND_MODEL_LITE, "palm_detection_lite and hand_landmark_lite (about 3x faster)", "lite"},
+        {HAND_MODEL_FULL, "palm_detection_full and hand_landmark_full (MediaPipe's default complexity)", "full"},
+        {0, NULL, NULL},
+    };
+    if (g_once_init_enter(&type))
+        g_once_init_leave(&type, g_enum_register_static("GstSegtexHandModel", values));
     return type;
 }
 
@@ -214,6 +255,14 @@ static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
     o.live = self->live;
     o.has_seed = self->seed >= 0;
     o.seed = o.has_seed ? (uint64_t)self->seed : 0;
+    /* As `segtex run --skeleton`: a skeleton turns the lite pose on unless `pose` was set. */
+    int pose = self->pose == POSE_OFF && self->skeleton && !self->pose_set ? POSE_LITE : self->pose;
+    o.pose = pose != POSE_OFF;
+    o.pose_full = pose == POSE_FULL;
+    o.hands = (int)self->hands;
+    o.hands_full = self->hand_model == HAND_MODEL_FULL;
+    o.skeleton = self->skeleton;
+    o.palm_every = (int)self->palm_every;
     gboolean paint_bad = self->paint_bad;
     char paint_why[256];
     g_strlcpy(paint_why, self->paint_why, sizeof paint_why);
@@ -248,10 +297,12 @@ static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
         fx = NULL;
         goto done;
     }
-    GST_INFO_OBJECT(self, "effect: models in '%s', segmenter %s, backend %s, %s mode, %s", models,
-                    segtex_segmenter_kind_name(segtex_effect_segmenter(fx)),
+    GST_INFO_OBJECT(self, "effect: models in '%s', segmenter %s, backend %s, %s mode, %s, pose %s, %d hands%s%s",
+                    models, segtex_segmenter_kind_name(segtex_effect_segmenter(fx)),
                     segtex_backend_name(segtex_effect_backend(fx)), segtex_render_mode_name(o.mode),
-                    o.live ? "live (newest wins)" : "offline (every frame, deterministic)");
+                    o.live ? "live (newest wins)" : "offline (every frame, deterministic)",
+                    !o.pose ? "off" : o.pose_full ? "full" : "lite", o.hands,
+                    o.hands ? (o.hands_full ? " (full)" : " (lite)") : "", o.skeleton ? ", skeleton" : "");
 done:
     g_free(models_prop);
     g_free(textures);
@@ -293,9 +344,11 @@ static gboolean gst_segtex_stop(GstBaseTransform *trans)
         segtex_effect_get_stats(self->fx, &s);
         GST_INFO_OBJECT(self,
                         "stop: %" G_GUINT64_FORMAT " frames, dropped %" G_GINT64_FORMAT " (face %" G_GINT64_FORMAT
-                        ", seg %" G_GINT64_FORMAT "), latency p50 %.1f ms, allocations in transform_frame %" G_GUINT64_FORMAT
+                        ", seg %" G_GINT64_FORMAT ", pose %" G_GINT64_FORMAT ", hands %" G_GINT64_FORMAT
+                        "), latency p50 %.1f ms, allocations in transform_frame %" G_GUINT64_FORMAT
                         ", library allocations %" G_GUINT64_FORMAT,
                         self->frames, (gint64)s.dropped_source, (gint64)s.dropped_face, (gint64)s.dropped_seg,
+                        (gint64)s.dropped_pose, (gint64)s.dropped_hands,
                         s.latency.p50_ms, (guint64)atomic_load(&self->frame_allocs),
                         (guint64)segtex_alloc_count());
     }
@@ -411,8 +464,11 @@ static void post_results(GstSegtex *self, const segtex_effect_result *r, GstCloc
     GstStructure *s = gst_structure_new(
         "segtex", "frame", G_TYPE_INT64, base + r->index, "pts", G_TYPE_UINT64, (guint64)pts, "faces", G_TYPE_INT,
         r->faces->count, "faces-frame", G_TYPE_INT64, r->faces_index < 0 ? -1 : base + r->faces_index, "seg-frame",
-        G_TYPE_INT64, r->seg_index < 0 ? -1 : base + r->seg_index, "frame-allocs", G_TYPE_UINT64, (guint64)atomic_load(&self->frame_allocs),
-        "library-allocs", G_TYPE_UINT64, (guint64)segtex_alloc_count(), NULL);
+        G_TYPE_INT64, r->seg_index < 0 ? -1 : base + r->seg_index, "poses", G_TYPE_INT, r->pose ? r->pose->count : 0,
+        "pose-frame", G_TYPE_INT64, r->pose_index < 0 ? -1 : base + r->pose_index, "hands", G_TYPE_INT,
+        r->hands ? r->hands->count : 0, "hands-frame", G_TYPE_INT64, r->hands_index < 0 ? -1 : base + r->hands_index,
+        "frame-allocs", G_TYPE_UINT64, (guint64)atomic_load(&self->frame_allocs), "library-allocs", G_TYPE_UINT64,
+        (guint64)segtex_alloc_count(), NULL);
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
 
@@ -555,6 +611,12 @@ static void gst_segtex_set_property(GObject *object, guint prop_id, const GValue
     case PROP_SEGMENTER: self->segmenter = g_value_get_enum(value), recreate = TRUE; break;
     case PROP_DETECTOR: self->detector = g_value_get_enum(value), recreate = TRUE; break;
     case PROP_LIVE: self->live = g_value_get_boolean(value), recreate = TRUE; break;
+    /* The body's models and the skeleton are fixed at create (the effect has no setter for them). */
+    case PROP_POSE: self->pose = g_value_get_enum(value), self->pose_set = TRUE, recreate = TRUE; break;
+    case PROP_HANDS: self->hands = g_value_get_uint(value), recreate = TRUE; break;
+    case PROP_HAND_MODEL: self->hand_model = g_value_get_enum(value), recreate = TRUE; break;
+    case PROP_SKELETON: self->skeleton = g_value_get_boolean(value), recreate = TRUE; break;
+    case PROP_PALM_EVERY: self->palm_every = g_value_get_uint(value), recreate = TRUE; break;
     case PROP_PAINT: {
         set_string(&self->paint, value);
         paint_spec spec;
@@ -606,6 +668,11 @@ static void gst_segtex_get_property(GObject *object, guint prop_id, GValue *valu
     case PROP_PAINT: g_value_set_string(value, self->paint); break;
     case PROP_EMIT_RESULTS: g_value_set_boolean(value, self->emit_results); break;
     case PROP_ALLOC_COUNT: g_value_set_uint64(value, (guint64)atomic_load(&self->frame_allocs)); break;
+    case PROP_POSE: g_value_set_enum(value, self->pose); break;
+    case PROP_HANDS: g_value_set_uint(value, self->hands); break;
+    case PROP_HAND_MODEL: g_value_set_enum(value, self->hand_model); break;
+    case PROP_SKELETON: g_value_set_boolean(value, self->skeleton); break;
+    case PROP_PALM_EVERY: g_value_set_uint(value, self->palm_every); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
     }
     GST_OBJECT_UNLOCK(self);
@@ -632,6 +699,9 @@ static void gst_segtex_init(GstSegtex *self)
     self->segmenter = SEGTEX_SEGMENTER_AUTO;
     self->detector = SEGTEX_DETECTOR_AUTO;
     self->live = TRUE;
+    self->pose = POSE_OFF;
+    self->hand_model = HAND_MODEL_FULL;
+    self->palm_every = 4;
     self->latency = DEFAULT_LATENCY;
     self->frame_duration = DEFAULT_LATENCY;
     g_mutex_init(&self->fx_lock);
@@ -695,8 +765,9 @@ static void gst_segtex_class_init(GstSegtexClass *klass)
     g_object_class_install_property(
         gobject_class, PROP_EMIT_RESULTS,
         g_param_spec_boolean("emit-results", "Emit results",
-                             "Post an element message 'segtex' per frame: frame, pts, faces, faces-frame and "
-                             "seg-frame (the frames the results came from), frame-allocs, library-allocs",
+                             "Post an element message 'segtex' per frame: frame, pts, faces, faces-frame, "
+                             "seg-frame, poses, pose-frame, hands, hands-frame (counts, and the frames the results "
+                             "came from; -1 none yet), frame-allocs, library-allocs",
                              FALSE, rw));
     g_object_class_install_property(
         gobject_class, PROP_ALLOC_COUNT,
@@ -704,6 +775,34 @@ static void gst_segtex_class_init(GstSegtexClass *klass)
                             "Heap allocations made while processing frames (every thread's when the counting "
                             "interposer is preloaded, else libsegtex's own); flat in the steady state",
                             0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+    g_object_class_install_property(
+        gobject_class, PROP_POSE,
+        g_param_spec_enum("pose", "Pose",
+                          "Track MediaPipe's pose (33 landmarks) with the lite or full landmark model; the detector "
+                          "runs only when the pose is lost. Changing it re-creates the effect",
+                          pose_get_type(), POSE_OFF, rw));
+    g_object_class_install_property(
+        gobject_class, PROP_HANDS,
+        g_param_spec_uint("hands", "Hands",
+                          "Track up to this many hands (MediaPipe Hands; 0: off). Changing it re-creates the effect",
+                          0, SEGTEX_MAX_HANDS, 0, rw));
+    g_object_class_install_property(
+        gobject_class, PROP_HAND_MODEL,
+        g_param_spec_enum("hand-model", "Hand model", "Palm and hand landmark models, with hands > 0",
+                          hand_model_get_type(), HAND_MODEL_FULL, rw));
+    g_object_class_install_property(
+        gobject_class, PROP_SKELETON,
+        g_param_spec_boolean("skeleton", "Skeleton",
+                             "Draw the pose's and hands' connections and joints (turns pose=lite on unless pose is "
+                             "set). Changing it re-creates the effect",
+                             FALSE, rw));
+    g_object_class_install_property(
+        gobject_class, PROP_PALM_EVERY,
+        g_param_spec_uint("palm-every", "Palm every",
+                          "With hands: look for a missing hand on every Nth frame (the palm detector costs 4-5x a "
+                          "tracked hand); 1: every frame, as MediaPipe",
+                          1, 1000, 4, rw));
 
     gst_element_class_set_static_metadata(element_class, "segtex person segmentation effect", "Filter/Effect/Video",
                                           "Splits each frame into six categories (background, hair, body skin, face "
@@ -723,6 +822,8 @@ static void gst_segtex_class_init(GstSegtexClass *klass)
     gst_type_mark_as_plugin_api(mode_get_type(), 0);
     gst_type_mark_as_plugin_api(segmenter_get_type(), 0);
     gst_type_mark_as_plugin_api(detector_get_type(), 0);
+    gst_type_mark_as_plugin_api(pose_get_type(), 0);
+    gst_type_mark_as_plugin_api(hand_model_get_type(), 0);
 }
 
 static gboolean plugin_init(GstPlugin *plugin)

@@ -8,6 +8,8 @@
 #    tolerance only, because GStreamer's videoconvert and FFmpeg's swscale turn the same
 #    decoded YUV into slightly different RGB (the element itself is exact, see above);
 #  - emit-results posts one message per frame with the face count and the frames the results came from;
+#  - the body: pose, hands, hand-model and skeleton give the bytes of `segtex run --skeleton --hands ...`,
+#    the skeleton changes pixels, emit-results counts the pose and hands, bad values are refused;
 #  - a bad `paint` fails the pipeline with a message naming it;
 #  - LATENCY: the element adds its delay;
 #  - videotestsrc num-buffers=300 ! segtex ! fakesink under the allocation interposer
@@ -38,9 +40,15 @@ section "gst-inspect"
 # 1. gst-inspect
 gst-inspect-1.0 segtex >"$tmp/inspect" 2>&1
 expect "gst-inspect-1.0 segtex" '[ $? -eq 0 ]'
-for p in mode seed landmarks textures models segmenter detector live paint emit-results alloc-count; do
+for p in mode seed landmarks textures models segmenter detector live paint emit-results alloc-count \
+  pose hands hand-model skeleton palm-every; do
   expect "property $p listed" "grep -q '^  $p ' '$tmp/inspect'"
 done
+expect "pose: off, lite or full, default off" 'grep -A6 "^  pose " "$tmp/inspect" | grep -q "Default: 0, \"off\"" &&
+  [ "$(grep -A6 "^  pose " "$tmp/inspect" | grep -c "): \(off\|lite\|full\) ")" -eq 3 ]'
+expect "hands: 0..2, default 0" 'grep -A3 "^  hands " "$tmp/inspect" | grep -q "Range: 0 - 2 Default: 0"'
+expect "hand-model: lite or full, default full" 'grep -A3 "^  hand-model " "$tmp/inspect" | grep -q "Default: 1, \"full\""'
+expect "skeleton: boolean, default false" 'grep -A3 "^  skeleton " "$tmp/inspect" | grep -q "Boolean. Default: false"'
 expect "caps list RGB and the 4-byte formats" 'grep -q "RGB, (string)RGBx, (string)BGRx, (string)xRGB, (string)xBGR, (string)RGBA, (string)BGRA" "$tmp/inspect"'
 
 section "exact"
@@ -71,6 +79,38 @@ gst-launch-1.0 -m filesrc location="$tmp/in.rgb" ! $raw ! segtex live=false emit
 expect "emit-results: $N messages ($(wc -l <"$tmp/results"))" '[ "$(wc -l <"$tmp/results")" -eq $N ]'
 expect "emit-results: frame, faces=1, faces-frame and seg-frame = frame" \
   '[ "$(grep -c "frame=(gint64)\([0-9]*\), pts=(guint64)[0-9]*, faces=(int)1, faces-frame=(gint64)\1, seg-frame=(gint64)\1," "$tmp/results")" -eq $N ]'
+
+section "body"
+# The body: the skeleton (pose lite, turned on by it as by --skeleton) and two lite hands give
+# segtex run's bytes; a test that can fail: without the skeleton the pixels differ.
+exact "skeleton, 2 lite hands" "--skeleton --hands 2 --hand-model lite" "skeleton=true hands=2 hand-model=lite"
+run -i demo: --frames $N --size ${W}x$H -o - >"$tmp/plain.rgb"
+gst filesrc location="$tmp/in.rgb" ! $raw ! segtex live=false ! filesink location="$tmp/plain-gst.rgb"
+expect "body: without skeleton the element gives segtex run's plain bytes" 'cmp -s "$tmp/plain.rgb" "$tmp/plain-gst.rgb"'
+expect "body: skeleton=true changes pixels" '[ -s "$tmp/gst.rgb" ] && ! cmp -s "$tmp/plain-gst.rgb" "$tmp/gst.rgb"'
+cp "$tmp/gst.rgb" "$tmp/skeleton-lite.rgb"
+exact "skeleton, pose full" "--skeleton --pose full" "skeleton=true pose=full"
+expect "body: pose=full draws another skeleton than lite" '[ -s "$tmp/gst.rgb" ] && ! cmp -s "$tmp/skeleton-lite.rgb" "$tmp/gst.rgb"'
+exact "skeleton, pose off (as --skeleton --pose off: no lite pose then)" "--skeleton --pose off" "skeleton=true pose=off"
+# emit-results: offline every frame has its own pose (the demo shows one person) and hand search.
+gst-launch-1.0 -m filesrc location="$tmp/in.rgb" ! $raw ! segtex live=false emit-results=true pose=lite hands=1 \
+  hand-model=lite ! fakesink 2>&1 | grep -o 'segtex, frame=.*' >"$tmp/results"
+expect "body: emit-results: $N messages with poses=1, pose-frame and hands-frame = frame" \
+  '[ "$(grep -c "frame=(gint64)\([0-9]*\), .*seg-frame=(gint64)\1, poses=(int)1, pose-frame=(gint64)\1, hands=(int)[01], hands-frame=(gint64)\1," "$tmp/results")" -eq $N ]'
+gst-launch-1.0 -m filesrc location="$tmp/in.rgb" ! $raw ! segtex live=false emit-results=true ! fakesink 2>&1 \
+  | grep -o 'segtex, frame=.*' >"$tmp/results"
+expect "body: off by default: poses=0, pose-frame=-1, hands=0, hands-frame=-1" \
+  '[ "$(grep -c "poses=(int)0, pose-frame=(gint64)-1, hands=(int)0, hands-frame=(gint64)-1," "$tmp/results")" -eq $N ]'
+# Bad values: an unknown pose fails the pipeline naming it; hands out of 0..2 is refused by GObject, named.
+gst-launch-1.0 videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=64,height=48 ! segtex pose=medium \
+  ! fakesink >"$tmp/bad.out" 2>&1
+rc=$?
+expect "body: pose=medium fails (exit $rc)" '[ $rc -ne 0 ]'
+expect "body: pose=medium: names the property and the value" \
+  'grep -q "could not set property \"pose\" in element \"segtex\" to \"medium\"" "$tmp/bad.out"'
+gst-launch-1.0 videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=64,height=48 ! segtex hands=3 \
+  ! fakesink >"$tmp/bad.out" 2>&1
+expect "body: hands=3 is refused, naming hands" 'grep -q "\"3\" of type .guint. is invalid or out of range for property .hands." "$tmp/bad.out"'
 
 section "mp4"
 # 3. The file pipeline of the README on an mp4 (its PNGs, and raw RGB beside them through a
@@ -139,7 +179,9 @@ allocs() { # num-buffers, source options, element options -> "in-transform libra
     "$tmp/alloc.err"
 }
 # Live as the issue asks (100 and 300 frames); offline (slower per frame) 50 and 150.
-for mode in "live:100:300:is-live=true:live=true" "offline:50:150::live=false"; do
+for mode in "live:100:300:is-live=true:live=true" "offline:50:150::live=false" \
+  "live, pose and a hand:100:300:is-live=true:live=true skeleton=true hands=1 hand-model=lite" \
+  "offline, pose and a hand:40:120::live=false skeleton=true hands=1 hand-model=lite"; do
   IFS=: read -r name n1 n3 src el <<<"$mode"
   read -r f1 t1 l1 <<<"$(allocs $n1 "$src" "$el")"
   read -r f3 t3 l3 <<<"$(allocs $n3 "$src" "$el")"

@@ -13,6 +13,13 @@ from ._lib import Error
 MODES = ("mask", "overlay", "cutout")
 #: Category names, in id order (segtex_category_name).
 CATEGORIES = tuple(_lib.segtex_category_name(i).decode() for i in range(_lib.CATEGORY_COUNT))
+#: The 33 pose landmarks, MediaPipe's order and names (left: the subject's left).
+POSE_LANDMARKS = (
+    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
+    "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder", "right_shoulder", "left_elbow",
+    "right_elbow", "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index", "right_index",
+    "left_thumb", "right_thumb", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+    "left_heel", "right_heel", "left_foot_index", "right_foot_index")
 
 
 def _enum(parse, value, what, choices):
@@ -38,6 +45,26 @@ def _category_id(category):
             raise Error("category must be 0..5 or a name (%s), got %r" % (", ".join(CATEGORIES), category), -1)
         return int(category)
     return _enum(_lib.segtex_category_parse, category, "category", CATEGORIES)
+
+
+def _body_options(pose, hands, hand_model, skeleton, palm_every):
+    """(pose, pose_full, hands, hands_full, palm_every) of segtex_effect_options, checked."""
+    if pose is None:  # as `segtex run --skeleton`: a skeleton turns the lite pose on unless pose says otherwise
+        pose = "lite" if skeleton else "off"
+    elif pose is True:
+        pose = "lite"
+    elif pose is False:
+        pose = "off"
+    if pose not in ("off", "lite", "full"):
+        raise Error("pose must be off, lite or full (or False/True), got %r" % (pose,), -1)
+    if not isinstance(hands, (int, np.integer)) or isinstance(hands, bool) or not 0 <= int(hands) <= _lib.MAX_HANDS:
+        raise Error("hands must be 0..%d (hands to track), got %r" % (_lib.MAX_HANDS, hands), -1)
+    if hand_model not in ("lite", "full"):
+        raise Error("hand_model must be lite or full, got %r" % (hand_model,), -1)
+    if palm_every is not None and (not isinstance(palm_every, (int, np.integer)) or isinstance(palm_every, bool)
+                                   or not 1 <= int(palm_every) <= 1000):
+        raise Error("palm_every must be 1..1000 (frames between palm searches), got %r" % (palm_every,), -1)
+    return pose != "off", pose == "full", int(hands), hand_model == "full", palm_every
 
 
 def models_dir(models=None):
@@ -98,11 +125,74 @@ class Face:
             self.score, self.presence, np.array2string(self.box, precision=3), len(self.landmarks))
 
 
+class Pose:
+    """The pose of a frame (MediaPipe's pose solution finds at most one person).
+
+    `landmarks` (33, 5) float32: x, y, z, visibility, presence per landmark in `POSE_LANDMARKS`
+    order, x and y normalized by the image width and height (z in the scale of x);
+    `world` (33, 3) float32: x, y, z in metres, origin between the hips; `score` the pose
+    presence; `detection_score` the detector's score on a frame where it ran, else 0;
+    `mask` (256, 256) float32 person probability in the ROI's own square (None when the
+    model gave none) and `roi` (centre x, centre y, side, rotation) in pixels, where the
+    landmark model looked.
+
+    From `Effect.pose` the arrays are zero-copy views of the effect's result, valid until the
+    next `Effect.process` (or `close`); `.copy()` what you keep.
+    """
+    __slots__ = ("landmarks", "world", "mask", "roi", "score", "detection_score")
+
+    def __init__(self, landmarks, world, mask, roi, score, detection_score):
+        self.landmarks, self.world, self.mask, self.roi = landmarks, world, mask, roi
+        self.score, self.detection_score = score, detection_score
+
+    def copy(self):
+        return Pose(self.landmarks.copy(), self.world.copy(), None if self.mask is None else self.mask.copy(),
+                    self.roi, self.score, self.detection_score)
+
+    def __getitem__(self, key):
+        """The landmark called `key` (see `POSE_LANDMARKS`), or number `key`: its row of `landmarks`."""
+        if isinstance(key, str):
+            if key not in POSE_LANDMARKS:
+                raise KeyError("no pose landmark called %r (see segtex.POSE_LANDMARKS)" % key)
+            key = POSE_LANDMARKS.index(key)
+        return self.landmarks[key]
+
+    def __repr__(self):
+        return "Pose(score=%.3f, nose at %.3f,%.3f)" % (self.score, self.landmarks[0, 0], self.landmarks[0, 1])
+
+
+class Hand:
+    """One hand of a frame (MediaPipe Hands).
+
+    `handedness` "Left" or "Right" exactly as MediaPipe (and `segtex hands --json`) labels the
+    image: its model assumes a mirrored, selfie image, so on an unmirrored photo "Left" is the
+    subject's right hand; `score` that label's score (0.5..1); `presence` the hand flag;
+    `landmarks` (21, 3) float32: x, y, z (0 wrist, 1-4 thumb, 5-8 index, 9-12 middle, 13-16
+    ring, 17-20 little finger) normalized like the face's; `world` (21, 3) float32 in metres.
+
+    From `Effect.hands` the arrays are zero-copy views, valid until the next `Effect.process`;
+    `.copy()` what you keep.
+    """
+    __slots__ = ("handedness", "score", "presence", "landmarks", "world")
+
+    def __init__(self, handedness, score, presence, landmarks, world):
+        self.handedness, self.score, self.presence = handedness, score, presence
+        self.landmarks, self.world = landmarks, world
+
+    def copy(self):
+        return Hand(self.handedness, self.score, self.presence, self.landmarks.copy(), self.world.copy())
+
+    def __repr__(self):
+        return "Hand(%s, score=%.3f, wrist at %.3f,%.3f)" % (self.handedness, self.score, self.landmarks[0, 0],
+                                                             self.landmarks[0, 1])
+
+
 class Effect:
     """The segtex effect: a frame goes in, the frame painted with its six categories comes out.
 
     Effect(models=None, mode="overlay", seed=None, landmarks=False, live=False, detector="auto",
-           segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto")
+           segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto",
+           pose=None, hands=0, hand_model="full", skeleton=False, palm_every=None)
 
     models     folder of the .tflite files (None: the library's search order, see `models_dir`)
     mode       "mask", "overlay" or "cutout" (also picks which categories are painted)
@@ -115,6 +205,11 @@ class Effect:
     max_faces  1..8;  smooth  False: every frame is a still (no tracking, no smoothing)
     threads    the effect's pool (0: the library's choice);  textures  a folder of PNG/JPEG textures
     backend    "auto", "ref" or "xnnpack"
+    pose       "off" (False), "lite" (True) or "full": track MediaPipe's pose (33 landmarks, `pose`);
+               None (default): "lite" when `skeleton` is on, else "off"
+    hands      0..2: hands to track (MediaPipe Hands, `hands`);  hand_model  "full" (default) or "lite"
+    skeleton   draw the pose's and hands' connections and joints
+    palm_every with hands: look for a missing hand on every Nth frame, 1..1000 (None: the library's 4)
 
     Loading the models takes a moment; create one Effect and push every frame through it.
     Not for concurrent use from several threads at once. Raises `segtex.Error` with the
@@ -122,8 +217,10 @@ class Effect:
     """
 
     def __init__(self, models=None, mode="overlay", seed=None, landmarks=False, live=False, detector="auto",
-                 segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto"):
+                 segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto",
+                 pose=None, hands=0, hand_model="full", skeleton=False, palm_every=None):
         self._e = None
+        body = _body_options(pose, hands, hand_model, skeleton, palm_every)  # before the models are looked for
         o = _lib.segtex_effect_options_default()
         keep = [os.fsencode(models_dir(models))]
         o.models_dir = keep[0]
@@ -142,6 +239,10 @@ class Effect:
         o.landmarks = 1 if landmarks else 0
         if seed is not None:
             o.has_seed, o.seed = 1, int(seed) & 0xFFFFFFFFFFFFFFFF
+        o.pose, o.pose_full, o.hands, o.hands_full = (int(v) for v in body[:4])
+        if body[4] is not None:
+            o.palm_every = int(body[4])
+        o.skeleton = 1 if skeleton else 0
         handle = ctypes.c_void_p()
         _lib.clear_error()
         _lib.check(_lib.segtex_effect_create(ctypes.byref(o), ctypes.byref(handle)), "effect")
@@ -199,8 +300,8 @@ class Effect:
         into (it may be `frame` itself); None paints into an array the effect owns and reuses
         while the size stays the same, so copy it to keep it past the next call.
 
-        The results of this frame (`faces`, `categories`, `probabilities`) are zero-copy views,
-        valid until the next `process`.
+        The results of this frame (`faces`, `pose`, `hands`, `categories`, `probabilities`) are
+        zero-copy views, valid until the next `process`.
         """
         e = self._e
         if not e:
@@ -278,11 +379,62 @@ class Effect:
         self._views = v
         return v
 
+    def _pose_view(self):
+        v = self._result_views()
+        if "pose" not in v:  # made on first access: a frame whose pose nobody reads costs nothing
+            r, pose = self._res, None
+            if r.pose and r.pose.contents.count > 0:
+                pr = r.pose.contents
+                addr = ctypes.addressof(pr)
+                arrays = self._cache.get(addr)
+                if arrays is None:
+                    mask = np.ctypeslib.as_array(pr.mask).reshape(_lib.POSE_MASK_SIZE, _lib.POSE_MASK_SIZE)
+                    arrays = self._cache[addr] = (pr, np.ctypeslib.as_array(pr.landmarks),
+                                                  np.ctypeslib.as_array(pr.world), mask)
+                pr, lm, world, mask = arrays
+                roi = pr.roi
+                pose = Pose(lm, world, mask if pr.mask_size == _lib.POSE_MASK_SIZE else None,
+                            (roi.cx, roi.cy, roi.size, roi.rotation), float(pr.score), float(pr.detection_score))
+            v["pose"] = pose
+        return v["pose"]
+
+    def _hands_view(self):
+        v = self._result_views()
+        if "hands" not in v:
+            r, hands = self._res, []
+            if r.hands:
+                hr = r.hands.contents
+                addr = ctypes.addressof(hr)
+                arrays = self._cache.get(addr)
+                if arrays is None:
+                    arrays = self._cache[addr] = (hr, [(np.ctypeslib.as_array(hr.hands[k].xyz),
+                                                        np.ctypeslib.as_array(hr.hands[k].world))
+                                                       for k in range(_lib.MAX_HANDS)])
+                hr, views = arrays
+                for k in range(min(hr.count, _lib.MAX_HANDS)):
+                    h = hr.hands[k]
+                    hands.append(Hand("Right" if h.right else "Left", float(h.handedness_score), float(h.presence),
+                                      views[k][0], views[k][1]))
+            v["hands"] = hands
+        return v["hands"]
+
     @property
     def faces(self):
         """The faces of the last frame: a list of `Face` whose arrays are zero-copy views,
         valid until the next `process`. Live: the newest faces found (see `result`)."""
         return self._result_views()["faces"]
+
+    @property
+    def pose(self):
+        """The pose of the last frame: a `Pose` whose arrays are zero-copy views, valid until the
+        next `process`; None when pose is off, not found, or (live) none yet."""
+        return self._pose_view()
+
+    @property
+    def hands(self):
+        """The hands of the last frame: a list of `Hand` (at most `hands`) whose arrays are
+        zero-copy views, valid until the next `process`; empty when hands are off or none found."""
+        return self._hands_view()
 
     @property
     def categories(self):
@@ -306,12 +458,13 @@ class Effect:
 
     @property
     def result(self):
-        """Frame numbers and timings of the last frame: a dict of index, pts, faces_index and
-        seg_index (live: the frames the results came from; -1 none yet), face_ms, seg_ms, render_ms."""
+        """Frame numbers and timings of the last frame: a dict of index, pts, faces_index,
+        seg_index, pose_index and hands_index (live: the frames the results came from; -1 none
+        yet or off), face_ms, seg_ms, pose_ms, hands_ms, render_ms."""
         self._handle()
         r = self._res
-        return {k: getattr(r, k) for k in ("index", "pts", "faces_index", "seg_index", "face_ms", "seg_ms",
-                                           "render_ms")}
+        return {k: getattr(r, k) for k in ("index", "pts", "faces_index", "seg_index", "pose_index", "hands_index",
+                                           "face_ms", "seg_ms", "pose_ms", "hands_ms", "render_ms")}
 
     # ---- settings (any thread) ------------------------------------------------------
 
