@@ -144,7 +144,14 @@ segtex_status face_uv_prepare(face_uv *uv, const segtex_face_landmarks *face, in
  */
 int face_uv_rasterize_rows(const face_uv *uv, face_uv_map *map, int y_begin, int y_end);
 
-/* prepare, then every row. Returns prepare's status. */
+/*
+ * Rows per band that keep a band of a large face's map in a core's cache
+ * (32 rows of 400 texels: 200 KB): face_uv_rasterize works in such bands, and
+ * callers that band themselves should use bands of about this many rows.
+ */
+#define FACE_UV_BAND_ROWS 32
+
+/* prepare, then every row, band by band. Returns prepare's status. */
 segtex_status face_uv_rasterize(face_uv *uv, const segtex_face_landmarks *face, int frame_width, int frame_height,
                                 face_uv_map *map);
 
