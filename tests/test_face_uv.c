@@ -400,17 +400,49 @@ static void mirrored_mesh_draws_nothing(void)
     face_uv_map_free(&m);
 }
 
-/* Bands of rows, in any order, give the same map as one call. Bad input is refused. */
+/*
+ * Bands of rows give the same texels as one call: 7-row views of the face
+ * drawn bottom up into one small band map, rows drawn bottom up into a
+ * whole-face map, and full-width band maps (the frame's columns). Bad input
+ * is refused.
+ */
 static void bands_match_and_bad_input_is_refused(void)
 {
-    static face_uv_map m;
-    CHECK(face_uv_map_alloc(&m, 512 * 512) == SEGTEX_OK, "alloc");
-    face_uv_prepare(raster, &face_rot, 512, 512, &m);
-    for (int y = m.y0 + m.height; y > m.y0 - 7; y -= 7)
+    static face_uv_map m, band;
+    CHECK(face_uv_map_alloc(&m, 512 * 512) == SEGTEX_OK && face_uv_map_alloc(&band, 512 * 7) == SEGTEX_OK, "alloc");
+    face_uv_rect rect;
+    CHECK(face_uv_prepare(raster, &face_rot, 512, 512, &rect) == SEGTEX_OK && rect.x0 == map_rot.x0 &&
+              rect.y0 == map_rot.y0 && rect.width == map_rot.width && rect.height == map_rot.height,
+          "prepare gives the face's rectangle");
+    int same = 1, same_wide = 1, outside_empty = 1;
+    CHECK(face_uv_map_view(&m, &rect, rect.y0, rect.y0 + rect.height) == 0, "whole view");
+    for (int y = rect.y0 + rect.height; y > rect.y0 - 7; y -= 7) {
         face_uv_rasterize_rows(raster, &m, y, y + 7);
-    CHECK(m.x0 == map_rot.x0 && m.y0 == map_rot.y0 && m.width == map_rot.width && m.height == map_rot.height &&
-              !memcmp(m.texels, map_rot.texels, (size_t)m.width * (size_t)m.height * sizeof *m.texels),
+        CHECK(face_uv_map_view(&band, &rect, y, y + 7) == 0, "band view at %d", y);
+        face_uv_rasterize_rows(raster, &band, y, y + 7);
+        for (int yy = band.y0; yy < band.y0 + band.height; yy++)
+            same &= !memcmp(face_uv_map_row(&band, yy), face_uv_map_row(&map_rot, yy),
+                            (size_t)band.width * sizeof(face_uv_texel));
+        /* A band as wide as the frame. */
+        band.x0 = 0, band.width = 512, band.y0 = y, band.height = 7;
+        face_uv_rasterize_rows(raster, &band, y, y + 7);
+        for (int yy = y; yy < y + 7; yy++)
+            for (int x = 0; x < 512; x++) {
+                const face_uv_texel *a = face_uv_map_at(&band, face_uv_map_row(&band, yy), x);
+                const face_uv_texel *b = face_uv_map_at(&map_rot, face_uv_map_row(&map_rot, yy), x);
+                if (b)
+                    same_wide &= !memcmp(a, b, sizeof *a);
+                else
+                    outside_empty &= a->coverage == 0;
+            }
+    }
+    CHECK(!memcmp(m.texels, map_rot.texels, (size_t)m.width * (size_t)m.height * sizeof *m.texels),
           "7-row bands bottom up differ from one pass");
+    CHECK(same && same_wide && outside_empty, "band maps: same %d, full width same %d, empty outside the face %d",
+          same, same_wide, outside_empty);
+    CHECK(face_uv_map_view(&band, &rect, rect.y0, rect.y0 + rect.height) == -1 && band.width == 0,
+          "a view larger than the band map is refused");
+    face_uv_map_free(&band);
     static segtex_face_landmarks bad;
     bad = face_up;
     bad.xyz[17][1] = NAN;
@@ -459,6 +491,8 @@ static void frame_loop_allocates_nothing(void)
     const int w = 1536, h = 1536;
     static face_uv_map m;
     CHECK(face_uv_map_alloc(&m, 420 * 420) == SEGTEX_OK, "alloc");
+    static face_uv_map band; /* the compositor's way below: one band map as wide as the frame */
+    CHECK(face_uv_map_alloc(&band, (size_t)w * FACE_UV_BAND_ROWS) == SEGTEX_OK, "band alloc");
     face_uv_rasterize(raster, &face_rot, w, h, &m);
     uint64_t a0 = segtex_alloc_count(), p0 = test_process_allocs();
     double t[41];
@@ -468,15 +502,34 @@ static void frame_loop_allocates_nothing(void)
         face_uv_rasterize(raster, f, w, h, &m);
         t[k] = now_ms() - t0;
     }
+    /* Prepare, then 32-row band views of the face into the band map. */
+    double tb[41];
+    for (int k = 0; k < 41; k++) {
+        const segtex_face_landmarks *f = k % 2 ? &face_up : &face_rot;
+        double t0 = now_ms();
+        face_uv_rect rect;
+        face_uv_prepare(raster, f, w, h, &rect);
+        for (int y = rect.y0; y < rect.y0 + rect.height; y += FACE_UV_BAND_ROWS) {
+            face_uv_map_view(&band, &rect, y, y + FACE_UV_BAND_ROWS);
+            face_uv_rasterize_rows(raster, &band, y, y + FACE_UV_BAND_ROWS);
+        }
+        tb[k] = now_ms() - t0;
+    }
     CHECK(segtex_alloc_count() == a0 && test_process_allocs() == p0, "rasterizing allocated %llu + %llu times",
           (unsigned long long)(segtex_alloc_count() - a0), (unsigned long long)(test_process_allocs() - p0));
+    qsort(tb, 41, sizeof *tb, cmp_double);
+    printf("  the same in 32-row bands through one band map (%d x %d texels): median %.3f ms\n", w,
+           FACE_UV_BAND_ROWS, tb[20]);
+    face_uv_map_free(&band);
     qsort(t, 41, sizeof *t, cmp_double);
     if (getenv("FACE_UV_DEBUG")) {
         double tp[41], tr[41], ts[41];
         for (int k = 0; k < 41; k++) {
             double t0 = now_ms();
-            face_uv_prepare(raster, &face_rot, w, h, &m);
+            face_uv_rect rect;
+            face_uv_prepare(raster, &face_rot, w, h, &rect);
             double t1 = now_ms();
+            face_uv_map_view(&m, &rect, rect.y0, rect.y0 + rect.height);
             face_uv_rasterize_rows(raster, &m, m.y0, m.y0 + m.height);
             double t2 = now_ms();
             face_uv_rasterize(raster, &face_rot, w, h, &m);

@@ -217,9 +217,9 @@ static void setup_triangle(const face_uv *r, int t, float area2, tri_setup *s)
     s->y0 = (int)floorf(miny - pad), s->y1 = (int)ceilf(maxy + pad);
 }
 
-segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int fw, int fh, face_uv_map *map)
+segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int fw, int fh, face_uv_rect *rect)
 {
-    map->x0 = map->y0 = map->width = map->height = 0;
+    *rect = (face_uv_rect){0, 0, 0, 0};
     r->nfront = 0;
     if (!face || face->count < NV || fw < 1 || fh < 1 || fw > 16384 || fh > 16384)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
@@ -235,10 +235,8 @@ segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int
     x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
     x1 = x1 > fw ? fw : x1, y1 = y1 > fh ? fh : y1;
     if (x1 <= x0 || y1 <= y0)
-        return SEGTEX_OK; /* the face is outside the frame: an empty map */
-    if ((size_t)(x1 - x0) * (size_t)(y1 - y0) > map->capacity)
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    map->x0 = x0, map->y0 = y0, map->width = x1 - x0, map->height = y1 - y0;
+        return SEGTEX_OK; /* the face is outside the frame: an empty rectangle, nothing to draw */
+    *rect = (face_uv_rect){x0, y0, x1 - x0, y1 - y0};
 
     /* Front faces only; a fold of the landmarks (a triangle turned over) is culled like a back face:
      * the layers around it cover its pixels. */
@@ -287,7 +285,7 @@ static inline int inside_hard(const tri_setup *s, float px, float r0, float r1, 
 
 int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int y_end)
 {
-    if (map->width <= 0)
+    if (map->width <= 0 || map->height <= 0 || (size_t)map->width * (size_t)map->height > map->capacity)
         return 0;
     int yb = y_begin > map->y0 ? y_begin : map->y0;
     int ye = y_end < map->y0 + map->height ? y_end : map->y0 + map->height;
@@ -364,13 +362,36 @@ int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int 
     return drawn;
 }
 
+int face_uv_map_view(face_uv_map *map, const face_uv_rect *rect, int y_begin, int y_end)
+{
+    int yb = y_begin > rect->y0 ? y_begin : rect->y0;
+    int ye = y_end < rect->y0 + rect->height ? y_end : rect->y0 + rect->height;
+    map->x0 = rect->x0, map->width = rect->width, map->y0 = yb, map->height = ye > yb ? ye - yb : 0;
+    if (map->width <= 0 || map->height <= 0) {
+        map->width = map->height = 0;
+        return 0;
+    }
+    if ((size_t)map->width * (size_t)map->height > map->capacity) {
+        map->x0 = map->y0 = map->width = map->height = 0;
+        return -1;
+    }
+    return 0;
+}
+
 segtex_status face_uv_rasterize(face_uv *r, const segtex_face_landmarks *face, int fw, int fh, face_uv_map *map)
 {
-    segtex_status st = face_uv_prepare(r, face, fw, fh, map);
+    face_uv_rect rect;
+    segtex_status st = face_uv_prepare(r, face, fw, fh, &rect);
+    if (st == SEGTEX_OK && face_uv_map_view(map, &rect, rect.y0, rect.y0 + rect.height))
+        st = SEGTEX_ERROR_INVALID_ARGUMENT; /* the map is too small for this face */
+    if (st != SEGTEX_OK) {
+        map->x0 = map->y0 = map->width = map->height = 0;
+        return st;
+    }
     /* In bands, so that the rows being drawn stay in the cache (a 300-pixel face's map is 1.5 MB). */
-    for (int y = map->y0; st == SEGTEX_OK && y < map->y0 + map->height; y += FACE_UV_BAND_ROWS)
+    for (int y = map->y0; y < map->y0 + map->height; y += FACE_UV_BAND_ROWS)
         face_uv_rasterize_rows(r, map, y, y + FACE_UV_BAND_ROWS);
-    return st;
+    return SEGTEX_OK;
 }
 
 static int wrap(int i, int n)

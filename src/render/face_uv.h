@@ -30,31 +30,48 @@
  *
  * Memory and phases
  * -----------------
- *   create   face_uv_create(mesh): copies the triangles and UVs, finds the
- *            border edges, allocates the per-triangle scratch. The map's pixels are the caller's: face_uv_map_alloc
- *            (configure time, e.g. frame width x height so any face fits,
- *            16 bytes a pixel).
- *   process  face_uv_prepare + face_uv_rasterize_rows, or face_uv_rasterize
- *            (both at once): no allocation, no logging, no locks.
+ *   create     face_uv_create(mesh): copies the triangles and UVs, finds the
+ *              border edges, allocates the per-triangle scratch (about 100 KB).
+ *   configure  the caller allocates the texels with face_uv_map_alloc: 16
+ *              bytes a pixel, for the whole face (up to the frame: 14.7 MB at
+ *              1280x720) or for one band of rows per thread (FACE_UV_BAND_ROWS
+ *              x frame width: 655 KB at 1280 wide).
+ *   process    face_uv_prepare (once per face and frame: project, cull, set up
+ *              the triangles; gives the face's rectangle), then
+ *              face_uv_rasterize_rows into any map whose rectangle covers the
+ *              rows (face_uv_map_view makes a band view); or face_uv_rasterize
+ *              (both, whole face). No allocation, no logging, no locks.
  *
- * Threading: prepare is called once per face per frame on one thread; then
- * rasterize_rows may run on several threads at once for disjoint row ranges
- * of the same map (for instance each render band rasterizes its own rows
- * just before compositing them); the map is read-only afterwards.
+ * Threading: prepare on one thread; then rasterize_rows may run on several
+ * threads at once into different maps, or disjoint rows of the same map; a
+ * map is read-only once its rows are drawn.
  *
- * What the compositor's per-row loop does (`--anchor face_skin=mesh`):
+ * Plugging into the compositor (`--anchor face_skin=mesh`), per frame:
  *
- *     const face_uv_texel *row = face_uv_map_row(&map, y);   // NULL: no face on row y
- *     for (int x = x_begin; x < x_end; x++) {
- *         const face_uv_texel *t = face_uv_map_at(&map, row, x); // NULL: outside the map
- *         if (!t || t->coverage == 0) { ...screen-anchored paint...; continue; }
- *         uint8_t rgb[3];
- *         face_uv_sample_rgb(tile_rgb, tw, th, tw * 3, t->u * repeat, t->v * repeat, rgb);
- *         // blend rgb over the pixel with weight t->coverage * P(face skin)
+ *     face_uv_rect rect;                                   // render thread
+ *     face_uv_prepare(uv, &faces->faces[0], W, H, &rect);  // one face: the largest, say
+ *     // each band [y0, y1) on its own thread, with its own band map `bm`
+ *     // (capacity FACE_UV_BAND_ROWS x W texels, allocated at configure):
+ *     for (int yb = y0; yb < y1; yb += FACE_UV_BAND_ROWS) {
+ *         int ye = min(yb + FACE_UV_BAND_ROWS, y1);
+ *         face_uv_map_view(&bm, &rect, yb, ye);            // bm covers rows [yb, ye) of the face
+ *         face_uv_rasterize_rows(uv, &bm, yb, ye);
+ *         for (int y = yb; y < ye; y++) {
+ *             const face_uv_texel *row = face_uv_map_row(&bm, y); // NULL: no face on row y
+ *             for (int x = 0; x < W; x++) {
+ *                 const face_uv_texel *t = face_uv_map_at(&bm, row, x); // NULL: outside the face's box
+ *                 float w = t ? t->coverage * p_face_skin(x, y) : 0; // hair over the face: p = 0
+ *                 if (w == 0) { ...the category's usual paint...; continue; }
+ *                 uint8_t rgb[3];
+ *                 face_uv_sample_rgb(tex, tw, th, tw * 3, t->u * repeat, t->v * repeat, rgb);
+ *                 // blend rgb over the pixel with weight w
+ *             }
+ *         }
  *     }
  *
- * A whole-row fast path: the row's texels for frame columns
- * [map.x0, map.x0 + map.width) are row[0 .. width-1], contiguous.
+ * Whole-row fast path: a row's texels for frame columns [map.x0, map.x0 +
+ * map.width) are row[0 .. width-1], contiguous; outside them the face is
+ * absent.
  */
 #ifndef SEGTEX_RENDER_FACE_UV_H
 #define SEGTEX_RENDER_FACE_UV_H
@@ -73,12 +90,15 @@ typedef struct face_uv_texel {
     float depth;    /* the rasterizer's depth buffer (landmark z in pixels; +inf where no whole pixel) */
 } face_uv_texel;
 
+/* A rectangle of the frame, in pixels: columns [x0, x0 + width), rows [y0, y0 + height). */
+typedef struct face_uv_rect {
+    int x0, y0, width, height;
+} face_uv_rect;
+
 /*
- * A map over a rectangle of the frame. face_uv_prepare sets the rectangle
- * to the bounding box of the face's 468 mesh vertices, grown by one pixel
- * for the anti-aliased outline and clipped to the frame (width 0: no face
- * in the frame). Texel of frame pixel (x, y) = texels[(y - y0) * width +
- * (x - x0)].
+ * Texels over a rectangle of the frame: texel of frame pixel (x, y) =
+ * texels[(y - y0) * width + (x - x0)]. face_uv_rasterize sets the rectangle
+ * to the face's; face_uv_map_view to a band of it. width or height 0: empty.
  */
 typedef struct face_uv_map {
     int x0, y0, width, height;
@@ -127,20 +147,31 @@ void face_uv_destroy(face_uv *uv);
 /*
  * Place the mesh on `face` (at least 468 landmarks, normalized as
  * segtex_face_landmarks says) in a frame_width x frame_height frame: project,
- * cull, order, find the outline, and set map's rectangle (its texels are
- * written by face_uv_rasterize_rows, row by row). Returns SEGTEX_OK; SEGTEX_ERROR_INVALID_ARGUMENT
- * (map left with an empty rectangle) for fewer than 468 landmarks, a
- * non-finite coordinate, a frame side outside 1..16384, or a rectangle of more
- * texels than map->capacity. Allocates nothing.
+ * cull, set up the front triangles, and write the face's rectangle to *rect:
+ * the box of its 468 mesh vertices grown by a pixel for the anti-aliased
+ * rim, clipped to the frame (width 0: the face is off the frame, nothing to
+ * draw). Returns SEGTEX_OK, or SEGTEX_ERROR_INVALID_ARGUMENT (rect empty,
+ * nothing drawn after it) for fewer than 468 landmarks, a non-finite
+ * coordinate, or a frame side outside 1..16384. Allocates nothing.
  */
 segtex_status face_uv_prepare(face_uv *uv, const segtex_face_landmarks *face, int frame_width, int frame_height,
-                              face_uv_map *map);
+                              face_uv_rect *rect);
 
 /*
- * Clear frame rows [y_begin, y_end) of `map` (clipped to its rectangle)
- * and rasterize the prepared face into them. Returns the number of front-facing triangles drawn
- * into those rows. Allocates nothing; disjoint row ranges may run in
- * parallel.
+ * Make `map` (its texels and capacity kept) a view of frame rows
+ * [y_begin, y_end) of `rect`, clipped to it. Returns 0, or -1 (map left
+ * empty) when the view needs more texels than map->capacity. An empty
+ * intersection gives an empty map and 0.
+ */
+int face_uv_map_view(face_uv_map *map, const face_uv_rect *rect, int y_begin, int y_end);
+
+/*
+ * Clear frame rows [y_begin, y_end) of `map` (clipped to its rectangle) and
+ * rasterize the prepared face into them (the map's rectangle may be any
+ * part of the frame: triangles are clipped to it). Returns the number of
+ * front triangles that reach those rows (0 for an empty map or one whose
+ * rectangle exceeds its capacity). Allocates nothing; different maps or
+ * disjoint rows of one map may be drawn in parallel.
  */
 int face_uv_rasterize_rows(const face_uv *uv, face_uv_map *map, int y_begin, int y_end);
 
@@ -151,7 +182,12 @@ int face_uv_rasterize_rows(const face_uv *uv, face_uv_map *map, int y_begin, int
  */
 #define FACE_UV_BAND_ROWS 32
 
-/* prepare, then every row, band by band. Returns prepare's status. */
+/*
+ * prepare, then the whole face into `map` (its rectangle set to the face's),
+ * band by band. Returns prepare's status, or SEGTEX_ERROR_INVALID_ARGUMENT
+ * when the face's rectangle needs more texels than map->capacity; on any
+ * error the map is left empty.
+ */
 segtex_status face_uv_rasterize(face_uv *uv, const segtex_face_landmarks *face, int frame_width, int frame_height,
                                 face_uv_map *map);
 
