@@ -226,7 +226,7 @@ segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int
     float minx = INFINITY, maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
     for (int i = 0; i < NV; i++) {
         float x = face->xyz[i][0] * (float)fw, y = face->xyz[i][1] * (float)fh, z = face->xyz[i][2] * (float)fw;
-        if (!isfinite(x) || !isfinite(y) || !isfinite(z) || fabsf(x) > 1e6f || fabsf(y) > 1e6f)
+        if (!(fabsf(x) <= 1e6f && fabsf(y) <= 1e6f && fabsf(z) <= 1e6f)) /* also NaN */
             return SEGTEX_ERROR_INVALID_ARGUMENT;
         r->sx[i] = x, r->sy[i] = y, r->sz[i] = z;
         minx = min_f(minx, x), maxx = max_f(maxx, x), miny = min_f(miny, y), maxy = max_f(maxy, y);
@@ -239,11 +239,12 @@ segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int
     *rect = (face_uv_rect){x0, y0, x1 - x0, y1 - y0};
 
     /* Front faces only; a fold of the landmarks (a triangle turned over) is culled like a back face:
-     * the layers around it cover its pixels. */
+     * the layers around it cover its pixels. A sliver of under a millionth of a pixel is skipped too:
+     * its gradients would not be finite, and it covers no pixel centre but by chance. */
     for (int t = 0; t < r->ntri; t++) {
         const uint16_t *v = r->tri[t];
         float a2 = cross2(r->sx[v[0]], r->sy[v[0]], r->sx[v[1]], r->sy[v[1]], r->sx[v[2]], r->sy[v[2]]);
-        if (r->front_sign * a2 > 0)
+        if (r->front_sign * a2 > 1e-6f)
             setup_triangle(r, t, a2, &r->setup[r->nfront++]);
     }
     return SEGTEX_OK;

@@ -151,8 +151,9 @@ void face_uv_destroy(face_uv *uv);
  * the box of its 468 mesh vertices grown by a pixel for the anti-aliased
  * rim, clipped to the frame (width 0: the face is off the frame, nothing to
  * draw). Returns SEGTEX_OK, or SEGTEX_ERROR_INVALID_ARGUMENT (rect empty,
- * nothing drawn after it) for fewer than 468 landmarks, a non-finite
- * coordinate, or a frame side outside 1..16384. Allocates nothing.
+ * nothing drawn after it) for fewer than 468 landmarks, a coordinate that
+ * is not finite or lies over 10^6 pixels away, or a frame side outside
+ * 1..16384. Allocates nothing.
  */
 segtex_status face_uv_prepare(face_uv *uv, const segtex_face_landmarks *face, int frame_width, int frame_height,
                               face_uv_rect *rect);
