@@ -269,10 +269,11 @@ static void row_span(const tri_setup *s, float py, int *lo, int *hi)
         else if (b < 0)
             xr = xl; /* the row misses this edge's half plane */
     }
-    /* Centres x + 0.5 in [xl, xr]: x from ceil(xl - 0.5) to floor(xr - 0.5), widened by a pixel on
-     * each side so that rounding never loses a pixel (which would open a crack). */
-    xl = min_f(max_f(xl - 1.5f, (float)s->x0), (float)s->x1);
-    xr = min_f(max_f(xr + 1.5f, (float)s->x0), (float)s->x1);
+    /* Centres x + 0.5 in [xl, xr]: x from ceil(xl - 0.5) to floor(xr - 0.5), widened by a quarter
+     * pixel on each side so that rounding never loses a pixel (which would open a crack): the
+     * crossings are computed to within 0.01 px for coordinates up to the largest frame. */
+    xl = min_f(max_f(xl - 0.75f, (float)s->x0), (float)s->x1);
+    xr = min_f(max_f(xr + 0.75f, (float)s->x0), (float)s->x1);
     *lo = (int)ceilf(xl);
     *hi = (int)floorf(xr);
 }
