@@ -217,6 +217,7 @@ static void uv_at_landmarks(const char *what, const face_uv_map *m1, const segte
         for (size_t k = 0; k < sizeof named / sizeof *named; k++)
             if (named[k] == i) {
                 worst_named = fmax(worst_named, e);
+                printf("    %s: landmark %d: %.2f px%s\n", what, i, e, hid ? " (hidden by a fold)" : "");
                 CHECK(s[2] > 0.99f && e < (hid ? 2.0 : 0.25),
                       "%s: landmark %d at (%.1f, %.1f)%s: uv (%.4f, %.4f) coverage %.2f, vertex uv (%.4f, %.4f): "
                       "%.2f px off",
