@@ -36,6 +36,8 @@ typedef struct tri_setup {
     float ox, oy;
     int x0, x1, y0, y1; /* pixels whose centres may be covered: [x0, x1) x [y0, y1) */
     int outline;        /* bit k: edge k is on the mesh border (anti-aliased) */
+    int per_pixel;      /* test every pixel: outline edges, or coordinates too large for `slack` */
+    float slack;        /* bound on the rounding error of a row's crossings, in pixels */
 } tri_setup;
 
 struct face_uv {
@@ -215,6 +217,11 @@ static void setup_triangle(const face_uv *r, int t, float area2, tri_setup *s)
     float miny = min_f(y0, min_f(y1, y2)), maxy = max_f(y0, max_f(y1, y2));
     s->x0 = (int)floorf(minx - pad), s->x1 = (int)ceilf(maxx + pad);
     s->y0 = (int)floorf(miny - pad), s->y1 = (int)ceilf(maxy + pad);
+    /* The crossings are computed to a few float ulps of the coordinates' magnitude (under 0.01 px
+     * for any frame up to 16384 pixels); past that the exact test of every pixel decides. */
+    float mag = max_f(max_f(fabsf(minx), fabsf(maxx)), max_f(fabsf(miny), fabsf(maxy)));
+    s->slack = 0.02f + 1e-6f * mag;
+    s->per_pixel = s->outline || s->slack > 0.4f;
 }
 
 segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int fw, int fh, face_uv_rect *rect)
@@ -251,34 +258,29 @@ segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int
 }
 
 /*
- * Pixel range [lo, hi) of the row whose centres are at `py` where every edge
- * can pass, from each edge's crossing x (a multiply by the precomputed
- * inverse slope). It may be off by a pixel through rounding: the exact
- * per-pixel test decides at the ends.
+ * Where the row whose centres are at `py` crosses the triangle: pixel
+ * centres x + 0.5 in [*xl, *xr] pass every edge (with the outline's margin),
+ * from each edge's crossing (a multiply by the precomputed inverse slope),
+ * clamped to the triangle's box. Exact up to s->slack.
  */
-static void row_span(const tri_setup *s, float py, int *lo, int *hi)
+static inline void row_bounds(const tri_setup *s, float py, float *xl, float *xr)
 {
-    float xl = (float)s->x0, xr = (float)s->x1;
+    float l = (float)s->x0, r = (float)s->x1;
     for (int k = 0; k < 3; k++) {
         /* ea * (x - ex) + eb * (py - ey) + margin >= 0 */
         float b = s->eb[k] * (py - s->ey[k]) + s->margin[k];
         if (s->slope[k] > 0)
-            xl = max_f(xl, s->ex[k] - b * s->inv_a[k]);
+            l = max_f(l, s->ex[k] - b * s->inv_a[k]);
         else if (s->slope[k] < 0)
-            xr = min_f(xr, s->ex[k] - b * s->inv_a[k]);
+            r = min_f(r, s->ex[k] - b * s->inv_a[k]);
         else if (b < 0)
-            xr = xl; /* the row misses this edge's half plane */
+            r = l - 1; /* the row misses this edge's half plane */
     }
-    /* Centres x + 0.5 in [xl, xr]: x from ceil(xl - 0.5) to floor(xr - 0.5), widened by a quarter
-     * pixel on each side so that rounding never loses a pixel (which would open a crack): the
-     * crossings are computed to within 0.01 px for coordinates up to the largest frame. */
-    xl = min_f(max_f(xl - 0.75f, (float)s->x0), (float)s->x1);
-    xr = min_f(max_f(xr + 0.75f, (float)s->x0), (float)s->x1);
-    *lo = (int)ceilf(xl);
-    *hi = (int)floorf(xr);
+    *xl = min_f(max_f(l, (float)s->x0), (float)s->x1);
+    *xr = min_f(max_f(r, (float)s->x0 - 1), (float)s->x1);
 }
 
-/* The exact inside test of a triangle without outline edges at pixel centre px of a row. */
+/* The exact inside test (no outline margins) at pixel centre px of a row. */
 static inline int inside_hard(const tri_setup *s, float px, float r0, float r1, float r2)
 {
     return s->ea[0] * (px - s->ex[0]) + r0 >= 0 && s->ea[1] * (px - s->ex[1]) + r1 >= 0 &&
@@ -307,24 +309,28 @@ int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int 
             continue;
         drawn++;
         for (int y = ty0; y < ty1; y++) {
-            float py = (float)y + 0.5f;
-            int lo, hi;
-            row_span(s, py, &lo, &hi);
-            lo = lo > mx0 ? lo : mx0;
-            hi = hi < mx1 ? hi : mx1;
+            float py = (float)y + 0.5f, xl, xr;
+            row_bounds(s, py, &xl, &xr);
+            /* Pixels surely outside the span end at lo (hi), surely inside begin at lo_in (hi_in). */
+            float a = xl - 0.5f, b = xr - 0.5f;
+            int lo = (int)ceilf(a - s->slack), lo_in = (int)ceilf(a + s->slack);
+            int hi = (int)floorf(b + s->slack) + 1, hi_in = (int)floorf(b - s->slack) + 1;
+            lo = lo > mx0 ? lo : mx0, lo_in = lo_in > mx0 ? lo_in : mx0;
+            hi = hi < mx1 ? hi : mx1, hi_in = hi_in < mx1 ? hi_in : mx1;
             if (hi <= lo)
                 continue;
             face_uv_texel *row = map->texels + (size_t)(y - map->y0) * (size_t)map->width;
             float r0 = s->eb[0] * (py - s->ey[0]), r1 = s->eb[1] * (py - s->ey[1]), r2 = s->eb[2] * (py - s->ey[2]);
             float urow = s->u0 + s->dudy * (py - s->oy), vrow = s->v0 + s->dvdy * (py - s->oy);
             float zrow = s->z0 + s->dzdy * (py - s->oy);
-            if (!s->outline) {
-                /* The covered pixels of a row of a triangle are an interval: trim the loose span with
-                 * the exact test at its ends only; inside, only the depth test. */
-                while (lo < hi && !inside_hard(s, (float)lo + 0.5f, r0, r1, r2))
-                    lo++;
-                while (hi > lo && !inside_hard(s, (float)hi - 0.5f, r0, r1, r2))
-                    hi--;
+            if (!s->per_pixel) {
+                /* The covered pixels of a row of a triangle are an interval (each edge's float test is
+                 * monotonic along the row); only an end within the slack of a crossing needs the exact
+                 * test, one pixel at most. Inside, only the depth test. */
+                if (lo != lo_in && !inside_hard(s, (float)lo + 0.5f, r0, r1, r2))
+                    lo = lo_in;
+                if (hi != hi_in && hi > lo && !inside_hard(s, (float)hi - 0.5f, r0, r1, r2))
+                    hi = hi_in;
                 face_uv_texel *t = row + (lo - mx0);
                 for (int x = lo; x < hi; x++, t++) {
                     float dx = (float)x + 0.5f - s->ox;
