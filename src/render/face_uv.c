@@ -29,7 +29,8 @@ typedef struct tri_setup {
     float inv_len[3];     /* outline edges: 1 / edge length, for the distance in pixels */
     float margin[3];      /* outline edges: half the edge length (half a pixel of distance), else 0 */
     float inv_a[3];       /* 1 / ea, 0 when ea is 0 */
-    int8_t slope[3];      /* sign of ea: which end of the row the edge bounds */
+    float lpen[3], rpen[3]; /* 0 for the end of the row edge k bounds (ea > 0: left, < 0: right), else -inf / +inf */
+    int flat;             /* bit k: edge k is horizontal (ea == 0) */
     float u0, dudx, dudy; /* u(s) = u0 + dudx * (s.x - ox) + dudy * (s.y - oy) */
     float v0, dvdx, dvdy;
     float z0, dzdx, dzdy;
@@ -175,6 +176,7 @@ static void setup_triangle(const face_uv *r, int t, float area2, tri_setup *s)
     const uint16_t *v = r->tri[t];
     float sign = area2 > 0 ? 1.0f : -1.0f;
     s->outline = 0;
+    s->flat = 0;
     for (int k = 0; k < 3; k++) {
         int a = v[k], b = v[(k + 1) % 3];
         int lo = a < b ? a : b, hi = a < b ? b : a;
@@ -193,8 +195,10 @@ static void setup_triangle(const face_uv *r, int t, float area2, tri_setup *s)
             s->margin[k] = 0.5f * len;
         }
         float slope = s->ea[k];
-        s->slope[k] = (int8_t)(slope > 0 ? 1 : slope < 0 ? -1 : 0);
         s->inv_a[k] = slope != 0 ? 1.0f / slope : 0.0f;
+        s->flat |= (slope == 0) << k;
+        s->lpen[k] = slope > 0 ? 0.0f : -INFINITY;
+        s->rpen[k] = slope < 0 ? 0.0f : INFINITY;
     }
     float x0 = r->sx[v[0]], y0 = r->sy[v[0]], x1 = r->sx[v[1]], y1 = r->sy[v[1]], x2 = r->sx[v[2]],
           y2 = r->sy[v[2]];
@@ -267,14 +271,14 @@ static inline void row_bounds(const tri_setup *s, float py, float *xl, float *xr
 {
     float l = (float)s->x0, r = (float)s->x1;
     for (int k = 0; k < 3; k++) {
-        /* ea * (x - ex) + eb * (py - ey) + margin >= 0 */
+        /* ea * (x - ex) + eb * (py - ey) + margin >= 0; branch-free: the penalty drops the edge from
+         * the end it does not bound */
         float b = s->eb[k] * (py - s->ey[k]) + s->margin[k];
-        if (s->slope[k] > 0)
-            l = max_f(l, s->ex[k] - b * s->inv_a[k]);
-        else if (s->slope[k] < 0)
-            r = min_f(r, s->ex[k] - b * s->inv_a[k]);
-        else if (b < 0)
-            r = l - 1; /* the row misses this edge's half plane */
+        float x = s->ex[k] - b * s->inv_a[k];
+        l = max_f(l, x + s->lpen[k]);
+        r = min_f(r, x + s->rpen[k]);
+        if ((s->flat >> k & 1) && b < 0)
+            r = l - 1; /* the row misses this horizontal edge's half plane */
     }
     *xl = min_f(max_f(l, (float)s->x0), (float)s->x1);
     *xr = min_f(max_f(r, (float)s->x0 - 1), (float)s->x1);
