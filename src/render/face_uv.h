@@ -31,7 +31,7 @@
  * Memory and phases
  * -----------------
  *   create     face_uv_create(mesh): copies the triangles and UVs, finds the
- *              border edges, allocates the per-triangle scratch (about 100 KB).
+ *              border edges, allocates the per-triangle scratch (about 170 KB).
  *   configure  the caller allocates the texels with face_uv_map_alloc: 16
  *              bytes a pixel, for the whole face (up to the frame: 14.7 MB at
  *              1280x720) or for one band of rows per thread (FACE_UV_BAND_ROWS
@@ -44,7 +44,9 @@
  *
  * Threading: prepare on one thread; then rasterize_rows may run on several
  * threads at once into different maps, or disjoint rows of the same map; a
- * map is read-only once its rows are drawn.
+ * map is read-only once its rows are drawn. A face_uv holds one prepared
+ * face: for several faces, one face_uv each (about 180 KB each, the mesh
+ * copied in), or prepare and draw them one after another.
  *
  * Plugging into the compositor (`--anchor face_skin=mesh`), per frame:
  *
