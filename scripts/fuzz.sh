@@ -2,14 +2,14 @@
 # Build the libFuzzer targets with clang and run each for SECONDS (default 15)
 # on a seed corpus: the models and the portrait from $SEGTEX_ASSETS, the test
 # builder's sample models, a landmarks JSON and a config file made here.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model image config options landmarks_json)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: model image config options landmarks_json face_geometry)
 # A crash fails the run; its input is kept in build-fuzz/artifacts/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-15}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model image config options landmarks_json)
+[ ${#targets[@]} -gt 0 ] || targets=(model image config options landmarks_json face_geometry)
 build=${BUILD_FUZZ:-$root/build-fuzz}
 assets=${SEGTEX_ASSETS:-$root/assets}
 
@@ -18,10 +18,11 @@ CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX
 cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") fuzz_model_seeds segtex_cli >/dev/null
 
 seeds=$build/seeds
-mkdir -p "$seeds"/{model,image,config,options,landmarks_json} "$build/artifacts"
+mkdir -p "$seeds"/{model,image,config,options,landmarks_json,face_geometry} "$build/artifacts"
 "$build/tests/fuzz/fuzz_model_seeds" "$seeds/model" >/dev/null
 cp -f "$assets"/face_detection_short_range.tflite "$assets"/selfie_segmentation.tflite "$seeds/model/" 2>/dev/null || true
 cp -f "$assets"/astronaut.png "$seeds/image/" 2>/dev/null || true
+cp -f "$assets"/geometry_pipeline_metadata_landmarks.binarypb "$seeds/face_geometry/" 2>/dev/null || true
 printf '# effect\nmode = overlay\nseed 7\nlandmarks\nsize = 640x480\ntextures = /tmp/a b\n' >"$seeds/config/a.conf"
 if [ -e "$assets/astronaut.png" ]; then
   SEGTEX_ASSETS=$assets "$build/segtex" face "$assets/astronaut.png" --json >"$seeds/landmarks_json/face.json" 2>/dev/null || true

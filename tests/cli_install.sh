@@ -113,7 +113,7 @@ expect "and runs on it (got: $out)" '[[ "$out" == "$want"* ]] &&
   LD_LIBRARY_PATH=$dlib ldd "$tmp/examples/pkgconfig/segtex-example" | grep -q "libsegtex.so.0 => $dlib/"'
 # fetch-models from the package: the installed script with its pins keeps
 # verified files (no download) and fetches no sample image.
-mkdir -p "$tmp/fetched" && cp "$assets"/*.tflite "$tmp/fetched/"
+mkdir -p "$tmp/fetched" && cp "$assets"/*.tflite "$assets"/*.binarypb "$tmp/fetched/"
 rm -f "$tmp/fetched/selfie_multiclass_256x256.tflite"
 out=$("$r/usr/bin/segtex" fetch-models "$tmp/fetched" 2>&1)
 expect "segtex fetch-models runs the packaged script, which verifies the pins (got: $out)" \

@@ -6,6 +6,7 @@
  *   assets  where the models are found
  *   nn      .tflite models on XNNPACK or the reference kernels
  *   vision  face detection, landmarks and tracking; segmentation
+ *   face_geometry  MediaPipe's canonical face mesh (vertices, texture coordinates, triangles)
  *   render  texture sets and the one-pass compositor
  *   io      image files, video sources and sinks, the preview window
  *   json    the landmarks file and per-frame results as JSON
@@ -19,6 +20,7 @@
 #include "segtex/assets.h"
 #include "segtex/nn.h"
 #include "segtex/vision.h"
+#include "segtex/face_geometry.h"
 #include "segtex/render.h"
 #include "segtex/io.h"
 #include "segtex/json.h"

@@ -1,0 +1,433 @@
+/*
+ * The face mesh's texture coordinates rasterized over one face (see
+ * face_uv.h for what it does and the phases).
+ *
+ * Exactness at shared edges: the edge function of the edge between vertices
+ * a and b is always evaluated from the lower-numbered vertex to the higher
+ * one, with the same arithmetic in both triangles that share it (the side is
+ * folded into the coefficients by a sign flip, which is exact), so the two
+ * triangles see exactly opposite values at every pixel centre. A pixel whose
+ * centre lies on a shared edge is claimed by both (the inside test is >= 0)
+ * and never by neither: no cracks between triangles, whatever the rounding.
+ *
+ * Visibility: a depth test per pixel on the landmarks' z (smaller is nearer,
+ * as MediaPipe's), interpolated affinely like (u, v). Where the landmarks
+ * fold the mesh over itself (the underside of the nose, the mouth corners)
+ * the nearer layer wins, as it would in a camera.
+ */
+#include "render/face_uv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NV SEGTEX_FACE_GEOMETRY_VERTICES
+
+typedef struct tri_setup {
+    float ex[3], ey[3];   /* lower-numbered vertex of edge k */
+    float ea[3], eb[3];   /* e_k(s) = ea * (s.x - ex) + eb * (s.y - ey) >= 0 inside */
+    float inv_len[3];     /* outline edges: 1 / edge length, for the distance in pixels */
+    float margin[3];      /* outline edges: half the edge length (half a pixel of distance), else 0 */
+    float inv_a[3];       /* 1 / ea, 0 when ea is 0 */
+    float lpen[3], rpen[3]; /* 0 for the end of the row edge k bounds (ea > 0: left, < 0: right), else -inf / +inf */
+    int flat;             /* bit k: edge k is horizontal (ea == 0) */
+    float u0, dudx, dudy; /* u(s) = u0 + dudx * (s.x - ox) + dudy * (s.y - oy) */
+    float v0, dvdx, dvdy;
+    float z0, dzdx, dzdy;
+    float ox, oy;
+    int x0, x1, y0, y1; /* pixels whose centres may be covered: [x0, x1) x [y0, y1) */
+    int outline;        /* bit k: edge k is on the mesh border (anti-aliased) */
+    int per_pixel;      /* test every pixel: outline edges, or coordinates too large for `slack` */
+    float slack;        /* bound on the rounding error of a row's crossings, in pixels */
+} tri_setup;
+
+struct face_uv {
+    int ntri;
+    uint16_t (*tri)[3];
+    uint8_t *border; /* per triangle, bit k: edge k (tri[k] -> tri[(k+1)%3]) belongs to no other triangle */
+    float uv[NV][2];
+    float front_sign; /* sign of the doubled screen area (y down) of a front face */
+    /* per frame (prepare) */
+    float sx[NV], sy[NV], sz[NV];
+    tri_setup *setup; /* the front triangles */
+    int nfront;
+};
+
+segtex_status face_uv_map_alloc(face_uv_map *map, size_t pixels)
+{
+    memset(map, 0, sizeof *map);
+    if (pixels == 0 || pixels > ((size_t)1 << 28))
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    map->texels = segtex_malloc(pixels * sizeof *map->texels);
+    if (!map->texels)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    map->capacity = pixels;
+    return SEGTEX_OK;
+}
+
+void face_uv_map_free(face_uv_map *map)
+{
+    if (!map)
+        return;
+    segtex_free(map->texels);
+    memset(map, 0, sizeof *map);
+}
+
+void face_uv_destroy(face_uv *r)
+{
+    if (!r)
+        return;
+    segtex_free(r->tri);
+    segtex_free(r->border);
+    segtex_free(r->setup);
+    segtex_free(r);
+}
+
+/* Plain comparisons (fminf and fmaxf are library calls that handle NaN; inputs here are finite). */
+static inline float min_f(float a, float b) { return a < b ? a : b; }
+static inline float max_f(float a, float b) { return a > b ? a : b; }
+
+static float cross2(float ax, float ay, float bx, float by, float cx, float cy)
+{
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/* Border edges: the 3n edges sorted by their unordered vertex pair; an edge whose pair occurs once
+ * is on the border (the face oval in MediaPipe's mesh). Create time only. */
+typedef struct edge_ref {
+    uint32_t key; /* lo << 16 | hi */
+    int32_t tri;
+    int32_t k;
+} edge_ref;
+
+static int edge_cmp(const void *a, const void *b)
+{
+    const edge_ref *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->tri < y->tri ? -1 : x->tri > y->tri;
+}
+
+static segtex_status find_border(face_uv *r)
+{
+    size_t m = (size_t)r->ntri * 3;
+    edge_ref *e = segtex_malloc(m * sizeof *e);
+    if (!e)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    for (int t = 0; t < r->ntri; t++) {
+        r->border[t] = 0;
+        for (int k = 0; k < 3; k++) {
+            uint32_t a = r->tri[t][k], b = r->tri[t][(k + 1) % 3];
+            e[t * 3 + k] = (edge_ref){a < b ? a << 16 | b : b << 16 | a, t, k};
+        }
+    }
+    qsort(e, m, sizeof *e, edge_cmp);
+    for (size_t i = 0; i < m; i++)
+        if ((i == 0 || e[i - 1].key != e[i].key) && (i + 1 == m || e[i + 1].key != e[i].key))
+            r->border[e[i].tri] |= (uint8_t)(1 << e[i].k);
+    segtex_free(e);
+    return SEGTEX_OK;
+}
+
+segtex_status face_uv_create(const segtex_face_mesh *mesh, face_uv **out)
+{
+    if (!out)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    *out = NULL;
+    if (!mesh || mesh->vertex_count != NV || mesh->triangle_count <= 0 ||
+        mesh->triangle_count > SEGTEX_FACE_GEOMETRY_MAX_TRIANGLES)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    face_uv *r = segtex_calloc(1, sizeof *r);
+    if (!r)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    int n = r->ntri = mesh->triangle_count;
+    r->tri = segtex_malloc((size_t)n * sizeof *r->tri);
+    r->border = segtex_malloc((size_t)n);
+    r->setup = segtex_malloc((size_t)n * sizeof *r->setup);
+    if (!r->tri || !r->border || !r->setup) {
+        face_uv_destroy(r);
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    }
+    memcpy(r->tri, mesh->triangles, (size_t)n * sizeof *r->tri);
+    memcpy(r->uv, mesh->uv, sizeof r->uv);
+    if (find_border(r)) {
+        face_uv_destroy(r);
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    }
+    /* Front faces: the winding most triangles have when the canonical mesh (y up, z to the viewer) is
+     * seen from the front in image coordinates (y down). */
+    int pos = 0;
+    for (int t = 0; t < n; t++) {
+        const float *a = mesh->xyz[r->tri[t][0]], *b = mesh->xyz[r->tri[t][1]], *c = mesh->xyz[r->tri[t][2]];
+        pos += cross2(a[0], -a[1], b[0], -b[1], c[0], -c[1]) > 0;
+    }
+    r->front_sign = 2 * pos > n ? 1.0f : -1.0f;
+    *out = r;
+    return SEGTEX_OK;
+}
+
+int face_uv_front_triangles(const face_uv *r)
+{
+    return r ? r->nfront : 0;
+}
+
+static void setup_triangle(const face_uv *r, int t, float area2, tri_setup *s)
+{
+    const uint16_t *v = r->tri[t];
+    float sign = area2 > 0 ? 1.0f : -1.0f;
+    s->outline = 0;
+    s->flat = 0;
+    for (int k = 0; k < 3; k++) {
+        int a = v[k], b = v[(k + 1) % 3];
+        int lo = a < b ? a : b, hi = a < b ? b : a;
+        s->ex[k] = r->sx[lo], s->ey[k] = r->sy[lo];
+        s->ea[k] = -(r->sy[hi] - r->sy[lo]);
+        s->eb[k] = r->sx[hi] - r->sx[lo];
+        /* Folding the side into the coefficients is exact (a sign flip), so the neighbour across a
+         * shared edge still sees exactly the opposite value. */
+        float side = a < b ? sign : -sign;
+        s->ea[k] *= side, s->eb[k] *= side;
+        s->inv_len[k] = s->margin[k] = 0;
+        if (r->border[t] >> k & 1) {
+            s->outline |= 1 << k;
+            float len = hypotf(s->ea[k], s->eb[k]);
+            s->inv_len[k] = len > 0 ? 1.0f / len : 0.0f;
+            s->margin[k] = 0.5f * len;
+        }
+        float slope = s->ea[k];
+        s->inv_a[k] = slope != 0 ? 1.0f / slope : 0.0f;
+        s->flat |= (slope == 0) << k;
+        s->lpen[k] = slope > 0 ? 0.0f : -INFINITY;
+        s->rpen[k] = slope < 0 ? 0.0f : INFINITY;
+    }
+    float x0 = r->sx[v[0]], y0 = r->sy[v[0]], x1 = r->sx[v[1]], y1 = r->sy[v[1]], x2 = r->sx[v[2]],
+          y2 = r->sy[v[2]];
+    float u0 = r->uv[v[0]][0], u1 = r->uv[v[1]][0], u2 = r->uv[v[2]][0];
+    float w0 = r->uv[v[0]][1], w1 = r->uv[v[1]][1], w2 = r->uv[v[2]][1];
+    float z0 = r->sz[v[0]], z1 = r->sz[v[1]], z2 = r->sz[v[2]];
+    float inv = 1.0f / area2;
+    s->ox = x0, s->oy = y0;
+    s->u0 = u0, s->v0 = w0, s->z0 = z0;
+    s->dzdx = ((z1 - z0) * (y2 - y0) - (z2 - z0) * (y1 - y0)) * inv;
+    s->dzdy = ((z2 - z0) * (x1 - x0) - (z1 - z0) * (x2 - x0)) * inv;
+    s->dudx = ((u1 - u0) * (y2 - y0) - (u2 - u0) * (y1 - y0)) * inv;
+    s->dudy = ((u2 - u0) * (x1 - x0) - (u1 - u0) * (x2 - x0)) * inv;
+    s->dvdx = ((w1 - w0) * (y2 - y0) - (w2 - w0) * (y1 - y0)) * inv;
+    s->dvdy = ((w2 - w0) * (x1 - x0) - (w1 - w0) * (x2 - x0)) * inv;
+    /* Pixel centres i + 0.5 within the triangle's box, grown by the outline's half pixel and one more
+     * pixel of safety (the per-pixel test decides). */
+    float pad = s->outline ? 1.5f : 1.0f;
+    float minx = min_f(x0, min_f(x1, x2)), maxx = max_f(x0, max_f(x1, x2));
+    float miny = min_f(y0, min_f(y1, y2)), maxy = max_f(y0, max_f(y1, y2));
+    s->x0 = (int)floorf(minx - pad), s->x1 = (int)ceilf(maxx + pad);
+    s->y0 = (int)floorf(miny - pad), s->y1 = (int)ceilf(maxy + pad);
+    /* The crossings are computed to a few float ulps of the coordinates' magnitude (under 0.01 px
+     * for any frame up to 16384 pixels); past that the exact test of every pixel decides. */
+    float mag = max_f(max_f(fabsf(minx), fabsf(maxx)), max_f(fabsf(miny), fabsf(maxy)));
+    s->slack = 0.02f + 1e-6f * mag;
+    s->per_pixel = s->outline || s->slack > 0.4f;
+}
+
+segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int fw, int fh, face_uv_rect *rect)
+{
+    *rect = (face_uv_rect){0, 0, 0, 0};
+    r->nfront = 0;
+    if (!face || face->count < NV || fw < 1 || fh < 1 || fw > 16384 || fh > 16384)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    float minx = INFINITY, maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
+    for (int i = 0; i < NV; i++) {
+        float x = face->xyz[i][0] * (float)fw, y = face->xyz[i][1] * (float)fh, z = face->xyz[i][2] * (float)fw;
+        if (!(fabsf(x) <= 1e6f && fabsf(y) <= 1e6f && fabsf(z) <= 1e6f)) /* also NaN */
+            return SEGTEX_ERROR_INVALID_ARGUMENT;
+        r->sx[i] = x, r->sy[i] = y, r->sz[i] = z;
+        minx = min_f(minx, x), maxx = max_f(maxx, x), miny = min_f(miny, y), maxy = max_f(maxy, y);
+    }
+    int x0 = (int)floorf(minx) - 1, x1 = (int)ceilf(maxx) + 1, y0 = (int)floorf(miny) - 1, y1 = (int)ceilf(maxy) + 1;
+    x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > fw ? fw : x1, y1 = y1 > fh ? fh : y1;
+    if (x1 <= x0 || y1 <= y0)
+        return SEGTEX_OK; /* the face is outside the frame: an empty rectangle, nothing to draw */
+    *rect = (face_uv_rect){x0, y0, x1 - x0, y1 - y0};
+
+    /* Front faces only; a fold of the landmarks (a triangle turned over) is culled like a back face:
+     * the layers around it cover its pixels. A sliver of under a millionth of a pixel is skipped too:
+     * its gradients would not be finite, and it covers no pixel centre but by chance. */
+    for (int t = 0; t < r->ntri; t++) {
+        const uint16_t *v = r->tri[t];
+        float a2 = cross2(r->sx[v[0]], r->sy[v[0]], r->sx[v[1]], r->sy[v[1]], r->sx[v[2]], r->sy[v[2]]);
+        if (r->front_sign * a2 > 1e-6f)
+            setup_triangle(r, t, a2, &r->setup[r->nfront++]);
+    }
+    return SEGTEX_OK;
+}
+
+/*
+ * Where the row whose centres are at `py` crosses the triangle: pixel
+ * centres x + 0.5 in [*xl, *xr] pass every edge (with the outline's margin),
+ * from each edge's crossing (a multiply by the precomputed inverse slope),
+ * clamped to the triangle's box. Exact up to s->slack.
+ */
+static inline void row_bounds(const tri_setup *s, float py, float *xl, float *xr)
+{
+    float l = (float)s->x0, r = (float)s->x1;
+    for (int k = 0; k < 3; k++) {
+        /* ea * (x - ex) + eb * (py - ey) + margin >= 0; branch-free: the penalty drops the edge from
+         * the end it does not bound */
+        float b = s->eb[k] * (py - s->ey[k]) + s->margin[k];
+        float x = s->ex[k] - b * s->inv_a[k];
+        l = max_f(l, x + s->lpen[k]);
+        r = min_f(r, x + s->rpen[k]);
+        if ((s->flat >> k & 1) && b < 0)
+            r = l - 1; /* the row misses this horizontal edge's half plane */
+    }
+    *xl = min_f(max_f(l, (float)s->x0), (float)s->x1);
+    *xr = min_f(max_f(r, (float)s->x0 - 1), (float)s->x1);
+}
+
+/* The exact inside test (no outline margins) at pixel centre px of a row. */
+static inline int inside_hard(const tri_setup *s, float px, float r0, float r1, float r2)
+{
+    return s->ea[0] * (px - s->ex[0]) + r0 >= 0 && s->ea[1] * (px - s->ex[1]) + r1 >= 0 &&
+           s->ea[2] * (px - s->ex[2]) + r2 >= 0;
+}
+
+int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int y_end)
+{
+    if (map->width <= 0 || map->height <= 0 || (size_t)map->width * (size_t)map->height > map->capacity)
+        return 0;
+    int yb = y_begin > map->y0 ? y_begin : map->y0;
+    int ye = y_end < map->y0 + map->height ? y_end : map->y0 + map->height;
+    if (ye <= yb)
+        return 0;
+    const int mx0 = map->x0, mx1 = map->x0 + map->width;
+    for (int y = yb; y < ye; y++) {
+        face_uv_texel *t = map->texels + (size_t)(y - map->y0) * (size_t)map->width;
+        for (int x = 0; x < map->width; x++)
+            t[x] = (face_uv_texel){0, 0, 0, INFINITY};
+    }
+    int drawn = 0;
+    for (int i = 0; i < r->nfront; i++) {
+        const tri_setup *s = &r->setup[i];
+        int ty0 = s->y0 > yb ? s->y0 : yb, ty1 = s->y1 < ye ? s->y1 : ye;
+        if (ty1 <= ty0 || s->x1 <= mx0 || s->x0 >= mx1)
+            continue;
+        drawn++;
+        for (int y = ty0; y < ty1; y++) {
+            float py = (float)y + 0.5f, xl, xr;
+            row_bounds(s, py, &xl, &xr);
+            /* Pixels surely outside the span end at lo (hi), surely inside begin at lo_in (hi_in). */
+            float a = xl - 0.5f, b = xr - 0.5f;
+            int lo = (int)ceilf(a - s->slack), lo_in = (int)ceilf(a + s->slack);
+            int hi = (int)floorf(b + s->slack) + 1, hi_in = (int)floorf(b - s->slack) + 1;
+            lo = lo > mx0 ? lo : mx0, lo_in = lo_in > mx0 ? lo_in : mx0;
+            hi = hi < mx1 ? hi : mx1, hi_in = hi_in < mx1 ? hi_in : mx1;
+            if (hi <= lo)
+                continue;
+            face_uv_texel *row = map->texels + (size_t)(y - map->y0) * (size_t)map->width;
+            float r0 = s->eb[0] * (py - s->ey[0]), r1 = s->eb[1] * (py - s->ey[1]), r2 = s->eb[2] * (py - s->ey[2]);
+            float urow = s->u0 + s->dudy * (py - s->oy), vrow = s->v0 + s->dvdy * (py - s->oy);
+            float zrow = s->z0 + s->dzdy * (py - s->oy);
+            if (!s->per_pixel) {
+                /* The covered pixels of a row of a triangle are an interval (each edge's float test is
+                 * monotonic along the row); only an end within the slack of a crossing needs the exact
+                 * test, one pixel at most. Inside, only the depth test. */
+                if (lo != lo_in && !inside_hard(s, (float)lo + 0.5f, r0, r1, r2))
+                    lo = lo_in;
+                if (hi != hi_in && hi > lo && !inside_hard(s, (float)hi - 0.5f, r0, r1, r2))
+                    hi = hi_in;
+                face_uv_texel *t = row + (lo - mx0);
+                for (int x = lo; x < hi; x++, t++) {
+                    float dx = (float)x + 0.5f - s->ox;
+                    float z = zrow + s->dzdx * dx;
+                    if (z < t->depth)
+                        *t = (face_uv_texel){urow + s->dudx * dx, vrow + s->dvdx * dx, 1.0f, z};
+                }
+                continue;
+            }
+            float rr[3] = {r0, r1, r2};
+            for (int x = lo; x < hi; x++) {
+                float px = (float)x + 0.5f, c = 1.0f;
+                int in = 1;
+                for (int k = 0; k < 3 && in; k++) {
+                    float e = s->ea[k] * (px - s->ex[k]) + rr[k];
+                    if (!(s->outline >> k & 1)) {
+                        in = e >= 0;
+                    } else {
+                        float d = e * s->inv_len[k]; /* pixels inside the edge */
+                        if (d <= -0.5f)
+                            in = 0;
+                        else if (d < 0.5f)
+                            c *= d + 0.5f;
+                    }
+                }
+                if (!in)
+                    continue;
+                face_uv_texel *t = &row[x - mx0];
+                float dx = px - s->ox, z = zrow + s->dzdx * dx;
+                /* Whole pixels meet the depth test; a partial (rim) pixel only fills what no whole one
+                 * covers, with the most coverage winning, and leaves the depth open for whole ones. */
+                if (c >= 1.0f ? z < t->depth : t->coverage < 1.0f && c > t->coverage)
+                    *t = (face_uv_texel){urow + s->dudx * dx, vrow + s->dvdx * dx, c, c >= 1.0f ? z : INFINITY};
+            }
+        }
+    }
+    return drawn;
+}
+
+int face_uv_map_view(face_uv_map *map, const face_uv_rect *rect, int y_begin, int y_end)
+{
+    int yb = y_begin > rect->y0 ? y_begin : rect->y0;
+    int ye = y_end < rect->y0 + rect->height ? y_end : rect->y0 + rect->height;
+    map->x0 = rect->x0, map->width = rect->width, map->y0 = yb, map->height = ye > yb ? ye - yb : 0;
+    if (map->width <= 0 || map->height <= 0) {
+        map->width = map->height = 0;
+        return 0;
+    }
+    if ((size_t)map->width * (size_t)map->height > map->capacity) {
+        map->x0 = map->y0 = map->width = map->height = 0;
+        return -1;
+    }
+    return 0;
+}
+
+segtex_status face_uv_rasterize(face_uv *r, const segtex_face_landmarks *face, int fw, int fh, face_uv_map *map)
+{
+    face_uv_rect rect;
+    segtex_status st = face_uv_prepare(r, face, fw, fh, &rect);
+    if (st == SEGTEX_OK && face_uv_map_view(map, &rect, rect.y0, rect.y0 + rect.height))
+        st = SEGTEX_ERROR_INVALID_ARGUMENT; /* the map is too small for this face */
+    if (st != SEGTEX_OK) {
+        map->x0 = map->y0 = map->width = map->height = 0;
+        return st;
+    }
+    /* In bands, so that the rows being drawn stay in the cache (a 300-pixel face's map is 1.5 MB). */
+    for (int y = map->y0; y < map->y0 + map->height; y += FACE_UV_BAND_ROWS)
+        face_uv_rasterize_rows(r, map, y, y + FACE_UV_BAND_ROWS);
+    return SEGTEX_OK;
+}
+
+static int wrap(int i, int n)
+{
+    i %= n;
+    return i < 0 ? i + n : i;
+}
+
+void face_uv_sample_rgb(const uint8_t *rgb, int tw, int th, ptrdiff_t stride, float u, float v, uint8_t out[3])
+{
+    if (!(fabsf(u) < 1e6f))
+        u = 0;
+    if (!(fabsf(v) < 1e6f))
+        v = 0;
+    float fx = u * (float)tw - 0.5f, fy = v * (float)th - 0.5f;
+    float flx = floorf(fx), fly = floorf(fy);
+    float ax = fx - flx, ay = fy - fly;
+    int x0 = wrap((int)flx, tw), y0 = wrap((int)fly, th);
+    int x1 = x0 + 1 == tw ? 0 : x0 + 1, y1 = y0 + 1 == th ? 0 : y0 + 1;
+    const uint8_t *r0 = rgb + (ptrdiff_t)y0 * stride, *r1 = rgb + (ptrdiff_t)y1 * stride;
+    for (int c = 0; c < 3; c++) {
+        float top = r0[x0 * 3 + c] + ax * (float)(r0[x1 * 3 + c] - r0[x0 * 3 + c]);
+        float bot = r1[x0 * 3 + c] + ax * (float)(r1[x1 * 3 + c] - r1[x0 * 3 + c]);
+        float val = top + ay * (bot - top) + 0.5f;
+        out[c] = (uint8_t)(val < 0 ? 0 : val > 255 ? 255 : val);
+    }
+}
