@@ -7,16 +7,13 @@
 #define SEGTEX_VISION_PALM_DECODE_H
 
 #include "segtex/vision.h"
+#include "vision/ssd.h"
 
 #define PALM_INPUT_SIZE 192
 #define PALM_NUM_ANCHORS 2016
 #define PALM_VALUES 18 /* box cx, cy, w, h + 7 keypoints (x, y) */
 
-typedef struct palm_candidate {
-    float score;
-    float box[4]; /* xmin, ymin, xmax, ymax in tensor-normalized coordinates */
-    float kp[SEGTEX_PALM_KEYPOINTS][2];
-} palm_candidate;
+typedef ssd_candidate palm_candidate;
 
 /*
  * MediaPipe's SsdAnchorsCalculator for the palm models: 4 layers, strides
