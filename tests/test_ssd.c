@@ -2,9 +2,12 @@
  * The shared SSD post-processing (src/vision/ssd.c) on its own: anchor
  * centres of MediaPipe's face, pose and palm configurations, decoding of
  * hand-made raw outputs, weighted non-maximum suppression, letterbox
- * removal, empty inputs, and no allocation on the per-frame path.
+ * removal, empty inputs, and no allocation on the per-frame path; the
+ * detectors' and landmarkers' model checks reject the wrong files, one
+ * error line each.
  */
 #include "harness.h"
+#include "vision/landmark_model.h"
 #include "vision/ssd.h"
 
 #include <math.h>
@@ -188,6 +191,81 @@ static void test_no_allocations(void)
     CHECK(ordered, "detections come best first, with ordered boxes");
 }
 
+/* Load `file` against `spec`: the status, with exactly one error line logged on failure. */
+static segtex_status load_as(const ssd_model_spec *spec, const char *file)
+{
+    segtex_model *m = NULL;
+    segtex_tensor_info in, b, sc;
+    test_log_reset();
+    segtex_status st = ssd_model_load(spec, test_asset(file), NULL, &m, &in, &b, &sc);
+    segtex_model_destroy(m);
+    CHECK(st == SEGTEX_OK ? test_log.errors == 0 : test_log.errors == 1, "%s: %d error lines", file, test_log.errors);
+    return st;
+}
+
+static void test_model_checks(void)
+{
+    if (!test_asset("palm_detection_full.tflite") || !test_asset("face_detection_short_range.tflite") ||
+        !test_asset("selfie_segmentation.tflite") || !test_asset("pose_detection.tflite")) {
+        printf("skip: models absent\n");
+        return;
+    }
+    segtex_set_log(test_log_capture, NULL, SEGTEX_LOG_DEBUG);
+    const ssd_model_spec face = {"face detector", "a BlazeFace model", 0, 0, 16};
+    const ssd_model_spec palm = {"palm detector", "a palm model", 192, 2016, 18};
+    CHECK(load_as(&face, "face_detection_short_range.tflite") == SEGTEX_OK, "the face model is one");
+    CHECK(load_as(&palm, "palm_detection_full.tflite") == SEGTEX_OK, "the palm model is one");
+    /* The palm model has 18 values a box, not 16. */
+    CHECK(load_as(&face, "palm_detection_full.tflite") == SEGTEX_ERROR_UNSUPPORTED, "palm model as a face detector");
+    CHECK(strstr(test_log.line, "not a BlazeFace model (input [1,S,S,3], outputs [1,N,16] and [1,N,1])") != NULL,
+          "message: %s", test_log.line);
+    /* The face model has 16 values, 128x128 and 896 boxes. */
+    CHECK(load_as(&palm, "face_detection_short_range.tflite") == SEGTEX_ERROR_UNSUPPORTED, "face model as a palm");
+    CHECK(strstr(test_log.line, "not a palm model (input [1,192,192,3], outputs [1,2016,18] and [1,2016,1])") != NULL,
+          "message: %s", test_log.line);
+    /* Right values a box, wrong size / box count. */
+    const ssd_model_spec palm_224 = {"palm detector", "a palm model", 224, 0, 18};
+    CHECK(load_as(&palm_224, "palm_detection_full.tflite") == SEGTEX_ERROR_UNSUPPORTED, "input side checked");
+    const ssd_model_spec palm_n = {"palm detector", "a palm model", 0, 2015, 18};
+    CHECK(load_as(&palm_n, "palm_detection_full.tflite") == SEGTEX_ERROR_UNSUPPORTED, "box count checked");
+    /* One output only. */
+    CHECK(load_as(&face, "selfie_segmentation.tflite") == SEGTEX_ERROR_UNSUPPORTED, "a segmenter is no detector");
+    CHECK(strstr(test_log.line, "expected 1 input and 2 outputs") != NULL, "message: %s", test_log.line);
+    /* Landmarkers: the input side when one is required. */
+    segtex_model *m = NULL;
+    segtex_tensor_info in;
+    test_log_reset();
+    CHECK(landmark_model_load("pose landmarker", test_asset("pose_detection.tflite"), NULL, 256, &m, &in) ==
+                  SEGTEX_ERROR_UNSUPPORTED && test_log.errors == 1 && strstr(test_log.line, "[1,256,256,3]"),
+          "a 224 input is not 256: %s", test_log.line);
+    segtex_model_destroy(m);
+    m = NULL;
+    CHECK(landmark_model_load("pose landmarker", test_asset("pose_detection.tflite"), NULL, 0, &m, &in) == SEGTEX_OK &&
+              in.dims[1] == 224,
+          "any square input when no side is required");
+    segtex_model_destroy(m);
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
+}
+
+static void test_landmark_input_check(void)
+{
+    uint8_t px[4 * 4 * 3] = {0};
+    segtex_image img = {px, 4, 4, 3, 12}, grey = {px, 4, 4, 1, 4};
+    segtex_roi roi = {2, 2, 3, 0.5f};
+    segtex_set_log(test_log_capture, NULL, SEGTEX_LOG_DEBUG);
+    test_log_reset();
+    CHECK(landmark_check_input("x", &img, &roi) == SEGTEX_OK && test_log.errors == 0, "a good frame and ROI");
+    CHECK(landmark_check_input("x", NULL, &roi) == SEGTEX_ERROR_INVALID_ARGUMENT, "no image");
+    CHECK(landmark_check_input("x", &grey, &roi) == SEGTEX_ERROR_INVALID_ARGUMENT, "grey image");
+    CHECK(landmark_check_input("x", &img, NULL) == SEGTEX_ERROR_INVALID_ARGUMENT, "no ROI");
+    const segtex_roi bad[] = {{2, 2, 0, 0}, {2, 2, INFINITY, 0}, {NAN, 2, 3, 0}, {2, INFINITY, 3, 0}, {2, 2, 3, NAN}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(landmark_check_input("x", &img, &bad[i]) == SEGTEX_ERROR_INVALID_ARGUMENT, "bad ROI %zu", i);
+    CHECK(test_log.errors == 8 && strstr(test_log.line, "x: needs an RGB/RGBA image and a finite ROI"),
+          "one error line each (%d): %s", test_log.errors, test_log.line);
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
+}
+
 int main(void)
 {
     RUN(test_anchors_face_short_range);
@@ -196,5 +274,7 @@ int main(void)
     RUN(test_weighted_nms);
     RUN(test_to_image);
     RUN(test_no_allocations);
+    RUN(test_model_checks);
+    RUN(test_landmark_input_check);
     return test_summary();
 }

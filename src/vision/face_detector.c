@@ -40,17 +40,12 @@ segtex_status segtex_face_detector_create(const char *path, const segtex_model_o
     segtex_face_detector *d = segtex_calloc(1, sizeof *d);
     if (!d)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
+    static const ssd_model_spec spec = {"face detector", "a BlazeFace model", 0, 0, 16};
     segtex_tensor_info in, o0, o1;
-    segtex_status st = ssd_model_load("face detector", path, options, &d->model, &in, &o0, &o1);
+    segtex_status st = ssd_model_load(&spec, path, options, &d->model, &in, &o0, &o1);
     if (st)
         goto fail;
     st = SEGTEX_ERROR_UNSUPPORTED;
-    if (in.rank != 4 || in.dims[1] != in.dims[2] || in.dims[3] != 3 || o0.rank != 3 || o0.dims[2] != 16 ||
-        o1.rank != 3 || o1.dims[2] != 1 || o0.dims[1] != o1.dims[1]) {
-        LOG_ERROR("face detector '%s': not a BlazeFace model (input [1,S,S,3], outputs [1,N,16] and [1,N,1])",
-                  path);
-        goto fail;
-    }
     d->size = in.dims[1];
     d->num_anchors = o0.dims[1];
     d->input = in.data;
@@ -94,10 +89,8 @@ int segtex_face_detector_detect(segtex_face_detector *d, const segtex_image *img
                                 segtex_face_detection *out, int max_faces)
 {
     segtex_fit_info fit;
-    segtex_status st = segtex_image_to_tensor(img, d->input, d->size, d->size, SEGTEX_FIT_LETTERBOX, -1.0f, 1.0f, &fit);
+    segtex_status st = ssd_invoke(d->model, d->input, d->size, -1.0f, 1.0f, img, &fit);
     if (st)
-        return st;
-    if ((st = segtex_model_invoke(d->model)))
         return st;
     if (min_score <= 0)
         min_score = d->default_min_score;

@@ -4,7 +4,6 @@
  * zero border, SSD anchors, 18 values per box, sigmoid scores clipped at
  * +-100, weighted non-maximum suppression at IoU 0.3.
  */
-#include "core/log.h"
 #include "segtex/vision.h"
 #include "vision/palm_decode.h"
 
@@ -60,18 +59,12 @@ segtex_status segtex_palm_detector_create(const char *path, const segtex_model_o
     segtex_palm_detector *d = segtex_calloc(1, sizeof *d);
     if (!d)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
+    static const ssd_model_spec spec = {"palm detector", "a palm model", PALM_INPUT_SIZE, PALM_NUM_ANCHORS,
+                                        PALM_VALUES};
     segtex_tensor_info in, o0, o1;
-    segtex_status st = ssd_model_load("palm detector", path, options, &d->model, &in, &o0, &o1);
+    segtex_status st = ssd_model_load(&spec, path, options, &d->model, &in, &o0, &o1);
     if (st)
         goto fail;
-    st = SEGTEX_ERROR_UNSUPPORTED;
-    if (in.rank != 4 || in.dims[1] != PALM_INPUT_SIZE || in.dims[2] != PALM_INPUT_SIZE || in.dims[3] != 3 ||
-        o0.rank != 3 || o0.dims[1] != PALM_NUM_ANCHORS || o0.dims[2] != PALM_VALUES || o1.rank != 3 ||
-        o1.dims[1] != PALM_NUM_ANCHORS || o1.dims[2] != 1) {
-        LOG_ERROR("palm detector '%s': not a palm model (input [1,192,192,3], outputs [1,2016,18] and [1,2016,1])",
-                  path);
-        goto fail;
-    }
     d->input = in.data;
     d->boxes = o0.data;
     d->scores = o1.data;
@@ -96,11 +89,8 @@ int segtex_palm_detector_detect(segtex_palm_detector *d, const segtex_image *img
                                 segtex_palm_detection *out, int max_palms)
 {
     segtex_fit_info fit;
-    segtex_status st = segtex_image_to_tensor(img, d->input, PALM_INPUT_SIZE, PALM_INPUT_SIZE,
-                                              SEGTEX_FIT_LETTERBOX, 0.0f, 1.0f, &fit);
+    segtex_status st = ssd_invoke(d->model, d->input, PALM_INPUT_SIZE, 0.0f, 1.0f, img, &fit);
     if (st)
-        return st;
-    if ((st = segtex_model_invoke(d->model)))
         return st;
     if (min_score <= 0)
         min_score = 0.5f;

@@ -4,7 +4,6 @@
  * 8,16,32,32,32, fixed size), boxes and 4 keypoints scaled by 224, sigmoid
  * scores clipped at +-100, weighted non-maximum suppression at IoU 0.3.
  */
-#include "core/log.h"
 #include "segtex/vision.h"
 #include "vision/ssd.h"
 
@@ -49,18 +48,12 @@ segtex_status segtex_pose_detector_create(const char *path, const segtex_model_o
     segtex_pose_detector *d = segtex_calloc(1, sizeof *d);
     if (!d)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
+    static const ssd_model_spec spec = {"pose detector", "BlazePose", POSE_DET_SIZE, POSE_DET_ANCHORS,
+                                        POSE_DET_COORDS};
     segtex_tensor_info in, o0, o1;
-    segtex_status st = ssd_model_load("pose detector", path, options, &d->model, &in, &o0, &o1);
+    segtex_status st = ssd_model_load(&spec, path, options, &d->model, &in, &o0, &o1);
     if (st)
         goto fail;
-    st = SEGTEX_ERROR_UNSUPPORTED;
-    if (in.rank != 4 || in.dims[1] != POSE_DET_SIZE || in.dims[2] != POSE_DET_SIZE || in.dims[3] != 3 ||
-        o0.rank != 3 || o0.dims[1] != POSE_DET_ANCHORS || o0.dims[2] != POSE_DET_COORDS || o1.rank != 3 ||
-        o1.dims[1] != POSE_DET_ANCHORS || o1.dims[2] != 1) {
-        LOG_ERROR("pose detector '%s': not BlazePose (input [1,224,224,3], outputs [1,2254,12] and [1,2254,1])",
-                  path);
-        goto fail;
-    }
     d->input = in.data;
     d->boxes = o0.data;
     d->scores = o1.data;
@@ -80,11 +73,8 @@ int segtex_pose_detector_detect(segtex_pose_detector *d, const segtex_image *img
                                 segtex_pose_detection *out, int max_poses)
 {
     segtex_fit_info fit;
-    segtex_status st = segtex_image_to_tensor(img, d->input, POSE_DET_SIZE, POSE_DET_SIZE, SEGTEX_FIT_LETTERBOX,
-                                              -1.0f, 1.0f, &fit);
+    segtex_status st = ssd_invoke(d->model, d->input, POSE_DET_SIZE, -1.0f, 1.0f, img, &fit);
     if (st)
-        return st;
-    if ((st = segtex_model_invoke(d->model)))
         return st;
     if (min_score <= 0)
         min_score = 0.5f;

@@ -4,7 +4,11 @@
  * the three detectors had it, so their outputs stay bit-identical: decode
  * divides each raw value by its scale and adds the anchor centre; the
  * weighted mean divides the score-weighted sums by the sum of the scores,
- * and only then is scaled back to tensor pixels.
+ * and only then is scaled back to tensor pixels. Two guards were the palm
+ * detector's alone and now hold for all three, changing nothing on finite
+ * model outputs: a candidate with a non-finite centre is dropped, and the
+ * best candidate always belongs to its own cluster (before, the face and
+ * pose detectors dropped one whose box had rounded to empty).
  */
 #include "vision/ssd.h"
 
@@ -13,6 +17,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 
 /*
  * The group of consecutive layers of one stride that starts at layer `l`:
@@ -159,7 +164,16 @@ void ssd_to_image(const ssd_candidate *c, int num_keypoints, int input_w, int in
     }
 }
 
-segtex_status ssd_model_load(const char *what, const char *path, const segtex_model_options *options,
+/* `v` as a dimension of a message: the number, or `name` when any is allowed (0). */
+static const char *dim(char buf[16], int v, const char *name)
+{
+    if (!v)
+        return name;
+    snprintf(buf, 16, "%d", v);
+    return buf;
+}
+
+segtex_status ssd_model_load(const ssd_model_spec *spec, const char *path, const segtex_model_options *options,
                              segtex_model **model, segtex_tensor_info *input, segtex_tensor_info *boxes,
                              segtex_tensor_info *scores)
 {
@@ -167,7 +181,7 @@ segtex_status ssd_model_load(const char *what, const char *path, const segtex_mo
     if (st)
         return st;
     if (segtex_model_input_count(*model) != 1 || segtex_model_output_count(*model) != 2) {
-        LOG_ERROR("%s '%s': expected 1 input and 2 outputs", what, path);
+        LOG_ERROR("%s '%s': expected 1 input and 2 outputs", spec->what, path);
         return SEGTEX_ERROR_UNSUPPORTED;
     }
     segtex_model_input(*model, 0, input);
@@ -178,5 +192,22 @@ segtex_status ssd_model_load(const char *what, const char *path, const segtex_mo
         *boxes = *scores;
         *scores = t;
     }
+    const segtex_tensor_info *in = input, *b = boxes, *s = scores;
+    if (in->rank != 4 || in->dims[1] != in->dims[2] || in->dims[3] != 3 || (spec->size && in->dims[1] != spec->size) ||
+        b->rank != 3 || b->dims[2] != spec->num_coords || s->rank != 3 || s->dims[2] != 1 ||
+        b->dims[1] != s->dims[1] || (spec->num_anchors && b->dims[1] != spec->num_anchors)) {
+        char sz[16], n[16];
+        const char *S = dim(sz, spec->size, "S"), *N = dim(n, spec->num_anchors, "N");
+        LOG_ERROR("%s '%s': not %s (input [1,%s,%s,3], outputs [1,%s,%d] and [1,%s,1])", spec->what, path, spec->kind,
+                  S, S, N, spec->num_coords, N);
+        return SEGTEX_ERROR_UNSUPPORTED;
+    }
     return SEGTEX_OK;
+}
+
+segtex_status ssd_invoke(segtex_model *model, float *input, int size, float lo, float hi, const segtex_image *img,
+                         segtex_fit_info *fit)
+{
+    segtex_status st = segtex_image_to_tensor(img, input, size, size, SEGTEX_FIT_LETTERBOX, lo, hi, fit);
+    return st ? st : segtex_model_invoke(model);
 }

@@ -3,8 +3,9 @@
  * palm detectors share, as MediaPipe's graphs define it:
  * SsdAnchorsCalculator (anchor centres), TensorsToDetectionsCalculator (box
  * and keypoint decoding, sigmoid scores clipped at +-score_clip) and
- * NonMaxSuppressionCalculator with the WEIGHTED algorithm. Every function
- * works in caller buffers sized at create time and allocates nothing.
+ * NonMaxSuppressionCalculator with the WEIGHTED algorithm. The per-frame
+ * functions (ssd_invoke, ssd_decode, ssd_nms_next, ssd_to_image) work in
+ * caller buffers sized at create time and allocate nothing.
  */
 #ifndef SEGTEX_VISION_SSD_H
 #define SEGTEX_VISION_SSD_H
@@ -91,16 +92,33 @@ int ssd_nms_next(const ssd_candidate *cand, int n, unsigned char *used, int num_
 void ssd_to_image(const ssd_candidate *c, int num_keypoints, int input_w, int input_h, const segtex_fit_info *fit,
                   int img_w, int img_h, float *score, float box[4], float (*keypoints)[2]);
 
+/* What a detector expects of its model file. */
+typedef struct ssd_model_spec {
+    const char *what;  /* the subject of the messages: "face detector" */
+    const char *kind;  /* what the file must be: "a BlazeFace model" */
+    int size;          /* input side; 0: any square */
+    int num_anchors;   /* boxes; 0: any (the same in both outputs) */
+    int num_coords;    /* values per box */
+} ssd_model_spec;
+
 /*
- * The detector models' common shape, checked at create: load `path`, expect
- * one input and two outputs, and return them with the boxes first (some
- * files list the scores first). Logs "`what` 'path': ..." and returns
- * SEGTEX_ERROR_UNSUPPORTED when the counts are wrong; the model's own error
- * when it does not load. `*model` is set whenever it loaded: the caller
- * destroys it.
+ * Load `path` and check it against `spec`: one input [1,S,S,3], two outputs
+ * [1,N,num_coords] (the boxes) and [1,N,1] (the scores), in either order.
+ * Returns them in `input`, `boxes` and `scores`. Logs one line
+ * "`what` 'path': ..." and returns SEGTEX_ERROR_UNSUPPORTED when the file is
+ * not such a model; the model's own error when it does not load. `*model`
+ * is set whenever it loaded: the caller destroys it.
  */
-segtex_status ssd_model_load(const char *what, const char *path, const segtex_model_options *options,
+segtex_status ssd_model_load(const ssd_model_spec *spec, const char *path, const segtex_model_options *options,
                              segtex_model **model, segtex_tensor_info *input, segtex_tensor_info *boxes,
                              segtex_tensor_info *scores);
+
+/*
+ * Letterbox `img` into the model's `size` x `size` input (values in
+ * [lo, hi], zero border) and run the model; `fit` says how the image was
+ * placed. Returns the first error of the two. Allocates nothing.
+ */
+segtex_status ssd_invoke(segtex_model *model, float *input, int size, float lo, float hi, const segtex_image *img,
+                         segtex_fit_info *fit);
 
 #endif
