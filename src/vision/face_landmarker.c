@@ -5,11 +5,11 @@
 #include "core/log.h"
 #include "segtex/vision.h"
 #include "vision/face_mesh_tables.h"
+#include "vision/landmark_model.h"
+#include "vision/vision_math.h"
 
 #include <math.h>
 #include <string.h>
-
-#define PI_F 3.14159265358979f
 
 struct segtex_face_landmarker {
     segtex_model *model;
@@ -17,11 +17,6 @@ struct segtex_face_landmarker {
     float *input;
     const float *mesh, *lips, *left_eye, *right_eye, *left_iris, *right_iris, *flag;
 };
-
-static float normalize_radians(float a)
-{
-    return a - 2.0f * PI_F * floorf((a + PI_F) / (2.0f * PI_F));
-}
 
 /* MediaPipe's DetectionsToRects + RectTransformation(scale 1.5, square_long), in pixels. */
 static segtex_roi roi_from_box(float xmin, float ymin, float xmax, float ymax, float x0, float y0, float x1,
@@ -71,16 +66,11 @@ segtex_status segtex_face_landmarker_create(const char *path, const segtex_model
     segtex_face_landmarker *l = segtex_calloc(1, sizeof *l);
     if (!l)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
-    segtex_status st = segtex_model_load(path, options, &l->model);
+    segtex_tensor_info in;
+    segtex_status st = landmark_model_load("face landmarker", path, options, 0, &l->model, &in);
     if (st)
         goto fail;
     st = SEGTEX_ERROR_UNSUPPORTED;
-    segtex_tensor_info in;
-    segtex_model_input(l->model, 0, &in);
-    if (segtex_model_input_count(l->model) != 1 || in.rank != 4 || in.dims[1] != in.dims[2] || in.dims[3] != 3) {
-        LOG_ERROR("face landmarker '%s': expected one [1,S,S,3] input", path);
-        goto fail;
-    }
     l->size = in.dims[1];
     l->input = in.data;
     /* Outputs by size (and name for left/right): mesh 1404, lips 160, eyes 142, irises 10, flag 1. */
@@ -114,14 +104,11 @@ fail:
 segtex_status segtex_face_landmarker_process(segtex_face_landmarker *l, const segtex_image *img,
                                              const segtex_roi *roi, segtex_face_landmarks *out)
 {
-    if (!img || !img->data || (img->channels != 3 && img->channels != 4) || img->width < 1 || img->height < 1 ||
-        !(roi->size > 0) || !isfinite(roi->cx) || !isfinite(roi->cy) || !isfinite(roi->rotation)) {
-        LOG_ERROR("face landmarker: needs an RGB/RGBA image and a finite ROI");
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
-    segtex_roi_to_tensor(img, roi, l->input, l->size);
-    segtex_status st = segtex_model_invoke(l->model);
+    segtex_status st = landmark_check_input("face landmarker", img, roi);
     if (st)
+        return st;
+    segtex_roi_to_tensor(img, roi, l->input, l->size);
+    if ((st = segtex_model_invoke(l->model)))
         return st;
     const float s = (float)l->size;
     /* Crop coordinates (pixels of the model input), merged: the mesh, then the refined parts. */
@@ -165,9 +152,7 @@ segtex_status segtex_face_landmarker_process(segtex_face_landmarker *l, const se
         out->xyz[i][1] = y / (float)img->height;
         out->xyz[i][2] = pts[i][2] / s * roi->size / (float)img->width;
     }
-    float flag = l->flag[0];
-    flag = flag < -100.0f ? -100.0f : flag > 100.0f ? 100.0f : flag;
-    out->presence = 1.0f / (1.0f + expf(-flag));
+    out->presence = clipped_sigmoid(l->flag[0], 100.0f);
     out->roi = *roi;
     return SEGTEX_OK;
 }

@@ -23,6 +23,7 @@ struct segtex_face_tracker {
     segtex_face_detector *detector;
     segtex_face_landmarker *landmarker;
     segtex_face_tracker_options o;
+    one_euro_params filter; /* o's filter options, defaults filled in */
     track tracks[SEGTEX_MAX_FACES];
     segtex_face_detection dets[SEGTEX_MAX_FACES];
 };
@@ -46,18 +47,14 @@ segtex_status segtex_face_tracker_create(segtex_face_detector *detector, segtex_
     }
     if (o.min_presence <= 0)
         o.min_presence = 0.5f;
-    if (o.min_cutoff <= 0)
-        o.min_cutoff = 0.05f;
-    if (o.beta <= 0)
-        o.beta = 80.0f;
-    if (o.derivate_cutoff <= 0)
-        o.derivate_cutoff = 1.0f;
     segtex_face_tracker *t = segtex_calloc(1, sizeof *t);
     if (!t)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     t->detector = detector;
     t->landmarker = landmarker;
     t->o = o;
+    /* MediaPipe's face landmark smoothing: min_cutoff 0.05, beta 80, derivate_cutoff 1. */
+    t->filter = one_euro_options(o.min_cutoff, o.beta, o.derivate_cutoff, (one_euro_params){0.05f, 80.0f, 1.0f});
     *out = t;
     return SEGTEX_OK;
 }
@@ -68,16 +65,6 @@ void segtex_face_tracker_reset(segtex_face_tracker *t)
 {
     for (int i = 0; i < SEGTEX_MAX_FACES; i++)
         t->tracks[i].alive = 0;
-}
-
-/* One-Euro on pixel coordinates, the velocity scaled by the face's size (MediaPipe's landmarks smoothing). */
-static void smooth(const segtex_face_tracker *tk, track *tr, segtex_face_landmarks *lm, double t, int w, int h)
-{
-    const one_euro_params p = {tk->o.min_cutoff, tk->o.beta, tk->o.derivate_cutoff};
-    one_euro_points(tr->f, &p, &lm->xyz[0][0], lm->count, 3, w, h, one_euro_rate(tr->filtered, t, tr->last_t),
-                    !tr->filtered);
-    tr->filtered = 1;
-    tr->last_t = t;
 }
 
 segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_image *img, double ts,
@@ -154,8 +141,9 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
             continue;
         segtex_face_landmarks *o = &out->faces[out->count];
         *o = tr->lm;
-        if (t->o.video)
-            smooth(t, tr, o, ts, img->width, img->height);
+        if (t->o.video) /* One-Euro in pixels, the velocity scaled by the face's size */
+            one_euro_track(tr->f, &t->filter, &o->xyz[0][0], o->count, 3, img->width, img->height, ts, &tr->filtered,
+                           &tr->last_t);
         out->detection[out->count] = out->detection[i]; /* compacts: out->count <= i */
         out->count++;
     }

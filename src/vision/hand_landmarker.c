@@ -7,12 +7,12 @@
  */
 #include "core/log.h"
 #include "segtex/vision.h"
+#include "vision/landmark_model.h"
+#include "vision/vision_math.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#define PI_F 3.14159265358979f
 
 struct segtex_hand_landmarker {
     segtex_model *model;
@@ -20,11 +20,6 @@ struct segtex_hand_landmarker {
     float *input;
     const float *landmarks, *presence, *handedness, *world;
 };
-
-static float normalize_radians(float a)
-{
-    return a - 2.0f * PI_F * floorf((a + PI_F) / (2.0f * PI_F));
-}
 
 /* MediaPipe's rotation: the start -> end vector (pixels) turned to 90 degrees, i.e. pointing up. */
 static float rotation_up(float x0, float y0, float x1, float y1)
@@ -101,16 +96,11 @@ segtex_status segtex_hand_landmarker_create(const char *path, const segtex_model
     segtex_hand_landmarker *l = segtex_calloc(1, sizeof *l);
     if (!l)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
-    segtex_status st = segtex_model_load(path, options, &l->model);
+    segtex_tensor_info in;
+    segtex_status st = landmark_model_load("hand landmarker", path, options, 0, &l->model, &in);
     if (st)
         goto fail;
     st = SEGTEX_ERROR_UNSUPPORTED;
-    segtex_tensor_info in;
-    segtex_model_input(l->model, 0, &in);
-    if (segtex_model_input_count(l->model) != 1 || in.rank != 4 || in.dims[1] != in.dims[2] || in.dims[3] != 3) {
-        LOG_ERROR("hand landmarker '%s': expected one [1,S,S,3] input", path);
-        goto fail;
-    }
     l->size = in.dims[1];
     l->input = in.data;
     /* MediaPipe splits the outputs by position: landmarks, hand flag, handedness, world landmarks. */
@@ -139,15 +129,11 @@ fail:
 segtex_status segtex_hand_landmarker_process(segtex_hand_landmarker *l, const segtex_image *img,
                                              const segtex_roi *roi, segtex_hand_landmarks *out)
 {
-    if (!img || !img->data || (img->channels != 3 && img->channels != 4) || img->width < 1 || img->height < 1 ||
-        !roi || !(roi->size > 0) || !isfinite(roi->size) || !isfinite(roi->cx) || !isfinite(roi->cy) ||
-        !isfinite(roi->rotation)) {
-        LOG_ERROR("hand landmarker: needs an RGB/RGBA image and a finite ROI");
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
-    segtex_roi_to_tensor(img, roi, l->input, l->size);
-    segtex_status st = segtex_model_invoke(l->model);
+    segtex_status st = landmark_check_input("hand landmarker", img, roi);
     if (st)
+        return st;
+    segtex_roi_to_tensor(img, roi, l->input, l->size);
+    if ((st = segtex_model_invoke(l->model)))
         return st;
     const float s = (float)l->size;
     const float c = cosf(roi->rotation), sn = sinf(roi->rotation);

@@ -23,6 +23,7 @@ struct segtex_hand_tracker {
     segtex_palm_detector *detector;
     segtex_hand_landmarker *landmarker;
     segtex_hand_tracker_options o;
+    one_euro_params filter; /* o's filter options, defaults filled in */
     track tracks[SEGTEX_MAX_HANDS];
     segtex_palm_detection palms[SEGTEX_MAX_HANDS];
     long detections;
@@ -50,12 +51,6 @@ segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_
         o.min_presence = 0.5f;
     if (o.min_score <= 0)
         o.min_score = 0.5f;
-    if (o.min_cutoff <= 0)
-        o.min_cutoff = 0.05f;
-    if (o.beta <= 0)
-        o.beta = 80.0f;
-    if (o.derivate_cutoff <= 0)
-        o.derivate_cutoff = 1.0f;
     if (o.detect_every < 0 || o.detect_every > 1000) {
         LOG_ERROR("hand tracker: detect_every %d out of range 0..1000", o.detect_every);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
@@ -68,6 +63,8 @@ segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_
     t->detector = detector;
     t->landmarker = landmarker;
     t->o = o;
+    /* MediaPipe's hand landmark smoothing: min_cutoff 0.05, beta 80, derivate_cutoff 1. */
+    t->filter = one_euro_options(o.min_cutoff, o.beta, o.derivate_cutoff, (one_euro_params){0.05f, 80.0f, 1.0f});
     *out = t;
     return SEGTEX_OK;
 }
@@ -82,16 +79,6 @@ void segtex_hand_tracker_reset(segtex_hand_tracker *t)
 }
 
 long segtex_hand_tracker_detections(const segtex_hand_tracker *t) { return t->detections; }
-
-/* One-Euro on pixel coordinates, the velocity scaled by the hand's size (MediaPipe's landmarks smoothing). */
-static void smooth(const segtex_hand_tracker *tk, track *tr, segtex_hand_landmarks *lm, double t, int w, int h)
-{
-    const one_euro_params p = {tk->o.min_cutoff, tk->o.beta, tk->o.derivate_cutoff};
-    one_euro_points(tr->f, &p, &lm->xyz[0][0], SEGTEX_HAND_POINTS, 3, w, h, one_euro_rate(tr->filtered, t, tr->last_t),
-                    !tr->filtered);
-    tr->filtered = 1;
-    tr->last_t = t;
-}
 
 /* Axis-aligned IoU of two ROIs' bounding squares (MediaPipe's association ignores the rotation). */
 static float roi_iou(const segtex_roi *a, const segtex_roi *b)
@@ -175,8 +162,9 @@ segtex_status segtex_hand_tracker_process(segtex_hand_tracker *t, const segtex_i
             continue;
         segtex_hand_landmarks *o = &out->hands[out->count];
         *o = tr->lm;
-        if (t->o.video)
-            smooth(t, tr, o, ts, img->width, img->height);
+        if (t->o.video) /* One-Euro in pixels, the velocity scaled by the hand's size */
+            one_euro_track(tr->f, &t->filter, &o->xyz[0][0], SEGTEX_HAND_POINTS, 3, img->width, img->height, ts,
+                           &tr->filtered, &tr->last_t);
         out->palm[out->count] = found[i];
         out->count++;
     }

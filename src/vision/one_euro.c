@@ -53,3 +53,18 @@ void one_euro_points(one_euro (*f)[3], const one_euro_params *p, float *pts, int
         }
     }
 }
+
+void one_euro_track(one_euro (*f)[3], const one_euro_params *p, float *pts, int n, int stride, int w, int h, double t,
+                    int *filtered, double *last_t)
+{
+    one_euro_points(f, p, pts, n, stride, w, h, one_euro_rate(*filtered, t, *last_t), !*filtered);
+    *filtered = 1;
+    *last_t = t;
+}
+
+one_euro_params one_euro_options(float min_cutoff, float beta, float derivate_cutoff, one_euro_params defaults)
+{
+    one_euro_params p = {min_cutoff <= 0 ? defaults.min_cutoff : min_cutoff, beta <= 0 ? defaults.beta : beta,
+                         derivate_cutoff <= 0 ? defaults.derivate_cutoff : derivate_cutoff};
+    return p;
+}

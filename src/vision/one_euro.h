@@ -29,4 +29,19 @@ float one_euro_apply(one_euro *e, const one_euro_params *p, float v, float value
 void one_euro_points(one_euro (*f)[3], const one_euro_params *p, float *pts, int n, int stride, int w, int h,
                      float rate, int first);
 
+/*
+ * one_euro_points for one tracked object at time `t` (seconds): the rate
+ * from its previous call at `*last_t`; while `*filtered` is 0 the filters
+ * start afresh and the points are left as they are. Sets `*filtered` and
+ * `*last_t` for the next call.
+ */
+void one_euro_track(one_euro (*f)[3], const one_euro_params *p, float *pts, int n, int stride, int w, int h, double t,
+                    int *filtered, double *last_t);
+
+/*
+ * A tracker's filter options as the application set them, each one <= 0
+ * (unset) taken from `defaults`.
+ */
+one_euro_params one_euro_options(float min_cutoff, float beta, float derivate_cutoff, one_euro_params defaults);
+
 #endif

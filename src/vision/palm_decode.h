@@ -1,22 +1,19 @@
 /*
  * The palm detector's decoding, apart from the model so tests can feed it
- * synthetic raw outputs: SSD anchors, box/keypoint decoding, sigmoid scores,
- * weighted non-maximum suppression, letterbox removal.
+ * synthetic raw outputs: the shared SSD post-processing (ssd.h) with the
+ * palm models' anchors and box layout.
  */
 #ifndef SEGTEX_VISION_PALM_DECODE_H
 #define SEGTEX_VISION_PALM_DECODE_H
 
 #include "segtex/vision.h"
+#include "vision/ssd.h"
 
 #define PALM_INPUT_SIZE 192
 #define PALM_NUM_ANCHORS 2016
 #define PALM_VALUES 18 /* box cx, cy, w, h + 7 keypoints (x, y) */
 
-typedef struct palm_candidate {
-    float score;
-    float box[4]; /* xmin, ymin, xmax, ymax in tensor-normalized coordinates */
-    float kp[SEGTEX_PALM_KEYPOINTS][2];
-} palm_candidate;
+typedef ssd_candidate palm_candidate; /* scratch of palm_decode */
 
 /*
  * MediaPipe's SsdAnchorsCalculator for the palm models: 4 layers, strides

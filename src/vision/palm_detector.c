@@ -4,11 +4,9 @@
  * zero border, SSD anchors, 18 values per box, sigmoid scores clipped at
  * +-100, weighted non-maximum suppression at IoU 0.3.
  */
-#include "core/log.h"
 #include "segtex/vision.h"
 #include "vision/palm_decode.h"
 
-#include <math.h>
 #include <string.h>
 
 struct segtex_palm_detector {
@@ -20,95 +18,26 @@ struct segtex_palm_detector {
     float *input;
 };
 
-int palm_anchors(float (*anchors)[2], int capacity)
-{
-    static const struct { int stride, per_cell; } groups[] = {{8, 2}, {16, 6}};
-    int n = 0;
-    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-        int fm = (PALM_INPUT_SIZE + groups[g].stride - 1) / groups[g].stride;
-        for (int y = 0; y < fm; y++)
-            for (int x = 0; x < fm; x++)
-                for (int a = 0; a < groups[g].per_cell && n < capacity; a++, n++) {
-                    anchors[n][0] = ((float)x + 0.5f) / (float)fm;
-                    anchors[n][1] = ((float)y + 0.5f) / (float)fm;
-                }
-    }
-    return n;
-}
+/* MediaPipe's palm_detection_cpu anchors: 4 layers, strides 8,16,16,16, aspect ratio 1 + interpolated. */
+static const ssd_anchor_options anchor_options = {
+    PALM_INPUT_SIZE, PALM_INPUT_SIZE, 4, {8, 16, 16, 16}, 1, 1, 0.5f, 0.5f};
 
-static float iou(const float a[4], const float b[4])
-{
-    float ix = fminf(a[2], b[2]) - fmaxf(a[0], b[0]), iy = fminf(a[3], b[3]) - fmaxf(a[1], b[1]);
-    if (ix <= 0 || iy <= 0)
-        return 0;
-    float inter = ix * iy;
-    float uni = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-    return uni > 0 ? inter / uni : 0;
-}
+/* 18 values: box, then the 7 keypoints, in pixels of the 192 input. */
+static const ssd_decode_options decode_options = {
+    PALM_VALUES, SEGTEX_PALM_KEYPOINTS, 4, PALM_INPUT_SIZE, PALM_INPUT_SIZE, PALM_INPUT_SIZE, PALM_INPUT_SIZE, 100.0f};
+
+int palm_anchors(float (*anchors)[2], int capacity) { return ssd_anchors(&anchor_options, anchors, capacity); }
 
 int palm_decode(const float *boxes, const float *scores, const float (*anchors)[2], int num, float min_score,
                 const segtex_fit_info *fit, int img_w, int img_h, palm_candidate *cand, unsigned char *used,
                 segtex_palm_detection *out, int max_out)
 {
-    const float s = (float)PALM_INPUT_SIZE;
-    int n = 0;
-    for (int i = 0; i < num; i++) {
-        float raw = scores[i];
-        raw = raw < -100.0f ? -100.0f : raw > 100.0f ? 100.0f : raw;
-        float score = 1.0f / (1.0f + expf(-raw));
-        if (!(score >= min_score))
-            continue;
-        const float *r = boxes + (size_t)i * PALM_VALUES;
-        float cx = r[0] / s + anchors[i][0], cy = r[1] / s + anchors[i][1], w = r[2] / s, h = r[3] / s;
-        if (!(w > 0 && h > 0) || !isfinite(cx) || !isfinite(cy))
-            continue;
-        palm_candidate *c = &cand[n++];
-        c->score = score;
-        c->box[0] = cx - w / 2, c->box[1] = cy - h / 2, c->box[2] = cx + w / 2, c->box[3] = cy + h / 2;
-        for (int k = 0; k < SEGTEX_PALM_KEYPOINTS; k++) {
-            c->kp[k][0] = r[4 + 2 * k] / s + anchors[i][0];
-            c->kp[k][1] = r[5 + 2 * k] / s + anchors[i][1];
-        }
-    }
-    /* Weighted NMS: the best remaining candidate absorbs every candidate overlapping it by IoU > 0.3;
-     * the result is their score-weighted mean, with the best one's score. */
+    int n = ssd_decode(&decode_options, boxes, scores, anchors, num, min_score, cand);
     memset(used, 0, (size_t)n);
     int found = 0;
-    while (found < max_out) {
-        int best = -1;
-        for (int i = 0; i < n; i++)
-            if (!used[i] && (best < 0 || cand[i].score > cand[best].score))
-                best = i;
-        if (best < 0)
-            break;
-        palm_candidate acc = {0};
-        float wsum = 0;
-        for (int i = 0; i < n; i++) {
-            if (used[i] || (i != best && iou(cand[best].box, cand[i].box) <= 0.3f))
-                continue;
-            used[i] = 1;
-            float w = cand[i].score;
-            wsum += w;
-            for (int k = 0; k < 4; k++)
-                acc.box[k] += w * cand[i].box[k];
-            for (int k = 0; k < SEGTEX_PALM_KEYPOINTS; k++)
-                acc.kp[k][0] += w * cand[i].kp[k][0], acc.kp[k][1] += w * cand[i].kp[k][1];
-        }
-        /* Tensor-normalized -> image-normalized: undo the letterbox. */
-        segtex_palm_detection *o = &out[found++];
-        o->score = cand[best].score;
-        float bx[4];
-        for (int k = 0; k < 4; k++) {
-            float v = acc.box[k] / wsum * s;
-            bx[k] = k % 2 == 0 ? (v - fit->offset_x) / fit->scale_x / (float)img_w
-                               : (v - fit->offset_y) / fit->scale_y / (float)img_h;
-        }
-        o->box[0] = bx[0], o->box[1] = bx[1], o->box[2] = bx[2] - bx[0], o->box[3] = bx[3] - bx[1];
-        for (int k = 0; k < SEGTEX_PALM_KEYPOINTS; k++) {
-            o->keypoints[k][0] = (acc.kp[k][0] / wsum * s - fit->offset_x) / fit->scale_x / (float)img_w;
-            o->keypoints[k][1] = (acc.kp[k][1] / wsum * s - fit->offset_y) / fit->scale_y / (float)img_h;
-        }
-    }
+    for (ssd_candidate m; found < max_out && ssd_nms_next(cand, n, used, SEGTEX_PALM_KEYPOINTS, 0.3f, &m); found++)
+        ssd_to_image(&m, SEGTEX_PALM_KEYPOINTS, PALM_INPUT_SIZE, PALM_INPUT_SIZE, fit, img_w, img_h, &out[found].score,
+                     out[found].box, out[found].keypoints);
     return found;
 }
 
@@ -130,30 +59,12 @@ segtex_status segtex_palm_detector_create(const char *path, const segtex_model_o
     segtex_palm_detector *d = segtex_calloc(1, sizeof *d);
     if (!d)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
-    segtex_status st = segtex_model_load(path, options, &d->model);
+    static const ssd_model_spec spec = {"palm detector", "a palm model", PALM_INPUT_SIZE, PALM_NUM_ANCHORS,
+                                        PALM_VALUES};
+    segtex_tensor_info in, o0, o1;
+    segtex_status st = ssd_model_load(&spec, path, options, &d->model, &in, &o0, &o1);
     if (st)
         goto fail;
-    st = SEGTEX_ERROR_UNSUPPORTED;
-    if (segtex_model_input_count(d->model) != 1 || segtex_model_output_count(d->model) != 2) {
-        LOG_ERROR("palm detector '%s': expected 1 input and 2 outputs", path);
-        goto fail;
-    }
-    segtex_tensor_info in, o0, o1;
-    segtex_model_input(d->model, 0, &in);
-    segtex_model_output(d->model, 0, &o0);
-    segtex_model_output(d->model, 1, &o1);
-    if (o0.rank == 3 && o0.dims[2] == 1) { /* scores first: swap */
-        segtex_tensor_info t = o0;
-        o0 = o1;
-        o1 = t;
-    }
-    if (in.rank != 4 || in.dims[1] != PALM_INPUT_SIZE || in.dims[2] != PALM_INPUT_SIZE || in.dims[3] != 3 ||
-        o0.rank != 3 || o0.dims[1] != PALM_NUM_ANCHORS || o0.dims[2] != PALM_VALUES || o1.rank != 3 ||
-        o1.dims[1] != PALM_NUM_ANCHORS || o1.dims[2] != 1) {
-        LOG_ERROR("palm detector '%s': not a palm model (input [1,192,192,3], outputs [1,2016,18] and [1,2016,1])",
-                  path);
-        goto fail;
-    }
     d->input = in.data;
     d->boxes = o0.data;
     d->scores = o1.data;
@@ -178,11 +89,8 @@ int segtex_palm_detector_detect(segtex_palm_detector *d, const segtex_image *img
                                 segtex_palm_detection *out, int max_palms)
 {
     segtex_fit_info fit;
-    segtex_status st = segtex_image_to_tensor(img, d->input, PALM_INPUT_SIZE, PALM_INPUT_SIZE,
-                                              SEGTEX_FIT_LETTERBOX, 0.0f, 1.0f, &fit);
+    segtex_status st = ssd_invoke(d->model, d->input, PALM_INPUT_SIZE, 0.0f, 1.0f, img, &fit);
     if (st)
-        return st;
-    if ((st = segtex_model_invoke(d->model)))
         return st;
     if (min_score <= 0)
         min_score = 0.5f;

@@ -6,12 +6,13 @@
  */
 #include "core/log.h"
 #include "segtex/vision.h"
+#include "vision/landmark_model.h"
+#include "vision/vision_math.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#define PI_F 3.14159265358979f
 #define POSE_LM_SIZE 256
 #define POSE_LM_ALL 39 /* 33 landmarks + 6 auxiliary */
 #define POSE_HEATMAP 64
@@ -50,17 +51,6 @@ struct segtex_pose_landmarker {
     const float *landmarks, *flag, *seg, *heatmap, *world;
 };
 
-static float normalize_radians(float a)
-{
-    return a - 2.0f * PI_F * floorf((a + PI_F) / (2.0f * PI_F));
-}
-
-static float sigmoid(float x)
-{
-    x = x < -100.0f ? -100.0f : x > 100.0f ? 100.0f : x;
-    return 1.0f / (1.0f + expf(-x));
-}
-
 /* AlignmentPointsRectsCalculator (target 90 degrees) + RectTransformation (x1.25, square_long). */
 segtex_roi segtex_pose_roi_from_points(float cx, float cy, float sx, float sy, int width, int height)
 {
@@ -96,17 +86,11 @@ segtex_status segtex_pose_landmarker_create(const char *path, const segtex_model
     segtex_pose_landmarker *l = segtex_calloc(1, sizeof *l);
     if (!l)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
-    segtex_status st = segtex_model_load(path, options, &l->model);
+    segtex_tensor_info in;
+    segtex_status st = landmark_model_load("pose landmarker", path, options, POSE_LM_SIZE, &l->model, &in);
     if (st)
         goto fail;
     st = SEGTEX_ERROR_UNSUPPORTED;
-    segtex_tensor_info in;
-    segtex_model_input(l->model, 0, &in);
-    if (segtex_model_input_count(l->model) != 1 || in.rank != 4 || in.dims[1] != POSE_LM_SIZE ||
-        in.dims[2] != POSE_LM_SIZE || in.dims[3] != 3) {
-        LOG_ERROR("pose landmarker '%s': expected one [1,256,256,3] input", path);
-        goto fail;
-    }
     l->input = in.data;
     /* Outputs by size: landmarks 195, flag 1, segmentation 256x256, heatmap 64x64x39, world 117. */
     for (int i = 0; i < segtex_model_output_count(l->model); i++) {
@@ -150,7 +134,7 @@ static void refine_from_heatmap(const float *hm, float pts[POSE_LM_ALL][5])
         float sum = 0, wc = 0, wr = 0, maxc = 0;
         for (int r = r0; r < r1; r++)
             for (int c = c0; c < c1; c++) {
-                float conf = sigmoid(hm[((size_t)r * n + (size_t)c) * POSE_LM_ALL + (size_t)i]);
+                float conf = clipped_sigmoid(hm[((size_t)r * n + (size_t)c) * POSE_LM_ALL + (size_t)i], 100.0f);
                 sum += conf;
                 maxc = fmaxf(maxc, conf);
                 wc += (float)c * conf;
@@ -166,17 +150,13 @@ static void refine_from_heatmap(const float *hm, float pts[POSE_LM_ALL][5])
 segtex_status segtex_pose_landmarker_process(segtex_pose_landmarker *l, const segtex_image *img,
                                              const segtex_roi *roi, float min_presence, segtex_pose_result *out)
 {
-    if (!img || !img->data || (img->channels != 3 && img->channels != 4) || img->width < 1 || img->height < 1 ||
-        !roi || !(roi->size > 0) || !isfinite(roi->size) || !isfinite(roi->cx) || !isfinite(roi->cy) ||
-        !isfinite(roi->rotation)) {
-        LOG_ERROR("pose landmarker: needs an RGB/RGBA image and a finite ROI");
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
+    segtex_status st = landmark_check_input("pose landmarker", img, roi);
+    if (st)
+        return st;
     if (min_presence <= 0)
         min_presence = 0.5f;
     segtex_roi_to_tensor(img, roi, l->input, POSE_LM_SIZE);
-    segtex_status st = segtex_model_invoke(l->model);
-    if (st)
+    if ((st = segtex_model_invoke(l->model)))
         return st;
     const float s = (float)POSE_LM_SIZE;
     float pts[POSE_LM_ALL][5];
@@ -185,8 +165,8 @@ segtex_status segtex_pose_landmarker_process(segtex_pose_landmarker *l, const se
         pts[i][0] = p[0] / s;
         pts[i][1] = p[1] / s;
         pts[i][2] = p[2] / s;
-        pts[i][3] = sigmoid(p[3]);
-        pts[i][4] = sigmoid(p[4]);
+        pts[i][3] = clipped_sigmoid(p[3], 100.0f);
+        pts[i][4] = clipped_sigmoid(p[4], 100.0f);
     }
     refine_from_heatmap(l->heatmap, pts);
     /* Back to the image (LandmarkProjection): rotate about the ROI centre, z scaled like x. */
@@ -210,7 +190,7 @@ segtex_status segtex_pose_landmarker_process(segtex_pose_landmarker *l, const se
     }
     /* The model's segmentation is a logit (TensorsToSegmentation: SIGMOID). */
     for (int i = 0; i < POSE_LM_SIZE * POSE_LM_SIZE; i++)
-        out->mask[i] = sigmoid(l->seg[i]);
+        out->mask[i] = clipped_sigmoid(l->seg[i], 100.0f);
     out->mask_size = SEGTEX_POSE_MASK_SIZE;
     /* The pose flag is already a probability (the model ends in LOGISTIC). */
     out->score = l->flag[0];

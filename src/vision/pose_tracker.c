@@ -17,6 +17,7 @@ struct segtex_pose_tracker {
     segtex_pose_detector *detector;
     segtex_pose_landmarker *landmarker;
     segtex_pose_tracker_options o;
+    one_euro_params filter; /* o's filter options, defaults filled in */
     int tracking;         /* the previous frame had a pose: aux holds its ROI points */
     float aux[2][2];      /* smoothed (video) auxiliary points 33, 34, normalized */
     int filtered;         /* filter state initialised */
@@ -44,18 +45,14 @@ segtex_status segtex_pose_tracker_create(segtex_pose_detector *detector, segtex_
         o.min_presence = 0.5f;
     if (o.min_score <= 0)
         o.min_score = 0.5f;
-    if (o.min_cutoff <= 0)
-        o.min_cutoff = 0.1f;
-    if (o.beta <= 0)
-        o.beta = 40.0f;
-    if (o.derivate_cutoff <= 0)
-        o.derivate_cutoff = 1.0f;
     segtex_pose_tracker *t = segtex_calloc(1, sizeof *t);
     if (!t)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     t->detector = detector;
     t->landmarker = landmarker;
     t->o = o;
+    /* MediaPipe's pose landmark filtering: min_cutoff 0.1, beta 40, derivate_cutoff 1. */
+    t->filter = one_euro_options(o.min_cutoff, o.beta, o.derivate_cutoff, (one_euro_params){0.1f, 40.0f, 1.0f});
     *out = t;
     return SEGTEX_OK;
 }
@@ -81,9 +78,8 @@ static void smooth(segtex_pose_tracker *t, segtex_pose_result *r, double ts, int
             r->landmarks[i][3] = t->visibility[i] + 0.1f * (r->landmarks[i][3] - t->visibility[i]);
         t->visibility[i] = r->landmarks[i][3];
     }
-    const one_euro_params main = {t->o.min_cutoff, t->o.beta, t->o.derivate_cutoff};
     const one_euro_params aux = {0.01f, 1.0f, 1.0f}, world = {0.1f, 40.0f, 1.0f};
-    one_euro_points(t->lm, &main, &r->landmarks[0][0], SEGTEX_POSE_POINTS, 5, w, h, rate, first);
+    one_euro_points(t->lm, &t->filter, &r->landmarks[0][0], SEGTEX_POSE_POINTS, 5, w, h, rate, first);
     one_euro_points(t->auxf, &aux, &r->auxiliary[0][0], 2, 5, w, h, rate, first);
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* world: value scaling disabled */
         for (int k = 0; k < 3; k++)
