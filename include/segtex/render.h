@@ -52,15 +52,63 @@ typedef struct segtex_texture_set segtex_texture_set;
 /* Loaded files larger than this on a side are downscaled once, at load. */
 #define SEGTEX_TEXTURE_MAX_SIDE 512
 
+/*
+ * What a paint puts on its category's pixels. FILL is the colour or the
+ * texture of `texture`; the others are computed from the frame (so they
+ * need one, in mask mode too: without a frame they paint black) or from a
+ * picture.
+ */
+typedef enum segtex_paint_kind {
+    SEGTEX_PAINT_FILL = 0,  /* `texture` tiled, or the solid `color` when texture is -1 */
+    SEGTEX_PAINT_TINT = 1,  /* the frame recoloured toward `color`, its luminance kept (hair colour) */
+    SEGTEX_PAINT_BLUR = 2,  /* the frame blurred with `radius` (background blur) */
+    SEGTEX_PAINT_IMAGE = 3, /* picture `picture` scaled to cover the frame (background replacement) */
+    SEGTEX_PAINT_KIND_COUNT = 4,
+} segtex_paint_kind;
+
+/*
+ * Where a texture is attached. SCREEN tiles it in output pixels (it stays
+ * put while the person moves); FACE moves, turns and scales it with the
+ * face (a similarity from the eyes and the nose tip of face 0); TORSO with
+ * the shoulders and hips of the pose (an affine; FACE without a pose);
+ * MESH is meant for a texture wrapped on the face mesh and is drawn as FACE
+ * for now. When the anchor is lost its last transform is held. Only FILL
+ * paints with a texture use it: colours, tints, blurs and pictures belong to
+ * the screen.
+ */
+typedef enum segtex_anchor {
+    SEGTEX_ANCHOR_SCREEN = 0,
+    SEGTEX_ANCHOR_FACE = 1,
+    SEGTEX_ANCHOR_TORSO = 2,
+    SEGTEX_ANCHOR_MESH = 3,
+    SEGTEX_ANCHOR_COUNT = 4,
+} segtex_anchor;
+
+/* "screen", "face", "torso", "mesh"; NULL out of range. */
+const char *segtex_anchor_name(segtex_anchor anchor);
+/* Anchor of a name above, or -1. */
+int segtex_anchor_parse(const char *name);
+/* The anchor a category gets by default: hair face, face skin mesh, body skin and clothes torso, others face, background screen. */
+segtex_anchor segtex_anchor_default(int category);
+
+#define SEGTEX_BLUR_RADIUS_MAX 64
+/* Pictures larger than this on a side are reduced once, when loaded. */
+#define SEGTEX_PICTURE_MAX_SIDE 4096
+
 /* How one category is painted. */
 typedef struct segtex_paint {
     int enabled;         /* 0: not painted (the frame, or black in mask mode, shows) */
     int texture;         /* -1: solid `color`; else a texture index of the set */
-    uint8_t color[3];    /* solid colour; for built-in textures, the pattern's ink */
+    uint8_t color[3];    /* solid colour; for built-in textures, the pattern's ink; TINT: the target colour */
     uint8_t color2[3];   /* built-in textures: the pattern's paper; unused otherwise */
     float scale;         /* texture scale, SEGTEX_TEXTURE_SCALE_MIN..MAX */
     float opacity;       /* 0..1, used by the overlay mode */
     int offset_x, offset_y; /* texture origin in output pixels (any value, tiles wrap) */
+    segtex_paint_kind kind;
+    float strength;      /* TINT: 0..1, the share of the colour's chroma given to the frame (1: all of it) */
+    int radius;          /* BLUR: 1..SEGTEX_BLUR_RADIUS_MAX output pixels */
+    int picture;         /* IMAGE: a picture index of the set (segtex_texture_set_add_picture) */
+    segtex_anchor anchor;
 } segtex_paint;
 
 /*
@@ -76,7 +124,11 @@ segtex_status segtex_texture_set_create(const char *dir, segtex_texture_set **ou
 /* Free the set and every buffer it owns. NULL is fine. No renderer may still use it. */
 void segtex_texture_set_destroy(segtex_texture_set *set);
 
-/* A default paint for `category`: enabled, a distinct solid colour, scale 1, opacity 0.6, no offset. */
+/*
+ * A default paint for `category`: enabled, FILL with a distinct solid
+ * colour, scale 1, opacity 0.6, no offset, strength 1, radius 12, picture
+ * -1, the category's default anchor.
+ */
 segtex_paint segtex_paint_default(int category);
 
 /* Number of textures (built-ins first, then loaded files). */
@@ -94,6 +146,25 @@ int segtex_texture_set_find(const segtex_texture_set *set, const char *name);
 segtex_status segtex_texture_set_add_file(segtex_texture_set *set, const char *path, int *index);
 
 /*
+ * Load a picture for IMAGE paints from a PNG or JPEG file (alpha is
+ * dropped; a side over SEGTEX_PICTURE_MAX_SIDE is reduced once, here). On
+ * success *index (optional) is its index, counted from 0 apart from the
+ * textures. On failure logs one line naming the file and returns the error;
+ * the set is unchanged. Allocates.
+ */
+segtex_status segtex_texture_set_add_picture(segtex_texture_set *set, const char *path, int *index);
+/* Number of pictures loaded. */
+int segtex_texture_set_picture_count(const segtex_texture_set *set);
+
+/*
+ * The output size IMAGE paints cover (renderers set it when configured;
+ * before that a picture is used at its own size). Re-scales the pictures of
+ * IMAGE paints (allocates); on failure (logged) those categories fall back
+ * to their solid colour.
+ */
+segtex_status segtex_texture_set_set_frame_size(segtex_texture_set *set, int width, int height);
+
+/*
  * Set the paint of `category`. Re-scales the texture into the category's
  * buffer only when texture, scale or colours changed; the buffer is reused
  * when it is large enough, else replaced (so memory stays bounded by the
@@ -101,6 +172,11 @@ segtex_status segtex_texture_set_add_file(segtex_texture_set *set, const char *p
  * for a bad category, texture index, scale or opacity: the old paint stays.
  */
 segtex_status segtex_texture_set_set_paint(segtex_texture_set *set, int category, const segtex_paint *paint);
+/*
+ * The same checks as set_paint without changing anything: 0, or -1 after one
+ * line in the log naming the category and the bad value.
+ */
+int segtex_texture_set_check_paint(const segtex_texture_set *set, int category, const segtex_paint *paint);
 segtex_paint segtex_texture_set_get_paint(const segtex_texture_set *set, int category);
 
 /*

@@ -26,6 +26,8 @@
  */
 #include "render/render.h"
 #include "render/texture.h"
+#include "render/anchor.h"
+#include "render/blur.h"
 #include "core/log.h"
 
 #include <string.h>
@@ -67,13 +69,26 @@ struct segtex_renderer {
     model_px *model;                           /* [model_height * model_width] */
     int use_avx2;                              /* quantize with quantize8 (the CPU has AVX2) */
     landmark_frame *marks;
+    blur_buf blur;
+    /*
+     * Row paints (TINT, BLUR, anchored textures) are written per output row
+     * into a buffer of the row's band: [band][category] W RGB pixels then W
+     * alphas. Bands never share one, so any thread count gives the same pixels.
+     */
+    uint8_t *rowbuf;
+    int bands;
 
     /* Refreshed when the texture set changes. */
     uint64_t generation;
     int have_generation;
     render_layer layers[SEGTEX_CATEGORY_COUNT];
 
+    anchor_state anchors;
+
     /* Set by segtex_renderer_render for the duration of one call. */
+    unsigned rowpaint;                 /* categories painted from row buffers this frame */
+    anchor_xf xf[SEGTEX_CATEGORY_COUNT]; /* anchored categories' transforms */
+    const segtex_image *src;           /* the frame TINT and BLUR read (NULL: none; they paint their colour) */
     const segtex_image *frame;
     segtex_image *out;
     const segtex_seg_result *seg;
@@ -137,6 +152,8 @@ static void free_tables(segtex_renderer *r)
     segtex_free(r->ident_col);
     segtex_aligned_free(r->model);
     segtex_free(r->marks);
+    blur_free(&r->blur);
+    segtex_free(r->rowbuf);
 }
 
 void segtex_renderer_destroy(segtex_renderer *r)
@@ -217,7 +234,11 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
     n.marks = segtex_malloc(sizeof *n.marks);
     ok &= n.model && n.marks;
-    if (!ok) {
+    /* Row buffers and blur images are touched only when a paint uses them. */
+    n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
+    n.rowbuf = segtex_malloc((size_t)n.bands * SEGTEX_CATEGORY_COUNT * w * 4);
+    ok &= n.rowbuf && blur_alloc(&n.blur, w, h) == 0;
+    if (!ok || segtex_texture_set_set_frame_size(r->set, w, h) != SEGTEX_OK) {
         LOG_ERROR("renderer: out of memory configuring %dx%d", w, h);
         free_tables(&n);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
@@ -532,6 +553,8 @@ typedef struct row_ctx {
     const uint8_t *frame; /* frame row, NULL in mask mode */
     const uint8_t *trgb[SEGTEX_CATEGORY_COUNT];   /* tile row of each category */
     const uint8_t *talpha[SEGTEX_CATEGORY_COUNT]; /* tile alpha row, or NULL */
+    const uint16_t *tcol[SEGTEX_CATEGORY_COUNT];  /* column x's texel in trgb/talpha */
+    unsigned row;                                 /* bit c: trgb[c] is a row buffer indexed by x */
     uint8_t opacity[SEGTEX_CATEGORY_COUNT];       /* 255 unless overlay */
     /* PAINT_BASE: not painted (the base shows); PAINT_DIRECT: the texel, opaque; PAINT_BLEND: texel over base. */
     uint8_t kind[SEGTEX_CATEGORY_COUNT];
@@ -558,7 +581,7 @@ static inline void paint_pixel(const row_ctx *rc, int c, int x, uint32_t p[3])
         p[2] = b ? b[2] : 0;
         return;
     }
-    int tx = rc->r->tile_col[c][x];
+    int tx = rc->tcol[c][x];
     const uint8_t *t = rc->trgb[c] + tx * 3;
     if (rc->kind[c] == PAINT_DIRECT) {
         p[0] = t[0];
@@ -583,6 +606,10 @@ static void run_pure(const row_ctx *rc, int c, int x0, int x1)
             memset(o, 0, bytes);
         else if (rc->frame != rc->out)
             memcpy(o, rc->frame + (size_t)x0 * 3, bytes);
+        return;
+    }
+    if (rc->kind[c] == PAINT_DIRECT && (rc->row >> c & 1)) {
+        memcpy(o, rc->trgb[c] + (size_t)x0 * 3, bytes);
         return;
     }
     if (rc->kind[c] == PAINT_DIRECT) {
@@ -715,7 +742,7 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
  * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
  * to NOT_PURE ^ 1 so a run scan always stops there.
  */
-static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
+static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner, int *rx0, int *rx1)
 {
     int mw = r->cfg.model_width;
     const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
@@ -727,6 +754,39 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
         owner[s] = same ? (uint8_t)o : NOT_PURE;
     }
     memset(owner + r->span_count, NOT_PURE ^ 1, 8);
+    /* Columns where each row-painted category has weight: its row buffer is filled there only. */
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+        rx0[c] = rx1[c] = 0;
+    if (!r->rowpaint)
+        return;
+    for (int s = 0; s < r->span_count; s++) {
+        const span *sp = &r->spans[s];
+        unsigned m = (m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask) & r->rowpaint;
+        while (m) {
+            int c = __builtin_ctz(m);
+            m &= m - 1;
+            if (!rx1[c])
+                rx0[c] = sp->x_begin;
+            rx1[c] = sp->x_end;
+        }
+    }
+}
+
+/* Write the row paint of category c for output row y, columns [x0, x1), into rgb/alpha (indexed by x). */
+static void fill_row_paint(const segtex_renderer *r, int c, int y, int x0, int x1, uint8_t *rgb, uint8_t *alpha)
+{
+    const render_layer *L = &r->layers[c];
+    if (L->kind == SEGTEX_PAINT_TINT) {
+        const uint8_t *f = r->src->data + (ptrdiff_t)y * r->src->stride, *lut = L->tint;
+        for (int x = x0; x < x1; x++) {
+            const uint8_t *t = lut + luma8(f + (size_t)x * 3) * 3;
+            rgb[x * 3] = t[0], rgb[x * 3 + 1] = t[1], rgb[x * 3 + 2] = t[2];
+        }
+    } else if (L->kind == SEGTEX_PAINT_BLUR) {
+        blur_fill_row(&r->blur, y, x0, x1, rgb + (size_t)x0 * 3);
+    } else {
+        anchor_fill_affine(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
+    }
 }
 
 /* First index >= s whose owner differs from owner[s] (the guard bytes end every run). */
@@ -742,7 +802,8 @@ static inline int run_end(const uint8_t *owner, int s)
     }
 }
 
-static void render_row(const segtex_renderer *r, int y, const uint8_t *owner)
+static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, const int *rx0, const int *rx1,
+                       uint8_t *rowbuf)
 {
     const segtex_render_config *cfg = &r->cfg;
     row_ctx rc;
@@ -750,15 +811,26 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner)
     rc.out = r->out->data + (ptrdiff_t)y * r->out->stride;
     rc.frame = cfg->mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
     rc.blend = 0;
+    rc.row = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
-        int ty = (y + L->offset_y) % L->th;
-        rc.trgb[c] = L->rgb + (size_t)ty * L->tw * 3;
-        rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+        if ((r->rowpaint >> c & 1) && rx1[c] > rx0[c]) {
+            uint8_t *rgb = rowbuf + (size_t)c * cfg->width * 4, *alpha = rgb + (size_t)cfg->width * 3;
+            fill_row_paint(r, c, y, rx0[c], rx1[c], rgb, alpha);
+            rc.trgb[c] = rgb;
+            rc.talpha[c] = L->alpha && L->kind == SEGTEX_PAINT_FILL ? alpha : NULL;
+            rc.tcol[c] = r->ident_col;
+            rc.row |= 1u << c;
+        } else {
+            int ty = (y + L->offset_y) % L->th;
+            rc.trgb[c] = L->rgb + (size_t)ty * L->tw * 3;
+            rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+            rc.tcol[c] = r->tile_col[c];
+        }
         rc.opacity[c] = cfg->mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
         rc.kind[c] = !L->enabled ? PAINT_BASE : (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT : PAINT_BLEND;
         rc.src[c] = rc.kind[c] == PAINT_DIRECT ? rc.trgb[c] : rc.kind[c] == PAINT_BASE ? rc.frame : NULL;
-        rc.col[c] = rc.kind[c] == PAINT_DIRECT ? r->tile_col[c] : r->ident_col;
+        rc.col[c] = rc.kind[c] == PAINT_DIRECT ? rc.tcol[c] : r->ident_col;
         rc.blend |= (unsigned)(rc.kind[c] == PAINT_BLEND) << c;
     }
     int mw = cfg->model_width;
@@ -786,16 +858,47 @@ static void output_band(void *ctx, size_t band)
     int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
     /* Span owners of the current pair of model rows: on the stack, so bands share nothing. */
     uint8_t owner[MAX_OUTPUT_SIDE + 8];
+    int rx0[SEGTEX_CATEGORY_COUNT], rx1[SEGTEX_CATEGORY_COUNT];
+    uint8_t *rowbuf = r->rowbuf + band * SEGTEX_CATEGORY_COUNT * (size_t)r->cfg.width * 4;
     int owner_row = -1;
     for (int y = y0; y < y1; y++) {
         if (r->row_m0[y] != owner_row) {
-            classify_spans(r, y, owner);
+            classify_spans(r, y, owner, rx0, rx1);
             owner_row = r->row_m0[y];
         }
-        render_row(r, y, owner);
+        render_row(r, y, owner, rx0, rx1, rowbuf);
     }
     if (r->marks->face_count)
         landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
+}
+
+/*
+ * Once per frame, before the bands: which categories are row paints, the
+ * anchored ones' transforms (with the paint's offset), and the blur (one per
+ * frame, at the largest radius any BLUR category asks for).
+ */
+static void plan_row_paints(segtex_renderer *r, const segtex_people *people, segtex_threadpool *pool)
+{
+    anchor_update(&r->anchors, people, r->cfg.width, r->cfg.height);
+    r->rowpaint = 0;
+    int radius = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        const render_layer *L = &r->layers[c];
+        if (!L->enabled)
+            continue;
+        if ((L->kind == SEGTEX_PAINT_TINT || L->kind == SEGTEX_PAINT_BLUR) && r->src) {
+            r->rowpaint |= 1u << c;
+            if (L->kind == SEGTEX_PAINT_BLUR && L->radius > radius)
+                radius = L->radius;
+        } else if (L->kind == SEGTEX_PAINT_FILL && L->anchor != SEGTEX_ANCHOR_SCREEN &&
+                   anchor_resolve(&r->anchors, L->anchor, &r->xf[c])) {
+            r->xf[c].tx = (float)L->offset_x;
+            r->xf[c].ty = (float)L->offset_y;
+            r->rowpaint |= 1u << c;
+        }
+    }
+    if (radius)
+        blur_run(&r->blur, r->src, radius, pool);
 }
 
 static int check_view(const segtex_image *v, const segtex_render_config *cfg, const char *what)
@@ -835,6 +938,13 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
 
     refresh_layers(r);
     landmarks_prepare(r->marks, faces, r->cfg.width, r->cfg.height);
+    /* TINT and BLUR read the frame; in mask mode it is optional (without it they paint their colour). */
+    r->src = r->cfg.mode != SEGTEX_RENDER_MASK || (frame && frame->data && frame->width == r->cfg.width &&
+                                                   frame->height == r->cfg.height && frame->channels == 3 &&
+                                                   frame->stride >= (ptrdiff_t)frame->width * 3)
+                 ? frame
+                 : NULL;
+    plan_row_paints(r, people, pool);
     r->frame = frame;
     r->out = out;
     r->seg = seg;
@@ -843,5 +953,6 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
     r->frame = NULL;
     r->out = NULL;
     r->seg = NULL;
+    r->src = NULL;
     return SEGTEX_OK;
 }
