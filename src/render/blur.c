@@ -41,7 +41,7 @@ void blur_free(blur_buf *b)
 /* round(v / n) for v <= 255 * n as (v * inv + 2^15) >> 16, exact for v a multiple of n (n <= 256). */
 static inline uint32_t recip(uint32_t n) { return (65536u + n / 2) / n; }
 
-/* One box blur of radius r along a line of n pixels (3 channels, `step` bytes apart), edges replicated. */
+/* One box blur of radius r along a row of n pixels (3 channels), edges replicated. */
 static void box_line(const uint8_t *src, uint8_t *dst, int n, int r)
 {
     uint32_t inv = recip((uint32_t)(2 * r + 1));
@@ -50,48 +50,104 @@ static void box_line(const uint8_t *src, uint8_t *dst, int n, int r)
         int k = i < 0 ? 0 : i >= n ? n - 1 : i;
         s0 += src[k * 3], s1 += src[k * 3 + 1], s2 += src[k * 3 + 2];
     }
-    for (int x = 0; x < n; x++) {
-        dst[x * 3] = (uint8_t)((s0 * inv + 32768) >> 16);
-        dst[x * 3 + 1] = (uint8_t)((s1 * inv + 32768) >> 16);
-        dst[x * 3 + 2] = (uint8_t)((s2 * inv + 32768) >> 16);
-        int add = x + r + 1 < n ? x + r + 1 : n - 1, sub = x - r > 0 ? x - r : 0;
-        s0 += src[add * 3] - src[sub * 3];
-        s1 += src[add * 3 + 1] - src[sub * 3 + 1];
-        s2 += src[add * 3 + 2] - src[sub * 3 + 2];
+#define OUT(x)                                                                                                   \
+    (dst[(x) * 3] = (uint8_t)((s0 * inv + 32768) >> 16), dst[(x) * 3 + 1] = (uint8_t)((s1 * inv + 32768) >> 16), \
+     dst[(x) * 3 + 2] = (uint8_t)((s2 * inv + 32768) >> 16))
+#define SLIDE(add, sub)                                                                                          \
+    (s0 += (uint32_t)src[(add) * 3] - src[(sub) * 3], s1 += (uint32_t)src[(add) * 3 + 1] - src[(sub) * 3 + 1],   \
+     s2 += (uint32_t)src[(add) * 3 + 2] - src[(sub) * 3 + 2])
+    /* Clamped at the ends only: the middle loop has no branches. */
+    int x = 0;
+    for (; x < n && x < r; x++) {
+        OUT(x);
+        SLIDE(x + r + 1 < n ? x + r + 1 : n - 1, 0);
+    }
+    for (; x + r + 1 < n; x++) {
+        OUT(x);
+        SLIDE(x + r + 1, x - r);
+    }
+    for (; x < n; x++) {
+        OUT(x);
+        SLIDE(n - 1, x - r > 0 ? x - r : 0);
+    }
+#undef OUT
+#undef SLIDE
+}
+
+/* Frame pixels summed per step of the shrink: the f rows are added column-wise first (vectorizable). */
+#define SHRINK_CHUNK 2048
+
+/* Small row sy: the f x f box average of the frame (edges replicated) into dst. */
+static void shrink_row(const blur_buf *b, int sy, uint8_t *dst)
+{
+    const segtex_image *fr = b->frame;
+    int f = b->f;
+    /* 24-bit reciprocal: exact on flat fields up to f = SEGTEX_BLUR_RADIUS_MAX / 3 (f * f > 256). */
+    uint64_t inv = ((1u << 24) + (uint64_t)(f * f) / 2) / (uint64_t)(f * f);
+    uint16_t acc[SHRINK_CHUNK * 3];
+    int step = SHRINK_CHUNK / f * f;
+    for (int x0 = 0; x0 < b->w; x0 += step) {
+        int n = b->w - x0 < step ? b->w - x0 : step;
+        memset(acc, 0, sizeof(uint16_t) * n * 3);
+        for (int j = 0; j < f; j++) {
+            int y = sy * f + j < b->h ? sy * f + j : b->h - 1;
+            const uint8_t *row = fr->data + (ptrdiff_t)y * fr->stride + (size_t)x0 * 3;
+            for (int k = 0; k < n * 3; k++)
+                acc[k] = (uint16_t)(acc[k] + row[k]);
+        }
+        for (int i = 0; i < n; i += f) {
+            uint32_t s0 = 0, s1 = 0, s2 = 0;
+            int m = n - i < f ? n - i : f;
+            for (int k = 0; k < m; k++)
+                s0 += acc[(i + k) * 3], s1 += acc[(i + k) * 3 + 1], s2 += acc[(i + k) * 3 + 2];
+            /* The last block of a row may be short: its last column stands in for the missing ones. */
+            const uint16_t *last = acc + (size_t)(i + m - 1) * 3;
+            s0 += (uint32_t)(f - m) * last[0], s1 += (uint32_t)(f - m) * last[1], s2 += (uint32_t)(f - m) * last[2];
+            uint8_t *o = dst + (size_t)((x0 + i) / f) * 3;
+            o[0] = (uint8_t)((s0 * inv + (1u << 23)) >> 24);
+            o[1] = (uint8_t)((s1 * inv + (1u << 23)) >> 24);
+            o[2] = (uint8_t)((s2 * inv + (1u << 23)) >> 24);
+        }
     }
 }
 
-/* Rows [8 band, +8) of the small image: shrink (f x f box average, edges replicated), then two row blurs. */
+/* Rows [8 band, +8) of the small image: shrink, then two row blurs. */
 static void rows_task(void *ctx, size_t band)
 {
     blur_buf *b = ctx;
-    const segtex_image *fr = b->frame;
-    int f = b->f, bw = b->bw;
-    /* 24-bit reciprocal: exact on flat fields up to f = SEGTEX_BLUR_RADIUS_MAX / 3 (f * f > 256). */
-    uint64_t inv = ((1u << 24) + (uint64_t)(f * f) / 2) / (uint64_t)(f * f);
+    int bw = b->bw;
     int y0 = (int)band * ROW_BAND, y1 = y0 + ROW_BAND < b->bh ? y0 + ROW_BAND : b->bh;
     for (int sy = y0; sy < y1; sy++) {
         uint8_t *ra = b->a + (size_t)sy * bw * 3, *rb = b->b + (size_t)sy * bw * 3;
-        if (f == 1) {
-            memcpy(rb, fr->data + (ptrdiff_t)sy * fr->stride, (size_t)bw * 3);
-        } else {
-            for (int sx = 0; sx < bw; sx++) {
-                uint32_t s0 = 0, s1 = 0, s2 = 0;
-                for (int j = 0; j < f; j++) {
-                    int y = sy * f + j < b->h ? sy * f + j : b->h - 1;
-                    const uint8_t *row = fr->data + (ptrdiff_t)y * fr->stride;
-                    for (int i = 0; i < f; i++) {
-                        int x = sx * f + i < b->w ? sx * f + i : b->w - 1;
-                        s0 += row[x * 3], s1 += row[x * 3 + 1], s2 += row[x * 3 + 2];
-                    }
-                }
-                rb[sx * 3] = (uint8_t)((s0 * inv + (1u << 23)) >> 24);
-                rb[sx * 3 + 1] = (uint8_t)((s1 * inv + (1u << 23)) >> 24);
-                rb[sx * 3 + 2] = (uint8_t)((s2 * inv + (1u << 23)) >> 24);
-            }
-        }
+        if (b->f == 1)
+            memcpy(rb, b->frame->data + (ptrdiff_t)sy * b->frame->stride, (size_t)bw * 3);
+        else
+            shrink_row(b, sy, rb);
         box_line(rb, ra, bw, b->r);
         box_line(ra, rb, bw, b->r);
+    }
+}
+
+/*
+ * Small rows [8 band, +8), widened to the output width (bilinear, 8-bit)
+ * into a: what blur_fill_row blends two of. With f = 1 there is nothing to
+ * widen and rows are read from b.
+ */
+static void widen_task(void *ctx, size_t band)
+{
+    blur_buf *b = ctx;
+    int bw = b->bw, w = b->w;
+    int y0 = (int)band * ROW_BAND, y1 = y0 + ROW_BAND < b->bh ? y0 + ROW_BAND : b->bh;
+    for (int sy = y0; sy < y1; sy++) {
+        const uint8_t *src = b->b + (size_t)sy * bw * 3;
+        uint8_t *dst = b->a + (size_t)sy * w * 3;
+        for (int x = 0; x < w; x++, dst += 3) {
+            int c = b->x0[x] * 3, c1 = b->x0[x] + 1 < bw ? c + 3 : c; /* x0 < bw - 1 but at the clamped end */
+            uint32_t fx = b->fx[x], gx = 256 - fx;
+            dst[0] = (uint8_t)((src[c] * gx + src[c1] * fx + 128) >> 8);
+            dst[1] = (uint8_t)((src[c + 1] * gx + src[c1 + 1] * fx + 128) >> 8);
+            dst[2] = (uint8_t)((src[c + 2] * gx + src[c1 + 2] * fx + 128) >> 8);
+        }
     }
 }
 
@@ -152,12 +208,14 @@ void blur_run(blur_buf *b, const segtex_image *frame, int radius, segtex_threadp
     b->frame = frame;
     segtex_threadpool_run(pool, rows_task, b, (size_t)(b->bh + ROW_BAND - 1) / ROW_BAND);
     segtex_threadpool_run(pool, cols_task, b, (size_t)(b->bw + COL_CHUNK - 1) / COL_CHUNK);
+    if (f > 1)
+        segtex_threadpool_run(pool, widen_task, b, (size_t)(b->bh + ROW_BAND - 1) / ROW_BAND);
     b->frame = NULL;
 }
 
 void blur_fill_row(const blur_buf *b, int y, int x0, int x1, uint8_t *dst)
 {
-    int f = b->f, bw = b->bw;
+    int f = b->f;
     int s = (int)(((int64_t)(2 * y + 1) * 128 - (int64_t)f * 128) / f);
     if (s < 0)
         s = 0;
@@ -166,15 +224,12 @@ void blur_fill_row(const blur_buf *b, int y, int x0, int x1, uint8_t *dst)
     if (i >= b->bh - 1)
         i = b->bh - 1, fy = 0;
     int i1 = i + 1 < b->bh ? i + 1 : i;
-    const uint8_t *r0 = b->b + (size_t)i * bw * 3, *r1 = b->b + (size_t)i1 * bw * 3;
-    uint32_t gy = 256 - fy;
-    for (int x = x0; x < x1; x++, dst += 3) {
-        int c = b->x0[x], c1 = (c + 1 < bw ? c + 1 : c) * 3;
-        uint32_t fx = b->fx[x], gx = 256 - fx;
-        c *= 3;
-        for (int k = 0; k < 3; k++) {
-            uint32_t top = r0[c + k] * gx + r0[c1 + k] * fx, bot = r1[c + k] * gx + r1[c1 + k] * fx;
-            dst[k] = (uint8_t)((top * gy + bot * fy + 32768) >> 16);
-        }
-    }
+    /* Widened rows (a) or, with f = 1, the blurred rows themselves (b): both w pixels wide. */
+    const uint8_t *img = f > 1 ? b->a : b->b;
+    const uint8_t *r0 = img + ((size_t)i * b->w + x0) * 3, *r1 = img + ((size_t)i1 * b->w + x0) * 3;
+    uint16_t gy = (uint16_t)(256 - fy), fy16 = (uint16_t)fy;
+    int n = (x1 - x0) * 3;
+    /* 16-bit lanes: 255 * 256 + 128 fits, so the compiler vectorizes this. */
+    for (int k = 0; k < n; k++)
+        dst[k] = (uint8_t)((uint16_t)(r0[k] * gy + r1[k] * fy16 + 128) >> 8);
 }
