@@ -71,9 +71,11 @@ struct segtex_renderer {
     landmark_frame *marks;
     blur_buf blur;
     /*
-     * Row paints (TINT, BLUR, anchored textures) are written per output row
-     * into a buffer of the row's band: [band][category] W RGB pixels then W
-     * alphas. Bands never share one, so any thread count gives the same pixels.
+     * Row paints (TINT, BLUR, anchored textures, and paints blended over the
+     * base) are written per output row into a buffer of the row's band:
+     * [band][category] W RGB pixels (3 W bytes, 4 W reserved), then W texel
+     * alphas shared by the categories. Bands never share one, so any thread
+     * count gives the same pixels.
      */
     uint8_t *rowbuf;
     int bands;
@@ -87,6 +89,9 @@ struct segtex_renderer {
 
     /* Set by segtex_renderer_render for the duration of one call. */
     unsigned rowpaint;                 /* categories painted from row buffers this frame */
+    unsigned blended;                  /* row paints blended over the base in their buffer (alpha or opacity) */
+    uint8_t source[SEGTEX_CATEGORY_COUNT]; /* SOURCE_*: where a row paint's texels come from */
+    uint8_t opacity[SEGTEX_CATEGORY_COUNT]; /* 255 unless overlay */
     anchor_xf xf[SEGTEX_CATEGORY_COUNT]; /* anchored categories' transforms */
     const segtex_image *src;           /* the frame TINT and BLUR read (NULL: none; they paint their colour) */
     const segtex_image *frame;
@@ -236,7 +241,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     ok &= n.model && n.marks;
     /* Row buffers and blur images are touched only when a paint uses them. */
     n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
-    n.rowbuf = segtex_malloc((size_t)n.bands * SEGTEX_CATEGORY_COUNT * w * 4);
+    n.rowbuf = segtex_malloc((size_t)n.bands * (SEGTEX_CATEGORY_COUNT + 1) * w * 4);
     ok &= n.rowbuf && blur_alloc(&n.blur, w, h) == 0;
     if (!ok || segtex_texture_set_set_frame_size(r->set, w, h) != SEGTEX_OK) {
         LOG_ERROR("renderer: out of memory configuring %dx%d", w, h);
@@ -546,6 +551,7 @@ static void model_band(void *ctx, size_t band)
 /* ------------------------------------------------------------------ */
 
 enum { PAINT_BASE = 0, PAINT_DIRECT = 1, PAINT_BLEND = 2 };
+enum { SOURCE_TILE = 0, SOURCE_TINT = 1, SOURCE_BLUR = 2, SOURCE_ANCHOR = 3 };
 
 typedef struct row_ctx {
     const segtex_renderer *r;
@@ -742,7 +748,7 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
  * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
  * to NOT_PURE ^ 1 so a run scan always stops there.
  */
-static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner, int *rx0, int *rx1)
+static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
 {
     int mw = r->cfg.model_width;
     const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
@@ -754,21 +760,43 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner, int 
         owner[s] = same ? (uint8_t)o : NOT_PURE;
     }
     memset(owner + r->span_count, NOT_PURE ^ 1, 8);
-    /* Columns where each row-painted category has weight: its row buffer is filled there only. */
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
-        rx0[c] = rx1[c] = 0;
-    if (!r->rowpaint)
-        return;
-    for (int s = 0; s < r->span_count; s++) {
-        const span *sp = &r->spans[s];
-        unsigned m = (m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask) & r->rowpaint;
-        while (m) {
-            int c = __builtin_ctz(m);
-            m &= m - 1;
-            if (!rx1[c])
-                rx0[c] = sp->x_begin;
-            rx1[c] = sp->x_end;
+}
+
+/*
+ * P_c over [x0, x1) in place: the texels blended over the base (the frame
+ * row, or black without one) with alpha = texel alpha x opacity, by the
+ * same formula as paint_pixel, so the fast path stays exact. Without a texel
+ * alpha the alpha is one constant and the loop is plain bytes (vectorized).
+ */
+static void blend_row(uint8_t *rgb, const uint8_t *alpha, const uint8_t *base, uint32_t opacity, int x0, int x1)
+{
+    uint8_t *t = rgb + (size_t)x0 * 3;
+    size_t n = (size_t)(x1 - x0) * 3;
+    if (!alpha) {
+        /*
+         * In 16-bit lanes: with w = v + 128 <= 65153, (w + (w >> 8)) >> 8 is
+         * div255(v) for every v <= 255 * 255 (checked exhaustively).
+         */
+        const uint16_t a = (uint16_t)opacity, b = (uint16_t)(255 - a);
+        if (base) {
+            const uint8_t *f = base + (size_t)x0 * 3;
+            for (size_t k = 0; k < n; k++) {
+                uint16_t w = (uint16_t)((uint16_t)(t[k] * a) + (uint16_t)(f[k] * b) + 128);
+                t[k] = (uint8_t)((uint16_t)(w + (w >> 8)) >> 8);
+            }
+        } else {
+            for (size_t k = 0; k < n; k++) {
+                uint16_t w = (uint16_t)((uint16_t)(t[k] * a) + 128);
+                t[k] = (uint8_t)((uint16_t)(w + (w >> 8)) >> 8);
+            }
         }
+        return;
+    }
+    for (int x = x0; x < x1; x++, t += 3) {
+        uint32_t a = div255(alpha[x] * opacity), b = 255 - a;
+        const uint8_t *f = base ? base + (size_t)x * 3 : NULL;
+        for (int k = 0; k < 3; k++)
+            t[k] = (uint8_t)div255(t[k] * a + (f ? f[k] : 0) * b);
     }
 }
 
@@ -776,16 +804,35 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner, int 
 static void fill_row_paint(const segtex_renderer *r, int c, int y, int x0, int x1, uint8_t *rgb, uint8_t *alpha)
 {
     const render_layer *L = &r->layers[c];
-    if (L->kind == SEGTEX_PAINT_TINT) {
+    const uint8_t *talpha = NULL;
+    if (r->source[c] == SOURCE_TILE) {
+        /* The screen tile's row, copied in segments that wrap at the tile width. */
+        int ty = (y + L->offset_y) % L->th, tx = r->tile_col[c][x0];
+        const uint8_t *trow = L->rgb + (size_t)ty * L->tw * 3, *arow = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+        for (int x = x0; x < x1;) {
+            int n = L->tw - tx < x1 - x ? L->tw - tx : x1 - x;
+            memcpy(rgb + (size_t)x * 3, trow + (size_t)tx * 3, (size_t)n * 3);
+            if (arow)
+                memcpy(alpha + x, arow + tx, (size_t)n);
+            x += n;
+            tx = 0;
+        }
+        talpha = arow ? alpha : NULL;
+    } else if (r->source[c] == SOURCE_TINT) {
         const uint8_t *f = r->src->data + (ptrdiff_t)y * r->src->stride, *lut = L->tint;
         for (int x = x0; x < x1; x++) {
             const uint8_t *t = lut + luma8(f + (size_t)x * 3) * 3;
             rgb[x * 3] = t[0], rgb[x * 3 + 1] = t[1], rgb[x * 3 + 2] = t[2];
         }
-    } else if (L->kind == SEGTEX_PAINT_BLUR) {
+    } else if (r->source[c] == SOURCE_BLUR) {
         blur_fill_row(&r->blur, y, x0, x1, rgb + (size_t)x0 * 3);
     } else {
         anchor_fill_affine(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
+        talpha = L->alpha ? alpha : NULL;
+    }
+    if (r->blended >> c & 1) {
+        const uint8_t *base = r->cfg.mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
+        blend_row(rgb, talpha, base, r->opacity[c], x0, x1);
     }
 }
 
@@ -802,8 +849,7 @@ static inline int run_end(const uint8_t *owner, int s)
     }
 }
 
-static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, const int *rx0, const int *rx1,
-                       uint8_t *rowbuf)
+static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, uint8_t *rowbuf)
 {
     const segtex_render_config *cfg = &r->cfg;
     row_ctx rc;
@@ -814,11 +860,10 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, co
     rc.row = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
-        if ((r->rowpaint >> c & 1) && rx1[c] > rx0[c]) {
-            uint8_t *rgb = rowbuf + (size_t)c * cfg->width * 4, *alpha = rgb + (size_t)cfg->width * 3;
-            fill_row_paint(r, c, y, rx0[c], rx1[c], rgb, alpha);
-            rc.trgb[c] = rgb;
-            rc.talpha[c] = L->alpha && L->kind == SEGTEX_PAINT_FILL ? alpha : NULL;
+        if (r->rowpaint >> c & 1) {
+            /* Filled per border run below with P_c itself (blended over the base where needed): a plain copy source. */
+            rc.trgb[c] = rowbuf + (size_t)c * cfg->width * 4;
+            rc.talpha[c] = NULL;
             rc.tcol[c] = r->ident_col;
             rc.row |= 1u << c;
         } else {
@@ -828,7 +873,9 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, co
             rc.tcol[c] = r->tile_col[c];
         }
         rc.opacity[c] = cfg->mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
-        rc.kind[c] = !L->enabled ? PAINT_BASE : (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT : PAINT_BLEND;
+        rc.kind[c] = !L->enabled                                   ? PAINT_BASE
+                     : (rc.row >> c & 1) || (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT
+                                                                                : PAINT_BLEND;
         rc.src[c] = rc.kind[c] == PAINT_DIRECT ? rc.trgb[c] : rc.kind[c] == PAINT_BASE ? rc.frame : NULL;
         rc.col[c] = rc.kind[c] == PAINT_DIRECT ? rc.tcol[c] : r->ident_col;
         rc.blend |= (unsigned)(rc.kind[c] == PAINT_BLEND) << c;
@@ -838,11 +885,35 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, co
     const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
     uint32_t fy = r->row_f[y];
 
+    /* A run of a row paint is filled straight into the output, unless blending would read a frame it overwrites. */
+    const uint8_t *frame_row = r->frame ? r->frame->data + (ptrdiff_t)y * r->frame->stride : NULL;
+    int in_place = frame_row == rc.out;
+    uint8_t *alpha = rowbuf + (size_t)SEGTEX_CATEGORY_COUNT * cfg->width * 4;
     for (int s = 0; s < r->span_count;) {
-        int e = run_end(owner, s);
+        int e = run_end(owner, s), x0 = r->spans[s].x_begin, x1 = r->spans[e - 1].x_end;
         if (owner[s] != NOT_PURE) {
-            run_pure(&rc, owner[s], r->spans[s].x_begin, r->spans[e - 1].x_end);
+            int c = owner[s];
+            if ((rc.row >> c & 1) && rc.kind[c] != PAINT_BASE) {
+                uint8_t *dst = in_place && (r->blended >> c & 1) ? (uint8_t *)rc.trgb[c] : rc.out;
+                fill_row_paint(r, c, y, x0, x1, dst, alpha);
+                if (dst != rc.out)
+                    memcpy(rc.out + (size_t)x0 * 3, dst + (size_t)x0 * 3, (size_t)(x1 - x0) * 3);
+            } else {
+                run_pure(&rc, c, x0, x1);
+            }
         } else {
+            /* The row paints present in this run of border spans, filled over it. */
+            unsigned need = 0;
+            for (int k = s; k < e; k++) {
+                const span *sp = &r->spans[k];
+                need |= m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask;
+            }
+            need &= rc.row;
+            for (; need; need &= need - 1) {
+                int c = __builtin_ctz(need);
+                if (rc.kind[c] != PAINT_BASE)
+                    fill_row_paint(r, c, y, x0, x1, (uint8_t *)rc.trgb[c], alpha);
+            }
             for (; s < e; s++) {
                 const span *sp = &r->spans[s];
                 mixed_span(&rc, &m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1], fy, sp->x_begin, sp->x_end);
@@ -858,15 +929,14 @@ static void output_band(void *ctx, size_t band)
     int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
     /* Span owners of the current pair of model rows: on the stack, so bands share nothing. */
     uint8_t owner[MAX_OUTPUT_SIDE + 8];
-    int rx0[SEGTEX_CATEGORY_COUNT], rx1[SEGTEX_CATEGORY_COUNT];
-    uint8_t *rowbuf = r->rowbuf + band * SEGTEX_CATEGORY_COUNT * (size_t)r->cfg.width * 4;
+    uint8_t *rowbuf = r->rowbuf + band * (SEGTEX_CATEGORY_COUNT + 1) * (size_t)r->cfg.width * 4;
     int owner_row = -1;
     for (int y = y0; y < y1; y++) {
         if (r->row_m0[y] != owner_row) {
-            classify_spans(r, y, owner, rx0, rx1);
+            classify_spans(r, y, owner);
             owner_row = r->row_m0[y];
         }
-        render_row(r, y, owner, rx0, rx1, rowbuf);
+        render_row(r, y, owner, rowbuf);
     }
     if (r->marks->face_count)
         landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
@@ -880,22 +950,29 @@ static void output_band(void *ctx, size_t band)
 static void plan_row_paints(segtex_renderer *r, const segtex_people *people, segtex_threadpool *pool)
 {
     anchor_update(&r->anchors, people, r->cfg.width, r->cfg.height);
-    r->rowpaint = 0;
+    r->rowpaint = r->blended = 0;
     int radius = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
+        r->source[c] = SOURCE_TILE;
+        r->opacity[c] = r->cfg.mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
         if (!L->enabled)
             continue;
         if ((L->kind == SEGTEX_PAINT_TINT || L->kind == SEGTEX_PAINT_BLUR) && r->src) {
+            r->source[c] = L->kind == SEGTEX_PAINT_TINT ? SOURCE_TINT : SOURCE_BLUR;
             r->rowpaint |= 1u << c;
             if (L->kind == SEGTEX_PAINT_BLUR && L->radius > radius)
                 radius = L->radius;
         } else if (L->kind == SEGTEX_PAINT_FILL && L->anchor != SEGTEX_ANCHOR_SCREEN &&
                    anchor_resolve(&r->anchors, L->anchor, &r->xf[c])) {
+            r->source[c] = SOURCE_ANCHOR;
             r->xf[c].tx = (float)L->offset_x;
             r->xf[c].ty = (float)L->offset_y;
             r->rowpaint |= 1u << c;
         }
+        /* Paints with alpha or opacity are blended once per row into their buffer, a vectorized pass, instead of per pixel and per border weight. */
+        if (L->alpha || r->opacity[c] < 255)
+            r->blended |= 1u << c, r->rowpaint |= 1u << c;
     }
     if (radius)
         blur_run(&r->blur, r->src, radius, pool);
