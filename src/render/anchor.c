@@ -115,33 +115,41 @@ int anchor_resolve(const anchor_state *s, segtex_anchor anchor, anchor_xf *out)
 void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
                         uint8_t *alpha)
 {
-    /* 16.16 fixed point, wrapped into the tile: the steps are below a tile (faces are at least 8 px). */
-    const int64_t one = 65536, tw = (int64_t)L->tw * one, th = (int64_t)L->th * one;
+    /*
+     * 16.16 fixed point in 32 bits (tiles are under 32768 texels a side), the
+     * steps reduced into [0, tile) so one conditional subtraction wraps each
+     * coordinate: no division per pixel, no branch the predictor misses.
+     * (An AVX2 gather of 8 texels was slower here than this loop.)
+     */
+    const double one = 65536.0;
+    const uint32_t tw = (uint32_t)L->tw << 16, th = (uint32_t)L->th << 16;
     double px = x0 + 0.5 - xf->ox, py = y + 0.5 - xf->oy;
     double u = xf->m[0] * px + xf->m[1] * py + xf->tx, v = xf->m[2] * px + xf->m[3] * py + xf->ty;
-    int64_t U = (int64_t)llround(fmod(u * one, (double)tw)), V = (int64_t)llround(fmod(v * one, (double)th));
-    int64_t du = (int64_t)llround(xf->m[0] * one), dv = (int64_t)llround(xf->m[2] * one);
-    du %= tw, dv %= th;
-    if (U < 0)
-        U += tw;
-    if (V < 0)
-        V += th;
-    for (int x = x0; x < x1; x++) {
-        if (U >= tw)
-            U -= tw;
-        if (V >= th)
-            V -= th;
-        int tx = (int)(U >> 16), ty = (int)(V >> 16);
-        size_t i = (size_t)ty * L->tw + tx;
-        const uint8_t *t = L->rgb + i * 3;
+    double fu = fmod(u * one, (double)tw), fv = fmod(v * one, (double)th);
+    double su = fmod(xf->m[0] * one, (double)tw), sv = fmod(xf->m[2] * one, (double)th);
+    uint32_t U = (uint32_t)(int64_t)floor(fu < 0 ? fu + tw : fu), V = (uint32_t)(int64_t)floor(fv < 0 ? fv + th : fv);
+    uint32_t du = (uint32_t)(int64_t)llround(su < 0 ? su + tw : su), dv = (uint32_t)(int64_t)llround(sv < 0 ? sv + th : sv);
+    U = U >= tw ? U - tw : U, V = V >= th ? V - th : V;
+    du = du >= tw ? du - tw : du, dv = dv >= th ? dv - th : dv;
+    const uint8_t *base = L->rgb;
+    const uint32_t w = (uint32_t)L->tw;
+    if (!alpha) {
+        for (int x = x0; x < x1; x++, rgb += 3) {
+            const uint8_t *t = base + ((V >> 16) * w + (U >> 16)) * 3;
+            rgb[0] = t[0], rgb[1] = t[1], rgb[2] = t[2];
+            U += du, V += dv;
+            U = U >= tw ? U - tw : U;
+            V = V >= th ? V - th : V;
+        }
+        return;
+    }
+    for (int x = x0; x < x1; x++, rgb += 3) {
+        uint32_t i = (V >> 16) * w + (U >> 16);
+        const uint8_t *t = base + i * 3;
         rgb[0] = t[0], rgb[1] = t[1], rgb[2] = t[2];
-        rgb += 3;
-        if (alpha)
-            *alpha++ = L->alpha[i];
+        *alpha++ = L->alpha[i];
         U += du, V += dv;
-        if (U < 0)
-            U += tw;
-        if (V < 0)
-            V += th;
+        U = U >= tw ? U - tw : U;
+        V = V >= th ? V - th : V;
     }
 }
