@@ -236,6 +236,21 @@ typedef struct segtex_landmark_style {
 /* Dots on (radius 1.5, green), contours and box off (white, 1.5 px wide; box yellow). */
 segtex_landmark_style segtex_landmark_style_default(void);
 
+/*
+ * How category borders are upsampled from model resolution. BILINEAR (the
+ * default): the weights of the four nearest model pixels by distance.
+ * GUIDED: joint bilateral upsampling on the frame's luma: each of the four
+ * weights is also scaled by how close the output pixel's luma is to the
+ * model pixel's, so a border moves (within its model pixel) onto the edge
+ * of the picture, a hair strand or a collar. Border pixels only; it needs
+ * the frame (in mask mode too: without one it is BILINEAR).
+ */
+typedef enum segtex_edges {
+    SEGTEX_EDGES_BILINEAR = 0,
+    SEGTEX_EDGES_GUIDED = 1,
+    SEGTEX_EDGES_COUNT = 2,
+} segtex_edges;
+
 typedef struct segtex_render_config {
     segtex_render_mode mode;
     int width, height;             /* output (and frame) size */
@@ -262,6 +277,14 @@ void segtex_renderer_destroy(segtex_renderer *renderer);
  * configuration stays.
  */
 segtex_status segtex_renderer_configure(segtex_renderer *renderer, const segtex_render_config *config);
+
+/*
+ * How borders are upsampled (segtex_edges; BILINEAR until set). Kept across
+ * configures; when the renderer is configured it is re-configured now (may
+ * allocate the model-resolution guide). SEGTEX_ERROR_INVALID_ARGUMENT for
+ * a value out of range; on failure the previous setting stays.
+ */
+segtex_status segtex_renderer_set_edges(segtex_renderer *renderer, segtex_edges edges);
 
 /*
  * Render one frame in one pass over the output: bilinear upsampling of the

@@ -21,7 +21,7 @@ static const char bench_usage[] =
 static const char render_intro[] =
     "usage: segtex bench render [--size WxH] [--mode mask|overlay|cutout] [--threads N]\n"
     "                           [--frames N] [--model WxH] [--contours] [--paint CAT=SPEC]\n"
-    "                           [--anchor CAT=A]\n"
+    "                           [--anchor CAT=A] [--edges bilinear|guided]\n"
     "\n"
     "Renders a synthetic portrait (category probabilities at model resolution, default 256x256,\n"
     "with soft borders) at --size (default 1280x720): five categories textured (background\n"
@@ -186,7 +186,7 @@ static int bench_render(int argc, char **argv)
     if (cli_apply_edits(cs, "bench render", &pt))
         goto done;
     segtex_render_config cfg = {(segtex_render_mode)mode, w, h, mw, mh, style};
-    if (segtex_renderer_configure(r, &cfg) != SEGTEX_OK) {
+    if (segtex_renderer_set_edges(r, cs->edges) != SEGTEX_OK || segtex_renderer_configure(r, &cfg) != SEGTEX_OK) {
         err("cannot configure the renderer for %dx%d", w, h);
         goto done;
     }

@@ -157,7 +157,7 @@ int cmd_render(int argc, char **argv)
         goto done;
     }
     segtex_render_config cfg = {(segtex_render_mode)mode, img.width, img.height, map.width, map.height, style};
-    if (segtex_renderer_configure(r, &cfg) != SEGTEX_OK || segtex_image_alloc(&out, img.width, img.height, 3)) {
+    if (segtex_renderer_set_edges(r, cs->edges) != SEGTEX_OK || segtex_renderer_configure(r, &cfg) != SEGTEX_OK || segtex_image_alloc(&out, img.width, img.height, 3)) {
         err(1, "cannot configure the renderer for %dx%d", img.width, img.height);
         goto done;
     }

@@ -9,7 +9,7 @@
 
 typedef enum opt_id {
     O_HELP, O_CONFIG, O_INPUT, O_OUTPUT, O_CAMERA_SIZE, O_CAMERA_FPS, O_CAMERA_FORMAT,
-    O_MODE, O_TEXTURES, O_SEED, O_PAINT, O_ANCHOR, O_COLORS, O_SCALE, O_OPACITY, O_OFFSET, O_LANDMARKS, O_LANDMARKS_FILE,
+    O_MODE, O_TEXTURES, O_SEED, O_PAINT, O_ANCHOR, O_EDGES, O_COLORS, O_SCALE, O_OPACITY, O_OFFSET, O_LANDMARKS, O_LANDMARKS_FILE,
     O_SEGMENTER, O_DETECTOR, O_SMOOTH, O_MAX_FACES,
     O_LIVE, O_FRAMES, O_SIZE, O_THREADS, O_BACKEND, O_MODELS, O_STATS_JSON, O_QUIET, O_KEYS,
     O_IMAGE, O_CATEGORIES, O_OUT, O_LIST_TEXTURES, O_NO_DOTS, O_DOT_RADIUS, O_DOT_COLOR, O_CONTOURS,
@@ -78,6 +78,9 @@ static const opt table[] = {
     {O_OPACITY, "opacity", 0, "CAT=O", CMD_RUN | CMD_RENDER, "Effect", "0..1 (overlay mode)"},
     {O_OFFSET, "offset", 0, "CAT=X,Y", CMD_RUN | CMD_RENDER, "Effect",
      "texture origin in pixels. CAT: background, hair, body-skin, face-skin, clothes, others, 0..5 or all"},
+    {O_EDGES, "edges", 0, "bilinear|guided", CMD_RENDER | CMD_BENCH, "Effect",
+     "category borders upsampled bilinearly (default), or guided by the image's luma (joint\n"
+     "bilateral), so they sit on hair strands and collars"},
     {O_LANDMARKS, "landmarks", 0, NULL, CMD_RUN, "Effect", "draw the face landmarks"},
     {O_SEGMENTER, "segmenter", 0, "auto|person|multiclass|composite", EFFECT, "Effect",
      "auto (default): multiclass when its model is present, else composite"},
@@ -185,6 +188,11 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         s->effect.mode = (segtex_render_mode)k, s->has_mode = 1;
         break;
     case O_TEXTURES: s->effect.textures_dir = v; break;
+    case O_EDGES:
+        if (strcmp(v, "bilinear") && strcmp(v, "guided"))
+            BAD("bilinear or guided");
+        s->edges = !strcmp(v, "guided") ? SEGTEX_EDGES_GUIDED : SEGTEX_EDGES_BILINEAR;
+        break;
     case O_SEED:
         if (cli_parse_long(v, 0, 2147483647L, &n))
             BAD("an integer from 0 to 2147483647");

@@ -52,6 +52,7 @@ typedef struct cli_settings {
     const char *image, *categories, *out, *landmarks_file;
     int list_textures;
     segtex_landmark_style style;
+    segtex_edges edges;           /* render, bench render: --edges */
     /* soak */
     long randomize_every;
     int json;

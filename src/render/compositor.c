@@ -30,6 +30,9 @@
 #include "render/blur.h"
 #include "core/log.h"
 
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -67,6 +70,8 @@ struct segtex_renderer {
     uint16_t *tile_col[SEGTEX_CATEGORY_COUNT]; /* [width] (x + offset_x) mod tw */
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
     model_px *model;                           /* [model_height * model_width] */
+    uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
+    uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
     int use_avx2;                              /* quantize with quantize8 (the CPU has AVX2) */
     landmark_frame *marks;
     blur_buf blur;
@@ -86,6 +91,7 @@ struct segtex_renderer {
     render_layer layers[SEGTEX_CATEGORY_COUNT];
 
     anchor_state anchors;
+    segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
 
     /* Set by segtex_renderer_render for the duration of one call. */
     unsigned rowpaint;                 /* categories painted from row buffers this frame */
@@ -128,6 +134,8 @@ segtex_landmark_style segtex_landmark_style_default(void)
     return s;
 }
 
+static void init_range_weights(void);
+
 segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **out)
 {
     if (!out)
@@ -140,6 +148,8 @@ segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **
     segtex_renderer *r = segtex_calloc(1, sizeof *r);
     if (!r)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_range_weights);
     r->set = set;
     *out = r;
     return SEGTEX_OK;
@@ -156,6 +166,9 @@ static void free_tables(segtex_renderer *r)
         segtex_free(r->tile_col[c]);
     segtex_free(r->ident_col);
     segtex_aligned_free(r->model);
+    segtex_free(r->guide);
+    segtex_free(r->guide_x);
+    segtex_free(r->guide_y);
     segtex_free(r->marks);
     blur_free(&r->blur);
     segtex_free(r->rowbuf);
@@ -223,6 +236,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     if (!check_style(&cfg->landmarks))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
 
+
     /* Build the new tables beside the old ones, so a failure leaves the old configuration. */
     segtex_renderer n = *r;
     memset(&n.row_m0, 0, (char *)&n.generation - (char *)&n.row_m0);
@@ -239,6 +253,16 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
     n.marks = segtex_malloc(sizeof *n.marks);
     ok &= n.model && n.marks;
+    if (r->edges == SEGTEX_EDGES_GUIDED) {
+        n.guide = segtex_malloc((size_t)cfg->model_width * cfg->model_height);
+        n.guide_x = segtex_malloc(sizeof(uint16_t) * cfg->model_width);
+        n.guide_y = segtex_malloc(sizeof(uint16_t) * cfg->model_height);
+        ok &= n.guide && n.guide_x && n.guide_y;
+        for (int i = 0; ok && i < cfg->model_width; i++)
+            n.guide_x[i] = (uint16_t)(((int64_t)(2 * i + 1) * w / cfg->model_width) / 2);
+        for (int i = 0; ok && i < cfg->model_height; i++)
+            n.guide_y[i] = (uint16_t)(((int64_t)(2 * i + 1) * h / cfg->model_height) / 2);
+    }
     /* Row buffers and blur images are touched only when a paint uses them. */
     n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
     n.rowbuf = segtex_malloc((size_t)n.bands * (SEGTEX_CATEGORY_COUNT + 1) * w * 4);
@@ -276,6 +300,23 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     free_tables(r);
     *r = n;
     return SEGTEX_OK;
+}
+
+segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
+{
+    if (!r || (unsigned)edges >= SEGTEX_EDGES_COUNT) {
+        LOG_ERROR("renderer: edges %d out of range 0..%d", (int)edges, SEGTEX_EDGES_COUNT - 1);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_edges old = r->edges;
+    r->edges = edges;
+    if (!r->configured || old == edges)
+        return SEGTEX_OK;
+    segtex_render_config cfg = r->cfg;
+    segtex_status st = segtex_renderer_configure(r, &cfg);
+    if (st)
+        r->edges = old;
+    return st;
 }
 
 /* Copy the set's layers and rebuild the tile-column tables; only when the set changed. */
@@ -535,6 +576,18 @@ static void model_band(void *ctx, size_t band)
             for (; x + 4 <= mw; x += 4)
                 quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
+        if (r->guide && r->src) {
+            /* Luma at the model pixel's centre, averaged over 2 x 2 frame pixels. */
+            const segtex_image *f = r->src;
+            int fy0 = r->guide_y[y], fy1 = fy0 + 1 < f->height ? fy0 + 1 : fy0;
+            const uint8_t *a = f->data + (ptrdiff_t)fy0 * f->stride, *b = f->data + (ptrdiff_t)fy1 * f->stride;
+            uint8_t *g = r->guide + (size_t)y * mw;
+            for (int i = 0; i < mw; i++) {
+                int fx0 = r->guide_x[i], fx1 = (fx0 + 1 < f->width ? fx0 + 1 : fx0) * 3;
+                fx0 *= 3;
+                g[i] = (uint8_t)((luma8(a + fx0) + luma8(a + fx1) + luma8(b + fx0) + luma8(b + fx1) + 2) >> 2);
+            }
+        }
         for (; x < mw; x++) {
             model_px *m = &row[x];
             size_t i = (size_t)y * mw + x;
@@ -572,6 +625,7 @@ typedef struct row_ctx {
     const uint8_t *src[SEGTEX_CATEGORY_COUNT];
     const uint16_t *col[SEGTEX_CATEGORY_COUNT];
     unsigned blend;
+    const uint8_t *guide_frame; /* GUIDED edges: the frame row whose luma guides the borders, else NULL */
 } row_ctx;
 
 /*
@@ -743,6 +797,61 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
 }
 
 /*
+ * Range weights of the guided upsampling by luma difference: a Gaussian of
+ * sigma 32 levels plus 0.1, so a pixel unlike all four corners still gets
+ * their bilinear mix and texture inside a category moves borders little
+ * (sigma 8..64 and floors 0.001..0.1 were tried on the labelled astronaut
+ * and a synthetic picture: see tests/test_render_edges.c).
+ */
+static float range_weight[256];
+
+static void init_range_weights(void)
+{
+    for (int d = 0; d < 256; d++)
+        range_weight[d] = expf(-(float)(d * d) / (2.0f * 32.0f * 32.0f)) + 0.1f;
+}
+
+/*
+ * mixed_span with GUIDED edges (joint bilateral upsampling): corner k's
+ * bilinear weight times range_weight[|luma(frame x) - guide_k|],
+ * renormalized, in float; then the same weighted mix of P_c. Border spans
+ * only, so the cost is a few per cent of the pixels.
+ */
+static void mixed_span_guided(const row_ctx *rc, const model_px *const *corner, const uint8_t *g, uint32_t fy,
+                              int x0, int x1)
+{
+    unsigned mask = corner[0]->mask | corner[1]->mask | corner[2]->mask | corner[3]->mask;
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    for (int c = 0; mask; c++, mask >>= 1)
+        if (mask & 1)
+            cat[n++] = c;
+    const uint16_t *col_f = rc->r->col_f;
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    float wy[2] = {(256.0f - fy) / 256.0f, fy / 256.0f};
+    for (int x = x0; x < x1; x++, o += 3) {
+        float fx = col_f[x] / 256.0f, wx[2] = {1.0f - fx, fx};
+        int Y = (int)luma8(rc->guide_frame + (size_t)x * 3);
+        float w[4], total = 0;
+        for (int k = 0; k < 4; k++) {
+            w[k] = wx[k & 1] * wy[k >> 1] * range_weight[abs(Y - g[k])];
+            total += w[k];
+        }
+        float inv = 1.0f / total, acc0 = 0, acc1 = 0, acc2 = 0;
+        for (int i = 0; i < n; i++) {
+            int c = cat[i];
+            float wc = (w[0] * corner[0]->q[c] + w[1] * corner[1]->q[c] + w[2] * corner[2]->q[c] +
+                        w[3] * corner[3]->q[c]) * inv;
+            uint32_t p[3];
+            paint_pixel(rc, c, x, p);
+            acc0 += wc * p[0], acc1 += wc * p[1], acc2 += wc * p[2];
+        }
+        o[0] = (uint8_t)(acc0 * (1.0f / 255.0f) + 0.5f);
+        o[1] = (uint8_t)(acc1 * (1.0f / 255.0f) + 0.5f);
+        o[2] = (uint8_t)(acc2 * (1.0f / 255.0f) + 0.5f);
+    }
+}
+
+/*
  * Per span of one pair of model rows: the category owning all four corners,
  * or NOT_PURE. Output rows that share the pair (about 3 at 720p from 256)
  * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
@@ -858,6 +967,7 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
     rc.frame = cfg->mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
     rc.blend = 0;
     rc.row = 0;
+    rc.guide_frame = r->guide && r->src ? r->src->data + (ptrdiff_t)y * r->src->stride : NULL;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
         if (r->rowpaint >> c & 1) {
@@ -913,6 +1023,15 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
                 int c = __builtin_ctz(need);
                 if (rc.kind[c] != PAINT_BASE)
                     fill_row_paint(r, c, y, x0, x1, (uint8_t *)rc.trgb[c], alpha);
+            }
+            if (rc.guide_frame) {
+                const uint8_t *g0 = r->guide + (size_t)r->row_m0[y] * mw, *g1 = r->guide + (size_t)r->row_m1[y] * mw;
+                for (; s < e; s++) {
+                    const span *sp = &r->spans[s];
+                    const model_px *corner[4] = {&m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1]};
+                    const uint8_t g[4] = {g0[sp->m0], g0[sp->m1], g1[sp->m0], g1[sp->m1]};
+                    mixed_span_guided(&rc, corner, g, fy, sp->x_begin, sp->x_end);
+                }
             }
             for (; s < e; s++) {
                 const span *sp = &r->spans[s];
