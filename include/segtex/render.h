@@ -180,10 +180,15 @@ int segtex_texture_set_check_paint(const segtex_texture_set *set, int category, 
 segtex_paint segtex_texture_set_get_paint(const segtex_texture_set *set, int category);
 
 /*
- * Pick a texture (or a solid colour), colours, a scale in 0.5..2 (smaller when a tile would exceed 128K pixels) and an
- * offset for every category from `seed`. `enabled` and `opacity` are kept.
- * Deterministic: the same seed on sets with the same textures gives the
- * same paints and the same pixels. Can allocate (see set_paint).
+ * Pick paints for every FILL category from `seed`, in a design space meant
+ * to look good: colours of one lightness and chroma with hues spaced by the
+ * golden angle (OKLCH), patterns' paper the same hue darker; textures a
+ * permutation of the set's, so no two categories share one (a category is
+ * a colour instead one time in five); scales 0.75..1.5 (smaller when a tile
+ * would exceed 128K pixels); offsets. TINT, BLUR and IMAGE paints,
+ * `enabled`, `opacity` and `anchor` are kept. Deterministic: the same seed on
+ * sets with the same textures gives the same paints and the same pixels.
+ * Can allocate (see set_paint).
  */
 segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t seed);
 

@@ -875,6 +875,45 @@ static segtex_status reserve_random_budget(segtex_texture_set *set)
     return SEGTEX_OK;
 }
 
+/*
+ * OKLCH (lightness 0..1, chroma, hue in radians) to 8-bit sRGB, chroma
+ * reduced until the colour is in gamut so the hue and lightness survive.
+ * OKLab's published matrices (Ottosson, 2020).
+ */
+static void oklch_to_srgb(float L, float C, float h, uint8_t out[3])
+{
+    for (;; C *= 0.9f) {
+        float a = C * cosf(h), b = C * sinf(h);
+        float l = L + 0.3963377774f * a + 0.2158037573f * b, m = L - 0.1055613458f * a - 0.0638541728f * b;
+        float q = L - 0.0894841775f * a - 1.2914855480f * b;
+        l = l * l * l, m = m * m * m, q = q * q * q;
+        float rgb[3] = {4.0767416621f * l - 3.3077115913f * m + 0.2309699292f * q,
+                        -1.2684380046f * l + 2.6097574011f * m - 0.3413193965f * q,
+                        -0.0041960863f * l - 0.7034186147f * m + 1.7076147010f * q};
+        int in = 1;
+        for (int k = 0; k < 3; k++)
+            in &= rgb[k] >= -1e-4f && rgb[k] <= 1.0001f;
+        if (!in && C > 0.005f)
+            continue;
+        for (int k = 0; k < 3; k++) {
+            float v = clamp01(rgb[k]);
+            v = v <= 0.0031308f ? 12.92f * v : 1.055f * powf(v, 1 / 2.4f) - 0.055f;
+            out[k] = (uint8_t)lrintf(clamp01(v) * 255);
+        }
+        return;
+    }
+}
+
+/*
+ * The design space --seed draws from: a base hue, then every category its
+ * own hue (spaced by the golden angle, so any two differ by at least 30
+ * degrees) at one lightness and chroma, so no category shouts over the
+ * others; a pattern's paper is the same hue darker and greyer. Textures are
+ * a permutation of the set's (no two categories, hence no neighbours, share
+ * one), each category a colour instead with probability 1/5; scales 0.75 to
+ * 1.5. Textures on the body are anchored (hair and face to the face, body
+ * skin and clothes to the torso), so their size follows the face's.
+ */
 segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t seed)
 {
     if (!set)
@@ -887,21 +926,30 @@ segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t see
         }
     }
     uint64_t s = seed;
+    /* A permutation of the textures (Fisher-Yates on a small stack array: the first 64 take part). */
+    int order[64], n = set->count < 64 ? set->count : 64;
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(splitmix64(&s) % (uint64_t)(i + 1)), t = order[i];
+        order[i] = order[j], order[j] = t;
+    }
+    float hue0 = (float)(splitmix64(&s) % 360) * PI / 180;
+    const float golden = 2.39996323f; /* radians */
+    /* The lightness of the whole palette: light inks on darker paper, or the reverse. */
+    int light = (int)(splitmix64(&s) & 1);
     segtex_status result = SEGTEX_OK;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         segtex_paint p = set->layers[c].paint;
         /* One draw per field, in a fixed order: the same seed gives the same set. */
         uint64_t r = splitmix64(&s);
         int keep = p.kind != SEGTEX_PAINT_FILL; /* tints, blurs and pictures stay (the draws are made anyway) */
-        int choice = (int)(r % (uint64_t)(set->count + 1));
-        p.texture = choice == set->count ? -1 : choice;
+        p.texture = r % 5 == 0 || n == 0 ? -1 : order[c % n];
+        float h = hue0 + golden * (float)c;
+        oklch_to_srgb(light ? 0.80f : 0.62f, 0.11f, h, p.color);
+        oklch_to_srgb(light ? 0.52f : 0.36f, 0.05f, h, p.color2);
         r = splitmix64(&s);
-        for (int k = 0; k < 3; k++) {
-            p.color[k] = (uint8_t)(r >> (8 * k));
-            p.color2[k] = (uint8_t)(r >> (8 * k + 24));
-        }
-        r = splitmix64(&s);
-        p.scale = 0.5f + (float)(r % 7) * 0.25f; /* 0.5, 0.75, ..., 2 */
+        p.scale = 0.75f + (float)(r % 4) * 0.25f; /* 0.75, 1, 1.25, 1.5 */
         if (p.texture >= 0) {
             /* Step down until the tile fits the budget (the floor, 0.25, always fits a 512x512 texture). */
             int tw, th;
