@@ -134,12 +134,30 @@ void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x
     const uint8_t *base = L->rgb;
     const uint32_t w = (uint32_t)L->tw;
     if (!alpha) {
-        for (int x = x0; x < x1; x++, rgb += 3) {
-            const uint8_t *t = base + ((V >> 16) * w + (U >> 16)) * 3;
-            rgb[0] = t[0], rgb[1] = t[1], rgb[2] = t[2];
-            U += du, V += dv;
-            U = U >= tw ? U - tw : U;
-            V = V >= th ? V - th : V;
+        /*
+         * In segments over which the texel row stays the same (long ones
+         * when the texture is little rotated), only U moves per pixel.
+         * dv as a signed step: the segment ends where V crosses into the
+         * next (or previous) texel row.
+         */
+        int64_t sdv = dv > th / 2 ? (int64_t)dv - th : (int64_t)dv;
+        for (int x = x0; x < x1;) {
+            uint32_t frac = V & 0xffff;
+            int64_t n = sdv > 0 ? ((int64_t)0x10000 - frac + sdv - 1) / sdv : sdv < 0 ? ((int64_t)frac - sdv) / -sdv : x1 - x;
+            if (n < 1)
+                n = 1;
+            if (n > x1 - x)
+                n = x1 - x;
+            const uint8_t *row = base + (size_t)(V >> 16) * w * 3;
+            for (int k = 0; k < n; k++, rgb += 3) {
+                const uint8_t *t = row + (U >> 16) * 3;
+                rgb[0] = t[0], rgb[1] = t[1], rgb[2] = t[2];
+                U += du;
+                U = U >= tw ? U - tw : U;
+            }
+            x += (int)n;
+            V = (uint32_t)(((int64_t)V + sdv * n) % (int64_t)th);
+            V = (int32_t)V < 0 ? V + th : V;
         }
         return;
     }
