@@ -185,10 +185,16 @@ static void cols_task(void *ctx, size_t chunk)
 
 void blur_run(blur_buf *b, const segtex_image *frame, int radius, segtex_threadpool *pool)
 {
-    /* f = 1 for the smallest radii, then about R / 3 so r stays near 3; R = f * r within rounding. */
-    int f = radius < 3 ? 1 : radius < 9 ? 2 : radius / 3;
+    /*
+     * Two box blurs of radius r at 1/f size are a tent of sigma about
+     * f * sqrt(2 r (r + 1) / 3): r = 2 and f = R / 2 give sigma ~R from
+     * R = 6 up; below, r = 1 and f = R (sigma ~1.15 R), and R 1..2 share
+     * f = 2 (sigma ~2.3). f stays at least 2 so the work is at most a
+     * quarter of the frame's pixels per pass (f = 2 only for R <= 2).
+     */
+    int f = radius <= 2 ? 2 : radius <= 5 ? radius : radius / 2;
     b->f = f;
-    b->r = (radius + f / 2) / f;
+    b->r = radius <= 5 ? 1 : 2;
     b->bw = (b->w + f - 1) / f;
     b->bh = (b->h + f - 1) / f;
     if (b->table_f != f) {

@@ -7,7 +7,7 @@
 /*
  * A blur of radius R is two box blurs of radius r (a tent, close to a
  * Gaussian of sigma ~R) on the frame shrunk by an integer factor f (box
- * average), read back bilinearly: f grows with R and r stays about 3, so
+ * average), read back bilinearly: f grows with R and r stays at 1 or 2, so
  * the cost does not grow with R. Buffers are allocated once, at configure,
  * for f = 1 (the worst case); only the part in use is ever touched.
  */
