@@ -526,12 +526,16 @@ static void test_same_pixels_any_threads_and_no_allocation(void)
         segtex_texture_set_add_picture(set, png, &pic);
         mixed_paints(set, pic);
         segtex_renderer *r = renderer(set, (segtex_render_mode)mode, w, h, mw, mh);
+        /* Cutout with guided edges, the other modes bilinear: both border paths are covered. */
+        segtex_edges edges = mode == SEGTEX_RENDER_CUTOUT ? SEGTEX_EDGES_GUIDED : SEGTEX_EDGES_BILINEAR;
+        CHECK(segtex_renderer_set_edges(r, edges) == SEGTEX_OK, "set edges");
         segtex_threadpool *pool = NULL;
         segtex_threadpool_create(3, &pool);
         int differ = 0;
         for (int k = 0; k < 4; k++) {
             place_face(&face, 150 + 3.5f * k, 80 - 2.0f * k, 70, 0.1f * k, w, h);
             segtex_renderer *r1 = renderer(set, (segtex_render_mode)mode, w, h, mw, mh);
+            segtex_renderer_set_edges(r1, edges);
             segtex_renderer_render(r1, &frame, &seg, &(segtex_people){&face, NULL, NULL}, &one, NULL);
             segtex_renderer_render(r, &frame, &seg, &(segtex_people){&face, NULL, NULL}, &many, pool);
             for (int y = 0; y < h; y++)
