@@ -190,6 +190,11 @@ segtex_status segtex_effect_randomize(segtex_effect *effect, uint64_t seed);
  * index, or a negative status (a warning naming the file is logged).
  */
 int segtex_effect_add_texture(segtex_effect *effect, const char *path);
+/*
+ * Load a picture for IMAGE paints (segtex_texture_set_add_picture). Returns
+ * its index, or a negative segtex_status (logged, naming the file).
+ */
+int segtex_effect_add_picture(segtex_effect *effect, const char *path);
 /* Index of the texture called `name` (built-in, a file of textures_dir, or added), or -1. */
 int segtex_effect_find_texture(segtex_effect *effect, const char *name);
 /* Name of texture `index` (NULL out of range), owned by the effect. */

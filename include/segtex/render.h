@@ -52,15 +52,63 @@ typedef struct segtex_texture_set segtex_texture_set;
 /* Loaded files larger than this on a side are downscaled once, at load. */
 #define SEGTEX_TEXTURE_MAX_SIDE 512
 
+/*
+ * What a paint puts on its category's pixels. FILL is the colour or the
+ * texture of `texture`; the others are computed from the frame (so they
+ * need one, in mask mode too: without a frame they paint black) or from a
+ * picture.
+ */
+typedef enum segtex_paint_kind {
+    SEGTEX_PAINT_FILL = 0,  /* `texture` tiled, or the solid `color` when texture is -1 */
+    SEGTEX_PAINT_TINT = 1,  /* the frame recoloured toward `color`, its luminance kept (hair colour) */
+    SEGTEX_PAINT_BLUR = 2,  /* the frame blurred with `radius` (background blur) */
+    SEGTEX_PAINT_IMAGE = 3, /* picture `picture` scaled to cover the frame (background replacement) */
+    SEGTEX_PAINT_KIND_COUNT = 4,
+} segtex_paint_kind;
+
+/*
+ * Where a texture is attached. SCREEN tiles it in output pixels (it stays
+ * put while the person moves); FACE moves, turns and scales it with the
+ * face (a similarity from the eyes and the nose tip of face 0); TORSO with
+ * the shoulders and hips of the pose (an affine; FACE without a pose);
+ * MESH is meant for a texture wrapped on the face mesh and is drawn as FACE
+ * for now. When the anchor is lost its last transform is held. Only FILL
+ * paints with a texture use it: colours, tints, blurs and pictures belong to
+ * the screen.
+ */
+typedef enum segtex_anchor {
+    SEGTEX_ANCHOR_SCREEN = 0,
+    SEGTEX_ANCHOR_FACE = 1,
+    SEGTEX_ANCHOR_TORSO = 2,
+    SEGTEX_ANCHOR_MESH = 3,
+    SEGTEX_ANCHOR_COUNT = 4,
+} segtex_anchor;
+
+/* "screen", "face", "torso", "mesh"; NULL out of range. */
+const char *segtex_anchor_name(segtex_anchor anchor);
+/* Anchor of a name above, or -1. */
+int segtex_anchor_parse(const char *name);
+/* The anchor a category gets by default: hair face, face skin mesh, body skin and clothes torso, others face, background screen. */
+segtex_anchor segtex_anchor_default(int category);
+
+#define SEGTEX_BLUR_RADIUS_MAX 64
+/* Pictures larger than this on a side are reduced once, when loaded. */
+#define SEGTEX_PICTURE_MAX_SIDE 4096
+
 /* How one category is painted. */
 typedef struct segtex_paint {
     int enabled;         /* 0: not painted (the frame, or black in mask mode, shows) */
     int texture;         /* -1: solid `color`; else a texture index of the set */
-    uint8_t color[3];    /* solid colour; for built-in textures, the pattern's ink */
+    uint8_t color[3];    /* solid colour; for built-in textures, the pattern's ink; TINT: the target colour */
     uint8_t color2[3];   /* built-in textures: the pattern's paper; unused otherwise */
     float scale;         /* texture scale, SEGTEX_TEXTURE_SCALE_MIN..MAX */
     float opacity;       /* 0..1, used by the overlay mode */
     int offset_x, offset_y; /* texture origin in output pixels (any value, tiles wrap) */
+    segtex_paint_kind kind;
+    float strength;      /* TINT: 0..1, the share of the colour's chroma given to the frame (1: all of it) */
+    int radius;          /* BLUR: 1..SEGTEX_BLUR_RADIUS_MAX output pixels */
+    int picture;         /* IMAGE: a picture index of the set (segtex_texture_set_add_picture) */
+    segtex_anchor anchor;
 } segtex_paint;
 
 /*
@@ -76,7 +124,11 @@ segtex_status segtex_texture_set_create(const char *dir, segtex_texture_set **ou
 /* Free the set and every buffer it owns. NULL is fine. No renderer may still use it. */
 void segtex_texture_set_destroy(segtex_texture_set *set);
 
-/* A default paint for `category`: enabled, a distinct solid colour, scale 1, opacity 0.6, no offset. */
+/*
+ * A default paint for `category`: enabled, FILL with a distinct solid
+ * colour, scale 1, opacity 0.6, no offset, strength 1, radius 12, picture
+ * -1, the category's default anchor.
+ */
 segtex_paint segtex_paint_default(int category);
 
 /* Number of textures (built-ins first, then loaded files). */
@@ -94,6 +146,25 @@ int segtex_texture_set_find(const segtex_texture_set *set, const char *name);
 segtex_status segtex_texture_set_add_file(segtex_texture_set *set, const char *path, int *index);
 
 /*
+ * Load a picture for IMAGE paints from a PNG or JPEG file (alpha is
+ * dropped; a side over SEGTEX_PICTURE_MAX_SIDE is reduced once, here). On
+ * success *index (optional) is its index, counted from 0 apart from the
+ * textures. On failure logs one line naming the file and returns the error;
+ * the set is unchanged. Allocates.
+ */
+segtex_status segtex_texture_set_add_picture(segtex_texture_set *set, const char *path, int *index);
+/* Number of pictures loaded. */
+int segtex_texture_set_picture_count(const segtex_texture_set *set);
+
+/*
+ * The output size IMAGE paints cover (renderers set it when configured;
+ * before that a picture is used at its own size). Re-scales the pictures of
+ * IMAGE paints (allocates); on failure (logged) those categories fall back
+ * to their solid colour.
+ */
+segtex_status segtex_texture_set_set_frame_size(segtex_texture_set *set, int width, int height);
+
+/*
  * Set the paint of `category`. Re-scales the texture into the category's
  * buffer only when texture, scale or colours changed; the buffer is reused
  * when it is large enough, else replaced (so memory stays bounded by the
@@ -101,13 +172,23 @@ segtex_status segtex_texture_set_add_file(segtex_texture_set *set, const char *p
  * for a bad category, texture index, scale or opacity: the old paint stays.
  */
 segtex_status segtex_texture_set_set_paint(segtex_texture_set *set, int category, const segtex_paint *paint);
+/*
+ * The same checks as set_paint without changing anything: 0, or -1 after one
+ * line in the log naming the category and the bad value.
+ */
+int segtex_texture_set_check_paint(const segtex_texture_set *set, int category, const segtex_paint *paint);
 segtex_paint segtex_texture_set_get_paint(const segtex_texture_set *set, int category);
 
 /*
- * Pick a texture (or a solid colour), colours, a scale in 0.5..2 (smaller when a tile would exceed 128K pixels) and an
- * offset for every category from `seed`. `enabled` and `opacity` are kept.
- * Deterministic: the same seed on sets with the same textures gives the
- * same paints and the same pixels. Can allocate (see set_paint).
+ * Pick paints for every FILL category from `seed`, in a design space meant
+ * to look good: colours of one lightness and chroma with hues spaced by the
+ * golden angle (OKLCH), patterns' paper the same hue darker; textures a
+ * permutation of the set's, so no two categories share one (a category is
+ * a colour instead one time in five); scales 0.75..1.5 (smaller when a tile
+ * would exceed 128K pixels); offsets. TINT, BLUR and IMAGE paints,
+ * `enabled`, `opacity` and `anchor` are kept. Deterministic: the same seed on
+ * sets with the same textures gives the same paints and the same pixels.
+ * Can allocate (see set_paint).
  */
 segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t seed);
 
@@ -166,6 +247,21 @@ typedef struct segtex_landmark_style {
  */
 segtex_landmark_style segtex_landmark_style_default(void);
 
+/*
+ * How category borders are upsampled from model resolution. BILINEAR (the
+ * default): the weights of the four nearest model pixels by distance.
+ * GUIDED: joint bilateral upsampling on the frame's luma: each of the four
+ * weights is also scaled by how close the output pixel's luma is to the
+ * model pixel's, so a border moves (within its model pixel) onto the edge
+ * of the picture, a hair strand or a collar. Border pixels only; it needs
+ * the frame (in mask mode too: without one it is BILINEAR).
+ */
+typedef enum segtex_edges {
+    SEGTEX_EDGES_BILINEAR = 0,
+    SEGTEX_EDGES_GUIDED = 1,
+    SEGTEX_EDGES_COUNT = 2,
+} segtex_edges;
+
 typedef struct segtex_render_config {
     segtex_render_mode mode;
     int width, height;             /* output (and frame) size */
@@ -192,6 +288,14 @@ void segtex_renderer_destroy(segtex_renderer *renderer);
  * configuration stays.
  */
 segtex_status segtex_renderer_configure(segtex_renderer *renderer, const segtex_render_config *config);
+
+/*
+ * How borders are upsampled (segtex_edges; BILINEAR until set). Kept across
+ * configures; when the renderer is configured it is re-configured now (may
+ * allocate the model-resolution guide). SEGTEX_ERROR_INVALID_ARGUMENT for
+ * a value out of range; on failure the previous setting stays.
+ */
+segtex_status segtex_renderer_set_edges(segtex_renderer *renderer, segtex_edges edges);
 
 /*
  * Render one frame in one pass over the output: bilinear upsampling of the

@@ -151,7 +151,8 @@ class EffectResult(ctypes.Structure):
 class Paint(ctypes.Structure):
     """segtex_paint (render.h)."""
     _fields_ = [("enabled", c_int), ("texture", c_int), ("color", c_uint8 * 3), ("color2", c_uint8 * 3),
-                ("scale", c_float), ("opacity", c_float), ("offset_x", c_int), ("offset_y", c_int)]
+                ("scale", c_float), ("opacity", c_float), ("offset_x", c_int), ("offset_y", c_int),
+                ("kind", c_int), ("strength", c_float), ("radius", c_int), ("picture", c_int), ("anchor", c_int)]
 
 
 class StageStats(ctypes.Structure):

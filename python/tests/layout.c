@@ -76,6 +76,8 @@ int main(void)
     SIZE(segtex_paint);
     OFF(segtex_paint, enabled); OFF(segtex_paint, texture); OFF(segtex_paint, color); OFF(segtex_paint, color2);
     OFF(segtex_paint, scale); OFF(segtex_paint, opacity); OFF(segtex_paint, offset_x); OFF(segtex_paint, offset_y);
+    OFF(segtex_paint, kind); OFF(segtex_paint, strength); OFF(segtex_paint, radius); OFF(segtex_paint, picture);
+    OFF(segtex_paint, anchor);
 
     SIZE(segtex_stage_stats);
     OFF(segtex_stage_stats, count); OFF(segtex_stage_stats, p50_ms); OFF(segtex_stage_stats, p95_ms);

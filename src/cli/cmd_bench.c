@@ -20,12 +20,15 @@ static const char bench_usage[] =
 
 static const char render_intro[] =
     "usage: segtex bench render [--size WxH] [--mode mask|overlay|cutout] [--threads N]\n"
-    "                           [--frames N] [--model WxH] [--contours]\n"
+    "                           [--frames N] [--model WxH] [--contours] [--paint CAT=SPEC]\n"
+    "                           [--anchor CAT=A] [--edges bilinear|guided]\n"
     "\n"
     "Renders a synthetic portrait (category probabilities at model resolution, default 256x256,\n"
     "with soft borders) at --size (default 1280x720): five categories textured (background\n"
     "bricks, hair waves, body-skin dots, face-skin noise, clothes stripes), 'others' a colour,\n"
-    "478 landmark dots (--contours adds the contour lines). Mode default mask. After 10 warm-up\n"
+    "478 landmark dots (--contours adds the contour lines), textures anchored by default (hair and\n"
+    "face to the face, clothes and body skin to it too, there being no pose). --paint and --anchor\n"
+    "change a category (e.g. --paint background=blur=12). Mode default mask. After 10 warm-up\n"
     "frames it times --frames frames (default 300) one by one. The last line is\n"
     "  render size=<W>x<H> mode=<m> threads=<n> median_ms=<x>\n";
 
@@ -105,6 +108,25 @@ static void synth_landmarks(float (*pts)[3])
         pts[i][1] = 0.40f + 0.16f * ring * sinf(a);
         pts[i][2] = 0;
     }
+    /* The points face anchors use, where a face has them: nose tip, outer eye corners (a slight roll). */
+    pts[1][0] = 0.5f, pts[1][1] = 0.43f;
+    pts[33][0] = 0.45f, pts[33][1] = 0.37f;
+    pts[263][0] = 0.55f, pts[263][1] = 0.38f;
+}
+
+static segtex_paint get_paint(void *o, int c) { return segtex_texture_set_get_paint(o, c); }
+static segtex_status set_paint(void *o, int c, const segtex_paint *p) { return segtex_texture_set_set_paint(o, c, p); }
+static int find_texture(void *o, const char *n) { return segtex_texture_set_find(o, n); }
+static int add_file(void *o, const char *path)
+{
+    int idx = -1;
+    return segtex_texture_set_add_file(o, path, &idx) ? -1 : idx;
+}
+static const char *texture_name(void *o, int i) { return segtex_texture_set_name(o, i); }
+static int add_picture(void *o, const char *path)
+{
+    int idx = -1;
+    return segtex_texture_set_add_picture(o, path, &idx) ? -1 : idx;
 }
 
 static int bench_render(int argc, char **argv)
@@ -125,7 +147,6 @@ static int bench_render(int argc, char **argv)
     long threads = cs->has_threads ? cs->effect.threads : 1, frames = cs->frames ? cs->frames : 300;
     segtex_landmark_style style = segtex_landmark_style_default();
     style.contours = cs->style.contours;
-    free(cs);
 
     int rc = 2;
     segtex_texture_set *set = NULL;
@@ -163,8 +184,12 @@ static int bench_render(int argc, char **argv)
         p.scale = 1.5f;
         segtex_texture_set_set_paint(set, c, &p);
     }
+    /* --paint, --anchor, ... over the bench's paints (e.g. background=blur=12, hair=tint=#aa3355). */
+    cli_paint_target pt = {set, get_paint, set_paint, find_texture, add_file, texture_name, add_picture};
+    if (cli_apply_edits(cs, "bench render", &pt))
+        goto done;
     segtex_render_config cfg = {(segtex_render_mode)mode, w, h, mw, mh, style};
-    if (segtex_renderer_configure(r, &cfg) != SEGTEX_OK) {
+    if (segtex_renderer_set_edges(r, cs->edges) != SEGTEX_OK || segtex_renderer_configure(r, &cfg) != SEGTEX_OK) {
         err("cannot configure the renderer for %dx%d", w, h);
         goto done;
     }
@@ -201,6 +226,7 @@ done:
     segtex_texture_set_destroy(set);
     free(prob);
     free(times);
+    free(cs);
     free(frame.data);
     free(out.data);
     return rc;

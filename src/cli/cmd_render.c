@@ -27,7 +27,9 @@ static const char render_intro[] =
     "             --mode overlay --paint hair=waves --scale hair=2 --contours --out out.png\n"
     "         segtex pose portrait.png --json >pose.json\n"
     "         segtex render --image portrait.png --categories map.png --pose pose.json --skeleton \\\n"
-    "             --out skeleton.png\n";
+    "             --out skeleton.png\n"
+    "virtual background: --mode cutout --paint background=blur=12 (or background=image=beach.jpg);\n"
+    "hair colour: --paint hair=tint=#b03060:0.8; textures follow the face with --anchor hair=face.\n";
 
 /* One line on stderr naming the problem; returns `code`. */
 __attribute__((format(printf, 2, 3))) static int err(int code, const char *fmt, ...)
@@ -50,6 +52,11 @@ static int add_file(void *o, const char *path)
     return segtex_texture_set_add_file(o, path, &idx) ? -1 : idx;
 }
 static const char *texture_name(void *o, int i) { return segtex_texture_set_name(o, i); }
+static int add_picture(void *o, const char *path)
+{
+    int idx = -1;
+    return segtex_texture_set_add_picture(o, path, &idx) ? -1 : idx;
+}
 
 static int load_category_map(const char *path, const segtex_image *img, segtex_image *map)
 {
@@ -156,7 +163,7 @@ int cmd_render(int argc, char **argv)
     segtex_texture_set_reset_paints(set, (segtex_render_mode)mode);
     if (cs->effect.has_seed)
         segtex_texture_set_randomize(set, cs->effect.seed);
-    cli_paint_target pt = {set, get_paint, set_paint, find_texture, add_file, texture_name};
+    cli_paint_target pt = {set, get_paint, set_paint, find_texture, add_file, texture_name, add_picture};
     if (cli_apply_edits(cs, "render", &pt)) {
         rc = 2;
         goto done;
@@ -171,7 +178,7 @@ int cmd_render(int argc, char **argv)
         goto done;
     }
     segtex_render_config cfg = {(segtex_render_mode)mode, img.width, img.height, map.width, map.height, style};
-    if (segtex_renderer_configure(r, &cfg) != SEGTEX_OK || segtex_image_alloc(&out, img.width, img.height, 3)) {
+    if (segtex_renderer_set_edges(r, cs->edges) != SEGTEX_OK || segtex_renderer_configure(r, &cfg) != SEGTEX_OK || segtex_image_alloc(&out, img.width, img.height, 3)) {
         err(1, "cannot configure the renderer for %dx%d", img.width, img.height);
         goto done;
     }

@@ -213,6 +213,7 @@ static segtex_paint get_paint(void *o, int c) { return segtex_effect_get_paint(o
 static segtex_status set_paint(void *o, int c, const segtex_paint *p) { return segtex_effect_set_paint(o, c, p); }
 static int find_texture(void *o, const char *n) { return segtex_effect_find_texture(o, n); }
 static int add_file(void *o, const char *path) { return segtex_effect_add_texture(o, path); }
+static int add_picture(void *o, const char *path) { return segtex_effect_add_picture(o, path); }
 static const char *texture_name(void *o, int i) { return segtex_effect_texture_name(o, i); }
 
 /* The frame loop: pull a painted frame, write it everywhere, show it. 0 at the end, -1 on a failure (said). */
@@ -308,7 +309,7 @@ int cmd_run(int argc, char **argv)
         s->effect.smooth = 0; /* a still is every frame a still: no tracking, no temporal blend */
     if (segtex_effect_create(&s->effect, &st->fx))
         goto done;
-    cli_paint_target pt = {st->fx, get_paint, set_paint, find_texture, add_file, texture_name};
+    cli_paint_target pt = {st->fx, get_paint, set_paint, find_texture, add_file, texture_name, add_picture};
     if (cli_apply_edits(s, "run", &pt)) {
         rc = 2;
         goto done;

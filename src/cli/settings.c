@@ -9,7 +9,7 @@
 
 typedef enum opt_id {
     O_HELP, O_CONFIG, O_INPUT, O_OUTPUT, O_CAMERA_SIZE, O_CAMERA_FPS, O_CAMERA_FORMAT,
-    O_MODE, O_TEXTURES, O_SEED, O_PAINT, O_COLORS, O_SCALE, O_OPACITY, O_OFFSET, O_LANDMARKS, O_LANDMARKS_FILE,
+    O_MODE, O_TEXTURES, O_SEED, O_PAINT, O_ANCHOR, O_EDGES, O_COLORS, O_SCALE, O_OPACITY, O_OFFSET, O_LANDMARKS, O_LANDMARKS_FILE,
     O_SEGMENTER, O_DETECTOR, O_SMOOTH, O_MAX_FACES,
     O_LIVE, O_FRAMES, O_SIZE, O_THREADS, O_BACKEND, O_MODELS, O_STATS_JSON, O_QUIET, O_KEYS,
     O_IMAGE, O_CATEGORIES, O_OUT, O_LIST_TEXTURES, O_NO_DOTS, O_DOT_RADIUS, O_DOT_COLOR, O_CONTOURS,
@@ -70,12 +70,24 @@ static const opt table[] = {
     {O_TEXTURES, "textures", 0, "DIR", CMD_RUN | CMD_SOAK | CMD_RENDER, "Effect", "load DIR/*.png, *.jpg, *.jpeg besides the built-in textures"},
     {O_LIST_TEXTURES, "list-textures", 0, NULL, CMD_RENDER, "Effect", "print the texture names and exit"},
     {O_SEED, "seed", 0, "N", CMD_RUN | CMD_SOAK | CMD_RENDER, "Effect", "pick textures, colours and scales for every category from N"},
-    {O_PAINT, "paint", 0, "CAT=SPEC", CMD_RUN | CMD_RENDER, "Effect", "SPEC: #rrggbb (a colour), a texture name, a PNG/JPEG file, or none"},
+    {O_PAINT, "paint", 0, "CAT=SPEC", CMD_RUN | CMD_RENDER | CMD_BENCH, "Effect",
+     "SPEC: #rrggbb (a colour), a texture name, a PNG/JPEG file (a tiled texture), none, or\n"
+     "tint=#rrggbb[:S]: the frame recoloured, its luminance and shading kept (S 0..1, default 1);\n"
+     "blur=R: the frame blurred, R 1..64 pixels (cutout with background=blur=12: a virtual\n"
+     "background); image=FILE: a PNG/JPEG picture scaled to cover the frame"},
+    {O_ANCHOR, "anchor", 0, "CAT=A", CMD_RUN | CMD_RENDER | CMD_BENCH, "Effect",
+     "where a category's texture is attached: screen (tiled in the frame), face (moves, turns and\n"
+     "scales with the face), torso (with the shoulders and hips; the face without a pose), mesh\n"
+     "(the face for now). Defaults: hair face, face-skin mesh, body-skin and clothes torso,\n"
+     "others face, background screen"},
     {O_COLORS, "colors", 0, "CAT=#ink[,#paper]", CMD_RUN | CMD_RENDER, "Effect", "colours of a built-in texture"},
     {O_SCALE, "scale", 0, "CAT=S", CMD_RUN | CMD_RENDER, "Effect", "texture scale, 0.25..8"},
     {O_OPACITY, "opacity", 0, "CAT=O", CMD_RUN | CMD_RENDER, "Effect", "0..1 (overlay mode)"},
     {O_OFFSET, "offset", 0, "CAT=X,Y", CMD_RUN | CMD_RENDER, "Effect",
      "texture origin in pixels. CAT: background, hair, body-skin, face-skin, clothes, others, 0..5 or all"},
+    {O_EDGES, "edges", 0, "bilinear|guided", CMD_RENDER | CMD_BENCH, "Effect",
+     "category borders upsampled bilinearly (default), or guided by the image's luma (joint\n"
+     "bilateral), so they sit on hair strands and collars"},
     {O_LANDMARKS, "landmarks", 0, NULL, CMD_RUN, "Effect", "draw the face landmarks"},
     {O_SEGMENTER, "segmenter", 0, "auto|person|multiclass|composite", EFFECT, "Effect",
      "auto (default): multiclass when its model is present, else composite"},
@@ -196,19 +208,25 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         s->effect.mode = (segtex_render_mode)k, s->has_mode = 1;
         break;
     case O_TEXTURES: s->effect.textures_dir = v; break;
+    case O_EDGES:
+        if (strcmp(v, "bilinear") && strcmp(v, "guided"))
+            BAD("bilinear or guided");
+        s->edges = !strcmp(v, "guided") ? SEGTEX_EDGES_GUIDED : SEGTEX_EDGES_BILINEAR;
+        break;
     case O_SEED:
         if (cli_parse_long(v, 0, 2147483647L, &n))
             BAD("an integer from 0 to 2147483647");
         s->effect.seed = (uint64_t)n, s->effect.has_seed = 1;
         break;
-    case O_PAINT: case O_COLORS: case O_SCALE: case O_OPACITY: case O_OFFSET:
+    case O_PAINT: case O_ANCHOR: case O_COLORS: case O_SCALE: case O_OPACITY: case O_OFFSET:
         if (!strchr(v, '='))
             BAD("CAT=VALUE");
         if (s->num_edits == CLI_MAX_EDITS) {
             fprintf(stderr, "segtex: %s: %sat most %d per-category options\n", cmd, where, CLI_MAX_EDITS);
             return -1;
         }
-        s->edits[s->num_edits].opt = op->id == O_PAINT ? "--paint" : op->id == O_COLORS ? "--colors"
+        s->edits[s->num_edits].opt = op->id == O_PAINT ? "--paint" : op->id == O_ANCHOR ? "--anchor"
+                                     : op->id == O_COLORS ? "--colors"
                                      : op->id == O_SCALE ? "--scale" : op->id == O_OPACITY ? "--opacity" : "--offset";
         s->edits[s->num_edits++].arg = v;
         break;
@@ -454,6 +472,55 @@ static int is_file_spec(const char *s)
                                       !strcasecmp(dot, ".jpeg")));
 }
 
+/*
+ * The paints computed from the frame or a picture: tint=#rrggbb[:S],
+ * blur=R, image=FILE. Fills *p's kind and value; 0, or -1 after one line.
+ */
+static int parse_frame_paint(const char *cmd, const char *v, const cli_paint_target *t, segtex_paint *p)
+{
+    if (!strncmp(v, "tint=", 5)) {
+        char col[16];
+        const char *arg = v + 5, *colon = strchr(arg, ':');
+        size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+        double d = 1.0;
+        if (len >= sizeof col || (snprintf(col, sizeof col, "%.*s", (int)len, arg), cli_parse_color(col, p->color)) ||
+            (colon && cli_parse_double(colon + 1, 0, 1, &d))) {
+            fprintf(stderr, "segtex: %s: --paint: '%s' is not tint=#rrggbb or tint=#rrggbb:S with S from 0 to 1\n",
+                    cmd, v);
+            return -1;
+        }
+        p->kind = SEGTEX_PAINT_TINT;
+        p->strength = (float)d;
+        return 0;
+    }
+    if (!strncmp(v, "blur=", 5)) {
+        long n;
+        if (cli_parse_long(v + 5, 1, SEGTEX_BLUR_RADIUS_MAX, &n)) {
+            fprintf(stderr, "segtex: %s: --paint: '%s' is not blur=R with R an integer from 1 to %d\n", cmd, v,
+                    SEGTEX_BLUR_RADIUS_MAX);
+            return -1;
+        }
+        p->kind = SEGTEX_PAINT_BLUR;
+        p->radius = (int)n;
+        return 0;
+    }
+    const char *file = v + 6;
+    if (!*file) {
+        fprintf(stderr, "segtex: %s: --paint: 'image=' needs a PNG or JPEG file\n", cmd);
+        return -1;
+    }
+    if (!t->add_picture) {
+        fprintf(stderr, "segtex: %s: --paint: image paints are not available here\n", cmd);
+        return -1;
+    }
+    int idx = t->add_picture(t->obj, file);
+    if (idx < 0)
+        return -1; /* the library said which file and why, in one line */
+    p->kind = SEGTEX_PAINT_IMAGE;
+    p->picture = idx;
+    return 0;
+}
+
 int cli_apply_edits(const cli_settings *s, const char *cmd, const cli_paint_target *t)
 {
     for (int i = 0; i < s->num_edits; i++) {
@@ -480,7 +547,11 @@ int cli_apply_edits(const cli_settings *s, const char *cmd, const cli_paint_targ
             double d;
             if (!strcmp(e->opt, "--paint")) {
                 p.enabled = 1;
-                if (!strcmp(v, "none")) {
+                p.kind = SEGTEX_PAINT_FILL;
+                if (!strncmp(v, "tint=", 5) || !strncmp(v, "blur=", 5) || !strncmp(v, "image=", 6)) {
+                    if (parse_frame_paint(cmd, v, t, &p))
+                        return -1;
+                } else if (!strcmp(v, "none")) {
                     p.enabled = 0;
                 } else if (v[0] == '#') {
                     if (cli_parse_color(v, p.color)) {
@@ -506,6 +577,13 @@ int cli_apply_edits(const cli_settings *s, const char *cmd, const cli_paint_targ
                     }
                     p.texture = idx;
                 }
+            } else if (!strcmp(e->opt, "--anchor")) {
+                int a = segtex_anchor_parse(v);
+                if (a < 0) {
+                    fprintf(stderr, "segtex: %s: --anchor: '%s' is not screen, face, torso or mesh\n", cmd, v);
+                    return -1;
+                }
+                p.anchor = (segtex_anchor)a;
             } else if (!strcmp(e->opt, "--colors")) {
                 char ink[16] = {0};
                 const char *comma = strchr(v, ',');

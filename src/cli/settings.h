@@ -22,7 +22,7 @@ enum {
 #define CLI_MAX_EDITS 64
 #define CLI_MAX_KEYS 32
 
-/* A per-category paint edit, applied in the order given: --paint, --colors, --scale, --opacity, --offset. */
+/* A per-category paint edit, applied in the order given: --paint, --anchor, --colors, --scale, --opacity, --offset. */
 typedef struct cli_edit {
     const char *opt; /* "--paint", ... */
     const char *arg; /* "CAT=VALUE" */
@@ -52,6 +52,7 @@ typedef struct cli_settings {
     const char *image, *categories, *out, *landmarks_file, *pose_file, *hands_file;
     int list_textures;
     segtex_landmark_style style;
+    segtex_edges edges;           /* render, bench render: --edges */
     /* soak */
     long randomize_every;
     int json;
@@ -87,6 +88,8 @@ typedef struct cli_paint_target {
     /* load a texture file; returns its index or -1 (the library warned) */
     int (*add_file)(void *obj, const char *path);
     const char *(*texture_name)(void *obj, int index);
+    /* load a picture for image=FILE; returns its index or -1 (the library logged why); NULL: not offered */
+    int (*add_picture)(void *obj, const char *path);
 } cli_paint_target;
 int cli_apply_edits(const cli_settings *s, const char *cmd_name, const cli_paint_target *t);
 

@@ -695,6 +695,15 @@ int segtex_effect_add_texture(segtex_effect *e, const char *path)
     return st ? (int)st : index;
 }
 
+int segtex_effect_add_picture(segtex_effect *e, const char *path)
+{
+    int index = -1;
+    pthread_mutex_lock(&e->lock);
+    segtex_status st = segtex_texture_set_add_picture(e->set, path, &index);
+    pthread_mutex_unlock(&e->lock);
+    return st ? (int)st : index;
+}
+
 int segtex_effect_find_texture(segtex_effect *e, const char *name)
 {
     pthread_mutex_lock(&e->lock);

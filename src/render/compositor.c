@@ -26,8 +26,13 @@
  */
 #include "render/render.h"
 #include "render/texture.h"
+#include "render/anchor.h"
+#include "render/blur.h"
 #include "core/log.h"
 
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -65,15 +70,36 @@ struct segtex_renderer {
     uint16_t *tile_col[SEGTEX_CATEGORY_COUNT]; /* [width] (x + offset_x) mod tw */
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
     model_px *model;                           /* [model_height * model_width] */
+    uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
+    uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
     int use_avx2;                              /* quantize with quantize8 (the CPU has AVX2) */
     landmark_frame *marks;
+    blur_buf blur;
+    /*
+     * Row paints (TINT, BLUR, anchored textures, and paints blended over the
+     * base) are written per output row into a buffer of the row's band:
+     * [band][category] W RGB pixels (3 W bytes, 4 W reserved), then W texel
+     * alphas shared by the categories. Bands never share one, so any thread
+     * count gives the same pixels.
+     */
+    uint8_t *rowbuf;
+    int bands;
 
     /* Refreshed when the texture set changes. */
     uint64_t generation;
     int have_generation;
     render_layer layers[SEGTEX_CATEGORY_COUNT];
 
+    anchor_state anchors;
+    segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
+
     /* Set by segtex_renderer_render for the duration of one call. */
+    unsigned rowpaint;                 /* categories painted from row buffers this frame */
+    unsigned blended;                  /* row paints blended over the base in their buffer (alpha or opacity) */
+    uint8_t source[SEGTEX_CATEGORY_COUNT]; /* SOURCE_*: where a row paint's texels come from */
+    uint8_t opacity[SEGTEX_CATEGORY_COUNT]; /* 255 unless overlay */
+    anchor_xf xf[SEGTEX_CATEGORY_COUNT]; /* anchored categories' transforms */
+    const segtex_image *src;           /* the frame TINT and BLUR read (NULL: none; they paint their colour) */
     const segtex_image *frame;
     segtex_image *out;
     const segtex_seg_result *seg;
@@ -111,6 +137,8 @@ segtex_landmark_style segtex_landmark_style_default(void)
     return s;
 }
 
+static void init_range_weights(void);
+
 segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **out)
 {
     if (!out)
@@ -123,6 +151,8 @@ segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **
     segtex_renderer *r = segtex_calloc(1, sizeof *r);
     if (!r)
         return SEGTEX_ERROR_OUT_OF_MEMORY;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_range_weights);
     r->set = set;
     *out = r;
     return SEGTEX_OK;
@@ -139,7 +169,12 @@ static void free_tables(segtex_renderer *r)
         segtex_free(r->tile_col[c]);
     segtex_free(r->ident_col);
     segtex_aligned_free(r->model);
+    segtex_free(r->guide);
+    segtex_free(r->guide_x);
+    segtex_free(r->guide_y);
     segtex_free(r->marks);
+    blur_free(&r->blur);
+    segtex_free(r->rowbuf);
 }
 
 void segtex_renderer_destroy(segtex_renderer *r)
@@ -208,6 +243,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     if (!check_style(&cfg->landmarks))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
 
+
     /* Build the new tables beside the old ones, so a failure leaves the old configuration. */
     segtex_renderer n = *r;
     memset(&n.row_m0, 0, (char *)&n.generation - (char *)&n.row_m0);
@@ -224,7 +260,21 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
     n.marks = segtex_malloc(sizeof *n.marks);
     ok &= n.model && n.marks;
-    if (!ok) {
+    if (r->edges == SEGTEX_EDGES_GUIDED) {
+        n.guide = segtex_malloc((size_t)cfg->model_width * cfg->model_height);
+        n.guide_x = segtex_malloc(sizeof(uint16_t) * cfg->model_width);
+        n.guide_y = segtex_malloc(sizeof(uint16_t) * cfg->model_height);
+        ok &= n.guide && n.guide_x && n.guide_y;
+        for (int i = 0; ok && i < cfg->model_width; i++)
+            n.guide_x[i] = (uint16_t)(((int64_t)(2 * i + 1) * w / cfg->model_width) / 2);
+        for (int i = 0; ok && i < cfg->model_height; i++)
+            n.guide_y[i] = (uint16_t)(((int64_t)(2 * i + 1) * h / cfg->model_height) / 2);
+    }
+    /* Row buffers and blur images are touched only when a paint uses them. */
+    n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
+    n.rowbuf = segtex_malloc((size_t)n.bands * (SEGTEX_CATEGORY_COUNT + 1) * w * 4);
+    ok &= n.rowbuf && blur_alloc(&n.blur, w, h) == 0;
+    if (!ok || segtex_texture_set_set_frame_size(r->set, w, h) != SEGTEX_OK) {
         LOG_ERROR("renderer: out of memory configuring %dx%d", w, h);
         free_tables(&n);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
@@ -257,6 +307,23 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     free_tables(r);
     *r = n;
     return SEGTEX_OK;
+}
+
+segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
+{
+    if (!r || (unsigned)edges >= SEGTEX_EDGES_COUNT) {
+        LOG_ERROR("renderer: edges %d out of range 0..%d", (int)edges, SEGTEX_EDGES_COUNT - 1);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    segtex_edges old = r->edges;
+    r->edges = edges;
+    if (!r->configured || old == edges)
+        return SEGTEX_OK;
+    segtex_render_config cfg = r->cfg;
+    segtex_status st = segtex_renderer_configure(r, &cfg);
+    if (st)
+        r->edges = old;
+    return st;
 }
 
 /* Copy the set's layers and rebuild the tile-column tables; only when the set changed. */
@@ -516,6 +583,18 @@ static void model_band(void *ctx, size_t band)
             for (; x + 4 <= mw; x += 4)
                 quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
+        if (r->guide && r->src) {
+            /* Luma at the model pixel's centre, averaged over 2 x 2 frame pixels. */
+            const segtex_image *f = r->src;
+            int fy0 = r->guide_y[y], fy1 = fy0 + 1 < f->height ? fy0 + 1 : fy0;
+            const uint8_t *a = f->data + (ptrdiff_t)fy0 * f->stride, *b = f->data + (ptrdiff_t)fy1 * f->stride;
+            uint8_t *g = r->guide + (size_t)y * mw;
+            for (int i = 0; i < mw; i++) {
+                int fx0 = r->guide_x[i], fx1 = (fx0 + 1 < f->width ? fx0 + 1 : fx0) * 3;
+                fx0 *= 3;
+                g[i] = (uint8_t)((luma8(a + fx0) + luma8(a + fx1) + luma8(b + fx0) + luma8(b + fx1) + 2) >> 2);
+            }
+        }
         for (; x < mw; x++) {
             model_px *m = &row[x];
             size_t i = (size_t)y * mw + x;
@@ -532,6 +611,7 @@ static void model_band(void *ctx, size_t band)
 /* ------------------------------------------------------------------ */
 
 enum { PAINT_BASE = 0, PAINT_DIRECT = 1, PAINT_BLEND = 2 };
+enum { SOURCE_TILE = 0, SOURCE_TINT = 1, SOURCE_BLUR = 2, SOURCE_ANCHOR = 3 };
 
 typedef struct row_ctx {
     const segtex_renderer *r;
@@ -539,6 +619,8 @@ typedef struct row_ctx {
     const uint8_t *frame; /* frame row, NULL in mask mode */
     const uint8_t *trgb[SEGTEX_CATEGORY_COUNT];   /* tile row of each category */
     const uint8_t *talpha[SEGTEX_CATEGORY_COUNT]; /* tile alpha row, or NULL */
+    const uint16_t *tcol[SEGTEX_CATEGORY_COUNT];  /* column x's texel in trgb/talpha */
+    unsigned row;                                 /* bit c: trgb[c] is a row buffer indexed by x */
     uint8_t opacity[SEGTEX_CATEGORY_COUNT];       /* 255 unless overlay */
     /* PAINT_BASE: not painted (the base shows); PAINT_DIRECT: the texel, opaque; PAINT_BLEND: texel over base. */
     uint8_t kind[SEGTEX_CATEGORY_COUNT];
@@ -550,6 +632,7 @@ typedef struct row_ctx {
     const uint8_t *src[SEGTEX_CATEGORY_COUNT];
     const uint16_t *col[SEGTEX_CATEGORY_COUNT];
     unsigned blend;
+    const uint8_t *guide_frame; /* GUIDED edges: the frame row whose luma guides the borders, else NULL */
 } row_ctx;
 
 /*
@@ -565,7 +648,7 @@ static inline void paint_pixel(const row_ctx *rc, int c, int x, uint32_t p[3])
         p[2] = b ? b[2] : 0;
         return;
     }
-    int tx = rc->r->tile_col[c][x];
+    int tx = rc->tcol[c][x];
     const uint8_t *t = rc->trgb[c] + tx * 3;
     if (rc->kind[c] == PAINT_DIRECT) {
         p[0] = t[0];
@@ -590,6 +673,10 @@ static void run_pure(const row_ctx *rc, int c, int x0, int x1)
             memset(o, 0, bytes);
         else if (rc->frame != rc->out)
             memcpy(o, rc->frame + (size_t)x0 * 3, bytes);
+        return;
+    }
+    if (rc->kind[c] == PAINT_DIRECT && (rc->row >> c & 1)) {
+        memcpy(o, rc->trgb[c] + (size_t)x0 * 3, bytes);
         return;
     }
     if (rc->kind[c] == PAINT_DIRECT) {
@@ -717,6 +804,61 @@ static void mixed_span(const row_ctx *rc, const model_px *a, const model_px *b, 
 }
 
 /*
+ * Range weights of the guided upsampling by luma difference: a Gaussian of
+ * sigma 32 levels plus 0.1, so a pixel unlike all four corners still gets
+ * their bilinear mix and texture inside a category moves borders little
+ * (sigma 8..64 and floors 0.001..0.1 were tried on the labelled astronaut
+ * and a synthetic picture: see tests/test_render_edges.c).
+ */
+static float range_weight[256];
+
+static void init_range_weights(void)
+{
+    for (int d = 0; d < 256; d++)
+        range_weight[d] = expf(-(float)(d * d) / (2.0f * 32.0f * 32.0f)) + 0.1f;
+}
+
+/*
+ * mixed_span with GUIDED edges (joint bilateral upsampling): corner k's
+ * bilinear weight times range_weight[|luma(frame x) - guide_k|],
+ * renormalized, in float; then the same weighted mix of P_c. Border spans
+ * only, so the cost is a few per cent of the pixels.
+ */
+static void mixed_span_guided(const row_ctx *rc, const model_px *const *corner, const uint8_t *g, uint32_t fy,
+                              int x0, int x1)
+{
+    unsigned mask = corner[0]->mask | corner[1]->mask | corner[2]->mask | corner[3]->mask;
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    for (int c = 0; mask; c++, mask >>= 1)
+        if (mask & 1)
+            cat[n++] = c;
+    const uint16_t *col_f = rc->r->col_f;
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    float wy[2] = {(256.0f - fy) / 256.0f, fy / 256.0f};
+    for (int x = x0; x < x1; x++, o += 3) {
+        float fx = col_f[x] / 256.0f, wx[2] = {1.0f - fx, fx};
+        int Y = (int)luma8(rc->guide_frame + (size_t)x * 3);
+        float w[4], total = 0;
+        for (int k = 0; k < 4; k++) {
+            w[k] = wx[k & 1] * wy[k >> 1] * range_weight[abs(Y - g[k])];
+            total += w[k];
+        }
+        float inv = 1.0f / total, acc0 = 0, acc1 = 0, acc2 = 0;
+        for (int i = 0; i < n; i++) {
+            int c = cat[i];
+            float wc = (w[0] * corner[0]->q[c] + w[1] * corner[1]->q[c] + w[2] * corner[2]->q[c] +
+                        w[3] * corner[3]->q[c]) * inv;
+            uint32_t p[3];
+            paint_pixel(rc, c, x, p);
+            acc0 += wc * p[0], acc1 += wc * p[1], acc2 += wc * p[2];
+        }
+        o[0] = (uint8_t)(acc0 * (1.0f / 255.0f) + 0.5f);
+        o[1] = (uint8_t)(acc1 * (1.0f / 255.0f) + 0.5f);
+        o[2] = (uint8_t)(acc2 * (1.0f / 255.0f) + 0.5f);
+    }
+}
+
+/*
  * Per span of one pair of model rows: the category owning all four corners,
  * or NOT_PURE. Output rows that share the pair (about 3 at 720p from 256)
  * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
@@ -736,6 +878,80 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
     memset(owner + r->span_count, NOT_PURE ^ 1, 8);
 }
 
+/*
+ * P_c over [x0, x1) in place: the texels blended over the base (the frame
+ * row, or black without one) with alpha = texel alpha x opacity, by the
+ * same formula as paint_pixel, so the fast path stays exact. Without a texel
+ * alpha the alpha is one constant and the loop is plain bytes (vectorized).
+ */
+static void blend_row(uint8_t *rgb, const uint8_t *alpha, const uint8_t *base, uint32_t opacity, int x0, int x1)
+{
+    uint8_t *t = rgb + (size_t)x0 * 3;
+    size_t n = (size_t)(x1 - x0) * 3;
+    if (!alpha) {
+        /*
+         * In 16-bit lanes: with w = v + 128 <= 65153, (w + (w >> 8)) >> 8 is
+         * div255(v) for every v <= 255 * 255 (checked exhaustively).
+         */
+        const uint16_t a = (uint16_t)opacity, b = (uint16_t)(255 - a);
+        if (base) {
+            const uint8_t *f = base + (size_t)x0 * 3;
+            for (size_t k = 0; k < n; k++) {
+                uint16_t w = (uint16_t)((uint16_t)(t[k] * a) + (uint16_t)(f[k] * b) + 128);
+                t[k] = (uint8_t)((uint16_t)(w + (w >> 8)) >> 8);
+            }
+        } else {
+            for (size_t k = 0; k < n; k++) {
+                uint16_t w = (uint16_t)((uint16_t)(t[k] * a) + 128);
+                t[k] = (uint8_t)((uint16_t)(w + (w >> 8)) >> 8);
+            }
+        }
+        return;
+    }
+    for (int x = x0; x < x1; x++, t += 3) {
+        uint32_t a = div255(alpha[x] * opacity), b = 255 - a;
+        const uint8_t *f = base ? base + (size_t)x * 3 : NULL;
+        for (int k = 0; k < 3; k++)
+            t[k] = (uint8_t)div255(t[k] * a + (f ? f[k] : 0) * b);
+    }
+}
+
+/* Write the row paint of category c for output row y, columns [x0, x1), into rgb/alpha (indexed by x). */
+static void fill_row_paint(const segtex_renderer *r, int c, int y, int x0, int x1, uint8_t *rgb, uint8_t *alpha)
+{
+    const render_layer *L = &r->layers[c];
+    const uint8_t *talpha = NULL;
+    if (r->source[c] == SOURCE_TILE) {
+        /* The screen tile's row, copied in segments that wrap at the tile width. */
+        int ty = (y + L->offset_y) % L->th, tx = r->tile_col[c][x0];
+        const uint8_t *trow = L->rgb + (size_t)ty * L->tw * 3, *arow = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+        for (int x = x0; x < x1;) {
+            int n = L->tw - tx < x1 - x ? L->tw - tx : x1 - x;
+            memcpy(rgb + (size_t)x * 3, trow + (size_t)tx * 3, (size_t)n * 3);
+            if (arow)
+                memcpy(alpha + x, arow + tx, (size_t)n);
+            x += n;
+            tx = 0;
+        }
+        talpha = arow ? alpha : NULL;
+    } else if (r->source[c] == SOURCE_TINT) {
+        const uint8_t *f = r->src->data + (ptrdiff_t)y * r->src->stride, *lut = L->tint;
+        for (int x = x0; x < x1; x++) {
+            const uint8_t *t = lut + luma8(f + (size_t)x * 3) * 3;
+            rgb[x * 3] = t[0], rgb[x * 3 + 1] = t[1], rgb[x * 3 + 2] = t[2];
+        }
+    } else if (r->source[c] == SOURCE_BLUR) {
+        blur_fill_row(&r->blur, y, x0, x1, rgb + (size_t)x0 * 3);
+    } else {
+        anchor_fill_affine(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
+        talpha = L->alpha ? alpha : NULL;
+    }
+    if (r->blended >> c & 1) {
+        const uint8_t *base = r->cfg.mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
+        blend_row(rgb, talpha, base, r->opacity[c], x0, x1);
+    }
+}
+
 /* First index >= s whose owner differs from owner[s] (the guard bytes end every run). */
 static inline int run_end(const uint8_t *owner, int s)
 {
@@ -749,7 +965,7 @@ static inline int run_end(const uint8_t *owner, int s)
     }
 }
 
-static void render_row(const segtex_renderer *r, int y, const uint8_t *owner)
+static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, uint8_t *rowbuf)
 {
     const segtex_render_config *cfg = &r->cfg;
     row_ctx rc;
@@ -757,15 +973,28 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner)
     rc.out = r->out->data + (ptrdiff_t)y * r->out->stride;
     rc.frame = cfg->mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
     rc.blend = 0;
+    rc.row = 0;
+    rc.guide_frame = r->guide && r->src ? r->src->data + (ptrdiff_t)y * r->src->stride : NULL;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
-        int ty = (y + L->offset_y) % L->th;
-        rc.trgb[c] = L->rgb + (size_t)ty * L->tw * 3;
-        rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+        if (r->rowpaint >> c & 1) {
+            /* Filled per border run below with P_c itself (blended over the base where needed): a plain copy source. */
+            rc.trgb[c] = rowbuf + (size_t)c * cfg->width * 4;
+            rc.talpha[c] = NULL;
+            rc.tcol[c] = r->ident_col;
+            rc.row |= 1u << c;
+        } else {
+            int ty = (y + L->offset_y) % L->th;
+            rc.trgb[c] = L->rgb + (size_t)ty * L->tw * 3;
+            rc.talpha[c] = L->alpha ? L->alpha + (size_t)ty * L->tw : NULL;
+            rc.tcol[c] = r->tile_col[c];
+        }
         rc.opacity[c] = cfg->mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
-        rc.kind[c] = !L->enabled ? PAINT_BASE : (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT : PAINT_BLEND;
+        rc.kind[c] = !L->enabled                                   ? PAINT_BASE
+                     : (rc.row >> c & 1) || (!L->alpha && rc.opacity[c] == 255) ? PAINT_DIRECT
+                                                                                : PAINT_BLEND;
         rc.src[c] = rc.kind[c] == PAINT_DIRECT ? rc.trgb[c] : rc.kind[c] == PAINT_BASE ? rc.frame : NULL;
-        rc.col[c] = rc.kind[c] == PAINT_DIRECT ? r->tile_col[c] : r->ident_col;
+        rc.col[c] = rc.kind[c] == PAINT_DIRECT ? rc.tcol[c] : r->ident_col;
         rc.blend |= (unsigned)(rc.kind[c] == PAINT_BLEND) << c;
     }
     int mw = cfg->model_width;
@@ -773,11 +1002,44 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner)
     const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
     uint32_t fy = r->row_f[y];
 
+    /* A run of a row paint is filled straight into the output, unless blending would read a frame it overwrites. */
+    const uint8_t *frame_row = r->frame ? r->frame->data + (ptrdiff_t)y * r->frame->stride : NULL;
+    int in_place = frame_row == rc.out;
+    uint8_t *alpha = rowbuf + (size_t)SEGTEX_CATEGORY_COUNT * cfg->width * 4;
     for (int s = 0; s < r->span_count;) {
-        int e = run_end(owner, s);
+        int e = run_end(owner, s), x0 = r->spans[s].x_begin, x1 = r->spans[e - 1].x_end;
         if (owner[s] != NOT_PURE) {
-            run_pure(&rc, owner[s], r->spans[s].x_begin, r->spans[e - 1].x_end);
+            int c = owner[s];
+            if ((rc.row >> c & 1) && rc.kind[c] != PAINT_BASE) {
+                uint8_t *dst = in_place && (r->blended >> c & 1) ? (uint8_t *)rc.trgb[c] : rc.out;
+                fill_row_paint(r, c, y, x0, x1, dst, alpha);
+                if (dst != rc.out)
+                    memcpy(rc.out + (size_t)x0 * 3, dst + (size_t)x0 * 3, (size_t)(x1 - x0) * 3);
+            } else {
+                run_pure(&rc, c, x0, x1);
+            }
         } else {
+            /* The row paints present in this run of border spans, filled over it. */
+            unsigned need = 0;
+            for (int k = s; k < e; k++) {
+                const span *sp = &r->spans[k];
+                need |= m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask;
+            }
+            need &= rc.row;
+            for (; need; need &= need - 1) {
+                int c = __builtin_ctz(need);
+                if (rc.kind[c] != PAINT_BASE)
+                    fill_row_paint(r, c, y, x0, x1, (uint8_t *)rc.trgb[c], alpha);
+            }
+            if (rc.guide_frame) {
+                const uint8_t *g0 = r->guide + (size_t)r->row_m0[y] * mw, *g1 = r->guide + (size_t)r->row_m1[y] * mw;
+                for (; s < e; s++) {
+                    const span *sp = &r->spans[s];
+                    const model_px *corner[4] = {&m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1]};
+                    const uint8_t g[4] = {g0[sp->m0], g0[sp->m1], g1[sp->m0], g1[sp->m1]};
+                    mixed_span_guided(&rc, corner, g, fy, sp->x_begin, sp->x_end);
+                }
+            }
             for (; s < e; s++) {
                 const span *sp = &r->spans[s];
                 mixed_span(&rc, &m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1], fy, sp->x_begin, sp->x_end);
@@ -793,16 +1055,53 @@ static void output_band(void *ctx, size_t band)
     int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
     /* Span owners of the current pair of model rows: on the stack, so bands share nothing. */
     uint8_t owner[MAX_OUTPUT_SIDE + 8];
+    uint8_t *rowbuf = r->rowbuf + band * (SEGTEX_CATEGORY_COUNT + 1) * (size_t)r->cfg.width * 4;
     int owner_row = -1;
     for (int y = y0; y < y1; y++) {
         if (r->row_m0[y] != owner_row) {
             classify_spans(r, y, owner);
             owner_row = r->row_m0[y];
         }
-        render_row(r, y, owner);
+        render_row(r, y, owner, rowbuf);
     }
     if (r->marks->face_count || r->marks->pose || r->marks->hand_count)
         landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
+}
+
+/*
+ * Once per frame, before the bands: which categories are row paints, the
+ * anchored ones' transforms (with the paint's offset), and the blur (one per
+ * frame, at the largest radius any BLUR category asks for).
+ */
+static void plan_row_paints(segtex_renderer *r, const segtex_people *people, segtex_threadpool *pool)
+{
+    anchor_update(&r->anchors, people, r->cfg.width, r->cfg.height);
+    r->rowpaint = r->blended = 0;
+    int radius = 0;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        const render_layer *L = &r->layers[c];
+        r->source[c] = SOURCE_TILE;
+        r->opacity[c] = r->cfg.mode == SEGTEX_RENDER_OVERLAY ? L->opacity : 255;
+        if (!L->enabled)
+            continue;
+        if ((L->kind == SEGTEX_PAINT_TINT || L->kind == SEGTEX_PAINT_BLUR) && r->src) {
+            r->source[c] = L->kind == SEGTEX_PAINT_TINT ? SOURCE_TINT : SOURCE_BLUR;
+            r->rowpaint |= 1u << c;
+            if (L->kind == SEGTEX_PAINT_BLUR && L->radius > radius)
+                radius = L->radius;
+        } else if (L->kind == SEGTEX_PAINT_FILL && L->anchor != SEGTEX_ANCHOR_SCREEN &&
+                   anchor_resolve(&r->anchors, L->anchor, &r->xf[c])) {
+            r->source[c] = SOURCE_ANCHOR;
+            r->xf[c].tx = (float)L->offset_x;
+            r->xf[c].ty = (float)L->offset_y;
+            r->rowpaint |= 1u << c;
+        }
+        /* Paints with alpha or opacity are blended once per row into their buffer, a vectorized pass, instead of per pixel and per border weight. */
+        if (L->alpha || r->opacity[c] < 255)
+            r->blended |= 1u << c, r->rowpaint |= 1u << c;
+    }
+    if (radius)
+        blur_run(&r->blur, r->src, radius, pool);
 }
 
 static int check_view(const segtex_image *v, const segtex_render_config *cfg, const char *what)
@@ -841,6 +1140,13 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
 
     refresh_layers(r);
     landmarks_prepare(r->marks, people, &r->cfg.landmarks, r->cfg.width, r->cfg.height);
+    /* TINT and BLUR read the frame; in mask mode it is optional (without it they paint their colour). */
+    r->src = r->cfg.mode != SEGTEX_RENDER_MASK || (frame && frame->data && frame->width == r->cfg.width &&
+                                                   frame->height == r->cfg.height && frame->channels == 3 &&
+                                                   frame->stride >= (ptrdiff_t)frame->width * 3)
+                 ? frame
+                 : NULL;
+    plan_row_paints(r, people, pool);
     r->frame = frame;
     r->out = out;
     r->seg = seg;
@@ -849,5 +1155,6 @@ segtex_status segtex_renderer_render(segtex_renderer *r, const segtex_image *fra
     r->frame = NULL;
     r->out = NULL;
     r->seg = NULL;
+    r->src = NULL;
     return SEGTEX_OK;
 }

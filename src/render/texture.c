@@ -40,7 +40,14 @@ typedef struct layer_store {
     size_t rgb_cap;
     uint8_t *alpha;   /* capacity alpha_cap bytes */
     size_t alpha_cap;
+    uint8_t tint[256 * 3]; /* TINT: the colour for each luma */
 } layer_store;
+
+/* A picture for IMAGE paints: RGB, packed rows, at most SEGTEX_PICTURE_MAX_SIDE a side. */
+typedef struct picture {
+    int width, height;
+    uint8_t *rgb;
+} picture;
 
 struct segtex_texture_set {
     texture *textures;
@@ -48,6 +55,9 @@ struct segtex_texture_set {
     layer_store layers[SEGTEX_CATEGORY_COUNT];
     uint64_t generation;
     int reserved; /* randomize reserved RANDOM_TILE_BUDGET per category */
+    picture *pictures;
+    int picture_count;
+    int frame_w, frame_h; /* the size IMAGE paints cover; 0: a picture's own size */
     /* Scaling scratch (set once per scaling, on the configuring thread). */
     int col_x0[MAX_SAMPLE_COLUMNS], col_x1[MAX_SAMPLE_COLUMNS], col_f[MAX_SAMPLE_COLUMNS];
 };
@@ -93,7 +103,38 @@ segtex_paint segtex_paint_default(int category)
         p.color2[i] = (uint8_t)(c[i] / 3);
     p.scale = 1.0f;
     p.opacity = 0.6f;
+    p.kind = SEGTEX_PAINT_FILL;
+    p.strength = 1.0f;
+    p.radius = 12;
+    p.picture = -1;
+    p.anchor = segtex_anchor_default(category);
     return p;
+}
+
+static const char *const anchor_names[SEGTEX_ANCHOR_COUNT] = {"screen", "face", "torso", "mesh"};
+
+const char *segtex_anchor_name(segtex_anchor anchor)
+{
+    return (unsigned)anchor < SEGTEX_ANCHOR_COUNT ? anchor_names[anchor] : NULL;
+}
+
+int segtex_anchor_parse(const char *name)
+{
+    for (int a = 0; name && a < SEGTEX_ANCHOR_COUNT; a++)
+        if (!strcmp(name, anchor_names[a]))
+            return a;
+    return -1;
+}
+
+segtex_anchor segtex_anchor_default(int category)
+{
+    switch (category) {
+    case SEGTEX_CATEGORY_HAIR: return SEGTEX_ANCHOR_FACE;
+    case SEGTEX_CATEGORY_FACE_SKIN: return SEGTEX_ANCHOR_MESH;
+    case SEGTEX_CATEGORY_BODY_SKIN: case SEGTEX_CATEGORY_CLOTHES: return SEGTEX_ANCHOR_TORSO;
+    case SEGTEX_CATEGORY_OTHERS: return SEGTEX_ANCHOR_FACE;
+    default: return SEGTEX_ANCHOR_SCREEN;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -387,6 +428,9 @@ void segtex_texture_set_destroy(segtex_texture_set *set)
         segtex_free(set->layers[c].rgb);
         segtex_free(set->layers[c].alpha);
     }
+    for (int i = 0; i < set->picture_count; i++)
+        segtex_free(set->pictures[i].rgb);
+    segtex_free(set->pictures);
     segtex_free(set);
 }
 
@@ -414,6 +458,8 @@ size_t segtex_texture_set_memory_bytes(const segtex_texture_set *set)
         bytes += (size_t)set->textures[i].width * set->textures[i].height * set->textures[i].channels;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         bytes += set->layers[c].rgb_cap + set->layers[c].alpha_cap;
+    for (int i = 0; i < set->picture_count; i++)
+        bytes += (size_t)set->pictures[i].width * set->pictures[i].height * 3;
     return bytes;
 }
 
@@ -454,10 +500,156 @@ static int ensure(uint8_t **buf, size_t *cap, size_t need)
     return *buf != NULL;
 }
 
+/*
+ * TINT's table: for each luma Y, the colour Y + s * (colour - luma(colour)),
+ * whose luma is Y again (the weights sum to 1), with s the strength reduced
+ * where a channel would leave 0..255. Only the rounding of each channel
+ * (half a level) moves the luma, so shading survives and dark hair stays
+ * dark.
+ */
+static void build_tint(uint8_t *lut, const uint8_t *color, float strength)
+{
+    float yc = (77.0f * color[0] + 150.0f * color[1] + 29.0f * color[2]) / 256.0f;
+    for (int y = 0; y < 256; y++) {
+        float s = strength;
+        for (int c = 0; c < 3; c++) {
+            float d = color[c] - yc;
+            if (d > 0 && y + s * d > 255)
+                s = (255 - y) / d;
+            else if (d < 0 && y + s * d < 0)
+                s = y / -d;
+        }
+        for (int c = 0; c < 3; c++) {
+            float v = y + s * (color[c] - yc);
+            lut[y * 3 + c] = (uint8_t)lrintf(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+    }
+}
+
+/*
+ * Taps of a 1-D resampling of n_src pixels to n_out, output pixel j covering
+ * the source interval origin + [j, j + 1) / scale: an area average when that
+ * is at least a pixel wide (shrinking), else bilinear at its centre. Taps of
+ * output j are w[start[j] .. start[j + 1]) at source indices idx[...].
+ * Configure-time work; returns 0 when out of memory.
+ */
+typedef struct taps {
+    int *start, *idx;
+    float *w;
+} taps;
+
+static void taps_free(taps *t)
+{
+    segtex_free(t->start);
+    segtex_free(t->idx);
+    segtex_free(t->w);
+}
+
+static int taps_build(taps *t, int n_out, int n_src, double scale, double origin)
+{
+    double span = 1.0 / scale;
+    size_t cap = (size_t)n_out * ((size_t)ceil(span) + 2);
+    t->start = segtex_malloc(sizeof(int) * (n_out + 1));
+    t->idx = segtex_malloc(sizeof(int) * cap);
+    t->w = segtex_malloc(sizeof(float) * cap);
+    if (!t->start || !t->idx || !t->w) {
+        taps_free(t);
+        return 0;
+    }
+    size_t k = 0;
+    for (int j = 0; j < n_out; j++) {
+        t->start[j] = (int)k;
+        double a = origin + j * span, b = a + span;
+        if (span >= 1.0) {
+            for (int i = (int)floor(a); i < b; i++) {
+                double lo = i > a ? i : a, hi = i + 1 < b ? i + 1 : b;
+                if (hi <= lo)
+                    continue;
+                t->idx[k] = i < 0 ? 0 : i >= n_src ? n_src - 1 : i;
+                t->w[k++] = (float)((hi - lo) / span);
+            }
+        } else {
+            double c = (a + b) * 0.5 - 0.5, f = c - floor(c);
+            int i0 = (int)floor(c), i1 = i0 + 1;
+            t->idx[k] = i0 < 0 ? 0 : i0 >= n_src ? n_src - 1 : i0;
+            t->w[k++] = (float)(1 - f);
+            t->idx[k] = i1 < 0 ? 0 : i1 >= n_src ? n_src - 1 : i1;
+            t->w[k++] = (float)f;
+        }
+    }
+    t->start[n_out] = (int)k;
+    return 1;
+}
+
+/*
+ * Scale `pic` to cover W x H (aspect kept, the overflow cropped evenly on
+ * both sides) into dst (W x H RGB, packed). Separable: rows first into a
+ * float scratch, then columns. Returns 0 when out of memory.
+ */
+static int cover_scale(const picture *pic, uint8_t *dst, int W, int H)
+{
+    double s = fmax((double)W / pic->width, (double)H / pic->height);
+    double ox = (pic->width - W / s) * 0.5, oy = (pic->height - H / s) * 0.5;
+    taps tx = {0}, ty = {0};
+    float *mid = segtex_malloc(sizeof(float) * (size_t)pic->height * W * 3);
+    int ok = mid && taps_build(&tx, W, pic->width, s, ox) && taps_build(&ty, H, pic->height, s, oy);
+    if (ok) {
+        for (int y = 0; y < pic->height; y++) {
+            const uint8_t *row = pic->rgb + (size_t)y * pic->width * 3;
+            float *m = mid + (size_t)y * W * 3;
+            for (int x = 0; x < W; x++) {
+                float a0 = 0, a1 = 0, a2 = 0;
+                for (int k = tx.start[x]; k < tx.start[x + 1]; k++) {
+                    const uint8_t *q = row + (size_t)tx.idx[k] * 3;
+                    a0 += tx.w[k] * q[0], a1 += tx.w[k] * q[1], a2 += tx.w[k] * q[2];
+                }
+                m[x * 3] = a0, m[x * 3 + 1] = a1, m[x * 3 + 2] = a2;
+            }
+        }
+        for (int y = 0; y < H; y++) {
+            uint8_t *o = dst + (size_t)y * W * 3;
+            for (int x = 0; x < W * 3; x++) {
+                float a = 0;
+                for (int k = ty.start[y]; k < ty.start[y + 1]; k++)
+                    a += ty.w[k] * mid[(size_t)ty.idx[k] * W * 3 + x];
+                o[x] = (uint8_t)lrintf(a < 0 ? 0 : a > 255 ? 255 : a);
+            }
+        }
+    }
+    taps_free(&tx);
+    taps_free(&ty);
+    segtex_free(mid);
+    return ok;
+}
+
+static int ensure(uint8_t **buf, size_t *cap, size_t need);
+
+/* IMAGE: the picture scaled to cover the frame size (or at its own size before one is known), offsets 0. */
+static segtex_status build_picture_layer(segtex_texture_set *set, layer_store *ls, const segtex_paint *p)
+{
+    const picture *pic = &set->pictures[p->picture];
+    int w = set->frame_w ? set->frame_w : pic->width, h = set->frame_h ? set->frame_h : pic->height;
+    if (!ensure(&ls->rgb, &ls->rgb_cap, (size_t)w * h * 3))
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    if (w == pic->width && h == pic->height)
+        memcpy(ls->rgb, pic->rgb, (size_t)w * h * 3);
+    else if (!cover_scale(pic, ls->rgb, w, h))
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    ls->view.tw = w;
+    ls->view.th = h;
+    ls->view.alpha = NULL;
+    ls->view.rgb = ls->rgb;
+    return SEGTEX_OK;
+}
+
 static segtex_status build_layer(segtex_texture_set *set, layer_store *ls, const segtex_paint *p)
 {
     render_layer *v = &ls->view;
-    if (p->texture < 0) {
+    if (p->kind == SEGTEX_PAINT_IMAGE)
+        return build_picture_layer(set, ls, p);
+    if (p->kind == SEGTEX_PAINT_TINT)
+        build_tint(ls->tint, p->color, p->strength);
+    if (p->texture < 0 || p->kind != SEGTEX_PAINT_FILL) {
         if (!ensure(&ls->rgb, &ls->rgb_cap, SOLID_TILE_WIDTH * 3))
             return SEGTEX_ERROR_OUT_OF_MEMORY;
         for (int x = 0; x < SOLID_TILE_WIDTH; x++)
@@ -526,10 +718,59 @@ static segtex_status build_layer(segtex_texture_set *set, layer_store *ls, const
 
 static int needs_rescale(const segtex_paint *a, const segtex_paint *b)
 {
-    if (a->texture != b->texture || memcmp(a->color, b->color, 3))
+    if (a->kind != b->kind || a->texture != b->texture || memcmp(a->color, b->color, 3))
+        return 1;
+    if ((a->kind == SEGTEX_PAINT_IMAGE && a->picture != b->picture) ||
+        (a->kind == SEGTEX_PAINT_TINT && a->strength != b->strength))
         return 1;
     if (a->texture >= 0 && (a->scale != b->scale || memcmp(a->color2, b->color2, 3)))
         return 1;
+    return 0;
+}
+
+int segtex_texture_set_check_paint(const segtex_texture_set *set, int category, const segtex_paint *paint)
+{
+    if (!set || !paint)
+        return -1;
+    if (category < 0 || category >= SEGTEX_CATEGORY_COUNT) {
+        LOG_ERROR("texture set: category %d out of range 0..%d", category, SEGTEX_CATEGORY_COUNT - 1);
+        return -1;
+    }
+    const char *cat = category_names[category];
+    if (paint->texture < -1 || paint->texture >= set->count) {
+        LOG_ERROR("texture set: %s: texture %d out of range -1..%d", cat, paint->texture, set->count - 1);
+        return -1;
+    }
+    if (!(paint->scale >= SEGTEX_TEXTURE_SCALE_MIN && paint->scale <= SEGTEX_TEXTURE_SCALE_MAX)) {
+        LOG_ERROR("texture set: %s: scale %g out of range %g..%g", cat, paint->scale, SEGTEX_TEXTURE_SCALE_MIN,
+                  SEGTEX_TEXTURE_SCALE_MAX);
+        return -1;
+    }
+    if (!(paint->opacity >= 0.0f && paint->opacity <= 1.0f)) {
+        LOG_ERROR("texture set: %s: opacity %g out of range 0..1", cat, paint->opacity);
+        return -1;
+    }
+    if ((unsigned)paint->kind >= SEGTEX_PAINT_KIND_COUNT) {
+        LOG_ERROR("texture set: %s: paint kind %d out of range 0..%d", cat, (int)paint->kind,
+                  SEGTEX_PAINT_KIND_COUNT - 1);
+        return -1;
+    }
+    if ((unsigned)paint->anchor >= SEGTEX_ANCHOR_COUNT) {
+        LOG_ERROR("texture set: %s: anchor %d out of range 0..%d", cat, (int)paint->anchor, SEGTEX_ANCHOR_COUNT - 1);
+        return -1;
+    }
+    if (paint->kind == SEGTEX_PAINT_TINT && !(paint->strength >= 0.0f && paint->strength <= 1.0f)) {
+        LOG_ERROR("texture set: %s: tint strength %g out of range 0..1", cat, paint->strength);
+        return -1;
+    }
+    if (paint->kind == SEGTEX_PAINT_BLUR && (paint->radius < 1 || paint->radius > SEGTEX_BLUR_RADIUS_MAX)) {
+        LOG_ERROR("texture set: %s: blur radius %d out of range 1..%d", cat, paint->radius, SEGTEX_BLUR_RADIUS_MAX);
+        return -1;
+    }
+    if (paint->kind == SEGTEX_PAINT_IMAGE && (paint->picture < 0 || paint->picture >= set->picture_count)) {
+        LOG_ERROR("texture set: %s: picture %d out of range 0..%d", cat, paint->picture, set->picture_count - 1);
+        return -1;
+    }
     return 0;
 }
 
@@ -537,24 +778,8 @@ segtex_status segtex_texture_set_set_paint(segtex_texture_set *set, int category
 {
     if (!set || !paint)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
-    if (category < 0 || category >= SEGTEX_CATEGORY_COUNT) {
-        LOG_ERROR("texture set: category %d out of range 0..%d", category, SEGTEX_CATEGORY_COUNT - 1);
+    if (segtex_texture_set_check_paint(set, category, paint))
         return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
-    if (paint->texture < -1 || paint->texture >= set->count) {
-        LOG_ERROR("texture set: %s: texture %d out of range -1..%d", category_names[category], paint->texture,
-                  set->count - 1);
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
-    if (!(paint->scale >= SEGTEX_TEXTURE_SCALE_MIN && paint->scale <= SEGTEX_TEXTURE_SCALE_MAX)) {
-        LOG_ERROR("texture set: %s: scale %g out of range %g..%g", category_names[category], paint->scale,
-                  SEGTEX_TEXTURE_SCALE_MIN, SEGTEX_TEXTURE_SCALE_MAX);
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
-    if (!(paint->opacity >= 0.0f && paint->opacity <= 1.0f)) {
-        LOG_ERROR("texture set: %s: opacity %g out of range 0..1", category_names[category], paint->opacity);
-        return SEGTEX_ERROR_INVALID_ARGUMENT;
-    }
     layer_store *ls = &set->layers[category];
     if (!ls->valid || needs_rescale(&ls->paint, paint)) {
         ls->valid = 0;
@@ -565,6 +790,7 @@ segtex_status segtex_texture_set_set_paint(segtex_texture_set *set, int category
             /* Fall back to a solid colour tile (no allocation beyond the minimum) so the layer stays usable. */
             segtex_paint solid = *paint;
             solid.texture = -1;
+            solid.kind = SEGTEX_PAINT_FILL;
             if (build_layer(set, ls, &solid) == SEGTEX_OK) {
                 ls->paint = solid;
                 ls->valid = 1;
@@ -580,6 +806,12 @@ segtex_status segtex_texture_set_set_paint(segtex_texture_set *set, int category
     v->offset_x = imod(paint->offset_x, v->tw);
     v->offset_y = imod(paint->offset_y, v->th);
     v->opacity = (uint8_t)lrintf(paint->opacity * 255.0f);
+    v->kind = ls->paint.kind;
+    v->anchor = ls->paint.kind == SEGTEX_PAINT_FILL && ls->paint.texture >= 0 ? paint->anchor : SEGTEX_ANCHOR_SCREEN;
+    v->radius = paint->radius;
+    v->tint = ls->tint;
+    if (v->kind == SEGTEX_PAINT_IMAGE)
+        v->offset_x = v->offset_y = 0;
     set->generation++;
     return SEGTEX_OK;
 }
@@ -643,6 +875,45 @@ static segtex_status reserve_random_budget(segtex_texture_set *set)
     return SEGTEX_OK;
 }
 
+/*
+ * OKLCH (lightness 0..1, chroma, hue in radians) to 8-bit sRGB, chroma
+ * reduced until the colour is in gamut so the hue and lightness survive.
+ * OKLab's published matrices (Ottosson, 2020).
+ */
+static void oklch_to_srgb(float L, float C, float h, uint8_t out[3])
+{
+    for (;; C *= 0.9f) {
+        float a = C * cosf(h), b = C * sinf(h);
+        float l = L + 0.3963377774f * a + 0.2158037573f * b, m = L - 0.1055613458f * a - 0.0638541728f * b;
+        float q = L - 0.0894841775f * a - 1.2914855480f * b;
+        l = l * l * l, m = m * m * m, q = q * q * q;
+        float rgb[3] = {4.0767416621f * l - 3.3077115913f * m + 0.2309699292f * q,
+                        -1.2684380046f * l + 2.6097574011f * m - 0.3413193965f * q,
+                        -0.0041960863f * l - 0.7034186147f * m + 1.7076147010f * q};
+        int in = 1;
+        for (int k = 0; k < 3; k++)
+            in &= rgb[k] >= -1e-4f && rgb[k] <= 1.0001f;
+        if (!in && C > 0.005f)
+            continue;
+        for (int k = 0; k < 3; k++) {
+            float v = clamp01(rgb[k]);
+            v = v <= 0.0031308f ? 12.92f * v : 1.055f * powf(v, 1 / 2.4f) - 0.055f;
+            out[k] = (uint8_t)lrintf(clamp01(v) * 255);
+        }
+        return;
+    }
+}
+
+/*
+ * The design space --seed draws from: a base hue, then every category its
+ * own hue (spaced by the golden angle, so any two differ by at least 30
+ * degrees) at one lightness and chroma, so no category shouts over the
+ * others; a pattern's paper is the same hue darker and greyer. Textures are
+ * a permutation of the set's (no two categories, hence no neighbours, share
+ * one), each category a colour instead with probability 1/5; scales 0.75 to
+ * 1.5. Textures on the body are anchored (hair and face to the face, body
+ * skin and clothes to the torso), so their size follows the face's.
+ */
 segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t seed)
 {
     if (!set)
@@ -655,20 +926,30 @@ segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t see
         }
     }
     uint64_t s = seed;
+    /* A permutation of the textures (Fisher-Yates on a small stack array: the first 64 take part). */
+    int order[64], n = set->count < 64 ? set->count : 64;
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(splitmix64(&s) % (uint64_t)(i + 1)), t = order[i];
+        order[i] = order[j], order[j] = t;
+    }
+    float hue0 = (float)(splitmix64(&s) % 360) * PI / 180;
+    const float golden = 2.39996323f; /* radians */
+    /* The lightness of the whole palette: light inks on darker paper, or the reverse. */
+    int light = (int)(splitmix64(&s) & 1);
     segtex_status result = SEGTEX_OK;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         segtex_paint p = set->layers[c].paint;
         /* One draw per field, in a fixed order: the same seed gives the same set. */
         uint64_t r = splitmix64(&s);
-        int choice = (int)(r % (uint64_t)(set->count + 1));
-        p.texture = choice == set->count ? -1 : choice;
+        int keep = p.kind != SEGTEX_PAINT_FILL; /* tints, blurs and pictures stay (the draws are made anyway) */
+        p.texture = r % 5 == 0 || n == 0 ? -1 : order[c % n];
+        float h = hue0 + golden * (float)c;
+        oklch_to_srgb(light ? 0.80f : 0.62f, 0.11f, h, p.color);
+        oklch_to_srgb(light ? 0.52f : 0.36f, 0.05f, h, p.color2);
         r = splitmix64(&s);
-        for (int k = 0; k < 3; k++) {
-            p.color[k] = (uint8_t)(r >> (8 * k));
-            p.color2[k] = (uint8_t)(r >> (8 * k + 24));
-        }
-        r = splitmix64(&s);
-        p.scale = 0.5f + (float)(r % 7) * 0.25f; /* 0.5, 0.75, ..., 2 */
+        p.scale = 0.75f + (float)(r % 4) * 0.25f; /* 0.75, 1, 1.25, 1.5 */
         if (p.texture >= 0) {
             /* Step down until the tile fits the budget (the floor, 0.25, always fits a 512x512 texture). */
             int tw, th;
@@ -681,6 +962,8 @@ segtex_status segtex_texture_set_randomize(segtex_texture_set *set, uint64_t see
         r = splitmix64(&s);
         p.offset_x = (int)(r & 0xff);
         p.offset_y = (int)((r >> 8) & 0xff);
+        if (keep)
+            continue;
         segtex_status st = segtex_texture_set_set_paint(set, c, &p);
         if (st)
             result = st;
@@ -718,4 +1001,83 @@ segtex_status segtex_texture_set_reset_paints(segtex_texture_set *set, segtex_re
             return st;
     }
     return SEGTEX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pictures for IMAGE paints                                            */
+/* ------------------------------------------------------------------ */
+
+segtex_status segtex_texture_set_add_picture(segtex_texture_set *set, const char *path, int *index)
+{
+    if (!set || !path)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    segtex_image img = {0};
+    segtex_status st = segtex_image_load_level(path, 3, SEGTEX_LOG_ERROR, &img);
+    if (st)
+        return st;
+    picture pic = {img.width, img.height, NULL};
+    int big = img.width > img.height ? img.width : img.height;
+    if (big > SEGTEX_PICTURE_MAX_SIDE) {
+        pic.width = (int)((int64_t)img.width * SEGTEX_PICTURE_MAX_SIDE / big);
+        pic.height = (int)((int64_t)img.height * SEGTEX_PICTURE_MAX_SIDE / big);
+        pic.width += pic.width == 0;
+        pic.height += pic.height == 0;
+    }
+    pic.rgb = segtex_malloc((size_t)pic.width * pic.height * 3);
+    picture *grown = pic.rgb ? segtex_realloc(set->pictures, sizeof *grown * (set->picture_count + 1)) : NULL;
+    if (grown)
+        set->pictures = grown;
+    if (!grown) {
+        LOG_ERROR("picture '%s': out of memory", path);
+        segtex_free(pic.rgb);
+        segtex_image_free(&img);
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    }
+    if (pic.width == img.width && pic.height == img.height) {
+        for (int y = 0; y < img.height; y++)
+            memcpy(pic.rgb + (size_t)y * pic.width * 3, img.data + (ptrdiff_t)y * img.stride, (size_t)img.width * 3);
+    } else {
+        /* A packed view of the file, then the same area scaling as the frame cover (aspect kept, so nothing is cropped). */
+        picture whole = {img.width, img.height, segtex_malloc((size_t)img.width * img.height * 3)};
+        int ok = whole.rgb != NULL;
+        for (int y = 0; ok && y < img.height; y++)
+            memcpy(whole.rgb + (size_t)y * img.width * 3, img.data + (ptrdiff_t)y * img.stride, (size_t)img.width * 3);
+        ok = ok && cover_scale(&whole, pic.rgb, pic.width, pic.height);
+        segtex_free(whole.rgb);
+        if (!ok) {
+            LOG_ERROR("picture '%s': out of memory", path);
+            segtex_free(pic.rgb);
+            segtex_image_free(&img);
+            return SEGTEX_ERROR_OUT_OF_MEMORY;
+        }
+    }
+    segtex_image_free(&img);
+    set->pictures[set->picture_count++] = pic;
+    if (index)
+        *index = set->picture_count - 1;
+    return SEGTEX_OK;
+}
+
+int segtex_texture_set_picture_count(const segtex_texture_set *set) { return set ? set->picture_count : 0; }
+
+segtex_status segtex_texture_set_set_frame_size(segtex_texture_set *set, int width, int height)
+{
+    if (!set || width < 0 || height < 0)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    if (set->frame_w == width && set->frame_h == height)
+        return SEGTEX_OK;
+    set->frame_w = width;
+    set->frame_h = height;
+    segtex_status result = SEGTEX_OK;
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        layer_store *ls = &set->layers[c];
+        if (!ls->valid || ls->paint.kind != SEGTEX_PAINT_IMAGE)
+            continue;
+        segtex_paint p = ls->paint;
+        ls->valid = 0; /* forces the re-scale */
+        segtex_status st = segtex_texture_set_set_paint(set, c, &p);
+        if (st)
+            result = st;
+    }
+    return result;
 }

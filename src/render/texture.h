@@ -17,7 +17,15 @@ typedef struct render_layer {
     int tw, th;
     int offset_x, offset_y; /* reduced to [0, tw) and [0, th) */
     uint8_t opacity;        /* round(opacity * 255) */
+    segtex_paint_kind kind;
+    /* The anchor the renderer applies: SCREEN unless a FILL with a texture (IMAGE tiles are the frame's size). */
+    segtex_anchor anchor;
+    int radius;             /* BLUR */
+    const uint8_t *tint;    /* TINT: 256 x RGB, the colour for each luma */
 } render_layer;
+
+/* BT.601 luma of an RGB pixel, the weights summing to 256: the luma TINT keeps. */
+static inline uint32_t luma8(const uint8_t *p) { return (77u * p[0] + 150u * p[1] + 29u * p[2] + 128u) >> 8; }
 
 const render_layer *texture_set_layer(const segtex_texture_set *set, int category);
 
