@@ -102,5 +102,13 @@ check "config file: a bad blur is one line" '[ $rc -eq 2 ] && [ "$(wc -l <"$T/er
 # bench render takes the paints.
 check "bench render --paint background=blur=12" '"$BIN" bench render --size 320x180 --frames 3 --mode cutout --paint background=blur=12 | grep -q "^render size=320x180 mode=cutout"'
 
+# run takes --edges: guided borders differ from bilinear ones; a bad value is one line.
+mkdir -p "$T/eb" "$T/eg"
+SDL_VIDEODRIVER=dummy "$BIN" run -i demo: --frames 3 --size 160x120 --quiet --edges bilinear -o "$T/eb/%d.png" 2>/dev/null
+SDL_VIDEODRIVER=dummy "$BIN" run -i demo: --frames 3 --size 160x120 --quiet --edges guided -o "$T/eg/%d.png" 2>/dev/null
+check "run --edges guided differs from bilinear" '[ -s "$T/eg/3.png" ] && [ -s "$T/eb/3.png" ] && ! cmp -s "$T/eg/3.png" "$T/eb/3.png"'
+"$BIN" run -i demo: --frames 1 --edges sharp >/dev/null 2>"$T/err"; rc=$?
+check "run --edges sharp: exit 2, one line" '[ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "bilinear or guided" "$T/err"'
+
 echo "$fails failed"
 [ $fails -eq 0 ]

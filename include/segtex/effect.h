@@ -93,6 +93,8 @@ typedef struct segtex_effect_options {
     int palm_every;                  /* with hands and smooth: look for missing hands on every Nth frame
                                         (the palm detector costs 4-5x a tracked hand); 1: every frame
                                         (MediaPipe); default 4; 1..1000 */
+    segtex_edges edges;              /* how category borders are upsampled (default bilinear; guided follows
+                                        the frame's edges, about 1 ms more at 720p: segtex_renderer_set_edges) */
 } segtex_effect_options;
 
 /*

@@ -84,7 +84,7 @@ class EffectOptions(ctypes.Structure):
                 ("max_faces", c_int), ("detector", c_int), ("smooth", c_int), ("live", c_int),
                 ("threads", c_int), ("textures_dir", ctypes.c_char_p), ("mode", c_int), ("landmarks", c_int),
                 ("has_seed", c_int), ("seed", c_uint64), ("pose", c_int), ("pose_full", c_int), ("hands", c_int),
-                ("hands_full", c_int), ("skeleton", c_int), ("palm_every", c_int)]
+                ("hands_full", c_int), ("skeleton", c_int), ("palm_every", c_int), ("edges", c_int)]
 
 
 class FaceDetection(ctypes.Structure):

@@ -28,7 +28,7 @@ int main(void)
     OFF(segtex_effect_options, has_seed); OFF(segtex_effect_options, seed);
     OFF(segtex_effect_options, pose); OFF(segtex_effect_options, pose_full); OFF(segtex_effect_options, hands);
     OFF(segtex_effect_options, hands_full); OFF(segtex_effect_options, skeleton);
-    OFF(segtex_effect_options, palm_every);
+    OFF(segtex_effect_options, palm_every); OFF(segtex_effect_options, edges);
 
     SIZE(segtex_pose_result);
     OFF(segtex_pose_result, count); OFF(segtex_pose_result, detected); OFF(segtex_pose_result, score);

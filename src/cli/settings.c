@@ -85,7 +85,7 @@ static const opt table[] = {
     {O_OPACITY, "opacity", 0, "CAT=O", CMD_RUN | CMD_RENDER, "Effect", "0..1 (overlay mode)"},
     {O_OFFSET, "offset", 0, "CAT=X,Y", CMD_RUN | CMD_RENDER, "Effect",
      "texture origin in pixels. CAT: background, hair, body-skin, face-skin, clothes, others, 0..5 or all"},
-    {O_EDGES, "edges", 0, "bilinear|guided", CMD_RENDER | CMD_BENCH, "Effect",
+    {O_EDGES, "edges", 0, "bilinear|guided", CMD_RUN | CMD_SOAK | CMD_RENDER | CMD_BENCH, "Effect",
      "category borders upsampled bilinearly (default), or guided by the image's luma (joint\n"
      "bilateral), so they sit on hair strands and collars"},
     {O_LANDMARKS, "landmarks", 0, NULL, CMD_RUN, "Effect", "draw the face landmarks"},
@@ -212,6 +212,7 @@ static int apply(cli_settings *s, const char *cmd, const opt *op, const char *v,
         if (strcmp(v, "bilinear") && strcmp(v, "guided"))
             BAD("bilinear or guided");
         s->edges = !strcmp(v, "guided") ? SEGTEX_EDGES_GUIDED : SEGTEX_EDGES_BILINEAR;
+        s->effect.edges = s->edges;
         break;
     case O_SEED:
         if (cli_parse_long(v, 0, 2147483647L, &n))

@@ -202,7 +202,7 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
     if ((st = segtex_seg_result_alloc(&e->segres, segtex_segmenter_max_pixels(e->seg))))
         goto fail;
     if ((st = segtex_texture_set_create(o.textures_dir, &e->set)) ||
-        (st = segtex_renderer_create(e->set, &e->renderer)))
+        (st = segtex_renderer_create(e->set, &e->renderer)) || (st = segtex_renderer_set_edges(e->renderer, o.edges)))
         goto fail;
     if ((st = segtex_texture_set_reset_paints(e->set, o.mode)) ||
         (o.has_seed && (st = segtex_texture_set_randomize(e->set, o.seed))))
