@@ -14,7 +14,7 @@
 
 #define C SEGTEX_CATEGORY_COUNT
 #define RATE 0.15f       /* colour models: weight of a new frame's estimate */
-#define HYSTERESIS 0.7f  /* log-odds bonus of the previous frame's category */
+#define HYSTERESIS 1.5f  /* log-odds bonus of the previous frame's category */
 #define COLOUR_W 0.6f    /* weight of the colour log likelihoods against the priors */
 
 struct segtex_composite {
@@ -82,15 +82,24 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
                         int h, int iw, int ih)
 {
     const segtex_pose_result *pose = people ? people->pose : NULL;
-    int use_pose = pose && pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE;
+    int use_pose = pose && pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE && pose->roi.size > 0;
+    /* Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
+    const int n = SEGTEX_POSE_MASK_SIZE;
+    float cs = use_pose ? cosf(pose->roi.rotation) : 1, sn = use_pose ? sinf(pose->roi.rotation) : 0;
+    float k = use_pose ? (float)n / pose->roi.size : 0, gx = (float)iw / (float)w, gy = (float)ih / (float)h;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             float u = ((float)x + 0.5f) / (float)w, v = ((float)y + 0.5f) / (float)h;
-            float p = grid_at(mk->square, mk->square_w, mk->square_h, u, v);
+            float p = mk->square_w == w && mk->square_h == h ? mk->square[y * w + x]
+                                                             : grid_at(mk->square, mk->square_w, mk->square_h, u, v);
             if (mk->landscape)
                 p = fmaxf(p, grid_at(mk->landscape, mk->landscape_w, mk->landscape_h, u, v));
-            if (use_pose)
-                p = fmaxf(p, segtex_pose_result_mask_at(pose, u, v, iw, ih));
+            if (use_pose) {
+                float dx = ((float)x + 0.5f) * gx - pose->roi.cx, dy = ((float)y + 0.5f) * gy - pose->roi.cy;
+                float mu = (dx * cs + dy * sn) * k + 0.5f * n - 0.5f, mv = (-dx * sn + dy * cs) * k + 0.5f * n - 0.5f;
+                if (mu > -0.5f && mu < n - 0.5f && mv > -0.5f && mv < n - 0.5f)
+                    p = fmaxf(p, grid_at(pose->mask, n, n, (mu + 0.5f) / n, (mv + 0.5f) / n));
+            }
             c->person[y * w + x] = fminf(fmaxf(p, 0.0f), 1.0f);
         }
 }
@@ -139,48 +148,71 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         memset(&empty, 0, sizeof empty);
         comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, c->samples);
     }
+    /* Decide per 2x2 block of the grid (the block's mean colour: a quarter of the work, and sensor
+     * noise averaged); each pixel keeps its own person probability, so the mask's edges stay sharp. */
     const float sx = (float)iw / (float)w, sy = (float)ih / (float)h;
-    for (int y = 0; y < h; y++) {
-        int iy = (int)(((float)y + 0.5f) * sy);
-        iy = iy < ih ? iy : ih - 1;
-        const uint8_t *row = img->data + (ptrdiff_t)iy * img->stride;
-        for (int x = 0; x < w; x++) {
-            const size_t i = (size_t)y * w + x;
-            float p = c->person[i], *o = out->prob + i * C;
-            memset(o, 0, sizeof(float) * C);
-            o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
-            float px = ((float)x + 0.5f) * sx, py = ((float)y + 0.5f) * sy;
-            int ix = (int)px < iw ? (int)px : iw - 1;
-            /* The nearest person: the one whose region holds the pixel, else the closest. */
-            float lp[COMP_K] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f}, bd = INFINITY;
-            const comp_colours *m = np ? &c->colours[0] : &none;
-            for (int k = 0; k < np; k++) {
-                float t[COMP_K], d;
-                comp_prior(&c->people[k], px, py, t, &d);
-                if (d < bd) {
-                    bd = d, m = &c->colours[k];
-                    memcpy(lp, t, sizeof lp);
+    for (int y = 0; y < h; y += 2) {
+        const int y1 = y + 1 < h ? y + 1 : y;
+        for (int x = 0; x < w; x += 2) {
+            const int x1 = x + 1 < w ? x + 1 : x;
+            const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
+            float pmax = 0;
+            for (int q = 0; q < 4; q++)
+                pmax = fmaxf(pmax, c->person[idx[q]]);
+            float s[COMP_K] = {0};
+            int best = COMP_CLOTHES;
+            if (pmax >= 0.02f) {
+                float px = ((float)x + 1.0f) * sx, py = ((float)y + 1.0f) * sy; /* the block's centre */
+                /* The nearest person: the one whose region holds the block, else the closest. */
+                float lp[COMP_K] = {-8.0f, -2.0f, -8.0f, 1.0f, 0.0f} /* nobody known: no head */, bd = INFINITY;
+                const comp_colours *m = np ? &c->colours[0] : &none;
+                for (int k = 0; k < np; k++) {
+                    float t[COMP_K], d;
+                    comp_prior(&c->people[k], px, py, t, &d);
+                    if (d < bd) {
+                        bd = d, m = &c->colours[k];
+                        memcpy(lp, t, sizeof lp);
+                    }
+                    if (d == 0)
+                        break;
                 }
-                if (d == 0)
-                    break;
+                float ycc[3] = {0}, ll[COMP_K], mx = -INFINITY;
+                const int gx[2] = {x, x1}, gy[2] = {y, y1};
+                for (int j = 0; j < 2; j++) {
+                    int iy = (int)(((float)gy[j] + 0.5f) * sy);
+                    const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
+                    for (int i = 0; i < 2; i++) {
+                        int ix = (int)(((float)gx[i] + 0.5f) * sx);
+                        float t[3];
+                        comp_rgb_to_ycc(row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels, t);
+                        ycc[0] += 0.25f * t[0], ycc[1] += 0.25f * t[1], ycc[2] += 0.25f * t[2];
+                    }
+                }
+                comp_colours_loglik(m, ycc, ll);
+                int prev = hyst ? c->prev[idx[0]] : 255;
+                for (int k = 0; k < COMP_K; k++) {
+                    s[k] = lp[k] + COLOUR_W * ll[k] + (prev == to_category[k] ? HYSTERESIS : 0.0f);
+                    mx = fmaxf(mx, s[k]);
+                }
+                float sum = 0;
+                for (int k = 0; k < COMP_K; k++)
+                    sum += s[k] = expf(s[k] - mx);
+                best = 0;
+                for (int k = 0; k < COMP_K; k++) {
+                    s[k] /= sum;
+                    best = s[k] > s[best] ? k : best;
+                }
+            } else {
+                s[COMP_CLOTHES] = 1.0f; /* background: the person's share goes to clothes, nothing to decide */
             }
-            float ycc[3], ll[COMP_K], s[COMP_K], mx = -INFINITY;
-            comp_rgb_to_ycc(row + (ptrdiff_t)ix * img->channels, ycc);
-            comp_colours_loglik(m, ycc, ll);
-            int prev = hyst ? c->prev[i] : 255;
-            for (int k = 0; k < COMP_K; k++) {
-                s[k] = lp[k] + COLOUR_W * ll[k] + (prev == to_category[k] ? HYSTERESIS : 0.0f);
-                mx = fmaxf(mx, s[k]);
+            uint8_t cat = pmax >= 0.5f ? (uint8_t)to_category[best] : 0;
+            for (int q = 0; q < 4; q++) {
+                float p = c->person[idx[q]], *o = out->prob + idx[q] * C;
+                o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
+                for (int k = 0; k < COMP_K; k++)
+                    o[to_category[k]] = p * s[k];
+                c->prev[idx[q]] = cat;
             }
-            float sum = 0;
-            for (int k = 0; k < COMP_K; k++)
-                sum += s[k] = expf(s[k] - mx);
-            int best = 0;
-            for (int k = 0; k < COMP_K; k++) {
-                o[to_category[k]] = p * s[k] / sum;
-                best = s[k] > s[best] ? k : best;
-            }
-            c->prev[i] = p >= 0.5f ? (uint8_t)to_category[best] : 0;
         }
     }
     c->prev_w = w, c->prev_h = h;

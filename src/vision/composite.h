@@ -14,7 +14,7 @@
 
 #define COMP_MAX_PEOPLE SEGTEX_MAX_FACES
 #define COMP_MAX_POLY 40
-#define COMP_MAX_CAPS 32
+#define COMP_MAX_CAPS 64
 
 /* The person categories the composite weighs, in this order ("others": a held object, an accessory). */
 enum { COMP_HAIR = 0, COMP_BODY, COMP_FACE, COMP_CLOTHES, COMP_OTHERS, COMP_K };
@@ -48,6 +48,7 @@ typedef struct comp_person {
     comp_poly torso, neck;
     int ncaps;
     comp_capsule caps[COMP_MAX_CAPS];
+    float box[4]; /* xmin, ymin, xmax, ymax of every region: outside it, only the distance matters */
 } comp_person;
 
 /* Build the people of a frame from what the trackers found; returns how many (<= COMP_MAX_PEOPLE). */

@@ -8,7 +8,6 @@
 #include "vision/composite.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
@@ -162,10 +161,16 @@ static int drop_skin(const comp_gauss *skin, float *s, int n, float d2)
     return k;
 }
 
-static int cmp_luma(const void *a, const void *b)
+/* Sort samples by luma (insertion: at most a few hundred, and qsort may allocate). */
+static void sort_luma(float *s, int n)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+    for (int i = 1; i < n; i++) {
+        float t[3] = {s[i * 3], s[i * 3 + 1], s[i * 3 + 2]};
+        int j = i - 1;
+        for (; j >= 0 && s[j * 3] > t[0]; j--)
+            memcpy(s + (j + 1) * 3, s + j * 3, sizeof t);
+        memcpy(s + (j + 1) * 3, t, sizeof t);
+    }
 }
 
 void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
@@ -258,7 +263,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     }
     s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f);
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */
-        qsort(s.buf, (size_t)s.n, sizeof(float) * 3, cmp_luma);
+        sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
             int a = s.n * k / COMP_CLOTHES_PARTS, b = s.n * (k + 1) / COMP_CLOTHES_PARTS;
             fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, rate);

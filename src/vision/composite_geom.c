@@ -220,6 +220,28 @@ static void add_hand(comp_person *p, const segtex_hand_landmarks *hd, int w, int
     }
 }
 
+/* The box holding every region of a person (the head ellipse, the polygons, the capsules). */
+static void person_box(comp_person *p)
+{
+    float b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    if (p->fw > 0) {
+        float r = 2.2f * fmaxf(p->fw, p->fh);
+        b[0] = p->fcx - r, b[1] = p->fcy - r, b[2] = p->fcx + r, b[3] = p->fcy + r;
+    }
+    const comp_poly *polys[] = {&p->oval, &p->torso, &p->neck};
+    for (int k = 0; k < 3; k++)
+        if (polys[k]->n >= 3) {
+            b[0] = fminf(b[0], polys[k]->xmin), b[1] = fminf(b[1], polys[k]->ymin);
+            b[2] = fmaxf(b[2], polys[k]->xmax), b[3] = fmaxf(b[3], polys[k]->ymax);
+        }
+    for (int i = 0; i < p->ncaps; i++) {
+        const comp_capsule *c = &p->caps[i];
+        b[0] = fminf(b[0], fminf(c->ax, c->bx) - c->r), b[1] = fminf(b[1], fminf(c->ay, c->by) - c->r);
+        b[2] = fmaxf(b[2], fmaxf(c->ax, c->bx) + c->r), b[3] = fmaxf(b[3], fmaxf(c->ay, c->by) + c->r);
+    }
+    memcpy(p->box, b, sizeof b);
+}
+
 int comp_people_build(const segtex_people *people, int w, int h, comp_person *out)
 {
     int n = 0;
@@ -273,6 +295,8 @@ int comp_people_build(const segtex_people *people, int w, int h, comp_person *ou
         if (best >= 0)
             add_hand(&out[best], hd, w, h);
     }
+    for (int i = 0; i < n; i++)
+        person_box(&out[i]);
     return n;
 }
 
@@ -289,6 +313,8 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
 {
     int region = COMP_REGION_BODY;
     *dist = 0;
+    if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
+        goto outside;
     for (int i = 0; i < p->ncaps; i++)
         if (p->caps[i].kind == COMP_REGION_HAND && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
             region = COMP_REGION_HAND;
@@ -341,7 +367,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
-    {
+outside: {
         float dx = x - p->cx, dy = y - p->cy;
         dy = dy > 0 ? 0.3f * dy : dy;
         *dist = 0.1f + hypotf(dx, dy) / fmaxf(p->scale, 1.0f);
