@@ -77,23 +77,44 @@ static float grid_at(const float *g, int w, int h, float u, float v)
     return a + (b - a) * fy;
 }
 
-/* The person probability on the output grid (see composite_run.h for the choice). */
+/* Share of a mask's pixels above one half. */
+static float coverage(const float *m, int w, int h)
+{
+    long n = 0;
+    for (int i = 0; i < w * h; i++)
+        n += m[i] > 0.5f;
+    return (float)n / (float)(w * h);
+}
+
+/*
+ * The person probability on the output grid. Measured on the labelled
+ * photos (README: "Composite segmenter"): below 4:3 the square selfie model
+ * (the landscape one is not run); from 4:3 up the landscape model, which
+ * misses less of a small, far body, unless it finds nobody (it does on
+ * some 4:3 photos) while the square one does; then the pose model's own
+ * mask, where the pose is, by maximum (it holds the limbs the selfie models
+ * lose).
+ */
 static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, const segtex_people *people, int w,
                         int h, int iw, int ih)
 {
     const segtex_pose_result *pose = people ? people->pose : NULL;
     int use_pose = pose && pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE && pose->roi.size > 0;
+    int use_landscape = mk->landscape && (coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >= 0.002f ||
+                                          coverage(mk->square, mk->square_w, mk->square_h) < 0.002f);
     /* Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
     const int n = SEGTEX_POSE_MASK_SIZE;
     float cs = use_pose ? cosf(pose->roi.rotation) : 1, sn = use_pose ? sinf(pose->roi.rotation) : 0;
     float k = use_pose ? (float)n / pose->roi.size : 0, gx = (float)iw / (float)w, gy = (float)ih / (float)h;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
-            float u = ((float)x + 0.5f) / (float)w, v = ((float)y + 0.5f) / (float)h;
-            float p = mk->square_w == w && mk->square_h == h ? mk->square[y * w + x]
-                                                             : grid_at(mk->square, mk->square_w, mk->square_h, u, v);
-            if (mk->landscape)
-                p = fmaxf(p, grid_at(mk->landscape, mk->landscape_w, mk->landscape_h, u, v));
+            float u = ((float)x + 0.5f) / (float)w, v = ((float)y + 0.5f) / (float)h, p;
+            if (use_landscape)
+                p = grid_at(mk->landscape, mk->landscape_w, mk->landscape_h, u, v);
+            else if (mk->square_w == w && mk->square_h == h)
+                p = mk->square[y * w + x];
+            else
+                p = grid_at(mk->square, mk->square_w, mk->square_h, u, v);
             if (use_pose) {
                 float dx = ((float)x + 0.5f) * gx - pose->roi.cx, dy = ((float)y + 0.5f) * gy - pose->roi.cy;
                 float mu = (dx * cs + dy * sn) * k + 0.5f * n - 0.5f, mv = (-dx * sn + dy * cs) * k + 0.5f * n - 0.5f;

@@ -34,7 +34,7 @@ typedef struct comp_capsule {
 /* Regions, most specific first: a pixel takes the first that holds it. */
 enum {
     COMP_REGION_HAND = 0, COMP_REGION_FEATURE, COMP_REGION_FACE, COMP_REGION_FOREHEAD, COMP_REGION_HEAD, COMP_REGION_NECK,
-    COMP_REGION_ARM, COMP_REGION_TORSO, COMP_REGION_LEG, COMP_REGION_BODY, COMP_REGION_COUNT
+    COMP_REGION_ARM, COMP_REGION_TORSO, COMP_REGION_LEG, COMP_REGION_NEAR_HAND, COMP_REGION_BODY, COMP_REGION_COUNT
 };
 
 /* One person's geometry, in image pixels. */
@@ -48,6 +48,8 @@ typedef struct comp_person {
     comp_poly torso, neck;
     int ncaps;
     comp_capsule caps[COMP_MAX_CAPS];
+    int nwrists;
+    float wrists[4][2]; /* where hands are (pose wrists, hand landmark 0): held objects are near them */
     float box[4]; /* xmin, ymin, xmax, ymax of every region: outside it, only the distance matters */
 } comp_person;
 

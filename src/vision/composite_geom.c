@@ -25,7 +25,8 @@ static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 0.3f, -1.5f},
     [COMP_REGION_TORSO] = {-2.5f, -1.5f, -4.0f, 1.5f, -2.5f},
     [COMP_REGION_LEG] = {-3.0f, -1.0f, -4.0f, 1.0f, -2.5f},
-    [COMP_REGION_BODY] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f},
+    [COMP_REGION_NEAR_HAND] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f}, /* beside a hand: held objects */
+    [COMP_REGION_BODY] = {-1.5f, -2.0f, -4.0f, 1.0f, -0.5f},
 };
 
 static void poly_bounds(comp_poly *p)
@@ -143,7 +144,11 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
         }
     }
     /* Torso: shoulders and hips, widened a little (a jacket is wider than the joints). */
-    if (ok[lh] && ok[rh]) {
+    /* Hips just out of the frame or under a held object still bound the torso (visibility from 0.3). */
+    int hips = ok[lh] && ok[rh];
+    if (!hips && r->landmarks[lh][3] >= 0.3f && r->landmarks[rh][3] >= 0.3f && y[lh] < 1.3f * h && y[rh] < 1.3f * h)
+        hips = ok[lh] = ok[rh] = 1;
+    if (hips) {
         float mx = 0.25f * (x[ls] + x[rs] + x[lh] + x[rh]), my = 0.25f * (y[ls] + y[rs] + y[lh] + y[rh]);
         int idx[4] = {ls, rs, rh, lh};
         p->torso.n = 4;
@@ -176,6 +181,8 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
             add_cap(p, x[sh], y[sh], x[el], y[el], 0.17f * s, COMP_REGION_ARM);
         if (ok[el] && ok[wr])
             add_cap(p, x[el], y[el], x[wr], y[wr], 0.13f * s, COMP_REGION_ARM);
+        if (ok[wr] && p->nwrists < 4)
+            p->wrists[p->nwrists][0] = x[wr], p->wrists[p->nwrists][1] = y[wr], p->nwrists++;
         int ix = a ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX, pk = a ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY;
         if (ok[wr] && ok[ix] && ok[pk] && r->landmarks[wr][3] > 0.8f && r->landmarks[ix][3] > 0.8f)
             add_cap(p, x[wr], y[wr], 0.5f * (x[ix] + x[pk]), 0.5f * (y[ix] + y[pk]), 0.12f * s,
@@ -210,6 +217,8 @@ static void add_hand(comp_person *p, const segtex_hand_landmarks *hd, int w, int
                                    {0, 17}, {17, 18}, {18, 19}, {19, 20}, {5, 17},  {0, 9},   {0, 13}};
     float pw = hypotf((hd->xyz[5][0] - hd->xyz[17][0]) * w, (hd->xyz[5][1] - hd->xyz[17][1]) * h);
     float r = fmaxf(0.22f * pw, 1.0f);
+    if (p->nwrists < 4)
+        p->wrists[p->nwrists][0] = hd->xyz[9][0] * w, p->wrists[p->nwrists][1] = hd->xyz[9][1] * h, p->nwrists++;
     for (size_t b = 0; b < sizeof bones / sizeof bones[0]; b++) {
         const float *a = hd->xyz[bones[b][0]], *c = hd->xyz[bones[b][1]];
         add_cap(p, a[0] * w, a[1] * h, c[0] * w, c[1] * h, b >= 18 ? 0.45f * pw : r, COMP_REGION_HAND);
@@ -238,6 +247,11 @@ static void person_box(comp_person *p)
         const comp_capsule *c = &p->caps[i];
         b[0] = fminf(b[0], fminf(c->ax, c->bx) - c->r), b[1] = fminf(b[1], fminf(c->ay, c->by) - c->r);
         b[2] = fmaxf(b[2], fmaxf(c->ax, c->bx) + c->r), b[3] = fmaxf(b[3], fmaxf(c->ay, c->by) + c->r);
+    }
+    for (int i = 0; i < p->nwrists; i++) {
+        float r = 0.8f * p->scale;
+        b[0] = fminf(b[0], p->wrists[i][0] - r), b[1] = fminf(b[1], p->wrists[i][1] - r);
+        b[2] = fmaxf(b[2], p->wrists[i][0] + r), b[3] = fmaxf(b[3], p->wrists[i][1] + r);
     }
     memcpy(p->box, b, sizeof b);
 }
@@ -342,8 +356,8 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
         /* The head: an ellipse around the face, higher than wide; not under the jaw. */
-        float hb = b - 0.35f;
-        if (b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.75f * 1.75f) <= 1.0f) {
+        float hb = b - 0.5f;
+        if (b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) {
             region = COMP_REGION_HEAD;
             goto done;
         }
@@ -364,6 +378,11 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     for (int i = 0; i < p->ncaps; i++)
         if (p->caps[i].kind == COMP_REGION_LEG && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
             region = COMP_REGION_LEG;
+            goto done;
+        }
+    for (int i = 0; i < p->nwrists; i++)
+        if (hypotf(x - p->wrists[i][0], y - p->wrists[i][1]) < 0.8f * p->scale) {
+            region = COMP_REGION_NEAR_HAND;
             goto done;
         }
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
