@@ -100,8 +100,8 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
 {
     const segtex_pose_result *pose = people ? people->pose : NULL;
     int use_pose = pose && pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE && pose->roi.size > 0;
-    int use_landscape = mk->landscape && (coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >= 0.002f ||
-                                          coverage(mk->square, mk->square_w, mk->square_h) < 0.002f);
+    int use_landscape = mk->landscape && (!mk->square || coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >=
+                                                             coverage(mk->square, mk->square_w, mk->square_h));
     /* Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
     const int n = SEGTEX_POSE_MASK_SIZE;
     float cs = use_pose ? cosf(pose->roi.rotation) : 1, sn = use_pose ? sinf(pose->roi.rotation) : 0;

@@ -6,7 +6,7 @@
 
 typedef struct segtex_composite segtex_composite;
 
-/* The selfie models' person probabilities of this frame (landscape NULL when it did not run). */
+/* The selfie models' person probabilities of this frame (either NULL when that model did not run). */
 typedef struct segtex_composite_masks {
     const float *square;
     int square_w, square_h;

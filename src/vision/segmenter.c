@@ -220,12 +220,20 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
     memset(&s->res2, 0, sizeof s->res2);
     segtex_status st;
     if (s->kind == SEGTEX_SEGMENTER_COMPOSITE) {
-        /* The composite: the square model always (the landscape one misses people on some 4:3
-         * photos), and the landscape one too from 4:3 up (it sees small, far people better);
-         * composite.c fuses them with the pose model's mask. */
-        st = run(s->square, img, &s->res);
-        if (!st && img->width * 3 >= img->height * 4)
+        /* The composite (see composite.c, fuse_person): from 4:3 up the landscape model, and the
+         * square one only when the landscape one finds nobody (it misses people on some 4:3
+         * photos); below 4:3 the square model. res holds the square's output (rank 0: not run). */
+        memset(&s->res, 0, sizeof s->res);
+        if (img->width * 3 >= img->height * 4) {
             st = run(s->landscape, img, &s->res2);
+            long n = 0, total = (long)s->res2.dims[1] * s->res2.dims[2];
+            for (long i = 0; !st && i < total; i++)
+                n += s->res2.data[i] > 0.5f;
+            if (!st && n < total / 500)
+                st = run(s->square, img, &s->res);
+        } else {
+            st = run(s->square, img, &s->res);
+        }
         s->inferred = st == SEGTEX_OK;
         return st;
     }
@@ -248,7 +256,13 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
     }
     s->inferred = 0;
     const segtex_tensor_info *res = &s->res;
-    out->width = res->dims[2], out->height = res->dims[1];
+    if (s->kind == SEGTEX_SEGMENTER_COMPOSITE) { /* always on the square model's grid */
+        segtex_tensor_info sq;
+        segtex_model_output(s->square, 0, &sq);
+        out->width = sq.dims[2], out->height = sq.dims[1];
+    } else {
+        out->width = res->dims[2], out->height = res->dims[1];
+    }
     size_t n = (size_t)out->width * out->height;
     if (s->kind == SEGTEX_SEGMENTER_MULTICLASS) {
         for (size_t i = 0; i < n; i++) { /* softmax of the six logits */
@@ -269,7 +283,8 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
             o[SEGTEX_CATEGORY_CLOTHES] = p;
         }
     } else {
-        segtex_composite_masks mk = {res->data, res->dims[2], res->dims[1], s->res2.rank == 4 ? s->res2.data : NULL,
+        segtex_composite_masks mk = {res->rank == 4 ? res->data : NULL, res->dims[2], res->dims[1],
+                                     s->res2.rank == 4 ? s->res2.data : NULL,
                                      s->res2.dims[2], s->res2.dims[1]};
         segtex_composite_run(s->composite, img, people, &mk, out);
     }
