@@ -19,7 +19,8 @@ static const char segment_usage[] =
     "Splits IMAGE into background, hair, body-skin, face-skin, clothes and others, and prints the\n"
     "segmenter in use and the share of each category's pixels at the image's size.\n"
     "--segmenter  auto (default): multiclass when selfie_multiclass_256x256.tflite is present,\n"
-    "             else composite (person probability + face landmarks + skin colour);\n"
+    "             else composite (person masks + face, pose and hand landmarks + colour models;\n"
+    "             the pose and hand trackers run on IMAGE for it);\n"
     "             person: background and person only (the person reported as clothes)\n"
     "--detector   the face detector the composite segmenter uses: auto (default): short range, and\n"
     "             full range when short range finds no face; short: faces near the camera; full: far\n"
@@ -212,7 +213,7 @@ int cmd_segment(int argc, char **argv)
         printf("}}\n");
     } else {
         printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
-               used == SEGTEX_SEGMENTER_COMPOSITE ? " (person probability + face landmarks + skin colour)" : "");
+               used == SEGTEX_SEGMENTER_COMPOSITE ? " (person masks + face, pose and hand landmarks + colour)" : "");
         printf("faces: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, res.width, res.height, w, h);
         for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
             printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * shares[c]);

@@ -115,7 +115,7 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
                 p = mk->square[y * w + x];
             else
                 p = grid_at(mk->square, mk->square_w, mk->square_h, u, v);
-            if (use_pose) {
+            if (use_pose && p < 0.99f) { /* a maximum: nothing to add to a sure pixel */
                 float dx = ((float)x + 0.5f) * gx - pose->roi.cx, dy = ((float)y + 0.5f) * gy - pose->roi.cy;
                 float mu = (dx * cs + dy * sn) * k + 0.5f * n - 0.5f, mv = (-dx * sn + dy * cs) * k + 0.5f * n - 0.5f;
                 if (mu > -0.5f && mu < n - 0.5f && mv > -0.5f && mv < n - 0.5f)

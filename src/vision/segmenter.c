@@ -1,8 +1,8 @@
 /*
  * Six-category segmentation: MediaPipe's multiclass model when present,
- * otherwise a composite of the person probability, the face landmarks and
- * a skin-colour model sampled from the face (see README: "Composite
- * segmenter").
+ * otherwise the composite (src/vision/composite*.c: the person masks, the
+ * face, pose and hand landmarks and per-person colour models; see README:
+ * "Composite segmenter").
  */
 #include "core/log.h"
 #include "segtex/vision.h"
@@ -152,7 +152,7 @@ segtex_status segtex_segmenter_create(const segtex_segmenter_options *o, segtex_
         s->kind = access(path, R_OK) == 0 ? SEGTEX_SEGMENTER_MULTICLASS : SEGTEX_SEGMENTER_COMPOSITE;
         LOG_INFO("segmenter: %s (%s)", segtex_segmenter_kind_name(s->kind),
                  s->kind == SEGTEX_SEGMENTER_MULTICLASS ? "multiclass model found"
-                                                        : "no multiclass model: person + face + skin colour");
+                                                        : "no multiclass model: person masks + face, pose, hands + colour");
     }
     if (s->kind == SEGTEX_SEGMENTER_MULTICLASS) {
         st = load_seg_model(o, "selfie_multiclass_256x256.tflite", C, &s->multiclass);
