@@ -234,7 +234,7 @@ static void person_box(comp_person *p)
 {
     float b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     if (p->fw > 0) {
-        float r = 2.2f * fmaxf(p->fw, p->fh);
+        float r = 4.0f * fmaxf(p->fw, p->fh); /* the head and the column above it */
         b[0] = p->fcx - r, b[1] = p->fcy - r, b[2] = p->fcx + r, b[3] = p->fcy + r;
     }
     const comp_poly *polys[] = {&p->oval, &p->torso, &p->neck};
@@ -357,7 +357,12 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
         }
         /* The head: an ellipse around the face, higher than wide; not under the jaw. */
         float hb = b - 0.5f;
-        if (b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) {
+        /* ... and the column above it: what the person mask holds over a head is hair (or a hat),
+         * unless an arm is raised there. */
+        int column = b > 0.5f && b < 4.0f && fabsf(a) < 1.5f;
+        for (int i = 0; column && i < p->ncaps; i++)
+            column = !(p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r);
+        if ((b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
             region = COMP_REGION_HEAD;
             goto done;
         }
