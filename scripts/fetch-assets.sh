@@ -8,6 +8,8 @@
 # sample images (what `segtex fetch-models` runs, installed). --hand-sample
 # also fetches a photo of a hand (hand.jpg, OpenCV's back-projection sample,
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
+# --people-samples also fetches two photos of people from the same package
+# (basketball1.png, messi5.jpg) for the composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,12 +17,14 @@ dest=${SEGTEX_ASSETS:-$here/assets}
 multiclass=0
 models_only=0
 hand_sample=0
+people_samples=0
 for a in "$@"; do
   case "$a" in
     --multiclass) multiclass=1 ;;
     --models-only) models_only=1 ;;
     --hand-sample) hand_sample=1 ;;
-    -h|--help) echo "usage: $0 [--multiclass] [--models-only] [--hand-sample]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
+    --people-samples) people_samples=1 ;;
+    -h|--help) echo "usage: $0 [--multiclass] [--models-only] [--hand-sample] [--people-samples]   (destination: \$SEGTEX_ASSETS, default assets/)"; exit 0 ;;
     *) echo "fetch-assets: unknown option '$a'" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +53,12 @@ assets=(
 # 640x480 photo of an open left hand, palm to the camera (Debian's opencv-doc 4.6.0).
 if [ "$hand_sample" = 1 ]; then
   assets+=("hand.jpg 088532ab39ada21d9e332fa576d01d516bf4b8999c54a2c75665b35989f197fd deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/handSrc.jpg")
+fi
+# 640x480 greyscale photo of two people playing with a ball, full body (basketball1.png), and a
+# 548x342 colour photo of a footballer (messi5.jpg): OpenCV's sample data in Debian's opencv-doc 4.6.0.
+if [ "$people_samples" = 1 ]; then
+  assets+=("basketball1.png ba06f6701f7260998b430c39b6557f775497e6ce7b1a74f0b7ea6af371bf54a6 deb opencv-doc ./usr/share/doc/opencv-doc/examples/data/basketball1.png")
+  assets+=("messi5.jpg 1d570e49654e84c7a943918537bd9e5e1ef82920152e147c834006e235be97c9 deb opencv-doc ./usr/share/doc/opencv-doc/examples/data/messi5.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

@@ -243,7 +243,7 @@ static void composite_segmenter_categories(void)
     CHECK(r.width == 256 && r.height == 256, "square model for a square image: %dx%d", r.width, r.height);
     static const struct { int x, y, cat; const char *what; } probes[] = {
         {225, 30, 1, "crown of the head"}, {165, 80, 1, "hair left"}, {280, 80, 1, "hair right"},
-        {225, 130, 3, "cheek/nose"}, {240, 160, 3, "chin side"}, {225, 145, 5, "lips"},
+        {225, 130, 3, "cheek/nose"}, {240, 160, 3, "chin side"}, {225, 145, 3, "lips (face skin, as MediaPipe's)"},
         {100, 380, 4, "suit"}, {300, 330, 4, "suit right"}, {330, 80, 0, "wall"}, {470, 40, 0, "wall top right"},
         {400, 150, 0, "rocket"},
     };
@@ -270,9 +270,9 @@ static void composite_segmenter_categories(void)
     for (int i = 0; i < r.width * r.height; i++)
         face += r.category[i] == 3 || r.category[i] == 1;
     CHECK(face == 0, "%d face/hair pixels without a face", face);
-    /* A landscape frame uses the 256x144 model. */
+    /* A landscape frame: the composite answers on the square model's 256x256 grid (it fuses both models). */
     segtex_image wide = view(0, 100, 512, 288);
-    CHECK(segtex_segmenter_process(s, &wide, NULL, &r) == SEGTEX_OK && r.width == 256 && r.height == 144,
+    CHECK(segtex_segmenter_process(s, &wide, NULL, &r) == SEGTEX_OK && r.width == 256 && r.height == 256,
           "landscape: %dx%d", r.width, r.height);
     segtex_face_tracker_destroy(t);
     segtex_seg_result_free(&r);

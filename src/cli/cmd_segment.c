@@ -19,7 +19,8 @@ static const char segment_usage[] =
     "Splits IMAGE into background, hair, body-skin, face-skin, clothes and others, and prints the\n"
     "segmenter in use and the share of each category's pixels at the image's size.\n"
     "--segmenter  auto (default): multiclass when selfie_multiclass_256x256.tflite is present,\n"
-    "             else composite (person probability + face landmarks + skin colour);\n"
+    "             else composite (person masks + face, pose and hand landmarks + colour models;\n"
+    "             the pose and hand trackers run on IMAGE for it);\n"
     "             person: background and person only (the person reported as clothes)\n"
     "--detector   the face detector the composite segmenter uses: auto (default): short range, and\n"
     "             full range when short range finds no face; short: faces near the camera; full: far\n"
@@ -160,27 +161,40 @@ int cmd_segment(int argc, char **argv)
     segtex_threadpool *pool = NULL;
     segtex_face_models fm = {0};
     segtex_face_tracker *tr = NULL;
+    segtex_pose_models pm = {0};
+    segtex_pose_tracker *ptr = NULL;
+    segtex_hand_models hm = {0};
+    segtex_hand_tracker *htr = NULL;
+    segtex_pose_result *pose = calloc(1, sizeof *pose);
+    segtex_hand_result *hands = calloc(1, sizeof *hands);
     segtex_segmenter *seg = NULL;
     segtex_seg_result res = {0};
     segtex_face_result *faces = calloc(1, sizeof *faces);
     segtex_image img = {0};
     uint8_t *cat = NULL, *person = NULL;
-    if (!faces || segtex_image_load(image, 3, &img) || segtex_threadpool_create((int)threads, &pool))
+    if (!faces || !pose || !hands || segtex_image_load(image, 3, &img) || segtex_threadpool_create((int)threads, &pool))
         goto done;
     segtex_segmenter_options so = {(segtex_segmenter_kind)k, dir, {(segtex_backend)be, pool}, 0};
     if (segtex_segmenter_create(&so, &seg) || segtex_seg_result_alloc(&res, segtex_segmenter_max_pixels(seg)))
         goto done;
     segtex_segmenter_kind used = segtex_segmenter_kind_in_use(seg);
-    if (used == SEGTEX_SEGMENTER_COMPOSITE) { /* it needs the face */
+    if (used == SEGTEX_SEGMENTER_COMPOSITE) { /* it needs the face, the pose and the hands */
         segtex_model_options mo = {(segtex_backend)be, pool};
         segtex_face_tracker_options to = {0};
+        segtex_hand_tracker_options ho = {0};
         if (segtex_face_models_load(dir, (segtex_detector_kind)dk, 1, &mo, &fm))
             goto done;
         to.fallback_detector = fm.fallback;
         if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
             goto done;
+        if (segtex_pose_models_load(dir, 0, &mo, &pm) || segtex_pose_tracker_create(pm.detector, pm.landmarker, NULL, &ptr) ||
+            segtex_pose_tracker_process(ptr, &img, 0.0, pose))
+            goto done;
+        if (segtex_hand_models_load(dir, 1, &mo, &hm) || segtex_hand_tracker_create(hm.detector, hm.landmarker, &ho, &htr) ||
+            segtex_hand_tracker_process(htr, &img, 0.0, hands))
+            goto done;
     }
-    if (segtex_segmenter_process(seg, &img, &(segtex_people){faces, NULL, NULL}, &res))
+    if (segtex_segmenter_process(seg, &img, &(segtex_people){faces, pose, hands}, &res))
         goto done;
     const int w = img.width, h = img.height;
     double shares[SEGTEX_CATEGORY_COUNT];
@@ -199,7 +213,7 @@ int cmd_segment(int argc, char **argv)
         printf("}}\n");
     } else {
         printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
-               used == SEGTEX_SEGMENTER_COMPOSITE ? " (person probability + face landmarks + skin colour)" : "");
+               used == SEGTEX_SEGMENTER_COMPOSITE ? " (person masks + face, pose and hand landmarks + colour)" : "");
         printf("faces: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, res.width, res.height, w, h);
         for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
             printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * shares[c]);
@@ -222,6 +236,12 @@ done:
     segtex_segmenter_destroy(seg);
     segtex_face_tracker_destroy(tr);
     segtex_face_models_free(&fm);
+    segtex_pose_tracker_destroy(ptr);
+    segtex_pose_models_free(&pm);
+    segtex_hand_tracker_destroy(htr);
+    segtex_hand_models_free(&hm);
+    free(pose);
+    free(hands);
     free(cat);
     free(person);
     segtex_threadpool_destroy(pool);

@@ -1,12 +1,12 @@
 /*
  * Six-category segmentation: MediaPipe's multiclass model when present,
- * otherwise a composite of the person probability, the face landmarks and
- * a skin-colour model sampled from the face (see README: "Composite
- * segmenter").
+ * otherwise the composite (src/vision/composite*.c: the person masks, the
+ * face, pose and hand landmarks and per-person colour models; see README:
+ * "Composite segmenter").
  */
 #include "core/log.h"
 #include "segtex/vision.h"
-#include "vision/face_mesh_tables.h"
+#include "vision/composite_run.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,19 +15,6 @@
 
 #define C SEGTEX_CATEGORY_COUNT
 
-#define MAX_POLY 40
-
-typedef struct poly {
-    int n;
-    float x[MAX_POLY], y[MAX_POLY]; /* grid coordinates */
-    float xmin, xmax, ymin, ymax;
-} poly;
-
-typedef struct face_geom {
-    poly oval, eyes[2], brows[2], lips;
-    float head_cx, head_cy, head_rx, head_ry, chin_y, brow_y;
-} face_geom;
-
 struct segtex_segmenter {
     segtex_segmenter_kind kind;
     int temporal;
@@ -35,8 +22,9 @@ struct segtex_segmenter {
     float *prev;        /* previous probabilities (temporal), max pixels x 6 */
     int prev_w, prev_h; /* 0: no previous result */
     int max_pixels;
-    face_geom geom[SEGTEX_MAX_FACES];
-    segtex_tensor_info res; /* output of the last infer */
+    segtex_composite *composite;
+    segtex_tensor_info res;  /* output of the last infer */
+    segtex_tensor_info res2; /* composite: the landscape model's, when it ran (rank 0: not) */
     int inferred;           /* 1 between infer and finish */
 };
 
@@ -110,6 +98,7 @@ void segtex_segmenter_destroy(segtex_segmenter *s)
     segtex_model_destroy(s->landscape);
     segtex_model_destroy(s->multiclass);
     segtex_aligned_free(s->prev);
+    segtex_composite_destroy(s->composite);
     segtex_free(s);
 }
 
@@ -163,7 +152,7 @@ segtex_status segtex_segmenter_create(const segtex_segmenter_options *o, segtex_
         s->kind = access(path, R_OK) == 0 ? SEGTEX_SEGMENTER_MULTICLASS : SEGTEX_SEGMENTER_COMPOSITE;
         LOG_INFO("segmenter: %s (%s)", segtex_segmenter_kind_name(s->kind),
                  s->kind == SEGTEX_SEGMENTER_MULTICLASS ? "multiclass model found"
-                                                        : "no multiclass model: person + face + skin colour");
+                                                        : "no multiclass model: person masks + face, pose, hands + colour");
     }
     if (s->kind == SEGTEX_SEGMENTER_MULTICLASS) {
         st = load_seg_model(o, "selfie_multiclass_256x256.tflite", C, &s->multiclass);
@@ -180,6 +169,10 @@ segtex_status segtex_segmenter_create(const segtex_segmenter_options *o, segtex_
     if (model_pixels(s->landscape) > s->max_pixels)
         s->max_pixels = model_pixels(s->landscape);
     s->prev = segtex_aligned_alloc(sizeof(float) * C * (size_t)s->max_pixels, 64);
+    if (s->kind == SEGTEX_SEGMENTER_COMPOSITE && s->prev && segtex_composite_create(s->max_pixels, &s->composite)) {
+        st = SEGTEX_ERROR_OUT_OF_MEMORY;
+        goto fail;
+    }
     if (!s->prev) {
         st = SEGTEX_ERROR_OUT_OF_MEMORY;
         goto fail;
@@ -193,189 +186,11 @@ fail:
 
 segtex_segmenter_kind segtex_segmenter_kind_in_use(const segtex_segmenter *s) { return s->kind; }
 int segtex_segmenter_max_pixels(const segtex_segmenter *s) { return s->max_pixels; }
-void segtex_segmenter_reset(segtex_segmenter *s) { s->prev_w = s->prev_h = 0; }
-
-/* ---- composite -------------------------------------------------------------- */
-
-static void make_poly(poly *p, const segtex_face_landmarks *f, const uint16_t *idx, int n, int w, int h)
+void segtex_segmenter_reset(segtex_segmenter *s)
 {
-    p->n = n;
-    p->xmin = p->ymin = INFINITY;
-    p->xmax = p->ymax = -INFINITY;
-    for (int i = 0; i < n; i++) {
-        p->x[i] = f->xyz[idx[i]][0] * (float)w;
-        p->y[i] = f->xyz[idx[i]][1] * (float)h;
-        p->xmin = fminf(p->xmin, p->x[i]), p->xmax = fmaxf(p->xmax, p->x[i]);
-        p->ymin = fminf(p->ymin, p->y[i]), p->ymax = fmaxf(p->ymax, p->y[i]);
-    }
-}
-
-/* Even-odd rule point-in-polygon, with a bounding-box test first. */
-static int inside(const poly *p, float x, float y)
-{
-    if (x < p->xmin || x > p->xmax || y < p->ymin || y > p->ymax)
-        return 0;
-    int in = 0;
-    for (int i = 0, j = p->n - 1; i < p->n; j = i++)
-        if ((p->y[i] > y) != (p->y[j] > y) && x < (p->x[j] - p->x[i]) * (y - p->y[i]) / (p->y[j] - p->y[i]) + p->x[i])
-            in = !in;
-    return in;
-}
-
-static void rgb_to_ycc(const uint8_t *p, float out[3])
-{
-    float r = p[0], g = p[1], b = p[2];
-    out[0] = 0.299f * r + 0.587f * g + 0.114f * b;
-    out[1] = 128.0f - 0.168736f * r - 0.331264f * g + 0.5f * b;
-    out[2] = 128.0f + 0.5f * r - 0.418688f * g - 0.081312f * b;
-}
-
-/* Skin model: mean and inverse covariance of (Y, Cb, Cr), Y's variance widened for lighting. */
-typedef struct skin_model {
-    float mean[3];
-    float inv[3][3];       /* loose: Y widened (the body is lit differently from the face) */
-    float inv_tight[3][3]; /* tight: as measured on the face (near it: hair vs. ears) */
-    int valid;
-} skin_model;
-
-static int invert3(const double m[3][3], float inv[3][3])
-{
-    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-    if (!(fabs(det) > 1e-9))
-        return -1;
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++) {
-            int a = (j + 1) % 3, b = (j + 2) % 3, c = (i + 1) % 3, d = (i + 2) % 3;
-            inv[i][j] = (float)((m[a][c] * m[b][d] - m[a][d] * m[b][c]) / det);
-        }
-    return 0;
-}
-
-static const uint8_t *pixel_at(const segtex_image *img, float u, float v)
-{
-    int x = (int)(u * (float)img->width), y = (int)(v * (float)img->height);
-    x = x < 0 ? 0 : x >= img->width ? img->width - 1 : x;
-    y = y < 0 ? 0 : y >= img->height ? img->height - 1 : y;
-    return img->data + (ptrdiff_t)y * img->stride + (ptrdiff_t)x * img->channels;
-}
-
-static float skin_distance(const skin_model *m, const uint8_t *px, int tight)
-{
-    float y[3], d[3];
-    rgb_to_ycc(px, y);
-    if (!m->valid) { /* a generic chroma box when no face was seen */
-        return (y[1] >= 77 && y[1] <= 127 && y[2] >= 133 && y[2] <= 173) ? 0.0f : 100.0f;
-    }
-    for (int k = 0; k < 3; k++)
-        d[k] = y[k] - m->mean[k];
-    float q = 0;
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-            q += d[i] * (tight ? m->inv_tight : m->inv)[i][j] * d[j];
-    return q;
-}
-
-#define SKIN_D2 11.3f      /* chi-square, 3 degrees of freedom, 99% */
-#define SKIN_D2_TIGHT 7.8f /* 95%: around the face, hair of a skin-like hue must not pass */
-
-static void composite(segtex_segmenter *s, const segtex_image *img, const segtex_face_landmarks *faces, int nf,
-                      const float *person, segtex_seg_result *out)
-{
-    const int w = out->width, h = out->height;
-    if (nf > SEGTEX_MAX_FACES)
-        nf = SEGTEX_MAX_FACES;
-    /* Face geometry in grid coordinates. */
-    int used = 0;
-    for (int f = 0; f < nf; f++) {
-        if (faces[f].count < SEGTEX_MESH_MESH_COUNT)
-            continue;
-        face_geom *g = &s->geom[used++];
-        make_poly(&g->oval, &faces[f], segtex_mesh_face_oval, SEGTEX_MESH_FACE_OVAL_COUNT, w, h);
-        make_poly(&g->eyes[0], &faces[f], segtex_mesh_left_eye, SEGTEX_MESH_EYE_CONTOUR_COUNT, w, h);
-        make_poly(&g->eyes[1], &faces[f], segtex_mesh_right_eye, SEGTEX_MESH_EYE_CONTOUR_COUNT, w, h);
-        make_poly(&g->brows[0], &faces[f], segtex_mesh_left_brow, SEGTEX_MESH_BROW_COUNT, w, h);
-        make_poly(&g->brows[1], &faces[f], segtex_mesh_right_brow, SEGTEX_MESH_BROW_COUNT, w, h);
-        make_poly(&g->lips, &faces[f], segtex_mesh_lips_outer, SEGTEX_MESH_LIPS_OUTER_COUNT, w, h);
-        float fw = g->oval.xmax - g->oval.xmin, fh = g->oval.ymax - g->oval.ymin;
-        /* The head: an ellipse around the face oval, reaching higher (hair) than lower. */
-        g->head_cx = 0.5f * (g->oval.xmin + g->oval.xmax);
-        g->head_cy = 0.5f * (g->oval.ymin + g->oval.ymax) - 0.2f * fh;
-        g->head_rx = 0.95f * fw;
-        g->head_ry = 0.85f * fh;
-        g->chin_y = g->oval.ymax;
-        g->brow_y = 0.5f * (g->brows[0].ymax + g->brows[1].ymax);
-    }
-    /* Skin model from the face: inside the oval, outside eyes, brows and lips, where the person is. */
-    skin_model skin = {0};
-    double sum[3] = {0}, sq[3][3] = {{0}};
-    long n = 0;
-    for (int f = 0; f < used; f++) {
-        const face_geom *g = &s->geom[f];
-        for (int y = (int)fmaxf(g->oval.ymin, 0); y <= (int)fminf(g->oval.ymax, (float)h - 1); y++)
-            for (int x = (int)fmaxf(g->oval.xmin, 0); x <= (int)fminf(g->oval.xmax, (float)w - 1); x++) {
-                float fx = (float)x + 0.5f, fy = (float)y + 0.5f;
-                if (!inside(&g->oval, fx, fy) || inside(&g->eyes[0], fx, fy) || inside(&g->eyes[1], fx, fy) ||
-                    inside(&g->brows[0], fx, fy) || inside(&g->brows[1], fx, fy) || inside(&g->lips, fx, fy) ||
-                    person[y * w + x] < 0.5f)
-                    continue;
-                float c[3];
-                rgb_to_ycc(pixel_at(img, fx / (float)w, fy / (float)h), c);
-                for (int i = 0; i < 3; i++) {
-                    sum[i] += c[i];
-                    for (int j = 0; j < 3; j++)
-                        sq[i][j] += (double)c[i] * c[j];
-                }
-                n++;
-            }
-    }
-    if (n >= 16) {
-        double cov[3][3];
-        for (int i = 0; i < 3; i++)
-            skin.mean[i] = (float)(sum[i] / (double)n);
-        for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 3; j++)
-                cov[i][j] = sq[i][j] / (double)n - (double)skin.mean[i] * skin.mean[j];
-        cov[0][0] += 4.0, cov[1][1] += 4.0, cov[2][2] += 4.0; /* a floor for very uniform faces */
-        int ok = invert3(cov, skin.inv_tight) == 0;
-        cov[0][0] = cov[0][0] * 4.0 + 25.0; /* lighting varies over the body more than over the face */
-        skin.valid = ok && invert3(cov, skin.inv) == 0;
-    }
-    /* One pass over the grid. */
-    for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-            float p = person[y * w + x];
-            p = p < 0 ? 0 : p > 1 ? 1 : p;
-            float *o = out->prob + ((size_t)y * w + x) * C;
-            memset(o, 0, sizeof(float) * C);
-            o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
-            float fx = (float)x + 0.5f, fy = (float)y + 0.5f;
-            int cat = -1;
-            for (int f = 0; f < used && cat < 0; f++) {
-                const face_geom *g = &s->geom[f];
-                if (inside(&g->oval, fx, fy)) {
-                    if (inside(&g->eyes[0], fx, fy) || inside(&g->eyes[1], fx, fy) || inside(&g->lips, fx, fy))
-                        cat = SEGTEX_CATEGORY_OTHERS;
-                    else if (inside(&g->brows[0], fx, fy) || inside(&g->brows[1], fx, fy))
-                        cat = SEGTEX_CATEGORY_HAIR;
-                    else
-                        cat = SEGTEX_CATEGORY_FACE_SKIN;
-                } else {
-                    float dx = (fx - g->head_cx) / g->head_rx, dy = (fy - g->head_cy) / g->head_ry;
-                    /* Beside and above the face, above the brows, is hair whatever its colour (blond
-                     * hair and skin share hues); lower down (ears) the colour decides. */
-                    if (dx * dx + dy * dy <= 1.0f && fy < g->chin_y) {
-                        int sk = fy > g->brow_y &&
-                                 skin_distance(&skin, pixel_at(img, fx / (float)w, fy / (float)h), 1) < SKIN_D2_TIGHT;
-                        cat = sk ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_HAIR;
-                    }
-                }
-            }
-            if (cat < 0)
-                cat = skin_distance(&skin, pixel_at(img, fx / (float)w, fy / (float)h), 0) < SKIN_D2 ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES;
-            o[cat] = p;
-        }
-    }
+    s->prev_w = s->prev_h = 0;
+    if (s->composite)
+        segtex_composite_reset(s->composite);
 }
 
 /* Feed `img` to a model with a [1,H,W,3] input in [0,1], stretched. */
@@ -401,10 +216,30 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
         LOG_ERROR("segmenter: needs an RGB/RGBA image");
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
+    s->inferred = 0;
+    memset(&s->res2, 0, sizeof s->res2);
+    segtex_status st;
+    if (s->kind == SEGTEX_SEGMENTER_COMPOSITE) {
+        /* The composite (see composite.c, fuse_person): from 4:3 up the landscape model, and the
+         * square one only when the landscape one finds nobody (it misses people on some 4:3
+         * photos); below 4:3 the square model. res holds the square's output (rank 0: not run). */
+        memset(&s->res, 0, sizeof s->res);
+        if (img->width * 3 >= img->height * 4) {
+            st = run(s->landscape, img, &s->res2);
+            long n = 0, total = (long)s->res2.dims[1] * s->res2.dims[2];
+            for (long i = 0; !st && i < total; i++)
+                n += s->res2.data[i] > 0.5f;
+            if (!st && n < total / 500)
+                st = run(s->square, img, &s->res);
+        } else {
+            st = run(s->square, img, &s->res);
+        }
+        s->inferred = st == SEGTEX_OK;
+        return st;
+    }
     /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. */
     segtex_model *m = s->multiclass ? s->multiclass : img->width * 3 >= img->height * 4 ? s->landscape : s->square;
-    s->inferred = 0;
-    segtex_status st = run(m, img, &s->res);
+    st = run(m, img, &s->res);
     s->inferred = st == SEGTEX_OK;
     return st;
 }
@@ -413,7 +248,6 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
                                       segtex_seg_result *out)
 {
     const segtex_face_result *fr = people ? people->faces : NULL;
-    const segtex_face_landmarks *faces = fr ? fr->faces : NULL;
     int face_count = fr ? fr->count : 0;
     if (!check_image(img) || !out || out->capacity < s->max_pixels || face_count < 0 ||
         face_count > SEGTEX_MAX_FACES || !s->inferred) {
@@ -422,7 +256,13 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
     }
     s->inferred = 0;
     const segtex_tensor_info *res = &s->res;
-    out->width = res->dims[2], out->height = res->dims[1];
+    if (s->kind == SEGTEX_SEGMENTER_COMPOSITE) { /* always on the square model's grid */
+        segtex_tensor_info sq;
+        segtex_model_output(s->square, 0, &sq);
+        out->width = sq.dims[2], out->height = sq.dims[1];
+    } else {
+        out->width = res->dims[2], out->height = res->dims[1];
+    }
     size_t n = (size_t)out->width * out->height;
     if (s->kind == SEGTEX_SEGMENTER_MULTICLASS) {
         for (size_t i = 0; i < n; i++) { /* softmax of the six logits */
@@ -443,7 +283,10 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
             o[SEGTEX_CATEGORY_CLOTHES] = p;
         }
     } else {
-        composite(s, img, faces, face_count, res->data, out);
+        segtex_composite_masks mk = {res->rank == 4 ? res->data : NULL, res->dims[2], res->dims[1],
+                                     s->res2.rank == 4 ? s->res2.data : NULL,
+                                     s->res2.dims[2], s->res2.dims[1]};
+        segtex_composite_run(s->composite, img, people, &mk, out);
     }
     /* Temporal blend: a confident pixel takes the new value at once, an uncertain one half of the old. */
     if (s->temporal && s->prev_w == out->width && s->prev_h == out->height) {

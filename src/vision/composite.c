@@ -1,0 +1,240 @@
+/*
+ * The composite six-category segmenter: fuses the person masks, builds the
+ * people (composite_geom.c), learns their colours (composite_colour.c) and
+ * decides each pixel by prior x likelihood, with hysteresis. See README:
+ * "Composite segmenter".
+ */
+#include "vision/composite_run.h"
+
+#include "core/log.h"
+#include "vision/composite.h"
+
+#include <math.h>
+#include <string.h>
+
+#define C SEGTEX_CATEGORY_COUNT
+#define RATE 0.15f       /* colour models: weight of a new frame's estimate */
+#define HYSTERESIS 1.5f  /* log-odds bonus of the previous frame's category */
+#define COLOUR_W 0.6f    /* weight of the colour log likelihoods against the priors */
+
+struct segtex_composite {
+    int max_pixels;
+    float *person;     /* fused person probability, grid */
+    uint8_t *prev;     /* previous category, grid (255: none) */
+    int prev_w, prev_h;
+    float *samples;    /* COMP_MAX_SAMPLES x 3 */
+    comp_person people[COMP_MAX_PEOPLE];
+    comp_colours colours[COMP_MAX_PEOPLE];
+    comp_colours scratch[COMP_MAX_PEOPLE];
+    int ncolours;
+};
+
+segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
+{
+    segtex_composite *c = segtex_calloc(1, sizeof *c);
+    *out = NULL;
+    if (!c)
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    c->max_pixels = max_pixels;
+    c->person = segtex_aligned_alloc(sizeof(float) * (size_t)max_pixels, 64);
+    c->prev = segtex_malloc((size_t)max_pixels);
+    c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
+    if (!c->person || !c->prev || !c->samples) {
+        segtex_composite_destroy(c);
+        return SEGTEX_ERROR_OUT_OF_MEMORY;
+    }
+    *out = c;
+    return SEGTEX_OK;
+}
+
+void segtex_composite_destroy(segtex_composite *c)
+{
+    if (!c)
+        return;
+    segtex_aligned_free(c->person);
+    segtex_free(c->prev);
+    segtex_free(c->samples);
+    segtex_free(c);
+}
+
+void segtex_composite_reset(segtex_composite *c)
+{
+    c->prev_w = c->prev_h = 0;
+    c->ncolours = 0;
+    memset(c->colours, 0, sizeof c->colours);
+}
+
+/* Bilinear sample of a w x h grid at normalized (u, v). */
+static float grid_at(const float *g, int w, int h, float u, float v)
+{
+    float x = u * (float)w - 0.5f, y = v * (float)h - 0.5f;
+    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
+    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    int x0 = (int)x, y0 = (int)y, x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
+    float fx = x - (float)x0, fy = y - (float)y0;
+    float a = g[y0 * w + x0] + (g[y0 * w + x1] - g[y0 * w + x0]) * fx;
+    float b = g[y1 * w + x0] + (g[y1 * w + x1] - g[y1 * w + x0]) * fx;
+    return a + (b - a) * fy;
+}
+
+/* Share of a mask's pixels above one half. */
+static float coverage(const float *m, int w, int h)
+{
+    long n = 0;
+    for (int i = 0; i < w * h; i++)
+        n += m[i] > 0.5f;
+    return (float)n / (float)(w * h);
+}
+
+/*
+ * The person probability on the output grid. Measured on the labelled
+ * photos (README: "Composite segmenter"): below 4:3 the square selfie model
+ * (the landscape one is not run); from 4:3 up the landscape model, which
+ * misses less of a small, far body, unless it finds nobody (it does on
+ * some 4:3 photos) while the square one does; then the pose model's own
+ * mask, where the pose is, by maximum (it holds the limbs the selfie models
+ * lose).
+ */
+static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, const segtex_people *people, int w,
+                        int h, int iw, int ih)
+{
+    const segtex_pose_result *pose = people ? people->pose : NULL;
+    int use_pose = pose && pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE && pose->roi.size > 0;
+    int use_landscape = mk->landscape && (!mk->square || coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >=
+                                                             coverage(mk->square, mk->square_w, mk->square_h));
+    /* Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
+    const int n = SEGTEX_POSE_MASK_SIZE;
+    float cs = use_pose ? cosf(pose->roi.rotation) : 1, sn = use_pose ? sinf(pose->roi.rotation) : 0;
+    float k = use_pose ? (float)n / pose->roi.size : 0, gx = (float)iw / (float)w, gy = (float)ih / (float)h;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float u = ((float)x + 0.5f) / (float)w, v = ((float)y + 0.5f) / (float)h, p;
+            if (use_landscape)
+                p = grid_at(mk->landscape, mk->landscape_w, mk->landscape_h, u, v);
+            else if (mk->square_w == w && mk->square_h == h)
+                p = mk->square[y * w + x];
+            else
+                p = grid_at(mk->square, mk->square_w, mk->square_h, u, v);
+            if (use_pose && p < 0.99f) { /* a maximum: nothing to add to a sure pixel */
+                float dx = ((float)x + 0.5f) * gx - pose->roi.cx, dy = ((float)y + 0.5f) * gy - pose->roi.cy;
+                float mu = (dx * cs + dy * sn) * k + 0.5f * n - 0.5f, mv = (-dx * sn + dy * cs) * k + 0.5f * n - 0.5f;
+                if (mu > -0.5f && mu < n - 0.5f && mv > -0.5f && mv < n - 0.5f)
+                    p = fmaxf(p, grid_at(pose->mask, n, n, (mu + 0.5f) / n, (mv + 0.5f) / n));
+            }
+            c->person[y * w + x] = fminf(fmaxf(p, 0.0f), 1.0f);
+        }
+}
+
+/* Match this frame's people to last frame's colour models (nearest centre), learn, blend. */
+static void learn(segtex_composite *c, int np, const segtex_image *img, int w, int h)
+{
+    int taken[COMP_MAX_PEOPLE] = {0};
+    for (int i = 0; i < np; i++) {
+        const comp_person *p = &c->people[i];
+        int best = -1;
+        float bd = 1.0f; /* within one body scale */
+        for (int k = 0; k < c->ncolours; k++) {
+            float d = hypotf(c->colours[k].cx - p->cx, c->colours[k].cy - p->cy) / fmaxf(p->scale, 1.0f);
+            if (!taken[k] && c->colours[k].valid && d < bd)
+                bd = d, best = k;
+        }
+        if (best >= 0) {
+            taken[best] = 1;
+            c->scratch[i] = c->colours[best];
+        } else {
+            memset(&c->scratch[i], 0, sizeof c->scratch[i]);
+        }
+        comp_colours_learn(&c->scratch[i], p, img, c->person, w, h, RATE, c->samples);
+    }
+    memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
+    c->ncolours = np;
+}
+
+static const int to_category[COMP_K] = {SEGTEX_CATEGORY_HAIR, SEGTEX_CATEGORY_BODY_SKIN, SEGTEX_CATEGORY_FACE_SKIN,
+                                        SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_OTHERS};
+
+void segtex_composite_run(segtex_composite *c, const segtex_image *img, const segtex_people *people,
+                          const segtex_composite_masks *masks, segtex_seg_result *out)
+{
+    const int w = out->width, h = out->height, iw = img->width, ih = img->height;
+    fuse_person(c, masks, people, w, h, iw, ih);
+    int np = comp_people_build(people, iw, ih, c->people);
+    learn(c, np, img, w, h);
+    int hyst = c->prev_w == w && c->prev_h == h;
+    /* A frame without people: the generic models (a chroma-only skin guess, wide clothes). */
+    comp_colours none;
+    if (np == 0) {
+        memset(&none, 0, sizeof none);
+        comp_person empty;
+        memset(&empty, 0, sizeof empty);
+        comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, c->samples);
+    }
+    /* Decide per 2x2 block of the grid (the block's mean colour: a quarter of the work, and sensor
+     * noise averaged); each pixel keeps its own person probability, so the mask's edges stay sharp. */
+    const float sx = (float)iw / (float)w, sy = (float)ih / (float)h;
+    for (int y = 0; y < h; y += 2) {
+        const int y1 = y + 1 < h ? y + 1 : y;
+        for (int x = 0; x < w; x += 2) {
+            const int x1 = x + 1 < w ? x + 1 : x;
+            const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
+            float pmax = 0;
+            for (int q = 0; q < 4; q++)
+                pmax = fmaxf(pmax, c->person[idx[q]]);
+            float s[COMP_K] = {0};
+            int best = COMP_CLOTHES;
+            if (pmax >= 0.02f) {
+                float px = ((float)x + 1.0f) * sx, py = ((float)y + 1.0f) * sy; /* the block's centre */
+                /* The nearest person: the one whose region holds the block, else the closest. */
+                float lp[COMP_K] = {-8.0f, -2.0f, -8.0f, 1.0f, 0.0f} /* nobody known: no head */, bd = INFINITY;
+                const comp_colours *m = np ? &c->colours[0] : &none;
+                for (int k = 0; k < np; k++) {
+                    float t[COMP_K], d;
+                    comp_prior(&c->people[k], px, py, t, &d);
+                    if (d < bd) {
+                        bd = d, m = &c->colours[k];
+                        memcpy(lp, t, sizeof lp);
+                    }
+                    if (d == 0)
+                        break;
+                }
+                float ycc[3] = {0}, ll[COMP_K], mx = -INFINITY;
+                const int gx[2] = {x, x1}, gy[2] = {y, y1};
+                for (int j = 0; j < 2; j++) {
+                    int iy = (int)(((float)gy[j] + 0.5f) * sy);
+                    const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
+                    for (int i = 0; i < 2; i++) {
+                        int ix = (int)(((float)gx[i] + 0.5f) * sx);
+                        float t[3];
+                        comp_rgb_to_ycc(row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels, t);
+                        ycc[0] += 0.25f * t[0], ycc[1] += 0.25f * t[1], ycc[2] += 0.25f * t[2];
+                    }
+                }
+                comp_colours_loglik(m, ycc, ll);
+                int prev = hyst ? c->prev[idx[0]] : 255;
+                for (int k = 0; k < COMP_K; k++) {
+                    s[k] = lp[k] + COLOUR_W * ll[k] + (prev == to_category[k] ? HYSTERESIS : 0.0f);
+                    mx = fmaxf(mx, s[k]);
+                }
+                float sum = 0;
+                for (int k = 0; k < COMP_K; k++)
+                    sum += s[k] = expf(s[k] - mx);
+                best = 0;
+                for (int k = 0; k < COMP_K; k++) {
+                    s[k] /= sum;
+                    best = s[k] > s[best] ? k : best;
+                }
+            } else {
+                s[COMP_CLOTHES] = 1.0f; /* background: the person's share goes to clothes, nothing to decide */
+            }
+            uint8_t cat = pmax >= 0.5f ? (uint8_t)to_category[best] : 0;
+            for (int q = 0; q < 4; q++) {
+                float p = c->person[idx[q]], *o = out->prob + idx[q] * C;
+                o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
+                for (int k = 0; k < COMP_K; k++)
+                    o[to_category[k]] = p * s[k];
+                c->prev[idx[q]] = cat;
+            }
+        }
+    }
+    c->prev_w = w, c->prev_h = h;
+}

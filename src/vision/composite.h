@@ -1,0 +1,102 @@
+/*
+ * The composite six-category segmenter (used when MediaPipe's multiclass
+ * model is absent): geometry from the face mesh, the pose and the hands
+ * gives each pixel a prior over hair / body skin / face skin / clothes
+ * (composite_geom.c); per-person colour models learned from the frame and
+ * kept as running estimates turn those priors into a decision by likelihood
+ * ratio (composite_colour.c); composite.c fuses the person masks and
+ * decides, with hysteresis. Internal to the library.
+ */
+#ifndef SEGTEX_VISION_COMPOSITE_H
+#define SEGTEX_VISION_COMPOSITE_H
+
+#include "segtex/vision.h"
+
+#define COMP_MAX_PEOPLE SEGTEX_MAX_FACES
+#define COMP_MAX_POLY 40
+#define COMP_MAX_CAPS 64
+
+/* The person categories the composite weighs, in this order ("others": a held object, an accessory). */
+enum { COMP_HAIR = 0, COMP_BODY, COMP_FACE, COMP_CLOTHES, COMP_OTHERS, COMP_K };
+
+typedef struct comp_poly {
+    int n;
+    float x[COMP_MAX_POLY], y[COMP_MAX_POLY]; /* image pixels */
+    float xmin, xmax, ymin, ymax;
+} comp_poly;
+
+/* A segment with a radius (a limb, a finger), in image pixels. */
+typedef struct comp_capsule {
+    float ax, ay, bx, by, r;
+    int kind; /* COMP_REGION_* */
+} comp_capsule;
+
+/* Regions, most specific first: a pixel takes the first that holds it. */
+enum {
+    COMP_REGION_HAND = 0, COMP_REGION_FEATURE, COMP_REGION_FACE, COMP_REGION_FOREHEAD, COMP_REGION_HEAD, COMP_REGION_NECK,
+    COMP_REGION_ARM, COMP_REGION_TORSO, COMP_REGION_LEG, COMP_REGION_NEAR_HAND, COMP_REGION_BODY, COMP_REGION_COUNT
+};
+
+/* One person's geometry, in image pixels. */
+typedef struct comp_person {
+    int has_face, has_pose;
+    float cx, cy;  /* a point on the person (face centre, else shoulders, else hands) */
+    float scale;   /* body scale: about a shoulder width */
+    /* face frame: centre, unit up vector, half width and half height of the oval */
+    float fcx, fcy, upx, upy, fw, fh;
+    comp_poly oval, eyes[2], brows[2], lips;
+    comp_poly torso, neck;
+    int ncaps;
+    comp_capsule caps[COMP_MAX_CAPS];
+    int nwrists;
+    float wrists[4][2]; /* where hands are (pose wrists, hand landmark 0): held objects are near them */
+    float box[4]; /* xmin, ymin, xmax, ymax of every region: outside it, only the distance matters */
+} comp_person;
+
+/* Build the people of a frame from what the trackers found; returns how many (<= COMP_MAX_PEOPLE). */
+int comp_people_build(const segtex_people *people, int width, int height, comp_person *out);
+
+/*
+ * The region of person `p` holding image point (x, y) (COMP_REGION_BODY
+ * when none) and its log priors for the five categories; *dist: how far the
+ * point is from the person, in body scales (0 inside a region).
+ */
+int comp_prior(const comp_person *p, float x, float y, float logprior[COMP_K], float *dist);
+
+int comp_poly_inside(const comp_poly *p, float x, float y);
+
+/* ---- colour --------------------------------------------------------------------- */
+
+typedef struct comp_gauss {
+    float mean[3], inv[3][3], lognorm; /* lognorm: -0.5 log det(cov) */
+    int valid;
+} comp_gauss;
+
+#define COMP_CLOTHES_PARTS 3
+
+typedef struct comp_colours {
+    comp_gauss skin, skin_body, hair, clothes[COMP_CLOTHES_PARTS];
+    int valid; /* 1 once learned */
+    float chroma; /* mean |Cb - 128| + |Cr - 128| of the person's samples: near 0 on greyscale frames */
+    float cx, cy; /* where the person was when last learned (matching between frames) */
+} comp_colours;
+
+void comp_rgb_to_ycc(const uint8_t *p, float out[3]);
+
+/*
+ * Learn person `p`'s colour models from `img` (samples where `person`, the
+ * fused mask at grid w x h, is confident) and blend them into `m` with
+ * weight `rate` (1: replace). `buf` holds at least COMP_MAX_SAMPLES x 3 floats.
+ */
+#define COMP_MAX_SAMPLES 2048
+void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
+                        int h, float rate, float *buf);
+
+/*
+ * Log likelihoods of the five categories for a pixel's (Y, Cb, Cr), each
+ * clamped from below, scaled by how much colour the frame has (luma alone,
+ * on greyscale or IR frames, is weak evidence: the geometry decides more).
+ */
+void comp_colours_loglik(const comp_colours *m, const float ycc[3], float ll[COMP_K]);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * The composite segmenter's colour models, per person: skin (cheeks and
+ * forehead, else the hands), hair (just above the hairline), clothes (a
+ * three-part mixture from the torso: stripes, shadows). Gaussians in
+ * (Y, Cb, Cr) with a variance floor, so that a greyscale or dark frame
+ * gives equal chroma likelihoods and the geometry decides.
+ */
+#include "vision/composite.h"
+
+#include <math.h>
+#include <string.h>
+
+#define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
+#define FLOOR_C 9.0f   /* 3 of chroma */
+#define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
+#define GATE_D2 16.0f  /* beyond this (squared Mahalanobis), a colour is not of that model at all */
+
+void comp_rgb_to_ycc(const uint8_t *p, float out[3])
+{
+    float r = p[0], g = p[1], b = p[2];
+    out[0] = 0.299f * r + 0.587f * g + 0.114f * b;
+    out[1] = 128.0f - 0.168736f * r - 0.331264f * g + 0.5f * b;
+    out[2] = 128.0f + 0.5f * r - 0.418688f * g - 0.081312f * b;
+}
+
+static float gauss_d2(const comp_gauss *g, const float c[3])
+{
+    float d[3] = {c[0] - g->mean[0], c[1] - g->mean[1], c[2] - g->mean[2]};
+    float q = 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            q += d[i] * g->inv[i][j] * d[j];
+    return q;
+}
+
+/* Clamped from below at `floor`: skin is specific (a low floor), clothes take anything (the highest). */
+static float gauss_ll(const comp_gauss *g, const float c[3], float floor, float gate)
+{
+    float d2 = gauss_d2(g, c), v = g->lognorm - 0.5f * d2;
+    return v < floor || d2 > gate ? floor : v;
+}
+
+/* Fit a Gaussian to samples s[0..n) (3 floats each); luma variance times `widen_y`. Blend into *g by `rate`. */
+static void fit(comp_gauss *g, const float *s, int n, float widen_y, float rate)
+{
+    if (n < 8)
+        return;
+    double m[3] = {0}, c[3][3] = {{0}};
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < 3; i++)
+            m[i] += s[k * 3 + i];
+    for (int i = 0; i < 3; i++)
+        m[i] /= n;
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                c[i][j] += (s[k * 3 + i] - m[i]) * (s[k * 3 + j] - m[j]);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            c[i][j] /= n;
+    c[0][0] = c[0][0] * widen_y + FLOOR_Y;
+    c[1][1] += FLOOR_C, c[2][2] += FLOOR_C;
+    /* Running estimate: blend the covariance (as stored, the inverse's inverse) and the mean. */
+    if (g->valid && rate < 1.0f) {
+        /* Recover the old covariance from the stored inverse. */
+        double det = 0, old[3][3];
+        const float(*a)[3] = g->inv;
+        det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+              a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+        if (fabs(det) > 1e-20) {
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 3; j++) {
+                    int p = (j + 1) % 3, q = (j + 2) % 3, r = (i + 1) % 3, t = (i + 2) % 3;
+                    old[i][j] = (a[p][r] * a[q][t] - a[p][t] * a[q][r]) / det;
+                }
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++)
+                    c[i][j] = old[i][j] + rate * (c[i][j] - old[i][j]);
+                m[i] = g->mean[i] + rate * (m[i] - g->mean[i]);
+            }
+        }
+    }
+    double det = c[0][0] * (c[1][1] * c[2][2] - c[1][2] * c[2][1]) - c[0][1] * (c[1][0] * c[2][2] - c[1][2] * c[2][0]) +
+                 c[0][2] * (c[1][0] * c[2][1] - c[1][1] * c[2][0]);
+    if (!(det > 1e-9))
+        return;
+    for (int i = 0; i < 3; i++) {
+        g->mean[i] = (float)m[i];
+        for (int j = 0; j < 3; j++) {
+            int p = (j + 1) % 3, q = (j + 2) % 3, r = (i + 1) % 3, t = (i + 2) % 3;
+            g->inv[i][j] = (float)((c[p][r] * c[q][t] - c[p][t] * c[q][r]) / det);
+        }
+    }
+    g->lognorm = (float)(-0.5 * log(det));
+    g->valid = 1;
+}
+
+/* Generic models for what a frame could not teach (wide: they barely move a decision). */
+static comp_gauss generic(float y, float cb, float cr, float var_y, float var_c)
+{
+    comp_gauss g = {{y, cb, cr}, {{1.0f / var_y, 0, 0}, {0, 1.0f / var_c, 0}, {0, 0, 1.0f / var_c}}, 0, 1};
+    g.lognorm = -0.5f * logf(var_y * var_c * var_c);
+    return g;
+}
+
+typedef struct sampler {
+    const segtex_image *img;
+    const float *person;
+    int w, h;
+    float *buf;
+    int n;
+    double chroma; /* sum of |Cb - 128| + |Cr - 128| over every sample taken */
+    int taken;
+} sampler;
+
+/* Add the image's colour at pixel point (x, y) when the person mask is confident there. */
+static void take(sampler *s, float x, float y)
+{
+    int ix = (int)x, iy = (int)y;
+    if (s->n >= COMP_MAX_SAMPLES || x < 0 || y < 0 || ix >= s->img->width || iy >= s->img->height)
+        return;
+    int gx = (int)(x * (float)s->w / (float)s->img->width), gy = (int)(y * (float)s->h / (float)s->img->height);
+    if (s->person[gy * s->w + gx] < 0.6f)
+        return;
+    comp_rgb_to_ycc(s->img->data + (ptrdiff_t)iy * s->img->stride + (ptrdiff_t)ix * s->img->channels,
+                    s->buf + s->n * 3);
+    s->chroma += fabsf(s->buf[s->n * 3 + 1] - 128.0f) + fabsf(s->buf[s->n * 3 + 2] - 128.0f);
+    s->taken++;
+    s->n++;
+}
+
+/* A point of the face frame: a across in half widths, b up in half heights. */
+static void face_pt(const comp_person *p, float a, float b, float *x, float *y)
+{
+    *x = p->fcx - p->upy * a * p->fw + p->upx * b * p->fh;
+    *y = p->fcy + p->upx * a * p->fw + p->upy * b * p->fh;
+}
+
+static int on_feature(const comp_person *p, float x, float y)
+{
+    return comp_poly_inside(&p->eyes[0], x, y) || comp_poly_inside(&p->eyes[1], x, y) ||
+           comp_poly_inside(&p->brows[0], x, y) || comp_poly_inside(&p->brows[1], x, y) ||
+           comp_poly_inside(&p->lips, x, y);
+}
+
+/* Keep the samples within the skin model's ellipsoid out (for hair and clothes), when they are a minority
+ * (a strand of skin in the hair band, an open collar); a majority means skin-coloured clothes: keep them. */
+static int drop_skin(const comp_gauss *skin, float *s, int n, float d2)
+{
+    if (!skin->valid)
+        return n;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += gauss_d2(skin, s + i * 3) > d2;
+    if (k < 12 || k * 10 < n * 6)
+        return n;
+    k = 0;
+    for (int i = 0; i < n; i++)
+        if (gauss_d2(skin, s + i * 3) > d2)
+            memmove(s + k * 3, s + i * 3, sizeof(float) * 3), k++;
+    return k;
+}
+
+/* Sort samples by luma (insertion: at most a few hundred, and qsort may allocate). */
+static void sort_luma(float *s, int n)
+{
+    for (int i = 1; i < n; i++) {
+        float t[3] = {s[i * 3], s[i * 3 + 1], s[i * 3 + 2]};
+        int j = i - 1;
+        for (; j >= 0 && s[j * 3] > t[0]; j--)
+            memcpy(s + (j + 1) * 3, s + j * 3, sizeof t);
+        memcpy(s + (j + 1) * 3, t, sizeof t);
+    }
+}
+
+void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
+                        int h, float rate, float *buf)
+{
+    if (!m->valid)
+        rate = 1.0f;
+    sampler s = {img, person, w, h, buf, 0, 0.0, 0};
+    /* Skin: cheeks and forehead; else the hands. */
+    if (p->has_face) {
+        static const float spots[][2] = {{-0.5f, -0.15f}, {0.5f, -0.15f}, {0.0f, 0.62f}, {-0.3f, 0.55f}, {0.3f, 0.55f}};
+        for (int k = 0; k < 5; k++)
+            for (int i = -3; i <= 3; i++)
+                for (int j = -3; j <= 3; j++) {
+                    float x, y;
+                    face_pt(p, spots[k][0] + 0.05f * i, spots[k][1] + 0.04f * j, &x, &y);
+                    if (comp_poly_inside(&p->oval, x, y) && !on_feature(p, x, y))
+                        take(&s, x, y);
+                }
+    }
+    if (!p->has_face && p->fw > 0) { /* a face guessed from the pose: around the nose and the cheeks */
+        static const float spots[][2] = {{0.0f, 0.0f}, {-0.35f, -0.2f}, {0.35f, -0.2f}};
+        for (int k = 0; k < 3; k++)
+            for (int i = -2; i <= 2; i++)
+                for (int j = -2; j <= 2; j++) {
+                    float x, y;
+                    face_pt(p, spots[k][0] + 0.06f * i, spots[k][1] + 0.06f * j, &x, &y);
+                    take(&s, x, y);
+                }
+    }
+    if (s.n < 24)
+        for (int c = 0; c < p->ncaps; c++)
+            if (p->caps[c].kind == COMP_REGION_HAND)
+                for (int t = 0; t <= 4; t++)
+                    take(&s, p->caps[c].ax + 0.25f * t * (p->caps[c].bx - p->caps[c].ax),
+                         p->caps[c].ay + 0.25f * t * (p->caps[c].by - p->caps[c].ay));
+    if (s.n >= 12) {
+        comp_gauss tight = m->skin;
+        fit(&tight, s.buf, s.n, 1.0f, 1.0f); /* a first fit to drop outliers (a fringe, a shadow) */
+        int k = 0;
+        for (int i = 0; i < s.n; i++)
+            if (!tight.valid || gauss_d2(&tight, s.buf + i * 3) < 9.0f)
+                memmove(s.buf + k * 3, s.buf + i * 3, sizeof(float) * 3), k++;
+        fit(&m->skin, s.buf, k, 1.5f, rate);
+        fit(&m->skin_body, s.buf, k, 4.0f, rate); /* the body is lit differently from the face */
+    }
+    if (!m->skin.valid) {
+        m->skin = generic(150, 110, 150, 2500, 150);
+        m->skin_body = m->skin;
+        m->skin.valid = m->skin_body.valid = 0; /* generic: learnable later */
+    }
+    /* Hair: a band just above the hairline (the top of the face frame). */
+    s.n = 0;
+    if (p->fw > 0) {
+        float b0 = p->has_face ? 1.08f : 1.2f, b1 = p->has_face ? 1.45f : 1.7f;
+        for (int i = -7; i <= 7; i++)
+            for (int j = 0; j <= 6; j++) {
+                float x, y;
+                face_pt(p, 0.1f * i * (p->has_face ? 1.0f : 0.8f), b0 + (b1 - b0) * j / 6.0f, &x, &y);
+                take(&s, x, y);
+            }
+    }
+    comp_gauss skin_ref = m->skin;
+    skin_ref.valid = m->skin.valid;
+    s.n = drop_skin(&skin_ref, s.buf, s.n, 7.8f);
+    fit(&m->hair, s.buf, s.n, 1.0f, rate);
+    if (!m->hair.valid) {
+        m->hair = generic(50, 128, 130, 900, 100);
+        m->hair.valid = 0;
+    }
+    /* Clothes: the torso (shoulders to hips), else a box under the chin. */
+    s.n = 0;
+    if (p->torso.n == 4) {
+        for (int i = 1; i < 12; i++)
+            for (int j = 1; j < 12; j++) {
+                float u = 0.1f + 0.8f * i / 12.0f, v = 0.25f + 0.7f * j / 12.0f; /* below the raised top */
+                float tx = p->torso.x[0] + u * (p->torso.x[1] - p->torso.x[0]),
+                      ty = p->torso.y[0] + u * (p->torso.y[1] - p->torso.y[0]);
+                float bx = p->torso.x[3] + u * (p->torso.x[2] - p->torso.x[3]),
+                      by = p->torso.y[3] + u * (p->torso.y[2] - p->torso.y[3]);
+                take(&s, tx + v * (bx - tx), ty + v * (by - ty));
+            }
+    } else if (p->has_face) {
+        for (int i = -8; i <= 8; i++)
+            for (int j = 0; j <= 8; j++) {
+                float x, y;
+                face_pt(p, 0.18f * i, -2.2f - 0.15f * j, &x, &y);
+                take(&s, x, y);
+            }
+    }
+    s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f);
+    if (s.n >= 24) { /* three parts by luma: dark, middle, light */
+        sort_luma(s.buf, s.n);
+        for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
+            int a = s.n * k / COMP_CLOTHES_PARTS, b = s.n * (k + 1) / COMP_CLOTHES_PARTS;
+            fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, rate);
+        }
+    }
+    for (int k = 0; k < COMP_CLOTHES_PARTS; k++)
+        if (!m->clothes[k].valid) {
+            m->clothes[k] = generic(100, 128, 128, 3600, 400);
+            m->clothes[k].valid = 0;
+        }
+    float chroma = s.taken ? (float)(s.chroma / s.taken) : 0.0f;
+    m->chroma = m->valid ? m->chroma + rate * (chroma - m->chroma) : chroma;
+    m->valid = 1;
+    m->cx = p->cx, m->cy = p->cy;
+}
+
+void comp_colours_loglik(const comp_colours *m, const float c[3], float ll[COMP_K])
+{
+    ll[COMP_HAIR] = gauss_ll(&m->hair, c, LL_MIN - 2.0f, INFINITY); /* hair: highlights and shadows */
+    ll[COMP_FACE] = gauss_ll(&m->skin, c, LL_MIN - 12.0f, GATE_D2);
+    ll[COMP_BODY] = gauss_ll(&m->skin_body, c, LL_MIN - 12.0f, GATE_D2);
+    float best = LL_MIN;
+    for (int k = 0; k < COMP_CLOTHES_PARTS; k++)
+        best = fmaxf(best, gauss_ll(&m->clothes[k], c, LL_MIN, INFINITY) - 1.1f); /* log 1/3: equal parts */
+    ll[COMP_CLOTHES] = best;
+    ll[COMP_OTHERS] = LL_MIN + 3.0f; /* an object: any colour, none likely (a flat density) */
+    /* Colour weight: 1 from 8 levels of chroma up, down to 0.35 on a greyscale frame. */
+    float wgt = 0.35f + 0.65f * fminf(m->chroma / 8.0f, 1.0f);
+    for (int k = 0; k < COMP_K; k++)
+        ll[k] *= wgt;
+}

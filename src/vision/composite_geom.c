@@ -1,0 +1,402 @@
+/*
+ * The composite segmenter's geometry: people built from the face mesh, the
+ * pose and the hands, and the prior over hair / body skin / face skin /
+ * clothes each region gives (see composite.h).
+ */
+#include "vision/composite.h"
+#include "vision/face_mesh_tables.h"
+
+#include <math.h>
+#include <string.h>
+
+/*
+ * Log priors per region: hair, body skin, face skin, clothes, others. Colour
+ * decides within them; "others" (what is in the person mask but like none of
+ * the person's colours: a held object) is likeliest outside the body's
+ * regions and near the hands.
+ */
+static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
+    [COMP_REGION_HAND] = {-4.0f, 2.5f, -4.0f, -1.0f, -0.5f},
+    [COMP_REGION_FEATURE] = {-6.0f, -8.0f, 6.0f, -8.0f, -8.0f}, /* eyes, brows, lips: face skin, as MediaPipe's */
+    [COMP_REGION_FACE] = {-1.0f, -4.0f, 2.0f, -4.0f, -5.0f},     /* hair may cover the forehead */
+    [COMP_REGION_FOREHEAD] = {0.0f, -4.0f, 0.3f, -3.0f, -5.0f},  /* up to the real hairline: colour decides */
+    [COMP_REGION_HEAD] = {1.0f, -3.0f, 0.0f, -3.0f, -4.0f},      /* hair, or ears (hats are rare) */
+    [COMP_REGION_NECK] = {-1.0f, 1.0f, -4.0f, 0.0f, -3.0f},      /* neck, collar, or hair hanging */
+    [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 0.3f, -1.5f},
+    [COMP_REGION_TORSO] = {-2.5f, -1.5f, -4.0f, 1.5f, -2.5f},
+    [COMP_REGION_LEG] = {-3.0f, -1.0f, -4.0f, 1.0f, -2.5f},
+    [COMP_REGION_NEAR_HAND] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f}, /* beside a hand: held objects */
+    [COMP_REGION_BODY] = {-1.5f, -2.0f, -4.0f, 1.0f, -0.5f},
+};
+
+static void poly_bounds(comp_poly *p)
+{
+    p->xmin = p->ymin = INFINITY;
+    p->xmax = p->ymax = -INFINITY;
+    for (int i = 0; i < p->n; i++) {
+        p->xmin = fminf(p->xmin, p->x[i]), p->xmax = fmaxf(p->xmax, p->x[i]);
+        p->ymin = fminf(p->ymin, p->y[i]), p->ymax = fmaxf(p->ymax, p->y[i]);
+    }
+}
+
+static void mesh_poly(comp_poly *p, const segtex_face_landmarks *f, const uint16_t *idx, int n, int w, int h)
+{
+    p->n = n;
+    for (int i = 0; i < n; i++)
+        p->x[i] = f->xyz[idx[i]][0] * (float)w, p->y[i] = f->xyz[idx[i]][1] * (float)h;
+    poly_bounds(p);
+}
+
+int comp_poly_inside(const comp_poly *p, float x, float y)
+{
+    if (p->n < 3 || x < p->xmin || x > p->xmax || y < p->ymin || y > p->ymax)
+        return 0;
+    int in = 0;
+    for (int i = 0, j = p->n - 1; i < p->n; j = i++)
+        if ((p->y[i] > y) != (p->y[j] > y) && x < (p->x[j] - p->x[i]) * (y - p->y[i]) / (p->y[j] - p->y[i]) + p->x[i])
+            in = !in;
+    return in;
+}
+
+static void add_cap(comp_person *p, float ax, float ay, float bx, float by, float r, int kind)
+{
+    if (p->ncaps < COMP_MAX_CAPS)
+        p->caps[p->ncaps++] = (comp_capsule){ax, ay, bx, by, r, kind};
+}
+
+/* A pose landmark in pixels when the model sees it. */
+static int pose_pt(const segtex_pose_result *r, int i, int w, int h, float *x, float *y)
+{
+    *x = r->landmarks[i][0] * (float)w, *y = r->landmarks[i][1] * (float)h;
+    return r->landmarks[i][3] >= 0.5f && *x > -0.25f * w && *x < 1.25f * w && *y > -0.25f * h && *y < 1.25f * h;
+}
+
+static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int h)
+{
+    mesh_poly(&p->oval, f, segtex_mesh_face_oval, SEGTEX_MESH_FACE_OVAL_COUNT, w, h);
+    mesh_poly(&p->eyes[0], f, segtex_mesh_left_eye, SEGTEX_MESH_EYE_CONTOUR_COUNT, w, h);
+    mesh_poly(&p->eyes[1], f, segtex_mesh_right_eye, SEGTEX_MESH_EYE_CONTOUR_COUNT, w, h);
+    mesh_poly(&p->brows[0], f, segtex_mesh_left_brow, SEGTEX_MESH_BROW_COUNT, w, h);
+    mesh_poly(&p->brows[1], f, segtex_mesh_right_brow, SEGTEX_MESH_BROW_COUNT, w, h);
+    mesh_poly(&p->lips, f, segtex_mesh_lips_outer, SEGTEX_MESH_LIPS_OUTER_COUNT, w, h);
+    /* Face frame: up from the chin (152) to the top of the forehead (10); width across the cheeks (234, 454). */
+    float tx = f->xyz[10][0] * w, ty = f->xyz[10][1] * h, bx = f->xyz[152][0] * w, by = f->xyz[152][1] * h;
+    float lx = f->xyz[234][0] * w, ly = f->xyz[234][1] * h, rx = f->xyz[454][0] * w, ry = f->xyz[454][1] * h;
+    float len = hypotf(tx - bx, ty - by);
+    if (!(len > 1e-3f))
+        return;
+    p->has_face = 1;
+    p->upx = (tx - bx) / len, p->upy = (ty - by) / len;
+    p->fh = 0.5f * len, p->fw = fmaxf(0.5f * hypotf(rx - lx, ry - ly), 0.3f * len);
+    p->fcx = 0.5f * (tx + bx), p->fcy = 0.5f * (ty + by);
+    p->cx = p->fcx, p->cy = p->fcy;
+    p->scale = 2.2f * p->fw;
+    /* The neck: from the jaw under the ears down one face height (the pose's shoulders may shorten it). */
+    float dx = -p->upx, dy = -p->upy; /* down */
+    float jl = 0.55f * p->fw, nl = 1.1f * p->fh;
+    float px = -dy, py = dx; /* across */
+    float x0 = bx - dx * 0.6f * p->fh, y0 = by - dy * 0.6f * p->fh; /* jaw level */
+    p->neck.n = 4;
+    p->neck.x[0] = x0 - px * jl, p->neck.y[0] = y0 - py * jl;
+    p->neck.x[1] = x0 + px * jl, p->neck.y[1] = y0 + py * jl;
+    p->neck.x[2] = bx + dx * nl + px * 0.75f * p->fw, p->neck.y[2] = by + dy * nl + py * 0.75f * p->fw;
+    p->neck.x[3] = bx + dx * nl - px * 0.75f * p->fw, p->neck.y[3] = by + dy * nl - py * 0.75f * p->fw;
+    poly_bounds(&p->neck);
+}
+
+static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
+{
+    float x[SEGTEX_POSE_POINTS], y[SEGTEX_POSE_POINTS];
+    int ok[SEGTEX_POSE_POINTS];
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        ok[i] = pose_pt(r, i, w, h, &x[i], &y[i]);
+    int ls = SEGTEX_POSE_LEFT_SHOULDER, rs = SEGTEX_POSE_RIGHT_SHOULDER, lh = SEGTEX_POSE_LEFT_HIP,
+        rh = SEGTEX_POSE_RIGHT_HIP;
+    if (!ok[ls] || !ok[rs])
+        return;
+    p->has_pose = 1;
+    float sw = hypotf(x[ls] - x[rs], y[ls] - y[rs]);
+    float ex = x[SEGTEX_POSE_LEFT_EAR] - x[SEGTEX_POSE_RIGHT_EAR], ey = y[SEGTEX_POSE_LEFT_EAR] - y[SEGTEX_POSE_RIGHT_EAR];
+    float s = fmaxf(sw, 2.2f * hypotf(ex, ey));
+    if (ok[lh] && ok[rh])
+        s = fmaxf(s, 0.7f * hypotf(0.5f * (x[ls] + x[rs] - x[lh] - x[rh]), 0.5f * (y[ls] + y[rs] - y[lh] - y[rh])));
+    if (p->has_face)
+        s = fmaxf(s, p->scale);
+    p->scale = s;
+    if (!p->has_face) {
+        p->cx = 0.5f * (x[ls] + x[rs]), p->cy = 0.5f * (y[ls] + y[rs]);
+        /* No face mesh: a face from the pose's nose and ears, up perpendicular to the shoulders. */
+        int le = ok[SEGTEX_POSE_LEFT_EAR], re = ok[SEGTEX_POSE_RIGHT_EAR], no = ok[SEGTEX_POSE_NOSE];
+        float hx = x[SEGTEX_POSE_NOSE], hy = y[SEGTEX_POSE_NOSE], fw = 0.14f * s;
+        if (le && re) {
+            float ex2 = 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR]),
+                  ey2 = 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR]);
+            hx = no ? 0.5f * (hx + ex2) : ex2, hy = no ? 0.5f * (hy + ey2) : ey2;
+            fw = fmaxf(0.5f * hypotf(ex, ey), 0.1f * s);
+        } else if (!no && (le || re)) {
+            hx = x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR], hy = y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
+        }
+        float ux = p->cx - hx, uy = p->cy - hy, l = hypotf(ux, uy);
+        if ((no || le || re) && l > 1e-3f) {
+            p->upx = -ux / l, p->upy = -uy / l;
+            p->fw = fw, p->fh = 1.35f * fw;
+            p->fcx = hx, p->fcy = hy;
+        }
+    }
+    /* Torso: shoulders and hips, widened a little (a jacket is wider than the joints). */
+    /* Hips just out of the frame or under a held object still bound the torso (visibility from 0.3). */
+    int hips = ok[lh] && ok[rh];
+    if (!hips && r->landmarks[lh][3] >= 0.3f && r->landmarks[rh][3] >= 0.3f && y[lh] < 1.3f * h && y[rh] < 1.3f * h)
+        hips = ok[lh] = ok[rh] = 1;
+    if (hips) {
+        float mx = 0.25f * (x[ls] + x[rs] + x[lh] + x[rh]), my = 0.25f * (y[ls] + y[rs] + y[lh] + y[rh]);
+        int idx[4] = {ls, rs, rh, lh};
+        p->torso.n = 4;
+        for (int k = 0; k < 4; k++)
+            p->torso.x[k] = mx + 1.15f * (x[idx[k]] - mx), p->torso.y[k] = my + 1.1f * (y[idx[k]] - my);
+        /* Clothes reach above the shoulder joints (the shoulders, a collar): raise the top edge. */
+        float ux = 0.5f * (x[ls] + x[rs]) - 0.5f * (x[lh] + x[rh]), uy = 0.5f * (y[ls] + y[rs]) - 0.5f * (y[lh] + y[rh]);
+        float ul = hypotf(ux, uy);
+        if (ul > 1e-3f)
+            for (int k = 0; k < 2; k++)
+                p->torso.x[k] += 0.45f * s * ux / ul, p->torso.y[k] += 0.45f * s * uy / ul;
+        poly_bounds(&p->torso);
+    } else { /* shoulders only (hips out of the frame or hidden): a torso down 1.6 scales */
+        float ux = p->upx, uy = p->upy;
+        if (!(p->fw > 0))
+            ux = 0, uy = -1;
+        p->torso.n = 4;
+        p->torso.x[0] = x[ls] + 0.45f * s * ux, p->torso.y[0] = y[ls] + 0.45f * s * uy;
+        p->torso.x[1] = x[rs] + 0.45f * s * ux, p->torso.y[1] = y[rs] + 0.45f * s * uy;
+        /* the hips: narrower than the shoulders */
+        float mx = 0.5f * (x[ls] + x[rs]), my = 0.5f * (y[ls] + y[rs]);
+        p->torso.x[2] = mx + 0.45f * (x[rs] - x[ls]) - ux * 1.3f * s, p->torso.y[2] = my + 0.45f * (y[rs] - y[ls]) - uy * 1.3f * s;
+        p->torso.x[3] = mx - 0.45f * (x[rs] - x[ls]) - ux * 1.3f * s, p->torso.y[3] = my - 0.45f * (y[rs] - y[ls]) - uy * 1.3f * s;
+        poly_bounds(&p->torso);
+    }
+    static const int arms[][3] = {{11, 13, 15}, {12, 14, 16}};
+    for (int a = 0; a < 2; a++) {
+        int sh = arms[a][0], el = arms[a][1], wr = arms[a][2];
+        if (ok[sh] && ok[el])
+            add_cap(p, x[sh], y[sh], x[el], y[el], 0.17f * s, COMP_REGION_ARM);
+        if (ok[el] && ok[wr])
+            add_cap(p, x[el], y[el], x[wr], y[wr], 0.13f * s, COMP_REGION_ARM);
+        if (ok[wr] && p->nwrists < 4)
+            p->wrists[p->nwrists][0] = x[wr], p->wrists[p->nwrists][1] = y[wr], p->nwrists++;
+        int ix = a ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX, pk = a ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY;
+        if (ok[wr] && ok[ix] && ok[pk] && r->landmarks[wr][3] > 0.8f && r->landmarks[ix][3] > 0.8f)
+            add_cap(p, x[wr], y[wr], 0.5f * (x[ix] + x[pk]), 0.5f * (y[ix] + y[pk]), 0.12f * s,
+                    COMP_REGION_ARM); /* the pose's hand is a guess (gloves, hidden hands): colour decides */
+    }
+    static const int legs[][3] = {{23, 25, 27}, {24, 26, 28}};
+    for (int a = 0; a < 2; a++) {
+        int hp = legs[a][0], kn = legs[a][1], an = legs[a][2];
+        if (ok[hp] && ok[kn])
+            add_cap(p, x[hp], y[hp], x[kn], y[kn], 0.22f * s, COMP_REGION_LEG);
+        if (ok[kn] && ok[an])
+            add_cap(p, x[kn], y[kn], x[an], y[an], 0.16f * s, COMP_REGION_LEG);
+    }
+    /* The neck ends at the shoulders' line. */
+    if (p->has_face) {
+        float mx = 0.5f * (x[ls] + x[rs]), my = 0.5f * (y[ls] + y[rs]);
+        float d = (mx - p->fcx) * -p->upx + (my - p->fcy) * -p->upy; /* from face centre, downwards */
+        float ext = d - p->fh;                                         /* from the chin */
+        if (ext > 0.2f * p->fh && ext < 1.6f * p->fh) {
+            float bx = p->fcx - p->upx * p->fh, by = p->fcy - p->upy * p->fh, px = p->upy, py = -p->upx;
+            p->neck.x[2] = bx - p->upx * ext + px * 0.75f * p->fw, p->neck.y[2] = by - p->upy * ext + py * 0.75f * p->fw;
+            p->neck.x[3] = bx - p->upx * ext - px * 0.75f * p->fw, p->neck.y[3] = by - p->upy * ext - py * 0.75f * p->fw;
+            poly_bounds(&p->neck);
+        }
+    }
+}
+
+static void add_hand(comp_person *p, const segtex_hand_landmarks *hd, int w, int h)
+{
+    static const int bones[][2] = {{0, 1},  {1, 2},   {2, 3},   {3, 4},   {0, 5},   {5, 6},   {6, 7},
+                                   {7, 8},  {9, 10},  {10, 11}, {11, 12}, {13, 14}, {14, 15}, {15, 16},
+                                   {0, 17}, {17, 18}, {18, 19}, {19, 20}, {5, 17},  {0, 9},   {0, 13}};
+    float pw = hypotf((hd->xyz[5][0] - hd->xyz[17][0]) * w, (hd->xyz[5][1] - hd->xyz[17][1]) * h);
+    float r = fmaxf(0.22f * pw, 1.0f);
+    if (p->nwrists < 4)
+        p->wrists[p->nwrists][0] = hd->xyz[9][0] * w, p->wrists[p->nwrists][1] = hd->xyz[9][1] * h, p->nwrists++;
+    for (size_t b = 0; b < sizeof bones / sizeof bones[0]; b++) {
+        const float *a = hd->xyz[bones[b][0]], *c = hd->xyz[bones[b][1]];
+        add_cap(p, a[0] * w, a[1] * h, c[0] * w, c[1] * h, b >= 18 ? 0.45f * pw : r, COMP_REGION_HAND);
+    }
+    if (!p->has_face && !p->has_pose && !(p->scale > 0)) {
+        p->cx = hd->xyz[9][0] * w, p->cy = hd->xyz[9][1] * h;
+        p->scale = 3.0f * pw;
+    }
+}
+
+/* The box holding every region of a person (the head ellipse, the polygons, the capsules). */
+static void person_box(comp_person *p)
+{
+    float b[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    if (p->fw > 0) {
+        float r = 4.0f * fmaxf(p->fw, p->fh); /* the head and the column above it */
+        b[0] = p->fcx - r, b[1] = p->fcy - r, b[2] = p->fcx + r, b[3] = p->fcy + r;
+    }
+    const comp_poly *polys[] = {&p->oval, &p->torso, &p->neck};
+    for (int k = 0; k < 3; k++)
+        if (polys[k]->n >= 3) {
+            b[0] = fminf(b[0], polys[k]->xmin), b[1] = fminf(b[1], polys[k]->ymin);
+            b[2] = fmaxf(b[2], polys[k]->xmax), b[3] = fmaxf(b[3], polys[k]->ymax);
+        }
+    for (int i = 0; i < p->ncaps; i++) {
+        const comp_capsule *c = &p->caps[i];
+        b[0] = fminf(b[0], fminf(c->ax, c->bx) - c->r), b[1] = fminf(b[1], fminf(c->ay, c->by) - c->r);
+        b[2] = fmaxf(b[2], fmaxf(c->ax, c->bx) + c->r), b[3] = fmaxf(b[3], fmaxf(c->ay, c->by) + c->r);
+    }
+    for (int i = 0; i < p->nwrists; i++) {
+        float r = 0.8f * p->scale;
+        b[0] = fminf(b[0], p->wrists[i][0] - r), b[1] = fminf(b[1], p->wrists[i][1] - r);
+        b[2] = fmaxf(b[2], p->wrists[i][0] + r), b[3] = fmaxf(b[3], p->wrists[i][1] + r);
+    }
+    memcpy(p->box, b, sizeof b);
+}
+
+int comp_people_build(const segtex_people *people, int w, int h, comp_person *out)
+{
+    int n = 0;
+    const segtex_face_result *fr = people ? people->faces : NULL;
+    const segtex_pose_result *pr = people ? people->pose : NULL;
+    const segtex_hand_result *hr = people ? people->hands : NULL;
+    for (int f = 0; fr && f < fr->count && f < SEGTEX_MAX_FACES && n < COMP_MAX_PEOPLE; f++) {
+        if (fr->faces[f].count < SEGTEX_MESH_MESH_COUNT)
+            continue;
+        memset(&out[n], 0, sizeof out[n]);
+        add_face(&out[n], &fr->faces[f], w, h);
+        if (out[n].has_face)
+            n++;
+    }
+    if (pr && pr->count > 0) { /* the pose belongs to the face nearest its nose, or is a person of its own */
+        float nx = pr->landmarks[0][0] * w, ny = pr->landmarks[0][1] * h;
+        int best = -1;
+        float bd = INFINITY;
+        for (int i = 0; i < n; i++) {
+            float d = hypotf(out[i].fcx - nx, out[i].fcy - ny) / out[i].fw;
+            if (d < bd)
+                bd = d, best = i;
+        }
+        if (best < 0 || bd > 1.5f) {
+            if (n < COMP_MAX_PEOPLE) {
+                memset(&out[n], 0, sizeof out[n]);
+                best = n++;
+            } else {
+                best = -1;
+            }
+        }
+        if (best >= 0)
+            add_pose(&out[best], pr, w, h);
+        if (best >= 0 && !out[best].has_face && !out[best].has_pose)
+            n--; /* a pose without shoulders adds nobody */
+    }
+    for (int k = 0; hr && k < hr->count && k < SEGTEX_MAX_HANDS; k++) { /* a hand to the nearest person */
+        const segtex_hand_landmarks *hd = &hr->hands[k];
+        float hx = hd->xyz[0][0] * w, hy = hd->xyz[0][1] * h;
+        int best = -1;
+        float bd = INFINITY;
+        for (int i = 0; i < n; i++) {
+            float d = hypotf(out[i].cx - hx, out[i].cy - hy) / fmaxf(out[i].scale, 1.0f);
+            if (d < bd)
+                bd = d, best = i;
+        }
+        if (best < 0 && n < COMP_MAX_PEOPLE) {
+            memset(&out[n], 0, sizeof out[n]);
+            best = n++;
+        }
+        if (best >= 0)
+            add_hand(&out[best], hd, w, h);
+    }
+    for (int i = 0; i < n; i++)
+        person_box(&out[i]);
+    return n;
+}
+
+static float seg_dist2(const comp_capsule *c, float x, float y)
+{
+    float vx = c->bx - c->ax, vy = c->by - c->ay, wx = x - c->ax, wy = y - c->ay;
+    float l2 = vx * vx + vy * vy, t = l2 > 0 ? (wx * vx + wy * vy) / l2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    float dx = wx - t * vx, dy = wy - t * vy;
+    return dx * dx + dy * dy;
+}
+
+int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *dist)
+{
+    int region = COMP_REGION_BODY;
+    *dist = 0;
+    if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
+        goto outside;
+    for (int i = 0; i < p->ncaps; i++)
+        if (p->caps[i].kind == COMP_REGION_HAND && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+            region = COMP_REGION_HAND;
+            goto done;
+        }
+    if (p->fw > 0) {
+        /* Face frame coordinates: a across (in half widths), b up (in half heights). */
+        float dx = x - p->fcx, dy = y - p->fcy;
+        float a = (dx * -p->upy + dy * p->upx) / p->fw, b = (dx * p->upx + dy * p->upy) / p->fh;
+        if (p->has_face && comp_poly_inside(&p->oval, x, y)) {
+            region = comp_poly_inside(&p->eyes[0], x, y) || comp_poly_inside(&p->eyes[1], x, y) ||
+                             comp_poly_inside(&p->brows[0], x, y) || comp_poly_inside(&p->brows[1], x, y) ||
+                             comp_poly_inside(&p->lips, x, y)
+                         ? COMP_REGION_FEATURE
+                         : COMP_REGION_FACE;
+            goto done;
+        }
+        /* The forehead up to the hairline: the oval continued upwards by a third of its height. */
+        if (!p->has_face && a * a + b * b <= 1.0f) { /* a face guessed from the pose: colour decides */
+            region = COMP_REGION_FOREHEAD;
+            goto done;
+        }
+        if (p->has_face && b > 0.4f && a * a + (b - 0.4f) * (b - 0.4f) / (0.95f * 0.95f) <= 0.85f * 0.85f) {
+            region = COMP_REGION_FOREHEAD;
+            goto done;
+        }
+        /* The head: an ellipse around the face, higher than wide; not under the jaw. */
+        float hb = b - 0.5f;
+        /* ... and the column above it: what the person mask holds over a head is hair (or a hat),
+         * unless an arm is raised there. */
+        int column = b > 0.5f && b < 4.0f && fabsf(a) < 1.5f;
+        for (int i = 0; column && i < p->ncaps; i++)
+            column = !(p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r);
+        if ((b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
+            region = COMP_REGION_HEAD;
+            goto done;
+        }
+    }
+    if (p->has_face && comp_poly_inside(&p->neck, x, y)) {
+        region = COMP_REGION_NECK;
+        goto done;
+    }
+    for (int i = 0; i < p->ncaps; i++)
+        if (p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+            region = COMP_REGION_ARM;
+            goto done;
+        }
+    if (comp_poly_inside(&p->torso, x, y)) {
+        region = COMP_REGION_TORSO;
+        goto done;
+    }
+    for (int i = 0; i < p->ncaps; i++)
+        if (p->caps[i].kind == COMP_REGION_LEG && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+            region = COMP_REGION_LEG;
+            goto done;
+        }
+    for (int i = 0; i < p->nwrists; i++)
+        if (hypotf(x - p->wrists[i][0], y - p->wrists[i][1]) < 0.8f * p->scale) {
+            region = COMP_REGION_NEAR_HAND;
+            goto done;
+        }
+    /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
+outside: {
+        float dx = x - p->cx, dy = y - p->cy;
+        dy = dy > 0 ? 0.3f * dy : dy;
+        *dist = 0.1f + hypotf(dx, dy) / fmaxf(p->scale, 1.0f);
+    }
+done:
+    memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
+    return region;
+}
