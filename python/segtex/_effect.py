@@ -669,7 +669,9 @@ class Segmentation:
 def segment(image, models=None, segmenter="auto", detector="auto", backend="auto"):
     """The six-category segmentation of a still image (an (H, W, 3) uint8 RGB array or a PNG/JPEG
     path) as a `Segmentation`. Loads the models on each call."""
-    effect, image = _still(image, models=models, segmenter=segmenter, detector=detector, backend=backend)
+    # As `segtex segment`: the composite reads the pose (lite) and up to two hands (full).
+    effect, image = _still(image, models=models, segmenter=segmenter, detector=detector, backend=backend,
+                           pose="lite", hands=2, hand_model="full")
     with effect:
         effect.process(image, 0.0)
         return Segmentation(effect.categories.copy(), effect.probabilities.copy(), effect.segmenter,

@@ -98,7 +98,7 @@ def test_categories_match_segtex_segment(portrait, portrait_path, segtex_bin, as
     mine = seg.at_size()
     assert mine.shape == cli.shape == portrait.shape[:2]
     assert np.array_equal(mine, cli), "%d pixels differ" % (mine != cli).sum()
-    with segtex.Effect(smooth=False) as fx:
+    with segtex.Effect(smooth=False, pose="lite", hands=2) as fx:  # what `segtex segment` reads
         fx.process(portrait)
         assert np.array_equal(fx.categories_at(portrait.shape[1], portrait.shape[0]), cli)
 

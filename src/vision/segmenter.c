@@ -286,6 +286,8 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
         segtex_composite_masks mk = {res->rank == 4 ? res->data : NULL, res->dims[2], res->dims[1],
                                      s->res2.rank == 4 ? s->res2.data : NULL,
                                      s->res2.dims[2], s->res2.dims[1]};
+        if (!s->temporal) /* stills: every frame on its own (no running colour models, no hysteresis) */
+            segtex_composite_reset(s->composite);
         segtex_composite_run(s->composite, img, people, &mk, out);
     }
     /* Temporal blend: a confident pixel takes the new value at once, an uncertain one half of the old. */
