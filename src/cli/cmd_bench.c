@@ -28,8 +28,11 @@ static const char render_intro[] =
     "Renders a synthetic portrait (category probabilities at model resolution, default 256x256,\n"
     "with soft borders) at --size (default 1280x720): five categories textured (background\n"
     "bricks, hair waves, body-skin dots, face-skin noise, clothes stripes), 'others' a colour,\n"
-    "478 landmark dots (--contours adds the contour lines), textures anchored by default (hair and\n"
-    "face to the face, clothes and body skin to it too, there being no pose). --paint and --anchor\n"
+    "478 landmark dots (--contours adds the contour lines), textures anchored by default (hair to\n"
+    "the face, face skin to the face mesh, clothes and body skin to the face, there being no pose).\n"
+    "The face is the canonical face mesh when the models folder (--models) has its file, so the\n"
+    "mesh anchor is timed on a real mesh; else rings of points, and mesh is drawn as face.\n"
+    "--paint and --anchor\n"
     "change a category (e.g. --paint background=blur=12). Mode default mask. After 10 warm-up\n"
     "frames it times --frames frames (default 300) one by one. The last line is\n"
     "  render size=<W>x<H> mode=<m> threads=<n> median_ms=<x>\n";
