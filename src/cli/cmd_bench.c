@@ -32,9 +32,9 @@ static const char render_intro[] =
     "the face, face skin to the face mesh, clothes and body skin to the face, there being no pose).\n"
     "The face is the canonical face mesh when the models folder (--models) has its file, so the\n"
     "mesh anchor is timed on a real mesh; else rings of points, and mesh is drawn as face.\n"
-    "--paint and --anchor\n"
-    "change a category (e.g. --paint background=blur=12). Mode default mask. After 10 warm-up\n"
-    "frames it times --frames frames (default 300) one by one. The last line is\n"
+    "--paint and --anchor change a category (e.g. --paint background=blur=12). Mode default\n"
+    "mask. After 10 warm-up frames it times --frames frames (default 300) one by one. The last\n"
+    "line is\n"
     "  render size=<W>x<H> mode=<m> threads=<n> median_ms=<x>\n";
 
 static const char pipeline_intro[] =
