@@ -18,6 +18,7 @@
 #define SEGTEX_RENDER_H
 
 #include "segtex/core.h"
+#include "segtex/face_geometry.h"
 #include "segtex/types.h"
 
 #ifdef __cplusplus
@@ -71,8 +72,10 @@ typedef enum segtex_paint_kind {
  * put while the person moves); FACE moves, turns and scales it with the
  * face (a similarity from the eyes and the nose tip of face 0); TORSO with
  * the shoulders and hips of the pose (an affine; FACE without a pose);
- * MESH is meant for a texture wrapped on the face mesh and is drawn as FACE
- * for now. When the anchor is lost its last transform is held. Only FILL
+ * MESH wraps the texture on each face through the canonical face mesh's
+ * texture coordinates, so it follows expression and head turn (needs
+ * segtex_renderer_set_face_mesh; without a mesh, and outside the mesh's
+ * face oval, it is FACE). When the anchor is lost its last transform is held. Only FILL
  * paints with a texture use it: colours, tints, blurs and pictures belong to
  * the screen.
  */
@@ -296,6 +299,25 @@ segtex_status segtex_renderer_configure(segtex_renderer *renderer, const segtex_
  * a value out of range; on failure the previous setting stays.
  */
 segtex_status segtex_renderer_set_edges(segtex_renderer *renderer, segtex_edges edges);
+
+/*
+ * The canonical face mesh (segtex_face_geometry_mesh) that MESH anchors
+ * wrap textures with; NULL removes it (MESH is drawn as FACE). The renderer
+ * copies what it needs: the geometry may be destroyed afterwards. Allocates
+ * a rasterizer per face (SEGTEX_MAX_FACES, about 180 KB each) and, once
+ * configured, 16 bytes of UV map per output pixel (14.7 MB at 1280x720, of
+ * which only the rows and columns of faces are ever touched). Configure
+ * time; kept across configures. SEGTEX_ERROR_INVALID_ARGUMENT (logged) for
+ * a mesh that is not MediaPipe's 468 vertices; on failure the previous
+ * mesh stays.
+ *
+ * The texture on the mesh: its point (in tile pixels) is the face anchor's
+ * scale (the outer eye corners 96 tile pixels apart at scale 1) times the
+ * mesh's (u, v) from the nose tip, plus the paint's offset; blended with
+ * the mesh's coverage over the FACE transform, so the oval has no seam.
+ * Every face of the frame gets its own mesh.
+ */
+segtex_status segtex_renderer_set_face_mesh(segtex_renderer *renderer, const segtex_face_mesh *mesh);
 
 /*
  * Render one frame in one pass over the output: bilinear upsampling of the

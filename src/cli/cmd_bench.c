@@ -4,6 +4,7 @@
 #include "segtex/effect.h"
 #include "segtex/io.h"
 #include "segtex/render.h"
+#include "segtex/assets.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char bench_usage[] =
     "usage: segtex bench render [options]    the renderer alone, on a synthetic portrait (no models)\n"
@@ -26,10 +28,13 @@ static const char render_intro[] =
     "Renders a synthetic portrait (category probabilities at model resolution, default 256x256,\n"
     "with soft borders) at --size (default 1280x720): five categories textured (background\n"
     "bricks, hair waves, body-skin dots, face-skin noise, clothes stripes), 'others' a colour,\n"
-    "478 landmark dots (--contours adds the contour lines), textures anchored by default (hair and\n"
-    "face to the face, clothes and body skin to it too, there being no pose). --paint and --anchor\n"
-    "change a category (e.g. --paint background=blur=12). Mode default mask. After 10 warm-up\n"
-    "frames it times --frames frames (default 300) one by one. The last line is\n"
+    "478 landmark dots (--contours adds the contour lines), textures anchored by default (hair to\n"
+    "the face, face skin to the face mesh, clothes and body skin to the face, there being no pose).\n"
+    "The face is the canonical face mesh when the models folder (--models) has its file, so the\n"
+    "mesh anchor is timed on a real mesh; else rings of points, and mesh is drawn as face.\n"
+    "--paint and --anchor change a category (e.g. --paint background=blur=12). Mode default\n"
+    "mask. After 10 warm-up frames it times --frames frames (default 300) one by one. The last\n"
+    "line is\n"
     "  render size=<W>x<H> mode=<m> threads=<n> median_ms=<x>\n";
 
 static const char pipeline_intro[] =
@@ -114,6 +119,42 @@ static void synth_landmarks(float (*pts)[3])
     pts[263][0] = 0.55f, pts[263][1] = 0.38f;
 }
 
+/*
+ * With the canonical face mesh: its vertices as the landmarks, a frontal
+ * face filling the synthetic portrait's face (so `mesh` paints are timed on
+ * a real mesh); the irises on the eyes. Returns the geometry (the caller
+ * destroys it), or NULL when there is no mesh file (the rings stay).
+ */
+static segtex_face_geometry *mesh_landmarks(const char *models_dir, int w, int h, float (*pts)[3])
+{
+    char dir[4096], path[4200];
+    segtex_face_geometry *g = NULL;
+    /* Quietly: the render bench needs no model (main's log level restored after). */
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_ERROR);
+    segtex_status st = segtex_models_dir_find(models_dir, dir, sizeof dir);
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
+    if (st != SEGTEX_OK)
+        return NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, SEGTEX_FACE_GEOMETRY_FILE);
+    if (access(path, R_OK) != 0 || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return NULL;
+    const segtex_face_mesh *m = segtex_face_geometry_mesh(g);
+    float lo[3] = {1e9f, 1e9f, 1e9f}, hi[3] = {-1e9f, -1e9f, -1e9f};
+    for (int i = 0; i < m->vertex_count; i++)
+        for (int k = 0; k < 3; k++)
+            lo[k] = fminf(lo[k], m->xyz[i][k]), hi[k] = fmaxf(hi[k], m->xyz[i][k]);
+    /* The face 0.33 of the frame's height tall (centimetres, y up, to pixels, y down), centred at (0.5, 0.42). */
+    float k = 0.33f * (float)h / (hi[1] - lo[1]), cx = 0.5f * (lo[0] + hi[0]), cy = 0.5f * (lo[1] + hi[1]);
+    for (int i = 0; i < m->vertex_count; i++) {
+        pts[i][0] = 0.5f + (m->xyz[i][0] - cx) * k / (float)w;
+        pts[i][1] = 0.42f - (m->xyz[i][1] - cy) * k / (float)h;
+        pts[i][2] = -(m->xyz[i][2] - hi[2]) * k / (float)w;
+    }
+    for (int i = m->vertex_count; i < SEGTEX_FACE_POINTS; i++)
+        memcpy(pts[i], pts[i < 473 ? 33 : 263], sizeof pts[i]); /* the irises, roughly: only dots */
+    return g;
+}
+
 static segtex_paint get_paint(void *o, int c) { return segtex_texture_set_get_paint(o, c); }
 static segtex_status set_paint(void *o, int c, const segtex_paint *p) { return segtex_texture_set_set_paint(o, c, p); }
 static int find_texture(void *o, const char *n) { return segtex_texture_set_find(o, n); }
@@ -152,6 +193,7 @@ static int bench_render(int argc, char **argv)
     segtex_texture_set *set = NULL;
     segtex_renderer *r = NULL;
     segtex_threadpool *pool = NULL;
+    segtex_face_geometry *geometry = NULL;
     float *prob = malloc(sizeof(float) * 6 * mw * mh);
     double *times = malloc(sizeof(double) * frames);
     static float pts[SEGTEX_FACE_POINTS][3];
@@ -188,6 +230,10 @@ static int bench_render(int argc, char **argv)
     cli_paint_target pt = {set, get_paint, set_paint, find_texture, add_file, texture_name, add_picture};
     if (cli_apply_edits(cs, "bench render", &pt))
         goto done;
+    /* A real face mesh when the models folder has it: face skin's default `mesh` anchor is timed on it. */
+    geometry = mesh_landmarks(cs->effect.models_dir, w, h, pts);
+    if (geometry)
+        segtex_renderer_set_face_mesh(r, segtex_face_geometry_mesh(geometry));
     segtex_render_config cfg = {(segtex_render_mode)mode, w, h, mw, mh, style};
     if (segtex_renderer_set_edges(r, cs->edges) != SEGTEX_OK || segtex_renderer_configure(r, &cfg) != SEGTEX_OK) {
         err("cannot configure the renderer for %dx%d", w, h);
@@ -212,8 +258,9 @@ static int bench_render(int argc, char **argv)
     double median = frames % 2 ? times[frames / 2] : 0.5 * (times[frames / 2 - 1] + times[frames / 2]);
     int nthreads = segtex_threadpool_threads_count(pool);
     printf("bench render: %dx%d from %dx%d probabilities, mode %s, 5 textured categories + 1 colour, "
-           "478 landmark dots%s, %d thread%s, %ld frames\n",
+           "478 landmark dots%s, face %s, %d thread%s, %ld frames\n",
            w, h, mw, mh, segtex_render_mode_name((segtex_render_mode)mode), style.contours ? " + contours" : "",
+           geometry ? "on the canonical mesh (mesh anchor wraps it)" : "synthetic rings (no face mesh file: mesh = face)",
            nthreads, nthreads == 1 ? "" : "s", frames);
     printf("min_ms=%.3f mean_ms=%.3f max_ms=%.3f fps_at_median=%.0f\n", times[0], total / frames, times[frames - 1],
            1000.0 / median);
@@ -222,6 +269,7 @@ static int bench_render(int argc, char **argv)
     rc = 0;
 done:
     segtex_renderer_destroy(r);
+    segtex_face_geometry_destroy(geometry);
     segtex_threadpool_destroy(pool);
     segtex_texture_set_destroy(set);
     free(prob);

@@ -4,6 +4,7 @@
 #include "segtex/io.h"
 #include "segtex/json.h"
 #include "segtex/render.h"
+#include "segtex/assets.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const char render_intro[] =
     "usage: segtex render --image IMG --categories MAP.png --out OUT.png [options]\n"
@@ -56,6 +58,23 @@ static int add_picture(void *o, const char *path)
 {
     int idx = -1;
     return segtex_texture_set_add_picture(o, path, &idx) ? -1 : idx;
+}
+
+/* The canonical face mesh for `mesh` anchors, from the models folder when there is one; else they draw as `face`. */
+static void load_face_mesh(segtex_renderer *r, const char *models_dir)
+{
+    char dir[4096], path[4200];
+    /* Quietly: this command needs no model, so no folder of models is no news (main's log level restored after). */
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_ERROR);
+    segtex_status st = segtex_models_dir_find(models_dir, dir, sizeof dir);
+    segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
+    if (st != SEGTEX_OK)
+        return;
+    snprintf(path, sizeof path, "%s/%s", dir, SEGTEX_FACE_GEOMETRY_FILE);
+    segtex_face_geometry *g = NULL;
+    if (access(path, R_OK) == 0 && segtex_face_geometry_create(path, &g) == SEGTEX_OK)
+        segtex_renderer_set_face_mesh(r, segtex_face_geometry_mesh(g));
+    segtex_face_geometry_destroy(g);
 }
 
 static int load_category_map(const char *path, const segtex_image *img, segtex_image *map)
@@ -177,6 +196,7 @@ int cmd_render(int argc, char **argv)
         err(1, "cannot create the renderer");
         goto done;
     }
+    load_face_mesh(r, NULL);
     segtex_render_config cfg = {(segtex_render_mode)mode, img.width, img.height, map.width, map.height, style};
     if (segtex_renderer_set_edges(r, cs->edges) != SEGTEX_OK || segtex_renderer_configure(r, &cfg) != SEGTEX_OK || segtex_image_alloc(&out, img.width, img.height, 3)) {
         err(1, "cannot configure the renderer for %dx%d", img.width, img.height);

@@ -132,6 +132,23 @@ static int default_threads(const segtex_effect_options *o, int pushing_offline)
     return pushing_offline ? 2 : 1;
 }
 
+/*
+ * The canonical face mesh that face skin's default `mesh` anchor wraps its
+ * texture with. Without it (one warning) `mesh` is drawn as `face`.
+ */
+static void load_face_mesh(segtex_renderer *r, const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, SEGTEX_FACE_GEOMETRY_FILE);
+    segtex_face_geometry *g = NULL;
+    if (access(path, R_OK) != 0 || segtex_face_geometry_create(path, &g) != SEGTEX_OK ||
+        segtex_renderer_set_face_mesh(r, segtex_face_geometry_mesh(g)) != SEGTEX_OK)
+        LOG_WARNING("effect: no face mesh at %s (scripts/fetch-assets.sh fetches it): textures anchored to the "
+                    "mesh follow the face's transform instead",
+                    path);
+    segtex_face_geometry_destroy(g);
+}
+
 segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_effect **out)
 {
     if (!out)
@@ -204,6 +221,7 @@ segtex_status segtex_effect_create(const segtex_effect_options *options, segtex_
     if ((st = segtex_texture_set_create(o.textures_dir, &e->set)) ||
         (st = segtex_renderer_create(e->set, &e->renderer)) || (st = segtex_renderer_set_edges(e->renderer, o.edges)))
         goto fail;
+    load_face_mesh(e->renderer, dir);
     if ((st = segtex_texture_set_reset_paints(e->set, o.mode)) ||
         (o.has_seed && (st = segtex_texture_set_randomize(e->set, o.seed))))
         goto fail;

@@ -35,15 +35,19 @@ typedef struct anchor_state {
 /* Measure the face (face 0: landmarks 1, 33, 263) and torso (pose 11, 12, 23, 24) of a w x h frame. Never allocates. */
 void anchor_update(anchor_state *s, const segtex_people *people, int w, int h);
 
-/* The transform of `anchor` (TORSO falls back to FACE, MESH is FACE for now); 0 when there is none yet (tile in screen space). */
+/*
+ * The transform of `anchor` (TORSO falls back to FACE; MESH is FACE: the
+ * compositor draws the face mesh over it, see mesh_fill); 0 when there is
+ * none yet (tile in screen space).
+ */
 int anchor_resolve(const anchor_state *s, segtex_anchor anchor, anchor_xf *out);
 
 /*
  * The per-pixel texture lookup of a layer: for output row y, columns
  * [x0, x1), the tile texel under each pixel centre (nearest) into rgb (and
  * alpha when the layer has one). `xf` already holds the paint's offset.
- * A source of per-pixel texture coordinates other than an affine map (the
- * face mesh's UVs) plugs in here with the same signature.
+ * The face mesh's UVs are drawn over this walk's output (compositor.c,
+ * mesh_fill), so outside the mesh the face transform shows.
  */
 typedef void (*anchor_fill_fn)(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
                                uint8_t *alpha);

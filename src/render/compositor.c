@@ -28,6 +28,7 @@
 #include "render/texture.h"
 #include "render/anchor.h"
 #include "render/blur.h"
+#include "render/face_uv.h"
 #include "core/log.h"
 
 #include <math.h>
@@ -84,6 +85,13 @@ struct segtex_renderer {
      */
     uint8_t *rowbuf;
     int bands;
+    /*
+     * MESH anchors: per output band, BAND_ROWS x width texels of face UV map
+     * (allocated only with a mesh; malloc'd, so pages away from faces are
+     * never touched). Each band rasterizes the faces crossing it into its
+     * own texels: shared by nothing, the same for any thread count.
+     */
+    face_uv_texel *mesh_texels;
 
     /* Refreshed when the texture set changes. */
     uint64_t generation;
@@ -92,6 +100,9 @@ struct segtex_renderer {
 
     anchor_state anchors;
     segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
+    face_uv *uv[SEGTEX_MAX_FACES]; /* set by segtex_renderer_set_face_mesh: one rasterizer per face, or NULL */
+    float mesh_scale;              /* tile pixels per unit of (u, v): the face anchor's scale on the mesh */
+    float mesh_origin[2];          /* (u, v) of the nose tip (landmark 1): where the paint's offset sits */
 
     /* Set by segtex_renderer_render for the duration of one call. */
     unsigned rowpaint;                 /* categories painted from row buffers this frame */
@@ -99,6 +110,8 @@ struct segtex_renderer {
     uint8_t source[SEGTEX_CATEGORY_COUNT]; /* SOURCE_*: where a row paint's texels come from */
     uint8_t opacity[SEGTEX_CATEGORY_COUNT]; /* 255 unless overlay */
     anchor_xf xf[SEGTEX_CATEGORY_COUNT]; /* anchored categories' transforms */
+    int mesh_faces;                    /* faces prepared on uv[0..mesh_faces) this frame (0: no MESH paint) */
+    face_uv_rect mesh_rect[SEGTEX_MAX_FACES]; /* their rectangles (width 0: off the frame or rejected) */
     const segtex_image *src;           /* the frame TINT and BLUR read (NULL: none; they paint their colour) */
     const segtex_image *frame;
     segtex_image *out;
@@ -175,6 +188,15 @@ static void free_tables(segtex_renderer *r)
     segtex_free(r->marks);
     blur_free(&r->blur);
     segtex_free(r->rowbuf);
+    segtex_free(r->mesh_texels);
+}
+
+static void free_mesh(segtex_renderer *r)
+{
+    for (int f = 0; f < SEGTEX_MAX_FACES; f++) {
+        face_uv_destroy(r->uv[f]);
+        r->uv[f] = NULL;
+    }
 }
 
 void segtex_renderer_destroy(segtex_renderer *r)
@@ -182,6 +204,7 @@ void segtex_renderer_destroy(segtex_renderer *r)
     if (!r)
         return;
     free_tables(r);
+    free_mesh(r);
     segtex_free(r);
 }
 
@@ -274,6 +297,8 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
     n.rowbuf = segtex_malloc((size_t)n.bands * (SEGTEX_CATEGORY_COUNT + 1) * w * 4);
     ok &= n.rowbuf && blur_alloc(&n.blur, w, h) == 0;
+    if (r->uv[0])
+        ok &= (n.mesh_texels = segtex_malloc(sizeof(face_uv_texel) * (size_t)n.bands * BAND_ROWS * w)) != NULL;
     if (!ok || segtex_texture_set_set_frame_size(r->set, w, h) != SEGTEX_OK) {
         LOG_ERROR("renderer: out of memory configuring %dx%d", w, h);
         free_tables(&n);
@@ -324,6 +349,52 @@ segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
     if (st)
         r->edges = old;
     return st;
+}
+
+segtex_status segtex_renderer_set_face_mesh(segtex_renderer *r, const segtex_face_mesh *mesh)
+{
+    if (!r)
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    if (!mesh) {
+        free_mesh(r);
+        segtex_free(r->mesh_texels);
+        r->mesh_texels = NULL;
+        return SEGTEX_OK;
+    }
+    if (mesh->vertex_count != SEGTEX_FACE_GEOMETRY_VERTICES || !mesh->uv) {
+        LOG_ERROR("renderer: a face mesh of %d vertices, expected %d", mesh->vertex_count,
+                  SEGTEX_FACE_GEOMETRY_VERTICES);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    /* The face anchor puts ANCHOR_FACE_REF tile pixels between the outer eye corners: the mesh the same. */
+    float du = mesh->uv[263][0] - mesh->uv[33][0], dv = mesh->uv[263][1] - mesh->uv[33][1];
+    float d = sqrtf(du * du + dv * dv);
+    if (!(d > 1e-3f)) {
+        LOG_ERROR("renderer: the face mesh's eye corners share one texture coordinate");
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
+    face_uv *uv[SEGTEX_MAX_FACES] = {0};
+    segtex_status st = SEGTEX_OK;
+    for (int f = 0; f < SEGTEX_MAX_FACES && !st; f++)
+        st = face_uv_create(mesh, &uv[f]);
+    face_uv_texel *texels = NULL;
+    if (!st && r->configured && !r->mesh_texels &&
+        !(texels = segtex_malloc(sizeof(face_uv_texel) * (size_t)r->bands * BAND_ROWS * r->cfg.width)))
+        st = SEGTEX_ERROR_OUT_OF_MEMORY;
+    if (st) {
+        LOG_ERROR("renderer: cannot set up the face mesh (%s)", segtex_status_string(st));
+        for (int f = 0; f < SEGTEX_MAX_FACES; f++)
+            face_uv_destroy(uv[f]);
+        return st;
+    }
+    free_mesh(r);
+    memcpy(r->uv, uv, sizeof uv);
+    if (texels)
+        r->mesh_texels = texels;
+    r->mesh_scale = ANCHOR_FACE_REF / d;
+    r->mesh_origin[0] = mesh->uv[1][0];
+    r->mesh_origin[1] = mesh->uv[1][1];
+    return SEGTEX_OK;
 }
 
 /* Copy the set's layers and rebuild the tile-column tables; only when the set changed. */
@@ -611,7 +682,7 @@ static void model_band(void *ctx, size_t band)
 /* ------------------------------------------------------------------ */
 
 enum { PAINT_BASE = 0, PAINT_DIRECT = 1, PAINT_BLEND = 2 };
-enum { SOURCE_TILE = 0, SOURCE_TINT = 1, SOURCE_BLUR = 2, SOURCE_ANCHOR = 3 };
+enum { SOURCE_TILE = 0, SOURCE_TINT = 1, SOURCE_BLUR = 2, SOURCE_ANCHOR = 3, SOURCE_MESH = 4 };
 
 typedef struct row_ctx {
     const segtex_renderer *r;
@@ -916,8 +987,65 @@ static void blend_row(uint8_t *rgb, const uint8_t *alpha, const uint8_t *base, u
     }
 }
 
+/* floor(t) mod n for t >= 0 (the callers bias t positive): no division, no libm call. */
+static inline int wrap_index(float t, int n, float inv_n)
+{
+    int q = (int)(t * inv_n), i = (int)t - q * n;
+    return i < 0 ? i + n : i >= n ? i - n : i;
+}
+
+/*
+ * MESH: over the face transform already in rgb/alpha (indexed by x), each
+ * face's texture through its mesh UVs, weighted by the map's coverage (the
+ * face-skin probability weighs the whole paint in the mix, so hair in front
+ * of the face stays hair). Texture point, in tile pixels: mesh_scale x
+ * ((u, v) - (u, v) of the nose tip) + the paint's offset, the face anchor's
+ * scale and origin, so the two agree at the nose and have the same density
+ * where the mesh fades out at the oval. The nearest texel, as the affine
+ * anchors take. Face 0 is drawn last, on top.
+ */
+static void mesh_fill(const segtex_renderer *r, const render_layer *L, const face_uv_map *maps, int y, int x0,
+                      int x1, uint8_t *rgb, uint8_t *alpha)
+{
+    const int tw = L->tw, th = L->th;
+    const float k = r->mesh_scale, itw = 1.0f / (float)tw, ith = 1.0f / (float)th;
+    /* Biased by whole tiles so every point is positive (|u|, |v| stay under 2 on the rim). */
+    float bu = (float)tw * ceilf(2 * k * itw + 1), bv = (float)th * ceilf(2 * k * ith + 1);
+    float ou = (float)L->offset_x - k * r->mesh_origin[0] + bu, ov = (float)L->offset_y - k * r->mesh_origin[1] + bv;
+    for (int f = r->mesh_faces - 1; f >= 0; f--) {
+        const face_uv_map *m = &maps[f];
+        const face_uv_texel *row = face_uv_map_row(m, y);
+        if (!row)
+            continue;
+        int a = x0 > m->x0 ? x0 : m->x0, b = x1 < m->x0 + m->width ? x1 : m->x0 + m->width;
+        for (int x = a; x < b; x++) {
+            const face_uv_texel *t = row + (x - m->x0);
+            float cov = t->coverage;
+            if (!(cov > 0))
+                continue;
+            float tu = k * t->u + ou, tv = k * t->v + ov;
+            if (!(tu >= 0 && tv >= 0 && tu < 1e7f && tv < 1e7f))
+                continue;
+            size_t i = (size_t)wrap_index(tv, th, ith) * tw + wrap_index(tu, tw, itw);
+            const uint8_t *s = L->rgb + i * 3;
+            uint8_t *o = rgb + (size_t)x * 3;
+            if (cov >= 1) {
+                o[0] = s[0], o[1] = s[1], o[2] = s[2];
+                if (alpha)
+                    alpha[x] = L->alpha[i];
+                continue;
+            }
+            for (int j = 0; j < 3; j++)
+                o[j] = (uint8_t)((float)o[j] * (1 - cov) + (float)s[j] * cov + 0.5f);
+            if (alpha)
+                alpha[x] = (uint8_t)((float)alpha[x] * (1 - cov) + (float)L->alpha[i] * cov + 0.5f);
+        }
+    }
+}
+
 /* Write the row paint of category c for output row y, columns [x0, x1), into rgb/alpha (indexed by x). */
-static void fill_row_paint(const segtex_renderer *r, int c, int y, int x0, int x1, uint8_t *rgb, uint8_t *alpha)
+static void fill_row_paint(const segtex_renderer *r, const face_uv_map *maps, int c, int y, int x0, int x1,
+                           uint8_t *rgb, uint8_t *alpha)
 {
     const render_layer *L = &r->layers[c];
     const uint8_t *talpha = NULL;
@@ -944,6 +1072,8 @@ static void fill_row_paint(const segtex_renderer *r, int c, int y, int x0, int x
         blur_fill_row(&r->blur, y, x0, x1, rgb + (size_t)x0 * 3);
     } else {
         anchor_fill_affine(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
+        if (r->source[c] == SOURCE_MESH)
+            mesh_fill(r, L, maps, y, x0, x1, rgb, L->alpha ? alpha : NULL);
         talpha = L->alpha ? alpha : NULL;
     }
     if (r->blended >> c & 1) {
@@ -965,7 +1095,7 @@ static inline int run_end(const uint8_t *owner, int s)
     }
 }
 
-static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, uint8_t *rowbuf)
+static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, uint8_t *rowbuf, const face_uv_map *maps)
 {
     const segtex_render_config *cfg = &r->cfg;
     row_ctx rc;
@@ -1012,7 +1142,7 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
             int c = owner[s];
             if ((rc.row >> c & 1) && rc.kind[c] != PAINT_BASE) {
                 uint8_t *dst = in_place && (r->blended >> c & 1) ? (uint8_t *)rc.trgb[c] : rc.out;
-                fill_row_paint(r, c, y, x0, x1, dst, alpha);
+                fill_row_paint(r, maps, c, y, x0, x1, dst, alpha);
                 if (dst != rc.out)
                     memcpy(rc.out + (size_t)x0 * 3, dst + (size_t)x0 * 3, (size_t)(x1 - x0) * 3);
             } else {
@@ -1029,7 +1159,7 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
             for (; need; need &= need - 1) {
                 int c = __builtin_ctz(need);
                 if (rc.kind[c] != PAINT_BASE)
-                    fill_row_paint(r, c, y, x0, x1, (uint8_t *)rc.trgb[c], alpha);
+                    fill_row_paint(r, maps, c, y, x0, x1, (uint8_t *)rc.trgb[c], alpha);
             }
             if (rc.guide_frame) {
                 const uint8_t *g0 = r->guide + (size_t)r->row_m0[y] * mw, *g1 = r->guide + (size_t)r->row_m1[y] * mw;
@@ -1049,6 +1179,32 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
     }
 }
 
+/*
+ * The faces crossing rows [y0, y1) rasterized into the band's texels, one
+ * after another (the band's BAND_ROWS x width texels are shared out; faces
+ * side by side always fit, a face overlapping others on the same rows past
+ * the band's width is left out of it, the same way for any thread count).
+ */
+static void mesh_band(const segtex_renderer *r, size_t band, int y0, int y1, face_uv_map *maps)
+{
+    size_t left = (size_t)BAND_ROWS * r->cfg.width;
+    face_uv_texel *buf = r->mesh_texels + band * left;
+    for (int f = 0; f < r->mesh_faces; f++) {
+        face_uv_map *m = &maps[f];
+        memset(m, 0, sizeof *m);
+        m->texels = buf;
+        m->capacity = left;
+        if (face_uv_map_view(m, &r->mesh_rect[f], y0, y1) || m->width <= 0 || m->height <= 0) {
+            m->width = m->height = 0;
+            continue;
+        }
+        face_uv_rasterize_rows(r->uv[f], m, y0, y1);
+        size_t used = (size_t)m->width * m->height;
+        buf += used;
+        left -= used;
+    }
+}
+
 static void output_band(void *ctx, size_t band)
 {
     segtex_renderer *r = ctx;
@@ -1057,12 +1213,15 @@ static void output_band(void *ctx, size_t band)
     uint8_t owner[MAX_OUTPUT_SIDE + 8];
     uint8_t *rowbuf = r->rowbuf + band * (SEGTEX_CATEGORY_COUNT + 1) * (size_t)r->cfg.width * 4;
     int owner_row = -1;
+    face_uv_map maps[SEGTEX_MAX_FACES];
+    if (r->mesh_faces)
+        mesh_band(r, band, y0, y1, maps);
     for (int y = y0; y < y1; y++) {
         if (r->row_m0[y] != owner_row) {
             classify_spans(r, y, owner);
             owner_row = r->row_m0[y];
         }
-        render_row(r, y, owner, rowbuf);
+        render_row(r, y, owner, rowbuf, maps);
     }
     if (r->marks->face_count || r->marks->pose || r->marks->hand_count)
         landmarks_draw_rows(r->marks, &r->cfg.landmarks, r->out, y0, y1);
@@ -1077,7 +1236,7 @@ static void plan_row_paints(segtex_renderer *r, const segtex_people *people, seg
 {
     anchor_update(&r->anchors, people, r->cfg.width, r->cfg.height);
     r->rowpaint = r->blended = 0;
-    int radius = 0;
+    int radius = 0, mesh = 0;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         const render_layer *L = &r->layers[c];
         r->source[c] = SOURCE_TILE;
@@ -1091,7 +1250,8 @@ static void plan_row_paints(segtex_renderer *r, const segtex_people *people, seg
                 radius = L->radius;
         } else if (L->kind == SEGTEX_PAINT_FILL && L->anchor != SEGTEX_ANCHOR_SCREEN &&
                    anchor_resolve(&r->anchors, L->anchor, &r->xf[c])) {
-            r->source[c] = SOURCE_ANCHOR;
+            r->source[c] = L->anchor == SEGTEX_ANCHOR_MESH && r->uv[0] ? SOURCE_MESH : SOURCE_ANCHOR;
+            mesh |= r->source[c] == SOURCE_MESH;
             r->xf[c].tx = (float)L->offset_x;
             r->xf[c].ty = (float)L->offset_y;
             r->rowpaint |= 1u << c;
@@ -1102,6 +1262,19 @@ static void plan_row_paints(segtex_renderer *r, const segtex_people *people, seg
     }
     if (radius)
         blur_run(&r->blur, r->src, radius, pool);
+    /* MESH: each face placed on its own rasterizer (the bands draw them); faces without a mesh draw nothing. */
+    r->mesh_faces = 0;
+    const segtex_face_result *faces = people ? people->faces : NULL;
+    if (mesh && faces && r->mesh_texels) {
+        int n = faces->count < SEGTEX_MAX_FACES ? faces->count : SEGTEX_MAX_FACES;
+        for (int f = 0; f < n; f++) {
+            face_uv_rect *rect = &r->mesh_rect[f];
+            if (faces->faces[f].count < SEGTEX_FACE_MESH_POINTS ||
+                face_uv_prepare(r->uv[f], &faces->faces[f], r->cfg.width, r->cfg.height, rect) != SEGTEX_OK)
+                rect->width = rect->height = 0;
+        }
+        r->mesh_faces = n;
+    }
 }
 
 static int check_view(const segtex_image *v, const segtex_render_config *cfg, const char *what)
