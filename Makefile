@@ -33,11 +33,15 @@ build-tsan: deps
 
 # The main job: with a display and a camera, the live effect in a window;
 # otherwise the demo clip (made from the sample portrait) to out/demo.mp4.
+# The look: textures that live on the body (hair and face anchored to the
+# face, the face painted through the face mesh, clothes on the torso from
+# the pose), the background blurred.
+DEMO_LOOK = --seed 1 --pose lite --paint background=blur=12 --opacity background=1
 run: assets build
 	@if [ -n "$$DISPLAY" ] && [ -e /dev/video0 ]; then \
-	  $(BUILD)/segtex run -i /dev/video0 -o window --landmarks; \
+	  $(BUILD)/segtex run -i /dev/video0 -o window $(DEMO_LOOK); \
 	else \
-	  mkdir -p out && $(BUILD)/segtex run -i demo: --frames 300 -o out/demo.mp4 --landmarks --seed 1; \
+	  mkdir -p out && $(BUILD)/segtex run -i demo: --frames 300 -o out/demo.mp4 $(DEMO_LOOK); \
 	fi
 
 # The whole suite: the threaded pipeline tests under ThreadSanitizer, every
