@@ -156,8 +156,9 @@ static void binomial_rows(const uint8_t *src, ptrdiff_t sstride, uint8_t *dst, s
             uint8_t *o = dst + (size_t)y * dstride + (size_t)x0 * 3;
             int m = (x1 - x0) * 3, s1 = 3 * d, s2 = 6 * d;
             for (int k = 0; k < m; k++)
-                o[k] = (uint8_t)((uint16_t)((uint16_t)(t[k - s2] + t[k + s2]) + (uint16_t)((t[k - s1] + t[k + s1]) << 2) +
-                                            (uint16_t)(t[k] * 6) + 128) >> 8);
+                o[k] = (uint8_t)((uint16_t)((uint16_t)(t[k - s2] + t[k + s2]) +
+                                            (uint16_t)((t[k - s1] + t[k + s1]) << 2) + (uint16_t)(t[k] * 6) + 128) >>
+                                 8);
         }
     }
 }
