@@ -58,14 +58,16 @@ typedef struct GstSegtex {
     guint hands, palm_every;
     int hand_model; /* HAND_MODEL_LITE or HAND_MODEL_FULL */
     gboolean skeleton;
-    gchar *paint;
-    paint_spec spec; /* `paint` parsed; empty when it did not parse */
-    gboolean paint_bad;
-    char paint_why[256];
+    gchar *paint, *anchor;
+    paint_spec spec;    /* `paint` parsed; empty when it did not parse */
+    paint_spec anchors; /* `anchor` parsed, the same way */
+    gboolean paint_bad, anchor_bad;
+    char paint_why[256], anchor_why[256];
     gboolean recreate; /* a property that needs new models changed while the effect exists */
 
     GMutex fx_lock;
     segtex_effect *fx; /* (fx_lock for readers other than the streaming thread) */
+    paint_pictures pics; /* (fx_lock) the image= pictures loaded into the effect being painted */
 
     /* Streaming thread only (set_info, transform_frame). */
     segtex_image rgb; /* the 4-byte formats go through this RGB24 frame */
@@ -102,6 +104,7 @@ enum {
     PROP_DETECTOR,
     PROP_LIVE,
     PROP_PAINT,
+    PROP_ANCHOR,
     PROP_EMIT_RESULTS,
     PROP_ALLOC_COUNT,
     PROP_POSE,
@@ -222,18 +225,23 @@ static void on_segtex_log(void *user, segtex_log_level level, const char *messag
 
 /* ---- the effect ------------------------------------------------------------------- */
 
-/* Paints after a create, a seed or a mode change: the seed's, then the `paint` entries over them. */
+/*
+ * Paints after a create, a seed or a mode change: the seed's, then the
+ * `paint` entries over them, then the `anchor` entries. Called with fx_lock
+ * held (it guards the picture cache).
+ */
 static gboolean apply_paints(GstSegtex *self, segtex_effect *fx, gboolean randomize, char *why, size_t why_size)
 {
     GST_OBJECT_LOCK(self);
     gint64 seed = self->seed;
-    paint_spec spec = self->spec;
+    paint_spec spec = self->spec, anchors = self->anchors;
     GST_OBJECT_UNLOCK(self);
     if (randomize && seed >= 0 && segtex_effect_randomize(fx, (uint64_t)seed)) {
         g_snprintf(why, why_size, "seed %" G_GINT64_FORMAT ": cannot randomize the paints", seed);
         return FALSE;
     }
-    return paint_spec_apply(&spec, fx, why, why_size) == 0;
+    return paint_spec_apply(&spec, fx, &self->pics, why, why_size) == 0 &&
+           paint_spec_apply(&anchors, fx, &self->pics, why, why_size) == 0;
 }
 
 /*
@@ -266,12 +274,19 @@ static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
     gboolean paint_bad = self->paint_bad;
     char paint_why[256];
     g_strlcpy(paint_why, self->paint_why, sizeof paint_why);
-    gchar *paint = g_strdup(self->paint);
+    gchar *paint = g_strdup(self->paint), *anchor = g_strdup(self->anchor);
+    gboolean anchor_bad = self->anchor_bad;
+    char anchor_why[256];
+    g_strlcpy(anchor_why, self->anchor_why, sizeof anchor_why);
     GST_OBJECT_UNLOCK(self);
 
     segtex_effect *fx = NULL;
     if (paint_bad && at_start) {
         GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("paint '%s': %s", paint, paint_why), (NULL));
+        goto done;
+    }
+    if (anchor_bad && at_start) {
+        GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("anchor '%s': %s", anchor, anchor_why), (NULL));
         goto done;
     }
     if (segtex_models_dir_find(models_prop, models, sizeof models)) {
@@ -291,8 +306,13 @@ static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
         goto done;
     }
     char why[320];
-    if (!apply_paints(self, fx, FALSE, why, sizeof why)) { /* the seed was applied by create */
-        GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("paint '%s': %s", paint, why), (NULL));
+    g_mutex_lock(&self->fx_lock);
+    memset(&self->pics, 0, sizeof self->pics); /* a new effect: its pictures are loaded afresh */
+    gboolean painted = apply_paints(self, fx, FALSE, why, sizeof why); /* the seed was applied by create */
+    g_mutex_unlock(&self->fx_lock);
+    if (!painted) {
+        GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("paint '%s', anchor '%s': %s", paint ? paint : "",
+                                                     anchor ? anchor : "", why), (NULL));
         segtex_effect_destroy(fx);
         fx = NULL;
         goto done;
@@ -307,6 +327,7 @@ done:
     g_free(models_prop);
     g_free(textures);
     g_free(paint);
+    g_free(anchor);
     return fx;
 }
 
@@ -570,7 +591,7 @@ static void apply_live(GstSegtex *self, guint prop_id)
             segtex_effect_set_landmarks(fx, landmarks);
         } else if (prop_id == PROP_SEED) {
             ok = apply_paints(self, fx, TRUE, why, sizeof why);
-        } else if (prop_id == PROP_PAINT) {
+        } else if (prop_id == PROP_PAINT || prop_id == PROP_ANCHOR) {
             ok = apply_paints(self, fx, FALSE, why, sizeof why);
         }
         if (!ok)
@@ -593,7 +614,7 @@ static void gst_segtex_set_property(GObject *object, guint prop_id, const GValue
 {
     GstSegtex *self = GST_SEGTEX(object);
     gboolean recreate = FALSE, live = FALSE, warn_paint = FALSE;
-    char bad_why[256];
+    char bad_why[300];
     GST_OBJECT_LOCK(self);
     switch (prop_id) {
     case PROP_MODE: self->mode = g_value_get_enum(value), live = TRUE; break;
@@ -617,20 +638,23 @@ static void gst_segtex_set_property(GObject *object, guint prop_id, const GValue
     case PROP_HAND_MODEL: self->hand_model = g_value_get_enum(value), recreate = TRUE; break;
     case PROP_SKELETON: self->skeleton = g_value_get_boolean(value), recreate = TRUE; break;
     case PROP_PALM_EVERY: self->palm_every = g_value_get_uint(value), recreate = TRUE; break;
-    case PROP_PAINT: {
-        set_string(&self->paint, value);
+    case PROP_PAINT:
+    case PROP_ANCHOR: {
+        gboolean is_paint = prop_id == PROP_PAINT;
+        set_string(is_paint ? &self->paint : &self->anchor, value);
         paint_spec spec;
         char why[256];
-        if (paint_spec_parse(self->paint, &spec, why, sizeof why)) {
+        if ((is_paint ? paint_spec_parse : anchor_spec_parse)(is_paint ? self->paint : self->anchor, &spec, why,
+                                                              sizeof why)) {
             /* Kept bad: start fails naming it; while playing the old paints stay. */
-            self->paint_bad = TRUE;
-            g_strlcpy(self->paint_why, why, sizeof self->paint_why);
-            g_strlcpy(bad_why, why, sizeof bad_why);
+            *(is_paint ? &self->paint_bad : &self->anchor_bad) = TRUE;
+            g_strlcpy(is_paint ? self->paint_why : self->anchor_why, why, sizeof self->paint_why);
+            g_snprintf(bad_why, sizeof bad_why, "%s: %s", is_paint ? "paint" : "anchor", why);
             warn_paint = TRUE;
         } else {
-            self->paint_bad = FALSE;
-            self->paint_why[0] = 0;
-            self->spec = spec;
+            *(is_paint ? &self->paint_bad : &self->anchor_bad) = FALSE;
+            (is_paint ? self->paint_why : self->anchor_why)[0] = 0;
+            *(is_paint ? &self->spec : &self->anchors) = spec;
             live = TRUE;
         }
         break;
@@ -640,7 +664,7 @@ static void gst_segtex_set_property(GObject *object, guint prop_id, const GValue
     }
     GST_OBJECT_UNLOCK(self);
     if (warn_paint) /* before start there is no bus yet and this only goes to the debug log */
-        GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS, ("paint: %s; the paints stay as they were", bad_why), (NULL));
+        GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS, ("%s; the paints stay as they were", bad_why), (NULL));
     if (recreate) {
         g_mutex_lock(&self->fx_lock);
         GST_OBJECT_LOCK(self);
@@ -666,6 +690,7 @@ static void gst_segtex_get_property(GObject *object, guint prop_id, GValue *valu
     case PROP_DETECTOR: g_value_set_enum(value, self->detector); break;
     case PROP_LIVE: g_value_set_boolean(value, self->live); break;
     case PROP_PAINT: g_value_set_string(value, self->paint); break;
+    case PROP_ANCHOR: g_value_set_string(value, self->anchor); break;
     case PROP_EMIT_RESULTS: g_value_set_boolean(value, self->emit_results); break;
     case PROP_ALLOC_COUNT: g_value_set_uint64(value, (guint64)atomic_load(&self->frame_allocs)); break;
     case PROP_POSE: g_value_set_enum(value, self->pose); break;
@@ -688,6 +713,7 @@ static void gst_segtex_finalize(GObject *object)
     g_free(self->textures);
     g_free(self->models);
     g_free(self->paint);
+    g_free(self->anchor);
     g_mutex_clear(&self->fx_lock);
     G_OBJECT_CLASS(gst_segtex_parent_class)->finalize(object);
 }
@@ -760,7 +786,14 @@ static void gst_segtex_class_init(GstSegtexClass *klass)
         gobject_class, PROP_PAINT,
         g_param_spec_string("paint", "Paint",
                             "Per-category paints, CAT=SPEC[;CAT=SPEC...]: CAT background, hair, body-skin, face-skin, "
-                            "clothes, others or all; SPEC #rrggbb, a texture name or none",
+                            "clothes, others or all; SPEC #rrggbb, a texture name, none, tint=#rrggbb[:S] (S 0..1), "
+                            "blur=R (1..64) or image=FILE (PNG/JPEG, scaled to cover)",
+                            NULL, rw));
+    g_object_class_install_property(
+        gobject_class, PROP_ANCHOR,
+        g_param_spec_string("anchor", "Anchor",
+                            "What each category's texture moves with, CAT=ANCHOR[,CAT=ANCHOR...]: ANCHOR screen, "
+                            "face, torso or mesh (as segtex run --anchor); unset categories keep their default",
                             NULL, rw));
     g_object_class_install_property(
         gobject_class, PROP_EMIT_RESULTS,

@@ -9,7 +9,8 @@
  *
  * Parsing is separate from applying: a string is checked once, when the
  * property is set (syntax, lengths, counts, categories, colours), and kept
- * parsed; texture names are resolved against an effect when applied.
+ * parsed; texture names are resolved, and pictures loaded, against an
+ * effect when applied.
  */
 #ifndef GST_SEGTEX_PAINT_SPEC_H
 #define GST_SEGTEX_PAINT_SPEC_H
@@ -21,15 +22,27 @@
 
 #define PAINT_SPEC_MAX_LENGTH 1024 /* characters of the whole property */
 #define PAINT_SPEC_MAX_ENTRIES 16
-#define PAINT_SPEC_MAX_NAME 63 /* characters of a texture name */
+#define PAINT_SPEC_MAX_NAME 63  /* characters of a texture name */
+#define PAINT_SPEC_MAX_PATH 255 /* characters of an image= file */
 
-typedef enum paint_kind { PAINT_NONE, PAINT_COLOR, PAINT_TEXTURE } paint_kind;
+typedef enum paint_kind {
+    PAINT_NONE,
+    PAINT_COLOR,
+    PAINT_TEXTURE,
+    PAINT_TINT,
+    PAINT_BLUR,
+    PAINT_IMAGE,
+    PAINT_ANCHOR, /* an entry of the `anchor` property: only the anchor changes */
+} paint_kind;
 
 typedef struct paint_entry {
     unsigned categories; /* bit c: category c */
     paint_kind kind;
-    uint8_t rgb[3];
-    char texture[PAINT_SPEC_MAX_NAME + 1];
+    uint8_t rgb[3];  /* COLOR, TINT */
+    float strength;  /* TINT */
+    int radius;      /* BLUR */
+    int anchor;      /* ANCHOR: a segtex_anchor */
+    char name[PAINT_SPEC_MAX_PATH + 1]; /* TEXTURE: its name; IMAGE: the file */
 } paint_entry;
 
 typedef struct paint_spec {
@@ -44,11 +57,28 @@ typedef struct paint_spec {
  */
 int paint_spec_parse(const char *text, paint_spec *out, char *why, size_t why_size);
 
+/* The same for the `anchor` property (entries of kind PAINT_ANCHOR). */
+int anchor_spec_parse(const char *text, paint_spec *out, char *why, size_t why_size);
+
 /*
- * Apply every entry to `fx` through segtex_effect_set_paint. Returns 0, or
- * -1 with `why` set when a texture name is unknown or the effect refuses a
- * paint; entries before the failing one stay applied.
+ * The pictures loaded into one effect, by file, so that applying the same
+ * image= again (a mode or seed change) does not load it again. Zero it
+ * for a new effect; it follows one effect at a time.
  */
-int paint_spec_apply(const paint_spec *spec, segtex_effect *fx, char *why, size_t why_size);
+typedef struct paint_pictures {
+    const segtex_effect *fx; /* the effect the indices belong to; NULL: none */
+    int count;
+    int index[PAINT_SPEC_MAX_ENTRIES];
+    char path[PAINT_SPEC_MAX_ENTRIES][PAINT_SPEC_MAX_PATH + 1];
+} paint_pictures;
+
+/*
+ * Apply every entry to `fx` through segtex_effect_set_paint, loading the
+ * pictures of image= entries (segtex_effect_add_picture, allocates) unless
+ * `pics` has them. Returns 0, or -1 with `why` set when a texture name is
+ * unknown, a picture does not load or the effect refuses a paint; entries
+ * before the failing one stay applied.
+ */
+int paint_spec_apply(const paint_spec *spec, segtex_effect *fx, paint_pictures *pics, char *why, size_t why_size);
 
 #endif

@@ -10,7 +10,9 @@
 #  - emit-results posts one message per frame with the face count and the frames the results came from;
 #  - the body: pose, hands, hand-model and skeleton give the bytes of `segtex run --skeleton --hands ...`,
 #    the skeleton changes pixels, emit-results counts the pose and hands, bad values are refused;
-#  - a bad `paint` fails the pipeline with a message naming it;
+#  - tint=, blur=, image= paints and the `anchor` property give the bytes of `segtex run --paint/--anchor`;
+#    background=blur=12 differs from bricks;
+#  - a bad `paint` or `anchor` fails the pipeline with a message naming it;
 #  - LATENCY: the element adds its delay;
 #  - videotestsrc num-buffers=300 ! segtex ! fakesink under the allocation interposer
 #    allocates no more than the same pipeline with 100 buffers (live; offline 150 and 50).
@@ -40,7 +42,7 @@ section "gst-inspect"
 # 1. gst-inspect
 gst-inspect-1.0 segtex >"$tmp/inspect" 2>&1
 expect "gst-inspect-1.0 segtex" '[ $? -eq 0 ]'
-for p in mode seed landmarks textures models segmenter detector live paint emit-results alloc-count \
+for p in mode seed landmarks textures models segmenter detector live paint anchor emit-results alloc-count \
   pose hands hand-model skeleton palm-every; do
   expect "property $p listed" "grep -q '^  $p ' '$tmp/inspect'"
 done
@@ -69,6 +71,24 @@ exact "overlay, paints, landmarks" "--landmarks --paint all=none --paint hair=#f
   "landmarks=true paint=\"all=none;hair=#ff0000;clothes=checker\""
 exact "mask seed $SEED, BGRx" "--mode mask --seed $SEED" "mode=mask seed=$SEED" BGRx
 exact "mask seed $SEED" "--mode mask --seed $SEED" "mode=mask seed=$SEED"
+# The paints computed from the frame or a picture, and anchors, as segtex run applies them.
+img=${SEGTEX_ASSETS:-}/astronaut.png
+exact "cutout, background=blur=12" "--mode cutout --paint background=blur=12" "mode=cutout paint=background=blur=12"
+cp "$tmp/gst.rgb" "$tmp/blur.rgb"
+exact "cutout, background=bricks" "--mode cutout --paint background=bricks" "mode=cutout paint=background=bricks"
+expect "paints: background=blur=12 differs from background=bricks" '[ -s "$tmp/blur.rgb" ] && ! cmp -s "$tmp/blur.rgb" "$tmp/gst.rgb"'
+exact "overlay, hair=tint=#b03060:0.8, anchors" \
+  "--paint hair=tint=#b03060:0.8 --paint clothes=checker --anchor clothes=screen --anchor hair=face" \
+  "paint=\"hair=tint=#b03060:0.8;clothes=checker\" anchor=\"clothes=screen,hair=face\""
+cp "$tmp/gst.rgb" "$tmp/anchored.rgb"
+exact "overlay, clothes=checker, default anchors" "--paint hair=tint=#b03060:0.8 --paint clothes=checker" \
+  "paint=\"hair=tint=#b03060:0.8;clothes=checker\""
+expect "paints: anchor=clothes=screen (not torso, the default) moves the clothes' texture" '[ -s "$tmp/anchored.rgb" ] && ! cmp -s "$tmp/anchored.rgb" "$tmp/gst.rgb"'
+if [ -f "$img" ]; then
+  exact "cutout, background=image=astronaut.png" "--mode cutout --paint background=image=$img" \
+    "mode=cutout paint=\"background=image=$img\""
+fi
+
 # A test that can fail: another seed gives other bytes.
 run -i demo: --frames $N --size ${W}x$H --mode mask --seed $((SEED + 1)) -o - >"$tmp/other.rgb"
 expect "exact: seed $((SEED + 1)) differs from seed $SEED" '! cmp -s "$tmp/other.rgb" "$tmp/gst.rgb"'
@@ -154,7 +174,26 @@ bad_paint "hair=#12345g" "is not a #rrggbb colour"
 bad_paint "beard=#ff0000" "unknown category 'beard'"
 bad_paint "hair" "is not CAT=SPEC"
 bad_paint "hair=no-such-texture" "unknown texture 'no-such-texture'"
-bad_paint "hair=../x.png" "is not #rrggbb, none or a texture name"
+bad_paint "hair=../x.png" "is not #rrggbb, none, tint=#rrggbb\[:S\], blur=R, image=FILE or a texture name"
+bad_paint "background=blur=0" "background: 'blur=0' is not blur=R with R an integer from 1 to 64"
+bad_paint "background=blur=65" "'blur=65' is not blur=R"
+bad_paint "background=blur=3.5" "'blur=3.5' is not blur=R"
+bad_paint "background=blur=" "'blur=' is not blur=R"
+bad_paint "hair=tint=#b03060:1.5" "hair: 'tint=#b03060:1.5' is not tint=#rrggbb or tint=#rrggbb:S with S from 0 to 1"
+bad_paint "hair=tint=#b0306" "'tint=#b0306' is not tint=#rrggbb"
+bad_paint "hair=tint=#b03060:" "'tint=#b03060:' is not tint=#rrggbb"
+bad_paint "background=image=" "background: 'image=' needs a PNG or JPEG file"
+bad_paint "background=image=$tmp/no-such.png" "image '$tmp/no-such.png' does not load"
+bad_anchor() { # anchor value, expected words
+  gst-launch-1.0 videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=64,height=48 ! segtex "anchor=\"$1\"" \
+    ! fakesink >"$tmp/bad.out" 2>&1
+  local rc=$? want=$2
+  expect "anchor '${1:0:60}' fails (exit $rc)" '[ $rc -ne 0 ]'
+  expect "anchor '${1:0:60}': says '$want'" 'grep -q -- "$want" "$tmp/bad.out"'
+}
+bad_anchor "hair=nose" "anchor 'hair=nose': hair: 'nose' is not screen, face, torso or mesh"
+bad_anchor "beard=face" "unknown category 'beard'"
+bad_anchor "hair=face,clothes" "'clothes' is not CAT=SPEC"
 bad_paint "$(printf 'hair=none;%.0s' $(seq 17))" "more than 16 entries"
 bad_paint "hair=$(printf 'a%.0s' $(seq 1100))" "longer than 1024 characters"
 

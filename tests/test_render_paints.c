@@ -118,6 +118,72 @@ static void test_tint_keeps_luminance(void)
     free(out.data);
 }
 
+/* The full-size binomial blur of radius 1 and 2 (src/render/blur.c) written plainly: taps d apart, edges replicated. */
+static void binomial_reference(const uint8_t *src, uint8_t *dst, int w, int h, int d)
+{
+    static const int k[5] = {1, 4, 6, 4, 1};
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int c = 0; c < 3; c++) {
+                int sum = 0;
+                for (int i = 0; i < 5; i++)
+                    for (int j = 0; j < 5; j++) {
+                        int yy = y + (i - 2) * d, xx = x + (j - 2) * d;
+                        yy = yy < 0 ? 0 : yy >= h ? h - 1 : yy;
+                        xx = xx < 0 ? 0 : xx >= w ? w - 1 : xx;
+                        sum += k[i] * k[j] * src[((size_t)yy * w + xx) * 3 + c];
+                    }
+                dst[((size_t)y * w + x) * 3 + c] = (uint8_t)((sum + 128) >> 8);
+            }
+}
+
+static void test_small_blur_matches_the_plain_reference(void)
+{
+    /* 1100 wide: past the 1024-pixel steps of the vectorized rows; 2 and 3 threads, odd sizes. */
+    static const int sizes[][2] = {{1100, 23}, {5, 9}, {67, 41}};
+    for (size_t si = 0; si < 3; si++) {
+        int w = sizes[si][0], h = sizes[si][1];
+        segtex_image frame = make_image(w, h, 5), out = make_image(w, h, 3);
+        uint8_t *src = malloc((size_t)w * h * 3), *a = malloc((size_t)w * h * 3), *b = malloc((size_t)w * h * 3);
+        uint32_t rng = 11 + (uint32_t)si;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++)
+                    src[((size_t)y * w + x) * 3 + c] = px(&frame, x, y)[c] = (uint8_t)(test_rand(&rng) & 255);
+        segtex_texture_set *set = NULL;
+        segtex_texture_set_create(NULL, &set);
+        segtex_renderer *r = renderer(set, SEGTEX_RENDER_CUTOUT, w, h, 8, 8);
+        segtex_seg_result seg = all_of(SEGTEX_CATEGORY_BACKGROUND, 8, 8);
+        segtex_threadpool *pool = NULL;
+        segtex_threadpool_create(2 + (int)si % 2, &pool);
+        for (int R = 1; R <= 2; R++) {
+            binomial_reference(src, a, w, h, 1);
+            if (R == 2)
+                binomial_reference(a, b, w, h, 2);
+            const uint8_t *want = R == 1 ? a : b;
+            segtex_paint p = segtex_paint_default(0);
+            p.kind = SEGTEX_PAINT_BLUR;
+            p.radius = R;
+            only(set, 0, &p);
+            for (int t = 0; t < 2; t++) {
+                segtex_renderer_render(r, &frame, &seg, NULL, &out, t ? pool : NULL);
+                int bad = 0;
+                for (int y = 0; y < h; y++)
+                    bad += memcmp(px(&out, 0, y), want + (size_t)y * w * 3, (size_t)w * 3) != 0;
+                CHECK(bad == 0, "%dx%d blur=%d, %s: %d rows differ from the plain binomial", w, h, R,
+                      t ? "threads" : "one thread", bad);
+            }
+        }
+        segtex_threadpool_destroy(pool);
+        segtex_renderer_destroy(r);
+        segtex_texture_set_destroy(set);
+        free(seg.category);
+        free(frame.data);
+        free(out.data);
+        free(src), free(a), free(b);
+    }
+}
+
 static void test_blur_flat_stays_flat_and_edges_stay_monotone(void)
 {
     static const int sizes[][2] = {{97, 61}, {320, 180}, {33, 200}};
@@ -551,7 +617,7 @@ static void test_same_pixels_any_threads_and_no_allocation(void)
             if (i % 20 == 10) {
                 /* Between frames: another blur radius and tint strength, nothing re-allocated. */
                 segtex_paint p = segtex_texture_set_get_paint(set, 0);
-                p.radius = p.radius == 9 ? 30 : 9;
+                p.radius = p.radius == 9 ? 2 : p.radius == 2 ? 30 : 9; /* full size (2) and shrunk */
                 segtex_texture_set_set_paint(set, 0, &p);
                 p = segtex_texture_set_get_paint(set, 1);
                 p.strength = p.strength == 0.8f ? 0.3f : 0.8f;
@@ -578,6 +644,7 @@ int main(void)
     segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
     RUN(test_tint_keeps_luminance);
     RUN(test_blur_flat_stays_flat_and_edges_stay_monotone);
+    RUN(test_small_blur_matches_the_plain_reference);
     RUN(test_image_cover_scales);
     RUN(test_bad_paints_rejected);
     RUN(test_face_anchor_follows_the_face);

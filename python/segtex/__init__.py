@@ -8,6 +8,8 @@ A pure ctypes binding of libsegtex (no compiled extension); NumPy arrays in and 
             painted = fx.process(frame)      # the effect's own array, reused: copy to keep
             fx.faces[0].landmarks            # (478, 3) float32 view, valid until the next process
             fx.categories                    # (256, 256) uint8 view
+        fx.set_paint("background", blur=12)  # also tint="#b03060", strength=0.8; image="beach.jpg"
+        fx.set_anchor("hair", "face")        # textures move with: screen, face, torso or mesh
     with segtex.Effect(pose="lite", hands=2, skeleton=True) as fx:
         fx.process(frame); fx.pose.landmarks # (33, 5) view: x, y, z, visibility, presence (None: no pose)
         [h.handedness for h in fx.hands]     # "Left" / "Right", as MediaPipe labels them
@@ -20,8 +22,8 @@ system (libsegtex.so.0). Errors raise segtex.Error carrying the library's one-li
 messages go to the standard logging module's "segtex" logger.
 """
 from ._lib import Error, path as library_path
-from ._effect import (CATEGORIES, MODES, POSE_LANDMARKS, Effect, Face, Hand, Pose, Segmentation, face, load_image,
-                      models_dir, segment, upsample_categories)
+from ._effect import (ANCHORS, CATEGORIES, MODES, PAINT_KINDS, POSE_LANDMARKS, Effect, Face, Hand, Pose, Segmentation,
+                      face, load_image, models_dir, segment, upsample_categories)
 
-__all__ = ["CATEGORIES", "MODES", "POSE_LANDMARKS", "Effect", "Error", "Face", "Hand", "Pose", "Segmentation", "face",
-           "library_path", "load_image", "models_dir", "segment", "upsample_categories"]
+__all__ = ["ANCHORS", "CATEGORIES", "MODES", "PAINT_KINDS", "POSE_LANDMARKS", "Effect", "Error", "Face", "Hand", "Pose",
+           "Segmentation", "face", "library_path", "load_image", "models_dir", "segment", "upsample_categories"]

@@ -11,6 +11,11 @@ from ._lib import Error
 
 #: Render modes, in the library's order (segtex_render_mode).
 MODES = ("mask", "overlay", "cutout")
+#: Paint kinds, in the library's order (segtex_paint_kind): a texture or colour, the frame
+#: recoloured, the frame blurred, a picture.
+PAINT_KINDS = ("fill", "tint", "blur", "image")
+#: What a category's texture moves with, in the library's order (segtex_anchor).
+ANCHORS = ("screen", "face", "torso", "mesh")
 #: Category names, in id order (segtex_category_name).
 CATEGORIES = tuple(_lib.segtex_category_name(i).decode() for i in range(_lib.CATEGORY_COUNT))
 #: The 33 pose landmarks, MediaPipe's order and names (left: the subject's left).
@@ -45,6 +50,15 @@ def _category_id(category):
             raise Error("category must be 0..5 or a name (%s), got %r" % (", ".join(CATEGORIES), category), -1)
         return int(category)
     return _enum(_lib.segtex_category_parse, category, "category", CATEGORIES)
+
+
+def _anchor_id(anchor):
+    if isinstance(anchor, (int, np.integer)) and not isinstance(anchor, bool):
+        if not 0 <= int(anchor) < len(ANCHORS):
+            raise Error("anchor must be one of %s or 0..%d, got %r" % (", ".join(ANCHORS), len(ANCHORS) - 1, anchor),
+                        -1)
+        return int(anchor)
+    return _enum(_lib.segtex_anchor_parse, anchor, "anchor", ANCHORS)
 
 
 def _body_options(pose, hands, hand_model, skeleton, palm_every):
@@ -220,6 +234,7 @@ class Effect:
                  segmenter="auto", max_faces=1, smooth=True, threads=0, textures=None, backend="auto",
                  pose=None, hands=0, hand_model="full", skeleton=False, palm_every=None):
         self._e = None
+        self._pictures = {}  # image= path -> picture index in this effect
         body = _body_options(pose, hands, hand_model, skeleton, palm_every)  # before the models are looked for
         o = _lib.segtex_effect_options_default()
         keep = [os.fsencode(models_dir(models))]
@@ -503,12 +518,14 @@ class Effect:
         """The paint of `category` (a name such as "hair" or an id 0..5) as a dict."""
         p = _lib.segtex_effect_get_paint(self._handle(), _category_id(category))
         name = _lib.segtex_effect_texture_name(self._e, p.texture) if p.texture >= 0 else None
+        kind = PAINT_KINDS[p.kind] if 0 <= p.kind < len(PAINT_KINDS) else p.kind
         return {"enabled": bool(p.enabled), "texture": name.decode() if name else None, "texture_index": p.texture,
                 "color": tuple(p.color), "color2": tuple(p.color2), "scale": p.scale, "opacity": p.opacity,
-                "offset": (p.offset_x, p.offset_y)}
+                "offset": (p.offset_x, p.offset_y), "kind": kind, "strength": p.strength, "radius": p.radius,
+                "picture": p.picture, "anchor": ANCHORS[p.anchor] if 0 <= p.anchor < len(ANCHORS) else p.anchor}
 
     def set_paint(self, category, color=None, texture=None, scale=None, opacity=None, offset=None, enabled=None,
-                  color2=None):
+                  color2=None, tint=None, strength=None, blur=None, image=None, anchor=None):
         """Change how `category` (a name such as "face-skin" or an id 0..5) is painted; None keeps a value.
 
         color    (r, g, b) or "#rrggbb": the solid colour, or a built-in texture's ink
@@ -516,10 +533,39 @@ class Effect:
                  path of a PNG/JPEG file (loaded once), or "solid" / -1 for the plain colour
         scale    0.25..8;  opacity  0..1 (overlay mode);  offset  (x, y) texture origin in pixels
         enabled  False: the category is not painted;  color2  a built-in texture's paper colour
+        The paints computed from the frame or a picture (as `segtex run --paint`), at most one of:
+        tint     (r, g, b) or "#rrggbb": the frame recoloured, its luminance kept (hair colour);
+                 strength 0..1 (None keeps the paint's, 1 by default)
+        blur     an int radius 1..64: the frame blurred (background blur, with mode "cutout")
+        image    the path of a PNG/JPEG picture (loaded once), scaled to cover the frame
+        Each of those, and texture or color alone, sets the paint's kind (a texture or color
+        paint is a fill again) and paints the category unless enabled=False.
+        anchor   what a texture moves with: "screen", "face", "torso" or "mesh" (see set_anchor)
         Applied from the next frame; the old paint stays when a value is rejected (Error).
         """
         e, c = self._handle(), _category_id(category)
+        given = [k for k, v in (("texture", texture), ("tint", tint), ("blur", blur), ("image", image))
+                 if v is not None]
+        if len(given) > 1:
+            raise Error("paint of %s: at most one of texture, tint, blur and image, got %s"
+                        % (CATEGORIES[c], ", ".join(given)), -1)
         p = _lib.segtex_effect_get_paint(e, c)
+        if tint is not None:
+            p.kind, p.color[:] = _lib_kind("tint"), _rgb(tint)
+        elif blur is not None:
+            if not isinstance(blur, (int, np.integer)) or isinstance(blur, bool):
+                raise Error("paint of %s: blur must be an int radius 1..64, got %r" % (CATEGORIES[c], blur), -1)
+            p.kind, p.radius = _lib_kind("blur"), int(blur)
+        elif image is not None:
+            p.kind, p.picture = _lib_kind("image"), self._picture_index(image)
+        elif texture is not None or color is not None:
+            p.kind = _lib_kind("fill")
+        if given and enabled is None:
+            p.enabled = 1
+        if strength is not None:
+            p.strength = float(strength)
+        if anchor is not None:
+            p.anchor = _anchor_id(anchor)
         if color is not None:
             p.color[:] = _rgb(color)
         if color2 is not None:
@@ -536,6 +582,23 @@ class Effect:
             p.enabled = 1 if enabled else 0
         _lib.clear_error()
         _lib.check(_lib.segtex_effect_set_paint(e, c, ctypes.byref(p)), "effect: paint of %s" % CATEGORIES[c])
+
+    def set_anchor(self, category, anchor):
+        """What `category`'s texture moves with: "screen" (tiled on the frame), "face" (position, roll
+        and scale of the face), "torso" (shoulders and hips; the face without a pose) or "mesh" (the
+        face mesh's UV map, face skin only). Only texture paints use it."""
+        self.set_paint(category, anchor=anchor)
+
+    def _picture_index(self, path):
+        key = os.path.abspath(os.fsdecode(path))
+        pictures = self._pictures
+        if key not in pictures:
+            if not os.path.isfile(key):
+                raise Error("image %r: no such file" % (path,), -1)
+            _lib.clear_error()
+            pictures[key] = _lib.check(_lib.segtex_effect_add_picture(self._handle(), os.fsencode(key)),
+                                       "image %r" % (path,))
+        return pictures[key]
 
     def _texture_index(self, texture):
         if isinstance(texture, (int, np.integer)) and not isinstance(texture, bool):
@@ -593,10 +656,14 @@ class Effect:
         return d
 
 
+def _lib_kind(name):
+    return PAINT_KINDS.index(name)
+
+
 def _rgb(color):
     if isinstance(color, str):
         c = color.lstrip("#")
-        if len(c) != 6:
+        if len(c) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in c):
             raise Error("colour must be (r, g, b) or '#rrggbb', got %r" % color, -1)
         return [int(c[k:k + 2], 16) for k in (0, 2, 4)]
     c = [int(v) for v in color]

@@ -1,13 +1,15 @@
 /*
- * The blurred frame of BLUR paints (see blur.h). Three steps, each
- * parallel over rows or columns of the small image: shrink and blur the
- * rows, blur the columns, and (in the renderer's row pass) read it back
- * bilinearly. Integer arithmetic only, with rounding that maps a flat
+ * The blurred frame of BLUR paints (see blur.h). Radius 3 up: three
+ * steps, each parallel over rows or columns of the small image: shrink and
+ * blur the rows, blur the columns, and (in the renderer's row pass) read
+ * it back bilinearly. Radius 1 and 2: one or two binomial passes over the
+ * full-size frame, parallel over rows. Integer arithmetic only, with rounding that maps a flat
  * field to itself exactly, so a flat frame stays flat at any radius.
  */
 #include "render/blur.h"
 #include "segtex/render.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define ROW_BAND 8
@@ -111,6 +113,72 @@ static void shrink_row(const blur_buf *b, int sy, uint8_t *dst)
     }
 }
 
+/*
+ * Small radii at full size: a 2-D binomial [1 4 6 4 1] x [1 4 6 4 1] / 256
+ * with taps d pixels apart (edges replicated), rows [y0, y1) of dst from
+ * src. Each output row sums five source rows (weights 1 4 6 4 1, at most
+ * 16 * 255) and then five of those column sums (at most 256 * 255), all in
+ * 16-bit lanes that the compiler vectorizes. A flat field gives 256 v, so
+ * it maps to itself exactly; every weight is positive, so an edge stays
+ * monotone.
+ */
+#define BIN_CHUNK 1024 /* output pixels a step */
+#define BIN_HALO 4     /* 2 d pixels each side, d <= 2 */
+
+static void binomial_rows(const uint8_t *src, ptrdiff_t sstride, uint8_t *dst, size_t dstride, int w, int h, int d,
+                          int y0, int y1)
+{
+    uint16_t v[(BIN_CHUNK + 2 * BIN_HALO) * 3];
+    assert(d >= 1 && 2 * d <= BIN_HALO);
+    for (int y = y0; y < y1; y++) {
+        const uint8_t *r[5];
+        for (int j = 0; j < 5; j++) {
+            int yy = y + (j - 2) * d;
+            r[j] = src + (ptrdiff_t)(yy < 0 ? 0 : yy >= h ? h - 1 : yy) * sstride;
+        }
+        for (int x0 = 0; x0 < w; x0 += BIN_CHUNK) {
+            int x1 = x0 + BIN_CHUNK < w ? x0 + BIN_CHUNK : w;
+            /* Column sums for [xa, xb), the inside part computed, the parts past the edges copied from the edge. */
+            int xa = x0 - 2 * d, xb = x1 + 2 * d;
+            int ia = xa < 0 ? 0 : xa, ib = xb > w ? w : xb;
+            uint16_t *vi = v + (size_t)(ia - xa) * 3;
+            const uint8_t *a = r[0] + (size_t)ia * 3, *b = r[1] + (size_t)ia * 3, *c = r[2] + (size_t)ia * 3,
+                          *e = r[3] + (size_t)ia * 3, *g = r[4] + (size_t)ia * 3;
+            int n = (ib - ia) * 3;
+            for (int k = 0; k < n; k++)
+                vi[k] = (uint16_t)((uint16_t)(a[k] + g[k]) + (uint16_t)((b[k] + e[k]) << 2) + (uint16_t)(c[k] * 6));
+            for (int x = xa; x < ia; x++)
+                memcpy(v + (size_t)(x - xa) * 3, vi, sizeof(uint16_t) * 3);
+            for (int x = ib; x < xb; x++)
+                memcpy(v + (size_t)(x - xa) * 3, v + (size_t)(ib - 1 - xa) * 3, sizeof(uint16_t) * 3);
+            /* Row pass on the sums: at most 65280, then rounded back to 8 bits. */
+            const uint16_t *t = v + (size_t)2 * d * 3;
+            uint8_t *o = dst + (size_t)y * dstride + (size_t)x0 * 3;
+            int m = (x1 - x0) * 3, s1 = 3 * d, s2 = 6 * d;
+            for (int k = 0; k < m; k++)
+                o[k] = (uint8_t)((uint16_t)((uint16_t)(t[k - s2] + t[k + s2]) +
+                                            (uint16_t)((t[k - s1] + t[k + s1]) << 2) + (uint16_t)(t[k] * 6) + 128) >>
+                                 8);
+        }
+    }
+}
+
+/* Full-size rows [8 band, +8): one binomial pass, frame -> b (d = 1) or frame -> a (the first of two). */
+static void binomial_task1(void *ctx, size_t band)
+{
+    blur_buf *b = ctx;
+    int y0 = (int)band * ROW_BAND, y1 = y0 + ROW_BAND < b->h ? y0 + ROW_BAND : b->h;
+    binomial_rows(b->frame->data, b->frame->stride, b->r == 1 ? b->b : b->a, (size_t)b->w * 3, b->w, b->h, 1, y0, y1);
+}
+
+/* The second pass of radius 2: taps 2 apart, a -> b (together a kernel of sigma sqrt(5) ~ 2.2). */
+static void binomial_task2(void *ctx, size_t band)
+{
+    blur_buf *b = ctx;
+    int y0 = (int)band * ROW_BAND, y1 = y0 + ROW_BAND < b->h ? y0 + ROW_BAND : b->h;
+    binomial_rows(b->a, (ptrdiff_t)b->w * 3, b->b, (size_t)b->w * 3, b->w, b->h, 2, y0, y1);
+}
+
 /* Rows [8 band, +8) of the small image: shrink, then two row blurs. */
 static void rows_task(void *ctx, size_t band)
 {
@@ -119,10 +187,7 @@ static void rows_task(void *ctx, size_t band)
     int y0 = (int)band * ROW_BAND, y1 = y0 + ROW_BAND < b->bh ? y0 + ROW_BAND : b->bh;
     for (int sy = y0; sy < y1; sy++) {
         uint8_t *ra = b->a + (size_t)sy * bw * 3, *rb = b->b + (size_t)sy * bw * 3;
-        if (b->f == 1)
-            memcpy(rb, b->frame->data + (ptrdiff_t)sy * b->frame->stride, (size_t)bw * 3);
-        else
-            shrink_row(b, sy, rb);
+        shrink_row(b, sy, rb);
         box_line(rb, ra, bw, b->r);
         box_line(ra, rb, bw, b->r);
     }
@@ -130,8 +195,8 @@ static void rows_task(void *ctx, size_t band)
 
 /*
  * Small rows [8 band, +8), widened to the output width (bilinear, 8-bit)
- * into a: what blur_fill_row blends two of. With f = 1 there is nothing to
- * widen and rows are read from b.
+ * into a: what blur_fill_row blends two of. With f = 1 (radius 1, 2) the
+ * full-size result is read from b.
  */
 static void widen_task(void *ctx, size_t band)
 {
@@ -188,11 +253,22 @@ void blur_run(blur_buf *b, const segtex_image *frame, int radius, segtex_threadp
     /*
      * Two box blurs of radius r at 1/f size are a tent of sigma about
      * f * sqrt(2 r (r + 1) / 3): r = 2 and f = R / 2 give sigma ~R from
-     * R = 6 up; below, r = 1 and f = R (sigma ~1.15 R), and R 1..2 share
-     * f = 2 (sigma ~2.3). f stays at least 2 so the work is at most a
-     * quarter of the frame's pixels per pass (f = 2 only for R <= 2).
+     * R = 6 up; R 3..5 take r = 1 and f = R (sigma ~1.15 R). R 1..2 stay
+     * at full size, where shrinking and widening cost more than a short
+     * binomial kernel in 16-bit lanes (see binomial_rows).
      */
-    int f = radius <= 2 ? 2 : radius <= 5 ? radius : radius / 2;
+    if (radius <= 2) {
+        /* Full size: one binomial pass of sigma 1, or two (taps 1 and 2 apart) of sigma ~2.2. */
+        b->f = 1, b->r = radius, b->bw = b->w, b->bh = b->h;
+        b->frame = frame;
+        size_t bands = (size_t)(b->h + ROW_BAND - 1) / ROW_BAND;
+        segtex_threadpool_run(pool, binomial_task1, b, bands);
+        if (radius == 2)
+            segtex_threadpool_run(pool, binomial_task2, b, bands);
+        b->frame = NULL;
+        return;
+    }
+    int f = radius <= 5 ? radius : radius / 2;
     b->f = f;
     b->r = radius <= 5 ? 1 : 2;
     b->bw = (b->w + f - 1) / f;
@@ -222,6 +298,10 @@ void blur_run(blur_buf *b, const segtex_image *frame, int radius, segtex_threadp
 void blur_fill_row(const blur_buf *b, int y, int x0, int x1, uint8_t *dst)
 {
     int f = b->f;
+    if (f == 1) {
+        memcpy(dst, b->b + ((size_t)y * b->w + x0) * 3, (size_t)(x1 - x0) * 3);
+        return;
+    }
     int s = (int)(((int64_t)(2 * y + 1) * 128 - (int64_t)f * 128) / f);
     if (s < 0)
         s = 0;
