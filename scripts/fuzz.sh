@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-15}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model image config options landmarks_json face_geometry)
+[ ${#targets[@]} -gt 0 ] || targets=(model image config options landmarks_json face_geometry paint_spec)
 build=${BUILD_FUZZ:-$root/build-fuzz}
 assets=${SEGTEX_ASSETS:-$root/assets}
 
@@ -18,7 +18,7 @@ CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX
 cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") fuzz_model_seeds segtex_cli >/dev/null
 
 seeds=$build/seeds
-mkdir -p "$seeds"/{model,image,config,options,landmarks_json,face_geometry} "$build/artifacts"
+mkdir -p "$seeds"/{paint_spec,model,image,config,options,landmarks_json,face_geometry} "$build/artifacts"
 "$build/tests/fuzz/fuzz_model_seeds" "$seeds/model" >/dev/null
 cp -f "$assets"/face_detection_short_range.tflite "$assets"/selfie_segmentation.tflite "$seeds/model/" 2>/dev/null || true
 cp -f "$assets"/astronaut.png "$seeds/image/" 2>/dev/null || true
@@ -30,6 +30,8 @@ if [ -e "$assets/astronaut.png" ]; then
   SEGTEX_ASSETS=$assets "$build/segtex" segment "$assets/astronaut.png" --out "$seeds/image/map.png" >/dev/null 2>&1 || true
 fi
 printf '{"width":2,"height":2,"faces":[]}' >"$seeds/landmarks_json/empty.json"
+printf '\0background=blur=12;hair=tint=#b03060:0.8;all=none' >"$seeds/paint_spec/a"
+printf '\1hair=face,clothes=torso' >"$seeds/paint_spec/b"
 printf '{"hands":[{"handedness":"Left","score":0.9,"landmarks":[%s[0,0,0]]}]}' "$(printf '[0.5,0.5,0],%.0s' $(seq 20))" \
   >"$seeds/landmarks_json/hands.json"
 # first byte: the command (0 run, 1 soak, 2 render, 3 bench); then argv split at NUL bytes
