@@ -3,11 +3,11 @@
  * pan, zoom and rock are known exactly (segtex_demo_map): a point of the
  * face (the still portrait's nose tip and forehead, carried through the
  * clip's motion) keeps its texture coordinate: the texture slips under it
- * by at most 2.5 px of the frame over the clip, while a screen-anchored
- * texture lets the same point wander across it. (Issue 15 asks for 2 px;
- * measured 2.1-2.25 px, less than the tracked nose tip's own error against
- * the clip's truth, up to 2.95 px: the anchor is as steady as the landmarks
- * it is made from.)
+ * by at most 2 px of the frame over the clip (issue 15's bound), while a
+ * screen-anchored texture lets the same point wander across it. (Measured
+ * 1.3-1.5 px; the tracked nose tip alone is up to 2.95 px from the clip's
+ * truth, and an anchor made from it slipped 2.1-2.25 px: the face anchor
+ * averages eight rigid landmarks.)
  * The face tracker runs in video mode on every frame, as in `segtex run`.
  */
 #include "harness.h"
@@ -110,7 +110,7 @@ static void test_face_anchor_follows_the_clip(void)
            "nose tip is up to %.2f px from the true one\n",
            W, H, measured, worst_px[0], worst[0], worst_px[1], worst[1], screen_move, lm_err);
     CHECK(measured == FRAMES, "a face on %d of %d frames", measured, FRAMES);
-    CHECK(worst_px[0] <= 2.5 && worst_px[1] <= 2.5, "face-anchored texture stays on the face: slips %.2f / %.2f px",
+    CHECK(worst_px[0] <= 2.0 && worst_px[1] <= 2.0, "face-anchored texture stays on the face: slips %.2f / %.2f px",
           worst_px[0], worst_px[1]);
     CHECK(screen_move > 10.0, "the clip moves the face %.1f px: a screen-anchored texture does not follow",
           screen_move);

@@ -391,15 +391,21 @@ static void place_face(segtex_face_result *f, float cx, float cy, float d, float
     f->count = 1;
     f->faces[0].count = SEGTEX_FACE_POINTS;
     float c = cosf(angle), s = sinf(angle);
-    /* Eyes d/2 to each side of a point 0.35 d above the nose, in the face's own axes. */
-    float ex[2] = {-0.5f * d, 0.5f * d}, ey = -0.35f * d;
-    int idx[2] = {33, 263};
-    for (int i = 0; i < 2; i++) {
-        f->faces[0].xyz[idx[i]][0] = (cx + c * ex[i] - s * ey) / w;
-        f->faces[0].xyz[idx[i]][1] = (cy + s * ex[i] + c * ey) / h;
+    /*
+     * The rigid middle of a face in its own axes, in units of d: outer eye
+     * corners d/2 to each side of a point 0.35 d above the nose tip, inner
+     * corners, the nose bridge and tip (the points the face anchor reads).
+     */
+    static const struct {
+        int i;
+        float x, y;
+    } pts[] = {{33, -0.5f, -0.35f}, {263, 0.5f, -0.35f}, {133, -0.2f, -0.33f}, {362, 0.2f, -0.33f},
+               {168, 0, -0.38f},    {6, 0, -0.3f},       {4, 0, -0.05f},      {1, 0, 0}};
+    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+        float ex = pts[k].x * d, ey = pts[k].y * d;
+        f->faces[0].xyz[pts[k].i][0] = (cx + c * ex - s * ey) / w;
+        f->faces[0].xyz[pts[k].i][1] = (cy + s * ex + c * ey) / h;
     }
-    f->faces[0].xyz[1][0] = cx / w;
-    f->faces[0].xyz[1][1] = cy / h;
 }
 
 /* Wrapped distance between two texture coordinates on a 256-texel tile. */

@@ -70,7 +70,8 @@ typedef enum segtex_paint_kind {
 /*
  * Where a texture is attached. SCREEN tiles it in output pixels (it stays
  * put while the person moves); FACE moves, turns and scales it with the
- * face (a similarity from the eyes and the nose tip of face 0); TORSO with
+ * face (a similarity from the eyes and the middle of face 0: its origin
+ * the centroid of the eye corners, nose bridge and tip); TORSO with
  * the shoulders and hips of the pose (an affine; FACE without a pose);
  * MESH wraps the texture on each face through the canonical face mesh's
  * texture coordinates, so it follows expression and head turn (needs

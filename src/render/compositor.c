@@ -999,9 +999,10 @@ static inline int wrap_index(float t, int n, float inv_n)
  * face's texture through its mesh UVs, weighted by the map's coverage (the
  * face-skin probability weighs the whole paint in the mix, so hair in front
  * of the face stays hair). Texture point, in tile pixels: mesh_scale x
- * ((u, v) - (u, v) of the nose tip) + the paint's offset, the face anchor's
- * scale and origin, so the two agree at the nose and have the same density
- * where the mesh fades out at the oval. The nearest texel, as the affine
+ * ((u, v) - (u, v) of the nose tip) + the paint's offset: the face anchor's
+ * scale, so the two have the same density where the mesh fades out at the
+ * oval (the face anchor's origin is the centroid of eight rigid landmarks
+ * around the nose, a few texels from the tip). The nearest texel, as the affine
  * anchors take. Face 0 is drawn last, on top.
  */
 static void mesh_fill(const segtex_renderer *r, const render_layer *L, const face_uv_map *maps, int y, int x0,
