@@ -155,20 +155,6 @@ static segtex_face_geometry *mesh_landmarks(const char *models_dir, int w, int h
     return g;
 }
 
-static segtex_paint get_paint(void *o, int c) { return segtex_texture_set_get_paint(o, c); }
-static segtex_status set_paint(void *o, int c, const segtex_paint *p) { return segtex_texture_set_set_paint(o, c, p); }
-static int find_texture(void *o, const char *n) { return segtex_texture_set_find(o, n); }
-static int add_file(void *o, const char *path)
-{
-    int idx = -1;
-    return segtex_texture_set_add_file(o, path, &idx) ? -1 : idx;
-}
-static const char *texture_name(void *o, int i) { return segtex_texture_set_name(o, i); }
-static int add_picture(void *o, const char *path)
-{
-    int idx = -1;
-    return segtex_texture_set_add_picture(o, path, &idx) ? -1 : idx;
-}
 
 static int bench_render(int argc, char **argv)
 {
@@ -227,7 +213,7 @@ static int bench_render(int argc, char **argv)
         segtex_texture_set_set_paint(set, c, &p);
     }
     /* --paint, --anchor, ... over the bench's paints (e.g. background=blur=12, hair=tint=#aa3355). */
-    cli_paint_target pt = {set, get_paint, set_paint, find_texture, add_file, texture_name, add_picture};
+    cli_paint_target pt = cli_texture_set_target(set);
     if (cli_apply_edits(cs, "bench render", &pt))
         goto done;
     /* A real face mesh when the models folder has it: face skin's default `mesh` anchor is timed on it. */

@@ -45,20 +45,6 @@ __attribute__((format(printf, 2, 3))) static int err(int code, const char *fmt, 
     return code;
 }
 
-static segtex_paint get_paint(void *o, int c) { return segtex_texture_set_get_paint(o, c); }
-static segtex_status set_paint(void *o, int c, const segtex_paint *p) { return segtex_texture_set_set_paint(o, c, p); }
-static int find_texture(void *o, const char *n) { return segtex_texture_set_find(o, n); }
-static int add_file(void *o, const char *path)
-{
-    int idx = -1;
-    return segtex_texture_set_add_file(o, path, &idx) ? -1 : idx;
-}
-static const char *texture_name(void *o, int i) { return segtex_texture_set_name(o, i); }
-static int add_picture(void *o, const char *path)
-{
-    int idx = -1;
-    return segtex_texture_set_add_picture(o, path, &idx) ? -1 : idx;
-}
 
 /* The canonical face mesh for `mesh` anchors, from the models folder when there is one; else they draw as `face`. */
 static void load_face_mesh(segtex_renderer *r, const char *models_dir)
@@ -182,7 +168,7 @@ int cmd_render(int argc, char **argv)
     segtex_texture_set_reset_paints(set, (segtex_render_mode)mode);
     if (cs->effect.has_seed)
         segtex_texture_set_randomize(set, cs->effect.seed);
-    cli_paint_target pt = {set, get_paint, set_paint, find_texture, add_file, texture_name, add_picture};
+    cli_paint_target pt = cli_texture_set_target(set);
     if (cli_apply_edits(cs, "render", &pt)) {
         rc = 2;
         goto done;

@@ -622,3 +622,26 @@ int cli_apply_edits(const cli_settings *s, const char *cmd, const cli_paint_targ
     }
     return 0;
 }
+
+/* ---- a texture set as the target of the edits ---------------------------------------- */
+
+static segtex_paint ts_get(void *o, int c) { return segtex_texture_set_get_paint(o, c); }
+static segtex_status ts_set(void *o, int c, const segtex_paint *p) { return segtex_texture_set_set_paint(o, c, p); }
+static int ts_find(void *o, const char *n) { return segtex_texture_set_find(o, n); }
+static int ts_add_file(void *o, const char *path)
+{
+    int idx = -1;
+    return segtex_texture_set_add_file(o, path, &idx) ? -1 : idx;
+}
+static const char *ts_name(void *o, int i) { return segtex_texture_set_name(o, i); }
+static int ts_add_picture(void *o, const char *path)
+{
+    int idx = -1;
+    return segtex_texture_set_add_picture(o, path, &idx) ? -1 : idx;
+}
+
+cli_paint_target cli_texture_set_target(segtex_texture_set *set)
+{
+    cli_paint_target t = {set, ts_get, ts_set, ts_find, ts_add_file, ts_name, ts_add_picture};
+    return t;
+}

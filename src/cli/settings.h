@@ -92,5 +92,7 @@ typedef struct cli_paint_target {
     int (*add_picture)(void *obj, const char *path);
 } cli_paint_target;
 int cli_apply_edits(const cli_settings *s, const char *cmd_name, const cli_paint_target *t);
+/* The target of a bare texture set (render, bench render). */
+cli_paint_target cli_texture_set_target(segtex_texture_set *set);
 
 #endif
