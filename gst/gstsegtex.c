@@ -151,7 +151,7 @@ static GType segmenter_get_type(void)
         {SEGTEX_SEGMENTER_AUTO, "Multiclass when its model is present, else composite", "auto"},
         {SEGTEX_SEGMENTER_PERSON, "Selfie model only: background and person", "person"},
         {SEGTEX_SEGMENTER_MULTICLASS, "selfie_multiclass_256x256: six categories", "multiclass"},
-        {SEGTEX_SEGMENTER_COMPOSITE, "Person probability + face landmarks + skin colour", "composite"},
+        {SEGTEX_SEGMENTER_COMPOSITE, "Person masks + face, pose and hand landmarks + colour models", "composite"},
         {0, NULL, NULL},
     };
     if (g_once_init_enter(&type))
