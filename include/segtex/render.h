@@ -241,13 +241,14 @@ typedef struct segtex_landmark_style {
     int box;                 /* the face box, when the landmarks have one */
     uint8_t box_color[3];
     int skeleton;            /* the pose's and hands' connections and joints (MediaPipe's), anti-aliased */
-    float skeleton_width;    /* in output pixels, 0.5..32; joints are drawn 1.5x as wide */
+    float skeleton_width;    /* in output pixels, 0.5..32, or 0 (default): min(width, height) / 240 clamped
+                                to 1.5..12, set at configure; joints are drawn 1.5x as wide */
     uint8_t skeleton_color[3]; /* the connections; joints: orange on the subject's left, cyan on the right */
 } segtex_landmark_style;
 
 /*
  * Dots on (radius 1.5, green), contours and box off (white, 1.5 px wide;
- * box yellow), skeleton off (white, 3 px wide).
+ * box yellow), skeleton off (white, width from the output size).
  */
 segtex_landmark_style segtex_landmark_style_default(void);
 

@@ -159,10 +159,6 @@ int cmd_render(int argc, char **argv)
     if ((cs->pose_file || cs->hands_file) && !cs->effect.skeleton)
         fprintf(stderr, "segtex: render: warning: --pose and --hands are drawn with --skeleton only\n");
     style.skeleton = cs->effect.skeleton;
-    if (style.skeleton) {
-        float lw = (float)(img.width < img.height ? img.width : img.height) / 240.0f;
-        style.skeleton_width = lw < 1.5f ? 1.5f : lw > 12.0f ? 12.0f : lw;
-    }
 
     /* Mode defaults, then --seed, then the per-category options in the order given. */
     segtex_texture_set_reset_paints(set, (segtex_render_mode)mode);

@@ -257,9 +257,6 @@ static segtex_status render(segtex_effect *e, const segtex_image *img, const seg
         segtex_render_config c = {e->mode, img->width, img->height, mw, mh, segtex_landmark_style_default()};
         c.landmarks.dots = e->landmarks;
         c.landmarks.skeleton = e->o.skeleton;
-        /* About 3 px at 720p: visible at any size, never a bar. */
-        float lw = (float)(img->width < img->height ? img->width : img->height) / 240.0f;
-        c.landmarks.skeleton_width = lw < 1.5f ? 1.5f : lw > 12.0f ? 12.0f : lw;
         if ((st = segtex_renderer_configure(e->renderer, &c)))
             goto done;
         e->cfg_w = img->width, e->cfg_h = img->height, e->cfg_mw = mw, e->cfg_mh = mh;

@@ -145,7 +145,7 @@ segtex_landmark_style segtex_landmark_style_default(void)
     s.box_color[0] = 255;
     s.box_color[1] = 255;
     s.skeleton = 0;
-    s.skeleton_width = 3.0f;
+    s.skeleton_width = 0; /* from the output size at configure */
     memset(s.skeleton_color, 255, 3);
     return s;
 }
@@ -238,8 +238,8 @@ static int check_style(const segtex_landmark_style *s)
         LOG_ERROR("renderer: line width %g out of range 0.5..32", s->line_width);
         return 0;
     }
-    if (!(s->skeleton_width >= 0.5f && s->skeleton_width <= 32.0f)) {
-        LOG_ERROR("renderer: skeleton width %g out of range 0.5..32", s->skeleton_width);
+    if (!(s->skeleton_width == 0 || (s->skeleton_width >= 0.5f && s->skeleton_width <= 32.0f))) {
+        LOG_ERROR("renderer: skeleton width %g out of range 0.5..32 (0: from the output size)", s->skeleton_width);
         return 0;
     }
     return 1;
@@ -327,6 +327,10 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.use_avx2 = __builtin_cpu_supports("avx2");
 #endif
     n.cfg = *cfg;
+    if (n.cfg.landmarks.skeleton_width == 0) { /* about 3 px at 720p: visible at any size, never a bar */
+        float lw = (float)(w < h ? w : h) / 240.0f;
+        n.cfg.landmarks.skeleton_width = lw < 1.5f ? 1.5f : lw > 12.0f ? 12.0f : lw;
+    }
     n.configured = 1;
     n.have_generation = 0;
     free_tables(r);

@@ -198,8 +198,8 @@ static void draw_skeleton(segtex_image *out, int row0, int row1, const float (*x
             draw_dot(out, row0, row1, xy[i][0], xy[i][1], radius, joint_color(i));
 }
 
-/* Pose: odd points are on the subject's left (MediaPipe's numbering), the nose (0) neither. */
-static const uint8_t *pose_joint_color(int i) { return i == 0 ? joint_left : i % 2 ? joint_left : joint_right; }
+/* Pose: odd points are on the subject's left (MediaPipe's numbering); the nose (0) takes the left's colour. */
+static const uint8_t *pose_joint_color(int i) { return i == 0 || i % 2 ? joint_left : joint_right; }
 static const uint8_t *hand_joint_color(int i) { (void)i; return joint_left; }
 
 void landmarks_draw_rows(const landmark_frame *lf, const segtex_landmark_style *style, segtex_image *out, int row0,
