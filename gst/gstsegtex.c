@@ -62,7 +62,7 @@ typedef struct GstSegtex {
     paint_spec spec;    /* `paint` parsed; empty when it did not parse */
     paint_spec anchors; /* `anchor` parsed, the same way */
     gboolean paint_bad, anchor_bad;
-    char paint_why[256], anchor_why[256];
+    char paint_why[PAINT_SPEC_WHY_SIZE], anchor_why[PAINT_SPEC_WHY_SIZE];
     gboolean recreate; /* a property that needs new models changed while the effect exists */
 
     GMutex fx_lock;
@@ -272,11 +272,11 @@ static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
     o.skeleton = self->skeleton;
     o.palm_every = (int)self->palm_every;
     gboolean paint_bad = self->paint_bad;
-    char paint_why[256];
+    char paint_why[PAINT_SPEC_WHY_SIZE];
     g_strlcpy(paint_why, self->paint_why, sizeof paint_why);
     gchar *paint = g_strdup(self->paint), *anchor = g_strdup(self->anchor);
     gboolean anchor_bad = self->anchor_bad;
-    char anchor_why[256];
+    char anchor_why[PAINT_SPEC_WHY_SIZE];
     g_strlcpy(anchor_why, self->anchor_why, sizeof anchor_why);
     GST_OBJECT_UNLOCK(self);
 
@@ -305,7 +305,7 @@ static segtex_effect *create_effect(GstSegtex *self, gboolean at_start)
         fx = NULL;
         goto done;
     }
-    char why[320];
+    char why[PAINT_SPEC_WHY_SIZE];
     g_mutex_lock(&self->fx_lock);
     memset(&self->pics, 0, sizeof self->pics); /* a new effect: its pictures are loaded afresh */
     gboolean painted = apply_paints(self, fx, FALSE, why, sizeof why); /* the seed was applied by create */
@@ -582,7 +582,7 @@ static void apply_live(GstSegtex *self, guint prop_id)
         GST_OBJECT_LOCK(self);
         int mode = self->mode, landmarks = self->landmarks;
         GST_OBJECT_UNLOCK(self);
-        char why[320];
+        char why[PAINT_SPEC_WHY_SIZE];
         gboolean ok = TRUE;
         if (prop_id == PROP_MODE) {
             segtex_effect_set_mode(fx, (segtex_render_mode)mode);
@@ -614,7 +614,7 @@ static void gst_segtex_set_property(GObject *object, guint prop_id, const GValue
 {
     GstSegtex *self = GST_SEGTEX(object);
     gboolean recreate = FALSE, live = FALSE, warn_paint = FALSE;
-    char bad_why[300];
+    char bad_why[PAINT_SPEC_WHY_SIZE + 16];
     GST_OBJECT_LOCK(self);
     switch (prop_id) {
     case PROP_MODE: self->mode = g_value_get_enum(value), live = TRUE; break;
@@ -643,7 +643,7 @@ static void gst_segtex_set_property(GObject *object, guint prop_id, const GValue
         gboolean is_paint = prop_id == PROP_PAINT;
         set_string(is_paint ? &self->paint : &self->anchor, value);
         paint_spec spec;
-        char why[256];
+        char why[PAINT_SPEC_WHY_SIZE];
         if ((is_paint ? paint_spec_parse : anchor_spec_parse)(is_paint ? self->paint : self->anchor, &spec, why,
                                                               sizeof why)) {
             /* Kept bad: start fails naming it; while playing the old paints stay. */

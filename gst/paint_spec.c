@@ -4,63 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.';
-}
-
-/* "#rrggbb" of exactly `len` characters into rgb; 0 or -1. */
-static int parse_rgb(const char *v, size_t len, uint8_t rgb[3])
-{
-    int d[6];
-    if (len != 7 || v[0] != '#')
-        return -1;
-    for (int k = 0; k < 6; k++)
-        if ((d[k] = hex_digit(v[1 + k])) < 0)
-            return -1;
-    for (int k = 0; k < 3; k++)
-        rgb[k] = (uint8_t)(d[2 * k] * 16 + d[2 * k + 1]);
-    return 0;
-}
-
-/* A whole decimal number lo..hi of `len` characters (digits, one '.'): 0 or -1. */
-static int parse_number(const char *v, size_t len, double lo, double hi, double *out)
-{
-    char buf[32];
-    int digits = 0, dots = 0;
-    if (len == 0 || len >= sizeof buf)
-        return -1;
-    for (size_t k = 0; k < len; k++) {
-        if (v[k] == '.')
-            dots++;
-        else if (v[k] >= '0' && v[k] <= '9')
-            digits++;
-        else
-            return -1;
-    }
-    if (!digits || dots > 1)
-        return -1;
-    memcpy(buf, v, len);
-    buf[len] = 0;
-    double d = strtod(buf, NULL);
-    if (!(d >= lo && d <= hi))
-        return -1;
-    *out = d;
-    return 0;
-}
-
 /* The "CAT" of "CAT=..." (`len` characters at s) into e->categories; the '=' or NULL after one sentence. */
 static const char *parse_category(const char *s, size_t len, paint_entry *e, char *why, size_t why_size)
 {
@@ -92,84 +35,26 @@ static const char *parse_category(const char *s, size_t len, paint_entry *e, cha
     return eq;
 }
 
-/* tint=#rrggbb[:S], blur=R or image=FILE: `v` (vlen characters) starts with one of the three. */
-static int parse_frame_paint(const char *cat, const char *v, size_t vlen, paint_entry *e, char *why, size_t why_size)
-{
-    int shown = (int)(vlen < 80 ? vlen : 80);
-    if (vlen >= 5 && !memcmp(v, "tint=", 5)) {
-        const char *arg = v + 5, *colon = memchr(arg, ':', vlen - 5);
-        size_t clen = colon ? (size_t)(colon - arg) : vlen - 5;
-        double d = 1.0;
-        if (parse_rgb(arg, clen, e->rgb) || (colon && parse_number(colon + 1, vlen - 5 - clen - 1, 0, 1, &d))) {
-            snprintf(why, why_size, "%s: '%.*s' is not tint=#rrggbb or tint=#rrggbb:S with S from 0 to 1", cat,
-                     shown, v);
-            return -1;
-        }
-        e->kind = PAINT_TINT;
-        e->strength = (float)d;
-        return 0;
-    }
-    if (vlen >= 5 && !memcmp(v, "blur=", 5)) {
-        double d;
-        size_t n = vlen - 5;
-        int digits = n > 0 && n <= 3;
-        for (size_t k = 0; digits && k < n; k++)
-            digits = v[5 + k] >= '0' && v[5 + k] <= '9';
-        if (!digits || parse_number(v + 5, n, 1, SEGTEX_BLUR_RADIUS_MAX, &d)) {
-            snprintf(why, why_size, "%s: '%.*s' is not blur=R with R an integer from 1 to %d", cat, shown, v,
-                     SEGTEX_BLUR_RADIUS_MAX);
-            return -1;
-        }
-        e->kind = PAINT_BLUR;
-        e->radius = (int)d;
-        return 0;
-    }
-    /* image=FILE */
-    size_t n = vlen - 6;
-    if (n == 0 || n > PAINT_SPEC_MAX_PATH) {
-        snprintf(why, why_size, "%s: 'image=' needs a PNG or JPEG file (1..%d characters)", cat, PAINT_SPEC_MAX_PATH);
-        return -1;
-    }
-    e->kind = PAINT_IMAGE;
-    memcpy(e->name, v + 6, n);
-    e->name[n] = 0;
-    return 0;
-}
-
 /* One "CAT=SPEC" of `len` characters at `s` (not NUL-terminated). */
 static int parse_entry(const char *s, size_t len, paint_entry *e, char *why, size_t why_size)
 {
     const char *eq = parse_category(s, len, e, why, why_size);
     if (!eq)
         return -1;
-    size_t vlen = len - (size_t)(eq - s) - 1;
-    char cat[32];
-    snprintf(cat, sizeof cat, "%.*s", (int)(eq - s), s);
+    int clen = (int)(eq - s);
     const char *v = eq + 1;
-    if ((vlen >= 5 && (!memcmp(v, "tint=", 5) || !memcmp(v, "blur=", 5))) || (vlen >= 6 && !memcmp(v, "image=", 6)))
-        return parse_frame_paint(cat, v, vlen, e, why, why_size);
-    if (vlen == 4 && !memcmp(v, "none", 4)) {
-        e->kind = PAINT_NONE;
-    } else if (vlen > 0 && v[0] == '#') {
-        if (parse_rgb(v, vlen, e->rgb)) {
-            snprintf(why, why_size, "%s: '%.*s' is not a #rrggbb colour", cat, (int)(vlen < 80 ? vlen : 80), v);
-            return -1;
-        }
-        e->kind = PAINT_COLOR;
-    } else {
-        int ok = vlen > 0 && vlen <= PAINT_SPEC_MAX_NAME;
-        for (size_t k = 0; ok && k < vlen; k++)
-            ok = name_char(v[k]);
-        if (!ok) {
-            snprintf(why, why_size,
-                     "%s: '%.*s' is not #rrggbb, none, tint=#rrggbb[:S], blur=R, image=FILE or a texture name "
-                     "(1..%d of A-Z a-z 0-9 - _ .)",
-                     cat, (int)(vlen < 80 ? vlen : 80), v, PAINT_SPEC_MAX_NAME);
-            return -1;
-        }
-        e->kind = PAINT_TEXTURE;
-        memcpy(e->name, v, vlen);
-        e->name[vlen] = 0;
+    size_t vlen = len - (size_t)clen - 1;
+    char spec_why[256];
+    if (segtex_paint_spec_parse(v, vlen, &e->paint, spec_why, sizeof spec_why)) {
+        snprintf(why, why_size, "%.*s: %s", clen, s, spec_why);
+        return -1;
+    }
+    if (e->paint.kind == SEGTEX_PAINT_SPEC_TEXTURE && e->paint.is_file) {
+        snprintf(why, why_size,
+                 "%.*s: '%.80s' is a texture file; the element takes texture names (put the file in the `textures` "
+                 "folder and give its name without the extension)",
+                 clen, s, e->paint.name);
+        return -1;
     }
     return 0;
 }
@@ -193,7 +78,7 @@ static int parse_anchor_entry(const char *s, size_t len, paint_entry *e, char *w
                  (int)(vlen < 80 ? vlen : 80), eq + 1);
         return -1;
     }
-    e->kind = PAINT_ANCHOR;
+    e->is_anchor = 1;
     e->anchor = a;
     return 0;
 }
@@ -271,14 +156,16 @@ int paint_spec_apply(const paint_spec *spec, segtex_effect *fx, paint_pictures *
 {
     for (int i = 0; i < spec->count; i++) {
         const paint_entry *e = &spec->entries[i];
+        const segtex_paint_spec *ps = &e->paint;
         int texture = -1, picture = -1;
-        if (e->kind == PAINT_TEXTURE && (texture = segtex_effect_find_texture(fx, e->name)) < 0) {
+        if (!e->is_anchor && ps->kind == SEGTEX_PAINT_SPEC_TEXTURE &&
+            (texture = segtex_effect_find_texture(fx, ps->name)) < 0) {
             snprintf(why, why_size, "unknown texture '%s' (see 'segtex render --list-textures', or set textures)",
-                     e->name);
+                     ps->name);
             return -1;
         }
-        if (e->kind == PAINT_IMAGE && (picture = picture_index(fx, pics, e->name)) < 0) {
-            snprintf(why, why_size, "image '%s' does not load as a PNG or JPEG picture (%s)", e->name,
+        if (!e->is_anchor && ps->kind == SEGTEX_PAINT_SPEC_IMAGE && (picture = picture_index(fx, pics, ps->name)) < 0) {
+            snprintf(why, why_size, "image '%s' does not load as a PNG or JPEG picture (%s)", ps->name,
                      segtex_status_string((segtex_status)picture));
             return -1;
         }
@@ -286,29 +173,10 @@ int paint_spec_apply(const paint_spec *spec, segtex_effect *fx, paint_pictures *
             if (!(e->categories & (1u << c)))
                 continue;
             segtex_paint p = segtex_effect_get_paint(fx, c);
-            if (e->kind == PAINT_ANCHOR) {
+            if (e->is_anchor)
                 p.anchor = (segtex_anchor)e->anchor;
-            } else {
-                /* As `segtex run --paint`: a paint is enabled and of kind FILL unless it says otherwise. */
-                p.enabled = e->kind != PAINT_NONE;
-                p.kind = SEGTEX_PAINT_FILL;
-            }
-            if (e->kind == PAINT_COLOR) {
-                p.texture = -1;
-                memcpy(p.color, e->rgb, 3);
-            } else if (e->kind == PAINT_TEXTURE) {
-                p.texture = texture;
-            } else if (e->kind == PAINT_TINT) {
-                p.kind = SEGTEX_PAINT_TINT;
-                memcpy(p.color, e->rgb, 3);
-                p.strength = e->strength;
-            } else if (e->kind == PAINT_BLUR) {
-                p.kind = SEGTEX_PAINT_BLUR;
-                p.radius = e->radius;
-            } else if (e->kind == PAINT_IMAGE) {
-                p.kind = SEGTEX_PAINT_IMAGE;
-                p.picture = picture;
-            }
+            else
+                segtex_paint_spec_apply(ps, texture, picture, &p); /* as `segtex run --paint` */
             segtex_status st = segtex_effect_set_paint(fx, c, &p);
             if (st) {
                 snprintf(why, why_size, "%s: the effect refused the paint (%s)", segtex_category_name(c),

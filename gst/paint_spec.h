@@ -2,9 +2,10 @@
  * The `paint` property of the segtex element: "CAT=SPEC[;CAT=SPEC...]".
  *
  * CAT is a category name ("background", "hair", "body-skin", "face-skin",
- * "clothes", "others", their ids 0..5, or "all"); SPEC is "#rrggbb" (a solid
- * colour), "none" (not painted) or the name of a texture of the effect
- * (built-in, or a file of the `textures` folder without its extension).
+ * "clothes", "others", their ids 0..5, or "all"); SPEC is what
+ * segtex_paint_spec_parse (segtex/render.h) reads, the grammar of
+ * `segtex run --paint`, except a texture file: the element takes textures by
+ * name (built-in, or a file of the `textures` folder without its extension).
  * Entries apply left to right, so "all=none;hair=#ff0000" paints the hair only.
  *
  * Parsing is separate from applying: a string is checked once, when the
@@ -16,33 +17,20 @@
 #define GST_SEGTEX_PAINT_SPEC_H
 
 #include "segtex/effect.h"
+#include "segtex/render.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 #define PAINT_SPEC_MAX_LENGTH 1024 /* characters of the whole property */
 #define PAINT_SPEC_MAX_ENTRIES 16
-#define PAINT_SPEC_MAX_NAME 63  /* characters of a texture name */
-#define PAINT_SPEC_MAX_PATH 255 /* characters of an image= file */
-
-typedef enum paint_kind {
-    PAINT_NONE,
-    PAINT_COLOR,
-    PAINT_TEXTURE,
-    PAINT_TINT,
-    PAINT_BLUR,
-    PAINT_IMAGE,
-    PAINT_ANCHOR, /* an entry of the `anchor` property: only the anchor changes */
-} paint_kind;
+#define PAINT_SPEC_WHY_SIZE 400 /* bytes that hold any sentence of the parsers */
 
 typedef struct paint_entry {
-    unsigned categories; /* bit c: category c */
-    paint_kind kind;
-    uint8_t rgb[3];  /* COLOR, TINT */
-    float strength;  /* TINT */
-    int radius;      /* BLUR */
-    int anchor;      /* ANCHOR: a segtex_anchor */
-    char name[PAINT_SPEC_MAX_PATH + 1]; /* TEXTURE: its name; IMAGE: the file */
+    unsigned categories;     /* bit c: category c */
+    int is_anchor;           /* 1: an entry of the `anchor` property, only the anchor changes */
+    int anchor;              /* is_anchor: a segtex_anchor */
+    segtex_paint_spec paint; /* otherwise: the paint (never a texture file) */
 } paint_entry;
 
 typedef struct paint_spec {
@@ -57,7 +45,7 @@ typedef struct paint_spec {
  */
 int paint_spec_parse(const char *text, paint_spec *out, char *why, size_t why_size);
 
-/* The same for the `anchor` property (entries of kind PAINT_ANCHOR). */
+/* The same for the `anchor` property (entries with is_anchor set). */
 int anchor_spec_parse(const char *text, paint_spec *out, char *why, size_t why_size);
 
 /*
@@ -69,7 +57,7 @@ typedef struct paint_pictures {
     const segtex_effect *fx; /* the effect the indices belong to; NULL: none */
     int count;
     int index[PAINT_SPEC_MAX_ENTRIES];
-    char path[PAINT_SPEC_MAX_ENTRIES][PAINT_SPEC_MAX_PATH + 1];
+    char path[PAINT_SPEC_MAX_ENTRIES][SEGTEX_PAINT_SPEC_MAX_PATH + 1];
 } paint_pictures;
 
 /*

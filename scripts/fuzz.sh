@@ -32,6 +32,8 @@ fi
 printf '{"width":2,"height":2,"faces":[]}' >"$seeds/landmarks_json/empty.json"
 printf '\0background=blur=12;hair=tint=#b03060:0.8;all=none' >"$seeds/paint_spec/a"
 printf '\1hair=face,clothes=torso' >"$seeds/paint_spec/b"
+printf '\2tint=#b03060:0.8' >"$seeds/paint_spec/c"
+printf '\2dir/wood.png' >"$seeds/paint_spec/d"
 printf '{"hands":[{"handedness":"Left","score":0.9,"landmarks":[%s[0,0,0]]}]}' "$(printf '[0.5,0.5,0],%.0s' $(seq 20))" \
   >"$seeds/landmarks_json/hands.json"
 # first byte: the command (0 run, 1 soak, 2 render, 3 bench); then argv split at NUL bytes

@@ -91,6 +91,13 @@ one_line "blur 0" "from 1 to 64" --paint background=blur=0
 one_line "blur 65" "from 1 to 64" --paint background=blur=65
 one_line "blur not a number" "from 1 to 64" --paint background=blur=12px
 one_line "image without a file" "needs a PNG or JPEG" --paint background=image=
+# The rules of the one grammar (segtex_paint_spec_parse) that the command line did not have before it.
+one_line "empty paint" "'' is empty" --paint hair=
+one_line "blur of 4 digits" "R has more than 3 digits" --paint background=blur=0012
+one_line "blur with a sign" "'+' is not a digit" --paint background=blur=+12
+one_line "tint strength with an exponent" "S '5e-1' is not a decimal number" --paint hair=tint=#ff0000:5e-1
+one_line "texture name with a blank" "' ' cannot be in a texture name" --paint "hair=my tex"
+one_line "image file name too long" "more than 255" --paint background=image="$T/$(printf 'p%.0s' $(seq 260)).png"
 one_line "anchor unknown" "screen, face, torso or mesh" --anchor hair=elbow
 one_line "anchor on an unknown category" "unknown category" --anchor nose=face
 R --paint background=image="$T/missing.png" >/dev/null 2>"$T/err"; rc=$?

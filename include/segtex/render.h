@@ -116,6 +116,82 @@ typedef struct segtex_paint {
 } segtex_paint;
 
 /*
+ * The text form of one paint, as `--paint CAT=SPEC`, the config file's
+ * `paint` key and the GStreamer element's `paint` property write it (the
+ * SPEC; categories and lists are the callers'). One of, tried in this order:
+ *   tint=#rrggbb[:S]  TINT toward the colour; S 0..1 (default 1), digits
+ *                     with at most one '.', 1..16 characters ("0.5", ".5", "1")
+ *   blur=R            BLUR; R an integer 1..SEGTEX_BLUR_RADIUS_MAX of 1..3
+ *                     digits ("12", "007")
+ *   image=FILE        IMAGE of the PNG or JPEG picture FILE
+ *   none              not painted
+ *   #rrggbb           a solid colour, 6 hex digits of either case
+ *   FILE              a texture file: any text with a '/' or ending in .png,
+ *                     .jpg or .jpeg (of any case)
+ *   NAME              a texture name: 1..SEGTEX_PAINT_SPEC_MAX_NAME of
+ *                     A-Z a-z 0-9 - _ .
+ * A FILE is 1..SEGTEX_PAINT_SPEC_MAX_PATH bytes with no control character
+ * (below 0x20, or 0x7f). Nothing else is accepted: no blanks, signs or
+ * exponents, nothing after the value.
+ */
+#define SEGTEX_PAINT_SPEC_MAX_NAME 63  /* characters of a texture name */
+#define SEGTEX_PAINT_SPEC_MAX_PATH 255 /* bytes of a file name (image=FILE, a texture file) */
+
+/*
+ * What a paint's text says. The renderer's kind (segtex_paint_kind) follows
+ * from it: NONE, COLOR and TEXTURE are FILL paints (NONE disabled).
+ */
+typedef enum segtex_paint_spec_kind {
+    SEGTEX_PAINT_SPEC_NONE = 0,
+    SEGTEX_PAINT_SPEC_COLOR = 1,
+    SEGTEX_PAINT_SPEC_TEXTURE = 2, /* `name` is a texture name, or a file when `is_file` */
+    SEGTEX_PAINT_SPEC_TINT = 3,
+    SEGTEX_PAINT_SPEC_BLUR = 4,
+    SEGTEX_PAINT_SPEC_IMAGE = 5, /* `name` is the picture's file */
+    SEGTEX_PAINT_SPEC_KIND_COUNT = 6,
+} segtex_paint_spec_kind;
+
+/* One parsed SPEC. Plain data: copy it freely. Fields a kind does not use are 0 ("" for name). */
+typedef struct segtex_paint_spec {
+    segtex_paint_spec_kind kind;
+    uint8_t rgb[3]; /* COLOR: the colour; TINT: the target colour */
+    float strength; /* TINT: 0..1 */
+    int radius;     /* BLUR: 1..SEGTEX_BLUR_RADIUS_MAX */
+    int is_file;    /* TEXTURE: 1 when `name` is a file to load, 0 when it names a texture of the set */
+    char name[SEGTEX_PAINT_SPEC_MAX_PATH + 1]; /* TEXTURE, IMAGE: NUL-terminated */
+} segtex_paint_spec;
+
+/*
+ * Parse one SPEC: the `length` bytes at `text` (NUL-terminated or not; a
+ * NUL inside is a bad character; NULL with length 0 is the empty text).
+ * Reads no byte outside them, resolves nothing (texture names, files and
+ * pictures are the caller's to look up or load), allocates nothing, logs
+ * nothing; any thread.
+ *
+ * Returns SEGTEX_OK with *out set; SEGTEX_ERROR_MALFORMED when the text is
+ * not a SPEC, with one sentence in `why` (NUL-terminated, cut to
+ * `why_size`; NULL or 0: none) that quotes the SPEC (its first 80 bytes,
+ * other than printable ASCII shown as '?') and names the bad part, e.g.
+ * "'blur=65' is not blur=R with R an integer from 1 to 64 (65 is above 64)";
+ * SEGTEX_ERROR_INVALID_ARGUMENT when `out` is NULL. On failure *out is
+ * untouched.
+ */
+segtex_status segtex_paint_spec_parse(const char *text, size_t length, segtex_paint_spec *out, char *why,
+                                      size_t why_size);
+
+/*
+ * Make `paint` what `spec` says, given the texture index the caller found or
+ * loaded for a TEXTURE spec and the picture index for an IMAGE one (each
+ * ignored otherwise): enabled unless NONE; kind FILL for NONE, COLOR and
+ * TEXTURE (COLOR: texture -1 and `color`; TEXTURE: `texture`), TINT with
+ * `color` and `strength`, BLUR with `radius`, IMAGE with `picture`. Every
+ * other field (scale, opacity, offset, anchor, the colours a TEXTURE keeps)
+ * stays. Checks nothing: set the result with segtex_texture_set_set_paint,
+ * which does.
+ */
+void segtex_paint_spec_apply(const segtex_paint_spec *spec, int texture, int picture, segtex_paint *paint);
+
+/*
  * Create a set with the built-in textures, plus every *.png, *.jpg and
  * *.jpeg file of `dir` (NULL: built-ins only) in name order. A file that
  * cannot be read or decoded is skipped with a warning naming it; an empty

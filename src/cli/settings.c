@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 typedef enum opt_id {
     O_HELP, O_CONFIG, O_INPUT, O_OUTPUT, O_CAMERA_SIZE, O_CAMERA_FPS, O_CAMERA_FORMAT,
@@ -466,62 +465,6 @@ void cli_settings_help(int cmd, const char *intro)
 
 /* ---- per-category paints ---------------------------------------------------------- */
 
-static int is_file_spec(const char *s)
-{
-    const char *dot = strrchr(s, '.');
-    return strchr(s, '/') || (dot && (!strcasecmp(dot, ".png") || !strcasecmp(dot, ".jpg") ||
-                                      !strcasecmp(dot, ".jpeg")));
-}
-
-/*
- * The paints computed from the frame or a picture: tint=#rrggbb[:S],
- * blur=R, image=FILE. Fills *p's kind and value; 0, or -1 after one line.
- */
-static int parse_frame_paint(const char *cmd, const char *v, const cli_paint_target *t, segtex_paint *p)
-{
-    if (!strncmp(v, "tint=", 5)) {
-        char col[16];
-        const char *arg = v + 5, *colon = strchr(arg, ':');
-        size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
-        double d = 1.0;
-        if (len >= sizeof col || (snprintf(col, sizeof col, "%.*s", (int)len, arg), cli_parse_color(col, p->color)) ||
-            (colon && cli_parse_double(colon + 1, 0, 1, &d))) {
-            fprintf(stderr, "segtex: %s: --paint: '%s' is not tint=#rrggbb or tint=#rrggbb:S with S from 0 to 1\n",
-                    cmd, v);
-            return -1;
-        }
-        p->kind = SEGTEX_PAINT_TINT;
-        p->strength = (float)d;
-        return 0;
-    }
-    if (!strncmp(v, "blur=", 5)) {
-        long n;
-        if (cli_parse_long(v + 5, 1, SEGTEX_BLUR_RADIUS_MAX, &n)) {
-            fprintf(stderr, "segtex: %s: --paint: '%s' is not blur=R with R an integer from 1 to %d\n", cmd, v,
-                    SEGTEX_BLUR_RADIUS_MAX);
-            return -1;
-        }
-        p->kind = SEGTEX_PAINT_BLUR;
-        p->radius = (int)n;
-        return 0;
-    }
-    const char *file = v + 6;
-    if (!*file) {
-        fprintf(stderr, "segtex: %s: --paint: 'image=' needs a PNG or JPEG file\n", cmd);
-        return -1;
-    }
-    if (!t->add_picture) {
-        fprintf(stderr, "segtex: %s: --paint: image paints are not available here\n", cmd);
-        return -1;
-    }
-    int idx = t->add_picture(t->obj, file);
-    if (idx < 0)
-        return -1; /* the library said which file and why, in one line */
-    p->kind = SEGTEX_PAINT_IMAGE;
-    p->picture = idx;
-    return 0;
-}
-
 int cli_apply_edits(const cli_settings *s, const char *cmd, const cli_paint_target *t)
 {
     for (int i = 0; i < s->num_edits; i++) {
@@ -541,43 +484,45 @@ int cli_apply_edits(const cli_settings *s, const char *cmd, const cli_paint_targ
             }
             mask = 1u << c;
         }
+        /* A paint's text is checked once, by the library's grammar; names and files are resolved per category below. */
+        segtex_paint_spec spec = {0};
+        if (!strcmp(e->opt, "--paint")) {
+            char why[320];
+            if (segtex_paint_spec_parse(v, strlen(v), &spec, why, sizeof why)) {
+                fprintf(stderr, "segtex: %s: --paint: %s\n", cmd, why);
+                return -1;
+            }
+            if (spec.kind == SEGTEX_PAINT_SPEC_IMAGE && !t->add_picture) {
+                fprintf(stderr, "segtex: %s: --paint: image paints are not available here\n", cmd);
+                return -1;
+            }
+        }
         for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
             if (!(mask & (1u << c)))
                 continue;
             segtex_paint p = t->get(t->obj, c);
             double d;
             if (!strcmp(e->opt, "--paint")) {
-                p.enabled = 1;
-                p.kind = SEGTEX_PAINT_FILL;
-                if (!strncmp(v, "tint=", 5) || !strncmp(v, "blur=", 5) || !strncmp(v, "image=", 6)) {
-                    if (parse_frame_paint(cmd, v, t, &p))
-                        return -1;
-                } else if (!strcmp(v, "none")) {
-                    p.enabled = 0;
-                } else if (v[0] == '#') {
-                    if (cli_parse_color(v, p.color)) {
-                        fprintf(stderr, "segtex: %s: --paint: '%s' is not a #rrggbb colour\n", cmd, v);
-                        return -1;
-                    }
-                    p.texture = -1;
-                } else if (is_file_spec(v)) {
-                    int idx = t->find_texture(t->obj, v);
-                    if (idx < 0 && (idx = t->add_file(t->obj, v)) < 0) {
+                int texture = -1, picture = -1;
+                if (spec.kind == SEGTEX_PAINT_SPEC_TEXTURE && spec.is_file) {
+                    texture = t->find_texture(t->obj, spec.name);
+                    if (texture < 0 && (texture = t->add_file(t->obj, spec.name)) < 0) {
                         /* The library warned, naming the file; a built-in fills in. */
-                        idx = c % SEGTEX_BUILTIN_TEXTURE_COUNT;
+                        texture = c % SEGTEX_BUILTIN_TEXTURE_COUNT;
                         fprintf(stderr, "segtex: %s: warning: %s uses built-in texture '%s' instead\n", cmd,
-                                segtex_category_name(c), t->texture_name(t->obj, idx));
+                                segtex_category_name(c), t->texture_name(t->obj, texture));
                     }
-                    p.texture = idx;
-                } else {
-                    int idx = t->find_texture(t->obj, v);
-                    if (idx < 0) {
+                } else if (spec.kind == SEGTEX_PAINT_SPEC_TEXTURE) {
+                    if ((texture = t->find_texture(t->obj, spec.name)) < 0) {
                         fprintf(stderr, "segtex: %s: --paint: unknown texture '%s' (see 'segtex render "
-                                        "--list-textures')\n", cmd, v);
+                                        "--list-textures')\n", cmd, spec.name);
                         return -1;
                     }
-                    p.texture = idx;
+                } else if (spec.kind == SEGTEX_PAINT_SPEC_IMAGE) {
+                    if ((picture = t->add_picture(t->obj, spec.name)) < 0)
+                        return -1; /* the library said which file and why, in one line */
                 }
+                segtex_paint_spec_apply(&spec, texture, picture, &p);
             } else if (!strcmp(e->opt, "--anchor")) {
                 int a = segtex_anchor_parse(v);
                 if (a < 0) {
