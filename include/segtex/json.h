@@ -103,8 +103,8 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
  * Write one JSON line (ending in '\n') of a frame's results for `-o FILE.jsonl`:
  * {"frame":N,"pts":S,"width":W,"height":H,"faces":[...],"poses":[...],"hands":[...],
  * "shares":[b,h,bs,fs,c,o]} where "faces", "poses" and "hands" hold exactly
- * the objects of segtex_face_result_to_json, segtex_pose_result_to_json and
- * segtex_hand_result_to_json (empty where `people` has none or is NULL),
+ * the objects of segtex_face_result_to_json, segtex_pose_results_to_json (every
+ * pose of `people`) and segtex_hand_result_to_json (empty where `people` has none or is NULL),
  * `pts` is in seconds ("%.12g"; null when not finite) and `shares` (NULL: six zeros) are the six
  * category fractions in id order ("%.6g"). Same allocation and error rules
  * as segtex_face_result_to_json.
@@ -123,6 +123,13 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
  * error rules as segtex_face_result_to_json.
  */
 segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose);
+
+/*
+ * The same for `count` results (segtex_pose_finder's): "poses" holds one
+ * object per result whose count is 1, in order. `poses` may be NULL when
+ * `count` is 0.
+ */
+segtex_status segtex_pose_results_to_json(FILE *f, int width, int height, const segtex_pose_result *poses, int count);
 
 /* ---- hands ------------------------------------------------------------------------ */
 

@@ -498,7 +498,7 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
 
-static void write_poses(FILE *f, const segtex_pose_result *pose);
+static void write_poses(FILE *f, const segtex_pose_result *poses, int count);
 static void write_hands(FILE *f, const segtex_hand_result *hands);
 
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
@@ -514,7 +514,7 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     fprintf(f, ",\"width\":%d,\"height\":%d,\"faces\":[", width, height);
     write_faces(f, people ? people->faces : NULL);
     fputs("],\"poses\":[", f);
-    write_poses(f, people ? people->pose : NULL);
+    write_poses(f, people ? people->pose : NULL, segtex_people_pose_count(people));
     fputs("],\"hands\":[", f);
     write_hands(f, people ? people->hands : NULL);
     fputs("],\"shares\":[", f);
@@ -524,19 +524,24 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
 
-static void write_poses(FILE *f, const segtex_pose_result *pose)
+/* The pose objects (results with count 1), comma-separated, without the enclosing brackets. */
+static void write_poses(FILE *f, const segtex_pose_result *poses, int count)
 {
-    if (!pose || pose->count <= 0)
-        return;
-    fprintf(f, "{\"score\":%.6g,\"landmarks\":[", pose->score);
-    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
-        const float *l = pose->landmarks[i];
-        fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
+    int written = 0;
+    for (int p = 0; poses && p < count; p++) {
+        const segtex_pose_result *pose = &poses[p];
+        if (pose->count <= 0)
+            continue;
+        fprintf(f, "%s{\"score\":%.6g,\"landmarks\":[", written++ ? "," : "", pose->score);
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
+            const float *l = pose->landmarks[i];
+            fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
+        }
+        fputs("],\"world\":[", f);
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
+        fputs("]}", f);
     }
-    fputs("],\"world\":[", f);
-    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
-        fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
-    fputs("]}", f);
 }
 
 static void write_hands(FILE *f, const segtex_hand_result *hands)
@@ -554,14 +559,19 @@ static void write_hands(FILE *f, const segtex_hand_result *hands)
     }
 }
 
-segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose)
+segtex_status segtex_pose_results_to_json(FILE *f, int width, int height, const segtex_pose_result *poses, int count)
 {
-    if (!f)
+    if (!f || count < 0)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     fprintf(f, "{\"width\":%d,\"height\":%d,\"poses\":[", width, height);
-    write_poses(f, pose);
+    write_poses(f, poses, count);
     fputs("]}", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
+}
+
+segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose)
+{
+    return segtex_pose_results_to_json(f, width, height, pose, pose ? 1 : 0);
 }
 
 /* ---- hands -------------------------------------------------------------------- */
