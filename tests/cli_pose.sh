@@ -80,5 +80,31 @@ expect "run --help names --skeleton, --pose and --hands" \
 "$bin" bench pipeline --size 320x240 --frames 10 --pose lite --hands 1 >"$tmp/b.txt" 2>/dev/null
 expect "bench pipeline --pose --hands: last line ($(tail -1 "$tmp/b.txt"))" \
   'tail -1 "$tmp/b.txt" | grep -qE "^pipeline size=320x240 frames=10 fps=[0-9.]+ seg_ms=[0-9.]+ face_ms=[0-9.]+ render_ms=[0-9.]+ pose_ms=[0-9.]+ pose_detections=[0-9]+ hands_ms=[0-9.]+ palm_detections=[0-9]+$"'
+# Several people (segtex_pose_finder): the portrait keeps exactly one pose; basketball1 (two players, the
+# right one from behind, which the detector misses) gets both, the detector's first; --max-poses bounds it.
+expect "astronaut: exactly one pose in the JSON" \
+  'python3 -c "import json,sys; sys.exit(len(json.load(open(\"$tmp/p.json\"))[\"poses\"]) != 1)"'
+check_err "pose --max-poses 0" 2 "'--max-poses' needs an integer from 1 to 4, got '0'" "$bin" pose "$img" --max-poses 0
+check_err "pose --max-poses 5" 2 "'--max-poses' needs an integer from 1 to 4, got '5'" "$bin" pose "$img" --max-poses 5
+check_err "pose --max-poses x" 2 "'--max-poses' needs an integer from 1 to 4, got 'x'" "$bin" pose "$img" --max-poses x
+check_err "pose --max-poses without N" 2 "max-poses" "$bin" pose "$img" --max-poses
+expect "help mentions --max-poses" 'grep -q -- "--max-poses" "$tmp/h.txt"'
+if [ -f "$assets/basketball1.png" ]; then
+  "$bin" pose "$assets/basketball1.png" --json >"$tmp/two.json"
+  expect "basketball1: two poses, the left player's first, the right player's nose at x 0.7..0.95" \
+    'python3 -c "import json,sys; p=json.load(open(\"$tmp/two.json\"))[\"poses\"]; sys.exit(not (len(p) == 2 and p[0][\"landmarks\"][0][0] < 0.3 and 0.7 < p[1][\"landmarks\"][0][0] < 0.95))"'
+  expect "basketball1 JSON shape: two pose objects" \
+    'grep -qE "^\{\"width\":640,\"height\":480,\"poses\":\[\{\"score\":$num,\"landmarks\":\[$lm5(,$lm5){32}\],\"world\":\[$w3(,$w3){32}\]\},\{\"score\":$num,\"landmarks\":\[$lm5(,$lm5){32}\],\"world\":\[$w3(,$w3){32}\]\}\]\}$" "$tmp/two.json"'
+  "$bin" pose "$assets/basketball1.png" --max-poses 1 >"$tmp/one.txt"
+  expect "basketball1 --max-poses 1: one pose" 'grep -q "640x480, 1 pose$" "$tmp/one.txt"'
+  "$bin" pose "$assets/basketball1.png" >"$tmp/two.txt"
+  expect "basketball1 text: two poses, the second from the mask" \
+    'grep -q "640x480, 2 poses$" "$tmp/two.txt" && grep -q "pose: from a face or the person mask" "$tmp/two.txt"'
+  "$bin" segment "$assets/basketball1.png" --segmenter composite >"$tmp/seg.txt"
+  expect "segment basketball1 feeds both poses to the composite" 'grep -q "^poses: 2$" "$tmp/seg.txt"'
+else
+  echo "skipped: basketball1.png not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
