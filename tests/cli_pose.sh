@@ -100,7 +100,9 @@ if [ -f "$assets/basketball1.png" ]; then
   "$bin" pose "$assets/basketball1.png" >"$tmp/two.txt"
   expect "basketball1 text: two poses, the second from the mask" \
     'grep -q "640x480, 2 poses$" "$tmp/two.txt" && grep -q "pose: from a face or the person mask" "$tmp/two.txt"'
-  "$bin" segment "$assets/basketball1.png" --segmenter composite >"$tmp/seg.txt"
+  "$bin" segment "$assets/basketball1.png" --segmenter composite --out "$tmp/map.png" >"$tmp/seg.txt"
+  expect "render --pose reads the two-pose JSON (the skeleton of the first)" \
+    '"$bin" render --image "$assets/basketball1.png" --categories "$tmp/map.png" --pose "$tmp/two.json" --skeleton --out "$tmp/r.png" >/dev/null 2>&1'
   expect "segment basketball1 feeds both poses to the composite" 'grep -q "^poses: 2$" "$tmp/seg.txt"'
 else
   echo "skipped: basketball1.png not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)"

@@ -274,6 +274,17 @@ static void pose_and_hands_readers(void)
     CHECK(segtex_pose_parse_json(buf, strlen(buf), "s", &back) == SEGTEX_OK && back.landmarks[5][2] == 0 &&
               back.landmarks[5][3] == 1 && back.landmarks[5][4] == 1 && back.landmarks[5][1] == 1.05f,
           "pose points of 2 numbers");
+    /* Two poses (segtex pose on two people): both checked, the first kept. */
+    {
+        char two[8192];
+        points(buf, sizeof buf, "{\"poses\":[{\"landmarks\":[", 33, 2, "]}");
+        int len = snprintf(two, sizeof two, "%s,", buf);
+        points(buf, sizeof buf, "{\"landmarks\":[", 33, 3, "],\"score\":0.25}]}");
+        snprintf(two + len, sizeof two - (size_t)len, "%s", buf);
+        CHECK(segtex_pose_parse_json(two, strlen(two), "two", &back) == SEGTEX_OK && back.count == 1 &&
+                  back.landmarks[5][2] == 0 && back.score == 0,
+              "two poses: the first kept");
+    }
     segtex_set_log(capture_log, NULL, SEGTEX_LOG_ERROR);
     static const struct {
         const char *head;
@@ -283,7 +294,8 @@ static void pose_and_hands_readers(void)
     } bad[] = {
         {"{\"faces\":[]", 0, 0, "}", "no \"poses\" array", 0},
         {"{\"poses\":{}", 0, 0, "}", "\"poses\" must be an array", 0},
-        {"{\"poses\":[{},{}]", 0, 0, "}", "more than 1 pose", 0},
+        {"{\"poses\":[{},{},{},{},{}]", 0, 0, "}", "more than 4 poses", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 3, "]},{}]}", "at poses[1]: a pose needs \"landmarks\"", 0},
         {"{\"poses\":[7]", 0, 0, "}", "at poses[0]: a pose must be an object", 0},
         {"{\"poses\":[{\"score\":1}]", 0, 0, "}", "a pose needs \"landmarks\"", 0},
         {"{\"poses\":[{\"landmarks\":[", 32, 5, "]}]}", "poses[0].landmarks: expected exactly 33 points, got 32", 0},

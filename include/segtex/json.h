@@ -65,11 +65,13 @@ segtex_status segtex_faces_load_json(const char *path, segtex_faces *out);
 /*
  * Parse what `segtex pose --json` prints (a `.jsonl` line too: other keys
  * are skipped): {"poses":[{"score":S,"landmarks":[[x,y,z,visibility,presence],
- * ...33],"world":[[x,y,z],...33]}]}. "poses" holds 0 or 1 pose; landmarks
+ * ...33],"world":[[x,y,z],...33]}]}. "poses" holds 0 to SEGTEX_MAX_POSES
+ * poses (every one is checked; the first is kept: segtex pose prints the
+ * detector's best first); landmarks
  * are exactly 33 points of 2 to 5 numbers (z missing: 0; visibility and
  * presence missing: 1); world (optional) exactly 33 of 3. Besides the rules
  * of segtex_faces_parse_json (syntax, depth, size, finite |v| <= 1e6), a
- * missing or non-array "poses", more than one pose, a pose without
+ * missing or non-array "poses", more than SEGTEX_MAX_POSES poses, a pose without
  * landmarks or with another count are SEGTEX_ERROR_MALFORMED with one ERROR
  * line naming the JSON path. The mask is not carried (mask_size 0).
  */

@@ -320,7 +320,7 @@ static const json_t *top_array(walk *w, const json_t *top, const char *key, size
         return fail_at(w, msg), NULL;
     }
     if (json_array_size(a) > max) {
-        snprintf(msg, sizeof msg, "more than %zu %s", max, max == 1 ? "pose (MediaPipe's pose finds one)" : key);
+        snprintf(msg, sizeof msg, "more than %zu %s", max, key);
         return fail_at(w, msg), NULL;
     }
     return a;
@@ -329,10 +329,14 @@ static const json_t *top_array(walk *w, const json_t *top, const char *key, size
 static int read_pose_top(walk *w, const json_t *top, void *out)
 {
     segtex_pose_result *r = out;
-    const json_t *a = top_array(w, top, "poses", 1);
+    const json_t *a = top_array(w, top, "poses", SEGTEX_MAX_POSES);
     if (!a)
         return 0;
+    /* Every pose is checked; the first is kept (what `segtex pose` prints first: the detector's best). */
+    float spare_lm[SEGTEX_POSE_POINTS][5], spare_world[SEGTEX_POSE_POINTS][3], spare_score;
     for (size_t i = 0; i < json_array_size(a); i++) {
+        float(*lm)[5] = i ? spare_lm : r->landmarks, (*world)[3] = i ? spare_world : r->world;
+        float *score = i ? &spare_score : &r->score;
         const json_t *o = json_array_get(a, i);
         size_t n = push_index(w, i);
         if (!json_is_object(o))
@@ -342,21 +346,21 @@ static int read_pose_top(walk *w, const json_t *top, void *out)
             return fail_at(w, "a pose needs \"landmarks\"");
         size_t m = push_key(w, "landmarks");
         /* [x, y], [x, y, z] or [x, y, z, visibility, presence]: what is left out counts as seen (1). */
-        if (!read_points(w, v, SEGTEX_POSE_POINTS, 2, 5, 1.0f, &r->landmarks[0][0], 5))
+        if (!read_points(w, v, SEGTEX_POSE_POINTS, 2, 5, 1.0f, &lm[0][0], 5))
             return 0;
         for (int k = 0; k < SEGTEX_POSE_POINTS; k++)
             if (json_array_size(json_array_get(v, (size_t)k)) < 3)
-                r->landmarks[k][2] = 0;
+                lm[k][2] = 0;
         pop(w, m);
         if ((v = json_object_get(o, "world"))) {
             m = push_key(w, "world");
-            if (!read_points(w, v, SEGTEX_POSE_POINTS, 3, 3, 0, &r->world[0][0], 3))
+            if (!read_points(w, v, SEGTEX_POSE_POINTS, 3, 3, 0, &world[0][0], 3))
                 return 0;
             pop(w, m);
         }
         if ((v = json_object_get(o, "score"))) {
             m = push_key(w, "score");
-            if (!read_float(w, v, &r->score))
+            if (!read_float(w, v, score))
                 return 0;
             pop(w, m);
         }
