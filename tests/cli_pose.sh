@@ -89,6 +89,13 @@ check_err "pose --max-poses 5" 2 "'--max-poses' needs an integer from 1 to 4, go
 check_err "pose --max-poses x" 2 "'--max-poses' needs an integer from 1 to 4, got 'x'" "$bin" pose "$img" --max-poses x
 check_err "pose --max-poses without N" 2 "max-poses" "$bin" pose "$img" --max-poses
 expect "help mentions --max-poses" 'grep -q -- "--max-poses" "$tmp/h.txt"'
+# A folder with the pose models only: the detector's pose, and a warning per clue left out.
+mkdir -p "$tmp/poseonly"
+ln -s "$assets/pose_detection.tflite" "$assets/pose_landmark_lite.tflite" "$tmp/poseonly/"
+"$bin" pose "$img" --models "$tmp/poseonly" >"$tmp/po.txt" 2>"$tmp/po.err"; po_rc=$?
+expect "pose models only: exit 0, one pose ($(tail -n 1 "$tmp/po.err"))" '[ $po_rc -eq 0 ] && grep -q "512x512, 1 pose$" "$tmp/po.txt"'
+expect "pose models only: warnings name the clues left out" \
+  'grep -q "warning: no face models" "$tmp/po.err" && grep -q "warning: no person segmenter" "$tmp/po.err"'
 if [ -f "$assets/basketball1.png" ]; then
   "$bin" pose "$assets/basketball1.png" --json >"$tmp/two.json"
   expect "basketball1: two poses, the left player's first, the right player's nose at x 0.7..0.95" \

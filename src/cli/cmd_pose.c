@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char pose_usage[] =
     "usage: segtex pose IMAGE [--json] [--out IMG.png] [--mask OUT.png] [--model lite|full] [--max-poses N]\n"
@@ -120,6 +121,13 @@ done:
     return rc;
 }
 
+/* Is `name` a readable file in the models folder `dir`? */
+static int has_model(const char *dir, const char *name)
+{
+    char path[4096];
+    return snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path && access(path, R_OK) == 0;
+}
+
 int cmd_pose(int argc, char **argv)
 {
     const char *image = NULL, *out = NULL, *mask = NULL, *models = NULL, *backend = "auto", *model = "lite";
@@ -190,14 +198,24 @@ int cmd_pose(int argc, char **argv)
     if (segtex_pose_models_load(dir, !strcmp(model, "full"), &mo, &pm) ||
         segtex_pose_finder_create(pm.detector, pm.landmarker, NULL, &pf))
         goto done;
-    if (max_poses > 1) { /* the other clues: faces, and the person mask (the composite's, without poses) */
+    if (max_poses > 1) {
+        /* The other clues, each optional (a folder may hold the pose models only): faces, and the person
+         * mask (the composite's, without poses). */
         segtex_face_tracker_options to = {0};
         segtex_segmenter_options so = {SEGTEX_SEGMENTER_COMPOSITE, dir, mo, 0};
-        if (segtex_face_models_load(dir, SEGTEX_DETECTOR_AUTO, 1, &mo, &fm))
-            goto done;
-        to.fallback_detector = fm.fallback;
-        if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &ft) ||
-            segtex_face_tracker_process(ft, &img, 0, faces) || segtex_segmenter_create(&so, &seg))
+        if (!has_model(dir, "face_detection_short_range.tflite") || !has_model(dir, "face_landmark_with_attention.tflite")) {
+            fputs("segtex: pose: warning: no face models: people are not looked for from their faces\n", stderr);
+        } else {
+            if (segtex_face_models_load(dir, SEGTEX_DETECTOR_AUTO, 1, &mo, &fm))
+                goto done;
+            to.fallback_detector = fm.fallback;
+            if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &ft) ||
+                segtex_face_tracker_process(ft, &img, 0, faces))
+                goto done;
+        }
+        if (!has_model(dir, "selfie_segmentation.tflite"))
+            fputs("segtex: pose: warning: no person segmenter: people are not looked for in the person mask\n", stderr);
+        else if (segtex_segmenter_create(&so, &seg))
             goto done;
     }
     if ((n = cli_find_poses(seg, pf, &img, faces, NULL, res, (int)max_poses)) < 0)
