@@ -107,6 +107,20 @@ if [ -f "$assets/basketball1.png" ]; then
   "$bin" pose "$assets/basketball1.png" >"$tmp/two.txt"
   expect "basketball1 text: two poses, the second from the mask" \
     'grep -q "640x480, 2 poses$" "$tmp/two.txt" && grep -q "pose: from a face or the person mask" "$tmp/two.txt"'
+  # Crops: the wall between the players holds nobody; the right half, the right player alone (from his mask).
+  python3 - "${SEGTEX_SOURCE_DIR:?}/tests/data" "$assets/basketball1.png" "$tmp" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import segpng
+w, h, c, rows = segpng.read(sys.argv[2])
+segpng.write(sys.argv[3] + '/wall.png', 250, h, c, [bytes(r[180 * c:430 * c]) for r in rows])
+segpng.write(sys.argv[3] + '/right.png', 320, h, c, [bytes(r[320 * c:640 * c]) for r in rows])
+EOF
+  "$bin" pose "$tmp/wall.png" >"$tmp/wall.txt" 2>&1
+  expect "basketball1's wall: no pose ($(head -n 1 "$tmp/wall.txt"))" 'grep -q "250x480, 0 poses$" "$tmp/wall.txt"'
+  "$bin" pose "$tmp/right.png" >"$tmp/right.txt" 2>&1
+  expect "basketball1's right half: one pose, from the mask ($(head -n 1 "$tmp/right.txt"))" \
+    'grep -q "320x480, 1 pose$" "$tmp/right.txt" && grep -q "from a face or the person mask" "$tmp/right.txt"'
   "$bin" segment "$assets/basketball1.png" --segmenter composite --out "$tmp/map.png" >"$tmp/seg.txt"
   expect "render --pose reads the two-pose JSON (the skeleton of the first)" \
     '"$bin" render --image "$assets/basketball1.png" --categories "$tmp/map.png" --pose "$tmp/two.json" --skeleton --out "$tmp/r.png" >/dev/null 2>&1'
