@@ -80,5 +80,54 @@ expect "run --help names --skeleton, --pose and --hands" \
 "$bin" bench pipeline --size 320x240 --frames 10 --pose lite --hands 1 >"$tmp/b.txt" 2>/dev/null
 expect "bench pipeline --pose --hands: last line ($(tail -1 "$tmp/b.txt"))" \
   'tail -1 "$tmp/b.txt" | grep -qE "^pipeline size=320x240 frames=10 fps=[0-9.]+ seg_ms=[0-9.]+ face_ms=[0-9.]+ render_ms=[0-9.]+ pose_ms=[0-9.]+ pose_detections=[0-9]+ hands_ms=[0-9.]+ palm_detections=[0-9]+$"'
+# Several people (segtex_pose_finder): the portrait keeps exactly one pose; basketball1 (two players, the
+# right one from behind, which the detector misses) gets both, the detector's first; --max-poses bounds it.
+expect "astronaut: exactly one pose in the JSON" \
+  'python3 -c "import json,sys; sys.exit(len(json.load(open(\"$tmp/p.json\"))[\"poses\"]) != 1)"'
+check_err "pose --max-poses 0" 2 "'--max-poses' needs an integer from 1 to 4, got '0'" "$bin" pose "$img" --max-poses 0
+check_err "pose --max-poses 5" 2 "'--max-poses' needs an integer from 1 to 4, got '5'" "$bin" pose "$img" --max-poses 5
+check_err "pose --max-poses x" 2 "'--max-poses' needs an integer from 1 to 4, got 'x'" "$bin" pose "$img" --max-poses x
+check_err "pose --max-poses without N" 2 "max-poses" "$bin" pose "$img" --max-poses
+expect "help mentions --max-poses" 'grep -q -- "--max-poses" "$tmp/h.txt"'
+# A folder with the pose models only: the detector's pose, and a warning per clue left out.
+mkdir -p "$tmp/poseonly"
+ln -s "$assets/pose_detection.tflite" "$assets/pose_landmark_lite.tflite" "$tmp/poseonly/"
+"$bin" pose "$img" --models "$tmp/poseonly" >"$tmp/po.txt" 2>"$tmp/po.err"; po_rc=$?
+expect "pose models only: exit 0, one pose ($(tail -n 1 "$tmp/po.err"))" '[ $po_rc -eq 0 ] && grep -q "512x512, 1 pose$" "$tmp/po.txt"'
+expect "pose models only: warnings name the clues left out" \
+  'grep -q "warning: no face models" "$tmp/po.err" && grep -q "warning: no person segmenter" "$tmp/po.err"'
+if [ -f "$assets/basketball1.png" ]; then
+  "$bin" pose "$assets/basketball1.png" --json >"$tmp/two.json"
+  expect "basketball1: two poses, the left player's first, the right player's nose at x 0.7..0.95" \
+    'python3 -c "import json,sys; p=json.load(open(\"$tmp/two.json\"))[\"poses\"]; sys.exit(not (len(p) == 2 and p[0][\"landmarks\"][0][0] < 0.3 and 0.7 < p[1][\"landmarks\"][0][0] < 0.95))"'
+  expect "basketball1 JSON shape: two pose objects" \
+    'grep -qE "^\{\"width\":640,\"height\":480,\"poses\":\[\{\"score\":$num,\"landmarks\":\[$lm5(,$lm5){32}\],\"world\":\[$w3(,$w3){32}\]\},\{\"score\":$num,\"landmarks\":\[$lm5(,$lm5){32}\],\"world\":\[$w3(,$w3){32}\]\}\]\}$" "$tmp/two.json"'
+  "$bin" pose "$assets/basketball1.png" --max-poses 1 >"$tmp/one.txt"
+  expect "basketball1 --max-poses 1: one pose" 'grep -q "640x480, 1 pose$" "$tmp/one.txt"'
+  "$bin" pose "$assets/basketball1.png" >"$tmp/two.txt"
+  expect "basketball1 text: two poses, the second from the mask" \
+    'grep -q "640x480, 2 poses$" "$tmp/two.txt" && grep -q "pose: from a face or the person mask" "$tmp/two.txt"'
+  # Crops: the wall between the players holds nobody; the right half, the right player alone (from his mask).
+  python3 - "${SEGTEX_SOURCE_DIR:?}/tests/data" "$assets/basketball1.png" "$tmp" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import segpng
+w, h, c, rows = segpng.read(sys.argv[2])
+segpng.write(sys.argv[3] + '/wall.png', 250, h, c, [bytes(r[180 * c:430 * c]) for r in rows])
+segpng.write(sys.argv[3] + '/right.png', 320, h, c, [bytes(r[320 * c:640 * c]) for r in rows])
+EOF
+  "$bin" pose "$tmp/wall.png" >"$tmp/wall.txt" 2>&1
+  expect "basketball1's wall: no pose ($(head -n 1 "$tmp/wall.txt"))" 'grep -q "250x480, 0 poses$" "$tmp/wall.txt"'
+  "$bin" pose "$tmp/right.png" >"$tmp/right.txt" 2>&1
+  expect "basketball1's right half: one pose, from the mask ($(head -n 1 "$tmp/right.txt"))" \
+    'grep -q "320x480, 1 pose$" "$tmp/right.txt" && grep -q "from a face or the person mask" "$tmp/right.txt"'
+  "$bin" segment "$assets/basketball1.png" --segmenter composite --out "$tmp/map.png" >"$tmp/seg.txt"
+  expect "render --pose reads the two-pose JSON (the skeleton of the first)" \
+    '"$bin" render --image "$assets/basketball1.png" --categories "$tmp/map.png" --pose "$tmp/two.json" --skeleton --out "$tmp/r.png" >/dev/null 2>&1'
+  expect "segment basketball1 feeds both poses to the composite" 'grep -q "^poses: 2$" "$tmp/seg.txt"'
+else
+  echo "skipped: basketball1.png not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -76,7 +76,7 @@ static void test_face_anchor_follows_the_clip(void)
         segtex_demo_read(demo, &frame, &pts);
         if (segtex_face_tracker_process(t, &frame, pts, &faces))
             break;
-        segtex_people people = {&faces, NULL, NULL};
+        segtex_people people = {&faces, NULL, NULL, 0};
         anchor_update(&st, &people, W, H);
         anchor_xf xf;
         if (!anchor_resolve(&st, SEGTEX_ANCHOR_FACE, &xf))

@@ -79,7 +79,7 @@ static void still_clip_flicker_and_allocations(void)
         segtex_face_tracker_process(ft, &frame, t, &faces);
         segtex_pose_tracker_process(pt, &frame, t, pose);
         segtex_hand_tracker_process(ht, &frame, t, &hands);
-        segtex_people people = {&faces, pose, &hands};
+        segtex_people people = {&faces, pose, &hands, 1};
         if (f == 2)
             a0 = segtex_alloc_count(), p0 = test_process_allocs();
         CHECK(segtex_segmenter_infer(s, &frame) == SEGTEX_OK, "infer");
@@ -149,7 +149,7 @@ static void greyscale_degrades_to_geometry(void)
     segtex_face_tracker_process(ft, &grey, 0, &faces);
     segtex_pose_tracker_process(pt, &grey, 0, pose);
     CHECK(faces.count == 1, "greyscale: %d faces", faces.count);
-    CHECK(segtex_segmenter_process(s, &grey, &(segtex_people){&faces, pose, NULL}, &r) == SEGTEX_OK, "process");
+    CHECK(segtex_segmenter_process(s, &grey, &(segtex_people){&faces, pose, NULL, 1}, &r) == SEGTEX_OK, "process");
     static const struct { int x, y, cat; const char *what; } probes[] = {
         {225, 30, 1, "crown of the head"}, {225, 130, 3, "cheek/nose"}, {225, 145, 3, "lips"},
         {100, 380, 4, "suit"}, {330, 80, 0, "wall"},

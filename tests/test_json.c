@@ -87,7 +87,7 @@ static void jsonl_line(void)
     hands.hands[0].handedness_score = 0.875f;
     for (int i = 0; i < SEGTEX_HAND_POINTS; i++)
         hands.hands[0].xyz[i][1] = i / 32.0f;
-    segtex_people people = {&result, &pose, &hands};
+    segtex_people people = {&result, &pose, &hands, 1};
     char *line = NULL, *faces = NULL, *poses = NULL, *hand_json = NULL;
     CAPTURE(line, segtex_jsonl_frame_write(f_, 7, 0.233333333, 640, 480, &people, shares));
     CAPTURE(faces, segtex_face_result_to_json(f_, 640, 480, &result));
@@ -129,10 +129,10 @@ static void writers_allocate_nothing_and_report_errors(void)
     FILE *f = fopen("/dev/null", "w");
     CHECK(f != NULL, "/dev/null");
     if (f) {
-        segtex_jsonl_frame_write(f, 0, 0, 8, 8, &(segtex_people){&result, NULL, NULL}, shares); /* stdio's buffer, once */
+        segtex_jsonl_frame_write(f, 0, 0, 8, 8, &(segtex_people){&result, NULL, NULL, 0}, shares); /* stdio's buffer, once */
         uint64_t before = test_process_allocs();
         for (int i = 1; i <= 20; i++)
-            CHECK(segtex_jsonl_frame_write(f, i, i / 30.0, 8, 8, &(segtex_people){&result, NULL, NULL}, shares) == SEGTEX_OK, "frame %d", i);
+            CHECK(segtex_jsonl_frame_write(f, i, i / 30.0, 8, 8, &(segtex_people){&result, NULL, NULL, 0}, shares) == SEGTEX_OK, "frame %d", i);
         CHECK(test_process_allocs() == before, "%llu allocations in 20 frames",
               (unsigned long long)(test_process_allocs() - before));
         fclose(f);
@@ -140,7 +140,7 @@ static void writers_allocate_nothing_and_report_errors(void)
     f = fopen("/dev/full", "w");
     if (f) {
         setvbuf(f, NULL, _IONBF, 0);
-        CHECK(segtex_jsonl_frame_write(f, 0, 0, 8, 8, &(segtex_people){&result, NULL, NULL}, shares) == SEGTEX_ERROR_IO, "full device: IO error");
+        CHECK(segtex_jsonl_frame_write(f, 0, 0, 8, 8, &(segtex_people){&result, NULL, NULL, 0}, shares) == SEGTEX_ERROR_IO, "full device: IO error");
         CHECK(segtex_face_result_to_json(f, 8, 8, &result) == SEGTEX_ERROR_IO, "full device: IO error");
         fclose(f);
     }
@@ -263,7 +263,7 @@ static void pose_and_hands_readers(void)
     free(text);
     /* A .jsonl line holds faces, poses and hands: both readers take it. */
     text = NULL;
-    segtex_people people = {NULL, &pose, &hands};
+    segtex_people people = {NULL, &pose, &hands, 1};
     CAPTURE(text, segtex_jsonl_frame_write(f_, 3, 0.1, 640, 480, &people, NULL));
     CHECK(text && segtex_pose_parse_json(text, strlen(text), "l", &back) == SEGTEX_OK && back.count == 1 &&
               segtex_hands_parse_json(text, strlen(text), "l", &hback) == SEGTEX_OK && hback.count == 2,
@@ -274,6 +274,17 @@ static void pose_and_hands_readers(void)
     CHECK(segtex_pose_parse_json(buf, strlen(buf), "s", &back) == SEGTEX_OK && back.landmarks[5][2] == 0 &&
               back.landmarks[5][3] == 1 && back.landmarks[5][4] == 1 && back.landmarks[5][1] == 1.05f,
           "pose points of 2 numbers");
+    /* Two poses (segtex pose on two people): both checked, the first kept. */
+    {
+        char two[8192];
+        points(buf, sizeof buf, "{\"poses\":[{\"landmarks\":[", 33, 2, "]}");
+        int len = snprintf(two, sizeof two, "%s,", buf);
+        points(buf, sizeof buf, "{\"landmarks\":[", 33, 3, "],\"score\":0.25}]}");
+        snprintf(two + len, sizeof two - (size_t)len, "%s", buf);
+        CHECK(segtex_pose_parse_json(two, strlen(two), "two", &back) == SEGTEX_OK && back.count == 1 &&
+                  back.landmarks[5][2] == 0 && back.score == 0,
+              "two poses: the first kept");
+    }
     segtex_set_log(capture_log, NULL, SEGTEX_LOG_ERROR);
     static const struct {
         const char *head;
@@ -283,7 +294,8 @@ static void pose_and_hands_readers(void)
     } bad[] = {
         {"{\"faces\":[]", 0, 0, "}", "no \"poses\" array", 0},
         {"{\"poses\":{}", 0, 0, "}", "\"poses\" must be an array", 0},
-        {"{\"poses\":[{},{}]", 0, 0, "}", "more than 1 pose", 0},
+        {"{\"poses\":[{},{},{},{},{}]", 0, 0, "}", "more than 4 poses", 0},
+        {"{\"poses\":[{\"landmarks\":[", 33, 3, "]},{}]}", "at poses[1]: a pose needs \"landmarks\"", 0},
         {"{\"poses\":[7]", 0, 0, "}", "at poses[0]: a pose must be an object", 0},
         {"{\"poses\":[{\"score\":1}]", 0, 0, "}", "a pose needs \"landmarks\"", 0},
         {"{\"poses\":[{\"landmarks\":[", 32, 5, "]}]}", "poses[0].landmarks: expected exactly 33 points, got 32", 0},

@@ -473,11 +473,11 @@ static void test_threads_identical_with_landmarks(void)
     }
     const segtex_face_result *lm = one_face((const float(*)[3])pts, 478, (const float[4]){0.2f, 0.1f, 0.5f, 0.7f});
     segtex_image one = make_image(w, h, 3), many = make_image(w, h, 0);
-    CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){lm, NULL, NULL}, &one, NULL) == SEGTEX_OK, "render 1 thread");
+    CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){lm, NULL, NULL, 0}, &one, NULL) == SEGTEX_OK, "render 1 thread");
     for (int t = 2; t <= 4; t++) {
         segtex_threadpool *pool = NULL;
         segtex_threadpool_create(t, &pool);
-        CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){lm, NULL, NULL}, &many, pool) == SEGTEX_OK, "render");
+        CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){lm, NULL, NULL, 0}, &many, pool) == SEGTEX_OK, "render");
         int diff = 0;
         for (int y = 0; y < h; y++)
             diff += memcmp(px(&one, 0, y), px(&many, 0, y), (size_t)w * 3) != 0;
@@ -512,10 +512,10 @@ static void test_render_allocates_nothing(void)
         pts[i][0] = pts[i][1] = (float)i / 478;
     const segtex_face_result *lm = one_face((const float(*)[3])pts, 478, (const float[4]){0.2f, 0.1f, 0.5f, 0.7f});
     segtex_image frame = make_image(320, 180, 0), out = make_image(320, 180, 0);
-    segtex_renderer_render(r, &frame, &seg, &(segtex_people){lm, NULL, NULL}, &out, pool); /* warm-up */
+    segtex_renderer_render(r, &frame, &seg, &(segtex_people){lm, NULL, NULL, 0}, &out, pool); /* warm-up */
     uint64_t p0 = test_process_allocs(), s0 = segtex_alloc_count();
     for (int i = 0; i < 200; i++) {
-        segtex_renderer_render(r, &frame, &seg, &(segtex_people){lm, NULL, NULL}, &out, i & 1 ? pool : NULL);
+        segtex_renderer_render(r, &frame, &seg, &(segtex_people){lm, NULL, NULL, 0}, &out, i & 1 ? pool : NULL);
         if (i % 50 == 0) {
             /* A paint change between frames: the renderer refreshes its tables without allocating. */
             segtex_paint p = segtex_texture_set_get_paint(set, 0);

@@ -48,7 +48,7 @@ static segtex_image draw(int w, int h, segtex_landmark_style style, const segtex
     uint8_t cat = 0;
     segtex_seg_result seg = {1, 1, NULL, &cat, 0};
     segtex_image out = {calloc((size_t)w * h * 3, 1), w, h, 3, (ptrdiff_t)w * 3};
-    CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){lm, NULL, NULL}, &out, NULL) == SEGTEX_OK, "render");
+    CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){lm, NULL, NULL, 0}, &out, NULL) == SEGTEX_OK, "render");
     segtex_renderer_destroy(r);
     segtex_texture_set_destroy(set);
     return out;

@@ -155,9 +155,9 @@ static void texture_sticks_to_the_landmarks(void)
     segtex_image_alloc(&up, SIDE, SIDE, 3);
     segtex_image_alloc(&rot, SIDE, SIDE, 3);
     segtex_renderer *r1 = renderer(set, SEGTEX_RENDER_MASK, 1), *r2 = renderer(set, SEGTEX_RENDER_MASK, 1);
-    CHECK(segtex_renderer_render(r1, NULL, &seg, &(segtex_people){&faces_up, NULL, NULL}, &up, NULL) == SEGTEX_OK,
+    CHECK(segtex_renderer_render(r1, NULL, &seg, &(segtex_people){&faces_up, NULL, NULL, 0}, &up, NULL) == SEGTEX_OK,
           "render upright");
-    CHECK(segtex_renderer_render(r2, NULL, &seg, &(segtex_people){&faces_rot, NULL, NULL}, &rot, NULL) == SEGTEX_OK,
+    CHECK(segtex_renderer_render(r2, NULL, &seg, &(segtex_people){&faces_rot, NULL, NULL, 0}, &rot, NULL) == SEGTEX_OK,
           "render rotated");
     int worst = 0;
     for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
@@ -211,7 +211,7 @@ static void mesh_differs_from_face_and_falls_back_to_it(void)
     for (int i = 0; i < 3; i++) {
         face_skin_only(set, tex, i == 1 ? SEGTEX_ANCHOR_FACE : SEGTEX_ANCHOR_MESH);
         segtex_renderer *r = renderer(set, SEGTEX_RENDER_MASK, i != 2);
-        segtex_renderer_render(r, NULL, &seg, &(segtex_people){&faces_up, NULL, NULL}, &img[i], NULL);
+        segtex_renderer_render(r, NULL, &seg, &(segtex_people){&faces_up, NULL, NULL, 0}, &img[i], NULL);
         segtex_renderer_destroy(r);
     }
     /* Inside the face: between the cheeks (234, 454) and from the brow (9) to the chin (152). */
@@ -273,26 +273,26 @@ static void threads_allocations_and_pictures(void)
     int differ = 0;
     const segtex_face_result *sets[] = {&faces_up, &two};
     for (int k = 0; k < 2; k++) {
-        segtex_renderer_render(r1, &portrait, &seg, &(segtex_people){sets[k], NULL, NULL}, &one, NULL);
-        segtex_renderer_render(r3, &portrait, &seg, &(segtex_people){sets[k], NULL, NULL}, &many, pool);
+        segtex_renderer_render(r1, &portrait, &seg, &(segtex_people){sets[k], NULL, NULL, 0}, &one, NULL);
+        segtex_renderer_render(r3, &portrait, &seg, &(segtex_people){sets[k], NULL, NULL, 0}, &many, pool);
         for (int y = 0; y < SIDE; y++)
             differ += memcmp(px(&one, 0, y), px(&many, 0, y), SIDE * 3) != 0;
     }
     CHECK(differ == 0, "%d rows differ between 1 and 3 threads", differ);
     /* Face 1 has its own mesh: the checker under its nose is not the face transform of face 0 there. */
     CHECK(segtex_image_save_png("render_mesh_two_faces.png", &many) == SEGTEX_OK, "write render_mesh_two_faces.png");
-    segtex_renderer_render(r1, &portrait, &seg, &(segtex_people){&faces_rot, NULL, NULL}, &one, NULL);
+    segtex_renderer_render(r1, &portrait, &seg, &(segtex_people){&faces_rot, NULL, NULL, 0}, &one, NULL);
     uint64_t p0 = test_process_allocs(), s0 = segtex_alloc_count();
     for (int i = 0; i < 30; i++)
-        segtex_renderer_render(r3, &portrait, &seg, i % 7 == 6 ? NULL : &(segtex_people){sets[i & 1], NULL, NULL},
+        segtex_renderer_render(r3, &portrait, &seg, i % 7 == 6 ? NULL : &(segtex_people){sets[i & 1], NULL, NULL, 0},
                                &many, i % 3 ? pool : NULL);
     uint64_t process = test_process_allocs() - p0, lib = segtex_alloc_count() - s0;
     CHECK(process == 0 && lib == 0, "30 frames made %llu heap allocations (library %llu)",
           (unsigned long long)process, (unsigned long long)lib);
     /* Pictures to look at: the checker through the mesh, upright and rotated. */
-    segtex_renderer_render(r3, &portrait, &seg, &(segtex_people){&faces_up, NULL, NULL}, &many, pool);
+    segtex_renderer_render(r3, &portrait, &seg, &(segtex_people){&faces_up, NULL, NULL, 0}, &many, pool);
     CHECK(segtex_image_save_png("render_mesh.png", &many) == SEGTEX_OK, "write render_mesh.png");
-    segtex_renderer_render(r1, &rotated, &seg, &(segtex_people){&faces_rot, NULL, NULL}, &one, NULL);
+    segtex_renderer_render(r1, &rotated, &seg, &(segtex_people){&faces_rot, NULL, NULL, 0}, &one, NULL);
     CHECK(segtex_image_save_png("render_mesh_rotated.png", &one) == SEGTEX_OK, "write render_mesh_rotated.png");
     segtex_threadpool_destroy(pool);
     segtex_renderer_destroy(r1);

@@ -442,7 +442,7 @@ static void test_face_anchor_follows_the_face(void)
         uint8_t fixed0[3] = {0};
         for (size_t k = 0; k < sizeof poses / sizeof poses[0]; k++) {
             place_face(&face, poses[k].cx, poses[k].cy, poses[k].d, poses[k].angle, w, h);
-            CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL}, &out, NULL) == SEGTEX_OK,
+            CHECK(segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL, 0}, &out, NULL) == SEGTEX_OK,
                   "render");
             const uint8_t *under = px(&out, (int)poses[k].cx, (int)poses[k].cy), *fixed = px(&out, 40, 30);
             if (k == 0) {
@@ -464,16 +464,16 @@ static void test_face_anchor_follows_the_face(void)
         /* The face lost: the last transform is held. */
         if (anchor == SEGTEX_ANCHOR_FACE) {
             segtex_image before = make_image(w, h, 0);
-            segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL}, &before, NULL);
+            segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL, 0}, &before, NULL);
             segtex_renderer_render(r, NULL, &seg, NULL, &out, NULL);
             CHECK(!memcmp(before.data, out.data, (size_t)w * h * 3), "face lost: the texture did not stay");
             /* Found again elsewhere: it glides there over a few frames instead of jumping. */
             place_face(&face, 100, 90, 80, 0.3f, w, h);
-            segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL}, &out, NULL);
+            segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL, 0}, &out, NULL);
             const uint8_t *under = px(&out, 100, 90);
             CHECK(wrap_dist(under[0], u0) > 2 || wrap_dist(under[1], v0) > 2, "found again: jumped at once");
             for (int i = 0; i < 15; i++)
-                segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL}, &out, NULL);
+                segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL, 0}, &out, NULL);
             under = px(&out, 100, 90);
             CHECK(wrap_dist(under[0], u0) <= 2 && wrap_dist(under[1], v0) <= 2,
                   "found again: after 16 frames the nose shows (%d, %d), expected (%d, %d)", under[0], under[1], u0, v0);
@@ -504,7 +504,7 @@ static void test_torso_anchor_uses_the_pose_and_falls_back_to_the_face(void)
     static segtex_face_result face;
     place_face(&face, 160, 80, 60, 0.1f, w, h);
     /* No pose yet: the face's transform. */
-    segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL}, &face_only, NULL);
+    segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, NULL, NULL, 0}, &face_only, NULL);
     static segtex_pose_result pose;
     int u0 = -1, v0 = -1;
     for (int k = 0; k < 3; k++) {
@@ -518,7 +518,7 @@ static void test_torso_anchor_uses_the_pose_and_falls_back_to_the_face(void)
             pose.landmarks[ids[i]][1] = (150 + (pts[i][1] - 150) * sc + dy) / h;
             pose.landmarks[ids[i]][3] = pose.landmarks[ids[i]][4] = 1;
         }
-        segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, &pose, NULL}, &out, NULL);
+        segtex_renderer_render(r, NULL, &seg, &(segtex_people){&face, &pose, NULL, 1}, &out, NULL);
         /* The texture coordinate between the shoulders stays put as the torso moves and grows. */
         const uint8_t *o = px(&out, (int)(160 + dx), (int)(150 + dy));
         if (k == 0) {
@@ -608,8 +608,8 @@ static void test_same_pixels_any_threads_and_no_allocation(void)
             place_face(&face, 150 + 3.5f * k, 80 - 2.0f * k, 70, 0.1f * k, w, h);
             segtex_renderer *r1 = renderer(set, (segtex_render_mode)mode, w, h, mw, mh);
             segtex_renderer_set_edges(r1, edges);
-            segtex_renderer_render(r1, &frame, &seg, &(segtex_people){&face, NULL, NULL}, &one, NULL);
-            segtex_renderer_render(r, &frame, &seg, &(segtex_people){&face, NULL, NULL}, &many, pool);
+            segtex_renderer_render(r1, &frame, &seg, &(segtex_people){&face, NULL, NULL, 0}, &one, NULL);
+            segtex_renderer_render(r, &frame, &seg, &(segtex_people){&face, NULL, NULL, 0}, &many, pool);
             for (int y = 0; y < h; y++)
                 differ += memcmp(px(&one, 0, y), px(&many, 0, y), (size_t)w * 3) != 0;
             segtex_renderer_destroy(r1);
@@ -618,7 +618,7 @@ static void test_same_pixels_any_threads_and_no_allocation(void)
         uint64_t p0 = test_process_allocs(), s0 = segtex_alloc_count();
         for (int i = 0; i < 60; i++) {
             place_face(&face, 150 + (float)(i % 9), 80, 70 + (float)(i % 5), 0.05f * (i % 7), w, h);
-            segtex_renderer_render(r, &frame, &seg, i % 10 == 9 ? NULL : &(segtex_people){&face, NULL, NULL}, &many,
+            segtex_renderer_render(r, &frame, &seg, i % 10 == 9 ? NULL : &(segtex_people){&face, NULL, NULL, 0}, &many,
                                    i & 1 ? pool : NULL);
             if (i % 20 == 10) {
                 /* Between frames: another blur radius and tint strength, nothing re-allocated. */

@@ -290,7 +290,7 @@ static void test_memory_stable_over_10000_renders(void)
     for (int i = 0; i < 10000 + 100; i++) {
         if (i % 10 == 0)
             segtex_texture_set_randomize(set, (uint64_t)i);
-        segtex_renderer_render(r, &frame, &seg, &(segtex_people){lm, NULL, NULL}, &out, NULL);
+        segtex_renderer_render(r, &frame, &seg, &(segtex_people){lm, NULL, NULL, 0}, &out, NULL);
         checksum += out.data[(i * 31) % (160 * 120 * 3)];
         if (i == 99) { /* after a warm-up of 10 randomizes */
             rss0 = rss_kb();

@@ -238,7 +238,7 @@ static void composite_segmenter_categories(void)
     static segtex_face_result faces;
     segtex_face_tracker_process(t, &portrait, 0, &faces);
     uint64_t a0 = segtex_alloc_count(), p0 = test_process_allocs();
-    CHECK(segtex_segmenter_process(s, &portrait, &(segtex_people){&faces, NULL, NULL}, &r) == SEGTEX_OK, "process");
+    CHECK(segtex_segmenter_process(s, &portrait, &(segtex_people){&faces, NULL, NULL, 0}, &r) == SEGTEX_OK, "process");
     CHECK(segtex_alloc_count() == a0 && test_process_allocs() == p0, "segmenting allocated");
     CHECK(r.width == 256 && r.height == 256, "square model for a square image: %dx%d", r.width, r.height);
     static const struct { int x, y, cat; const char *what; } probes[] = {

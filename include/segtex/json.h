@@ -65,11 +65,13 @@ segtex_status segtex_faces_load_json(const char *path, segtex_faces *out);
 /*
  * Parse what `segtex pose --json` prints (a `.jsonl` line too: other keys
  * are skipped): {"poses":[{"score":S,"landmarks":[[x,y,z,visibility,presence],
- * ...33],"world":[[x,y,z],...33]}]}. "poses" holds 0 or 1 pose; landmarks
+ * ...33],"world":[[x,y,z],...33]}]}. "poses" holds 0 to SEGTEX_MAX_POSES
+ * poses (every one is checked; the first is kept: segtex pose prints the
+ * detector's best first); landmarks
  * are exactly 33 points of 2 to 5 numbers (z missing: 0; visibility and
  * presence missing: 1); world (optional) exactly 33 of 3. Besides the rules
  * of segtex_faces_parse_json (syntax, depth, size, finite |v| <= 1e6), a
- * missing or non-array "poses", more than one pose, a pose without
+ * missing or non-array "poses", more than SEGTEX_MAX_POSES poses, a pose without
  * landmarks or with another count are SEGTEX_ERROR_MALFORMED with one ERROR
  * line naming the JSON path. The mask is not carried (mask_size 0).
  */
@@ -103,8 +105,8 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
  * Write one JSON line (ending in '\n') of a frame's results for `-o FILE.jsonl`:
  * {"frame":N,"pts":S,"width":W,"height":H,"faces":[...],"poses":[...],"hands":[...],
  * "shares":[b,h,bs,fs,c,o]} where "faces", "poses" and "hands" hold exactly
- * the objects of segtex_face_result_to_json, segtex_pose_result_to_json and
- * segtex_hand_result_to_json (empty where `people` has none or is NULL),
+ * the objects of segtex_face_result_to_json, segtex_pose_results_to_json (every
+ * pose of `people`) and segtex_hand_result_to_json (empty where `people` has none or is NULL),
  * `pts` is in seconds ("%.12g"; null when not finite) and `shares` (NULL: six zeros) are the six
  * category fractions in id order ("%.6g"). Same allocation and error rules
  * as segtex_face_result_to_json.
@@ -123,6 +125,13 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
  * error rules as segtex_face_result_to_json.
  */
 segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose);
+
+/*
+ * The same for `count` results (segtex_pose_finder's): "poses" holds one
+ * object per result whose count is 1, in order. `poses` may be NULL when
+ * `count` is 0.
+ */
+segtex_status segtex_pose_results_to_json(FILE *f, int width, int height, const segtex_pose_result *poses, int count);
 
 /* ---- hands ------------------------------------------------------------------------ */
 

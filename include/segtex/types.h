@@ -148,7 +148,14 @@ typedef struct segtex_pose_detection {
 #define SEGTEX_POSE_MASK_SIZE 256
 
 /*
- * The pose of one frame (MediaPipe's pose solution finds at most one).
+ * People whose poses one image can carry (segtex_pose_finder; MediaPipe's
+ * pose solution itself finds one).
+ */
+#define SEGTEX_MAX_POSES 4
+
+/*
+ * One pose of a frame (MediaPipe's pose solution finds at most one;
+ * segtex_pose_finder finds up to SEGTEX_MAX_POSES, one result each).
  * Landmarks are normalized like the face's (x * width, y * height are
  * continuous pixel coordinates; z in the scale of x); visibility and
  * presence are probabilities. World landmarks are in metres, origin between
@@ -215,12 +222,26 @@ typedef struct segtex_hand_result {
 /*
  * What segtex knows of the people in one frame, by pointer: the segmenter's
  * composite and the renderer read it. Any part may be NULL (not looked for).
+ * `pose` points to `pose_count` results (each with its own count 0 or 1);
+ * pose_count 0 with a non-NULL `pose` means one, so `{faces, pose, hands}`
+ * keeps meaning a single pose. The composite uses every pose; the renderer's
+ * skeleton, the anchors and the JSON lines of the live pipeline use
+ * pose[0] (the live pipeline tracks one pose).
  */
 typedef struct segtex_people {
     const segtex_face_result *faces;
     const segtex_pose_result *pose;
     const segtex_hand_result *hands;
+    int pose_count;
 } segtex_people;
+
+/* How many results `people->pose` holds (0 when people or pose is NULL). */
+static inline int segtex_people_pose_count(const segtex_people *people)
+{
+    if (!people || !people->pose)
+        return 0;
+    return people->pose_count > 0 ? people->pose_count : 1;
+}
 
 #ifdef __cplusplus
 }

@@ -357,6 +357,72 @@ void segtex_pose_tracker_reset(segtex_pose_tracker *tracker);
 /* Detector runs since create (for schedulers and tests). */
 long segtex_pose_tracker_detections(const segtex_pose_tracker *tracker);
 
+/*
+ * Several people's poses in one still image. MediaPipe's pose solution finds
+ * one person; the finder keeps up to SEGTEX_MAX_POSES and looks for people
+ * the detector misses (a person seen from the side or from behind, cut off
+ * by the frame) from two other clues:
+ *
+ *   1. the detector's detections (score >= min_score, non-maximum
+ *      suppression at IoU 0.3), each through the landmarker on MediaPipe's
+ *      ROI, as segtex_pose_tracker does for the first;
+ *   2. each face of `faces` whose centre no pose's nose is near (within one
+ *      face height): the landmarker on an upright ROI of side 11 face
+ *      heights centred 3.6 face heights below the face centre (on the
+ *      portrait and on messi5 this ROI gives the detector's pose within a
+ *      few pixels);
+ *   3. each connected component of the person mask `person` (p >= 0.5 on a
+ *      128 x 128 grid) covering at least min_area of the image that no pose
+ *      touches (nose, shoulders or hips on it): an upright ROI on its
+ *      bounding box, side 1.25 x its longer side and centred on it, or,
+ *      when the component reaches the frame's bottom (a body cut off), side
+ *      1.4 x its longer side with its top on the component's top.
+ *
+ * A pose is kept when its pose flag is >= min_presence, it is not the same
+ * person as a pose already kept (noses or shoulder centres closer than half
+ * the larger torso, shoulder centre to hip centre), and, for 2 and 3, its
+ * nose is near that face or its nose or shoulder centre lies on that
+ * component. Measured on tests/data's labelled photos (README: "Composite
+ * segmenter"): the detector finds only the left player of basketball1 at
+ * MediaPipe's 0.5 (the right one, from behind, scores 0.42, and the ROI of
+ * that detection gives a body half his size); the component ROI gives his
+ * shoulders, arm and hand. The portrait and messi5 keep exactly one pose.
+ */
+typedef struct segtex_pose_finder_options {
+    float min_score;    /* detector threshold (0: 0.5, MediaPipe's min_detection_confidence) */
+    float min_presence; /* pose flag needed to keep a pose (0: 0.5) */
+    float min_area;     /* share of the image a mask component needs to get a pose of its own (0: 0.03) */
+} segtex_pose_finder_options;
+
+typedef struct segtex_pose_finder segtex_pose_finder;
+
+/*
+ * Borrows the detector and the landmarker (they must outlive the finder);
+ * the component grid and its scratch are allocated here. `options` may be
+ * NULL. Values out of range (negative, NaN, min_score or min_presence > 1,
+ * min_area > 1) are SEGTEX_ERROR_INVALID_ARGUMENT with one ERROR line. On
+ * failure *out is NULL.
+ */
+segtex_status segtex_pose_finder_create(segtex_pose_detector *detector, segtex_pose_landmarker *landmarker,
+                                        const segtex_pose_finder_options *options, segtex_pose_finder **out);
+/* NULL is fine. */
+void segtex_pose_finder_destroy(segtex_pose_finder *finder);
+
+/*
+ * Find up to `max_poses` (1..SEGTEX_MAX_POSES) poses in `img` (RGB/RGBA),
+ * detector's first, then from faces, then from mask components. `faces`
+ * and `person` may be NULL (that clue is not used). `person`: a 1-channel
+ * person probability x 255 of any size (sampled in normalized
+ * coordinates), e.g. segtex_seg_result_upsample's. Writes out[0..n-1]
+ * (each count 1, detected 1, detection_score the detector's score or 0
+ * for poses found from a face or a component); the results past n, up to
+ * max_poses, are overwritten and left with count 0. Returns n >= 0, or a negative segtex_status (bad argument:
+ * one ERROR line; a model failure). Never allocates; not thread-safe on
+ * one finder (it drives the borrowed models).
+ */
+int segtex_pose_finder_find(segtex_pose_finder *finder, const segtex_image *img, const segtex_face_result *faces,
+                            const segtex_image *person, segtex_pose_result *out, int max_poses);
+
 /* The pose models of a folder: pose_detection.tflite and pose_landmark_{lite,full}.tflite. */
 typedef struct segtex_pose_models {
     segtex_pose_detector *detector;

@@ -232,11 +232,11 @@ static int bench_render(int argc, char **argv)
     memcpy(lm.faces[0].xyz, pts, sizeof pts);
     memcpy(lm.detection[0].box, (const float[4]){0.36f, 0.2f, 0.28f, 0.4f}, sizeof lm.detection[0].box);
     for (int i = 0; i < 10; i++)
-        segtex_renderer_render(r, &frame, &seg, &(segtex_people){&lm, NULL, NULL}, &out, pool);
+        segtex_renderer_render(r, &frame, &seg, &(segtex_people){&lm, NULL, NULL, 0}, &out, pool);
     double total = 0;
     for (long i = 0; i < frames; i++) {
         double t0 = segtex_now() * 1e3;
-        segtex_renderer_render(r, &frame, &seg, &(segtex_people){&lm, NULL, NULL}, &out, pool);
+        segtex_renderer_render(r, &frame, &seg, &(segtex_people){&lm, NULL, NULL, 0}, &out, pool);
         times[i] = segtex_now() * 1e3 - t0;
         total += times[i];
     }

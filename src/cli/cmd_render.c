@@ -195,7 +195,7 @@ int cmd_render(int argc, char **argv)
     segtex_seg_result seg = {map.width, map.height, NULL, ids, map.width * map.height};
     segtex_status st = segtex_renderer_render(r, &img, &seg,
                                                 &(segtex_people){&faces.result, cs->pose_file ? &pose : NULL,
-                                                                 cs->hands_file ? &hands : NULL},
+                                                                 cs->hands_file ? &hands : NULL, 1},
                                                 &out, pool);
     free(ids);
     if (st != SEGTEX_OK) {

@@ -20,7 +20,7 @@ static const char segment_usage[] =
     "segmenter in use and the share of each category's pixels at the image's size.\n"
     "--segmenter  auto (default): multiclass when selfie_multiclass_256x256.tflite is present,\n"
     "             else composite (person masks + face, pose and hand landmarks + colour models;\n"
-    "             the pose and hand trackers run on IMAGE for it);\n"
+    "             the hand tracker and the pose finder, every person's pose, run on IMAGE for it);\n"
     "             person: background and person only (the person reported as clothes)\n"
     "--detector   the face detector the composite segmenter uses: auto (default): short range, and\n"
     "             full range when short range finds no face; short: faces near the camera; full: far\n"
@@ -162,10 +162,11 @@ int cmd_segment(int argc, char **argv)
     segtex_face_models fm = {0};
     segtex_face_tracker *tr = NULL;
     segtex_pose_models pm = {0};
-    segtex_pose_tracker *ptr = NULL;
+    segtex_pose_finder *pf = NULL;
     segtex_hand_models hm = {0};
     segtex_hand_tracker *htr = NULL;
-    segtex_pose_result *pose = calloc(1, sizeof *pose);
+    segtex_pose_result *pose = calloc(SEGTEX_MAX_POSES, sizeof *pose);
+    int npose = 0;
     segtex_hand_result *hands = calloc(1, sizeof *hands);
     segtex_segmenter *seg = NULL;
     segtex_seg_result res = {0};
@@ -187,14 +188,15 @@ int cmd_segment(int argc, char **argv)
         to.fallback_detector = fm.fallback;
         if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
             goto done;
-        if (segtex_pose_models_load(dir, 0, &mo, &pm) || segtex_pose_tracker_create(pm.detector, pm.landmarker, NULL, &ptr) ||
-            segtex_pose_tracker_process(ptr, &img, 0.0, pose))
-            goto done;
         if (segtex_hand_models_load(dir, 1, &mo, &hm) || segtex_hand_tracker_create(hm.detector, hm.landmarker, &ho, &htr) ||
             segtex_hand_tracker_process(htr, &img, 0.0, hands))
             goto done;
+        /* Every person's pose: the detector's, then from faces and person-mask components without one. */
+        if (segtex_pose_models_load(dir, 0, &mo, &pm) || segtex_pose_finder_create(pm.detector, pm.landmarker, NULL, &pf) ||
+            (npose = cli_find_poses(seg, pf, &img, faces, hands, pose, SEGTEX_MAX_POSES)) < 0)
+            goto done;
     }
-    if (segtex_segmenter_process(seg, &img, &(segtex_people){faces, pose, hands}, &res))
+    if (segtex_segmenter_process(seg, &img, &(segtex_people){faces, npose ? pose : NULL, hands, npose}, &res))
         goto done;
     const int w = img.width, h = img.height;
     double shares[SEGTEX_CATEGORY_COUNT];
@@ -214,7 +216,7 @@ int cmd_segment(int argc, char **argv)
     } else {
         printf("segmenter: %s%s\n", segtex_segmenter_kind_name(used),
                used == SEGTEX_SEGMENTER_COMPOSITE ? " (person masks + face, pose and hand landmarks + colour)" : "");
-        printf("faces: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, res.width, res.height, w, h);
+        printf("faces: %d\nposes: %d\nresolution: %dx%d (model), shares at %dx%d\n", faces->count, npose, res.width, res.height, w, h);
         for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
             printf("  %-10s %5.1f%%\n", segtex_category_name(c), 100.0 * shares[c]);
     }
@@ -236,7 +238,7 @@ done:
     segtex_segmenter_destroy(seg);
     segtex_face_tracker_destroy(tr);
     segtex_face_models_free(&fm);
-    segtex_pose_tracker_destroy(ptr);
+    segtex_pose_finder_destroy(pf);
     segtex_pose_models_free(&pm);
     segtex_hand_tracker_destroy(htr);
     segtex_hand_models_free(&hm);

@@ -28,4 +28,13 @@ const char *cli_models_dir(const char *dir);
 int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, const segtex_face_result *faces,
                      const segtex_face_result *more, const char *path, segtex_threadpool *pool);
 
+/*
+ * Every pose of the still image `img`, at most `max` (segtex_pose_finder_find
+ * with `faces`): with `seg` (a composite segmenter, reset afterwards) the
+ * person mask of a pass without poses gives the finder its components.
+ * Returns how many poses, or -1 (logged).
+ */
+int cli_find_poses(segtex_segmenter *seg, segtex_pose_finder *finder, const segtex_image *img,
+                   const segtex_face_result *faces, const segtex_hand_result *hands, segtex_pose_result *poses, int max);
+
 #endif

@@ -33,8 +33,8 @@ int cli_save_painted(const segtex_image *img, const segtex_seg_result *seg, cons
     }
     cfg.landmarks.box = 1;
     cfg.landmarks.dot_radius = img->width >= 1000 ? 2.0f : 1.2f;
-    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, seg, &(segtex_people){faces, NULL, NULL}, &out, pool) ||
-        (more && segtex_renderer_render(rd, &out, seg, &(segtex_people){more, NULL, NULL}, &out, pool))) {
+    if (segtex_renderer_configure(rd, &cfg) || segtex_renderer_render(rd, img, seg, &(segtex_people){faces, NULL, NULL, 0}, &out, pool) ||
+        (more && segtex_renderer_render(rd, &out, seg, &(segtex_people){more, NULL, NULL, 0}, &out, pool))) {
         fprintf(stderr, "segtex: drawing '%s' failed\n", path);
         goto done;
     }
@@ -44,4 +44,29 @@ done:
     segtex_renderer_destroy(rd);
     segtex_texture_set_destroy(set);
     return rc;
+}
+
+int cli_find_poses(segtex_segmenter *seg, segtex_pose_finder *finder, const segtex_image *img,
+                   const segtex_face_result *faces, const segtex_hand_result *hands, segtex_pose_result *poses, int max)
+{
+    segtex_seg_result res = {0};
+    uint8_t *person = NULL;
+    int n = -1;
+    if (seg) { /* the person mask: one pass without poses, forgotten afterwards (a still image) */
+        person = malloc((size_t)img->width * (size_t)img->height);
+        if (!person || segtex_seg_result_alloc(&res, segtex_segmenter_max_pixels(seg)) ||
+            segtex_segmenter_process(seg, img, &(segtex_people){faces, NULL, hands, 0}, &res))
+            goto done;
+        segtex_image view = {person, img->width, img->height, 1, img->width};
+        segtex_seg_result_upsample(&res, NULL, &view, NULL);
+        segtex_segmenter_reset(seg);
+    }
+    segtex_image view = {person, img->width, img->height, 1, img->width};
+    n = segtex_pose_finder_find(finder, img, faces, person ? &view : NULL, poses, max);
+done:
+    if (n < 0)
+        fputs("segtex: cannot find the poses\n", stderr);
+    segtex_seg_result_free(&res);
+    free(person);
+    return n < 0 ? -1 : n;
 }

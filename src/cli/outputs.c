@@ -92,7 +92,7 @@ int cli_outputs_write(cli_outputs *o, const segtex_image *frame, const segtex_ef
     for (int k = 0; k < o->count; k++) {
         output *out = &o->outs[k];
         if (out->kind == OUT_JSONL) {
-            segtex_people people = {res->faces, res->pose, res->hands};
+            segtex_people people = {res->faces, res->pose, res->hands, 1};
             if (segtex_jsonl_frame_write(out->jsonl, res->index, res->pts, frame->width, frame->height, &people,
                                          fshares)) {
                 fprintf(stderr, "segtex: run: writing frame %lld to '%s' failed: %s\n", (long long)res->index,

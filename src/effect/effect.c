@@ -314,7 +314,7 @@ static void fill_result(segtex_effect_result *res, int64_t index, double pts, co
 
 static segtex_people people_of(const segtex_pipeline_frame *f)
 {
-    segtex_people p = {f->faces, f->pose, f->hands};
+    segtex_people p = {f->faces, f->pose, f->hands, 1}; /* the live pipeline tracks one pose */
     return p;
 }
 

@@ -320,7 +320,7 @@ static const json_t *top_array(walk *w, const json_t *top, const char *key, size
         return fail_at(w, msg), NULL;
     }
     if (json_array_size(a) > max) {
-        snprintf(msg, sizeof msg, "more than %zu %s", max, max == 1 ? "pose (MediaPipe's pose finds one)" : key);
+        snprintf(msg, sizeof msg, "more than %zu %s", max, key);
         return fail_at(w, msg), NULL;
     }
     return a;
@@ -329,10 +329,14 @@ static const json_t *top_array(walk *w, const json_t *top, const char *key, size
 static int read_pose_top(walk *w, const json_t *top, void *out)
 {
     segtex_pose_result *r = out;
-    const json_t *a = top_array(w, top, "poses", 1);
+    const json_t *a = top_array(w, top, "poses", SEGTEX_MAX_POSES);
     if (!a)
         return 0;
+    /* Every pose is checked; the first is kept (what `segtex pose` prints first: the detector's best). */
+    float spare_lm[SEGTEX_POSE_POINTS][5], spare_world[SEGTEX_POSE_POINTS][3], spare_score;
     for (size_t i = 0; i < json_array_size(a); i++) {
+        float(*lm)[5] = i ? spare_lm : r->landmarks, (*world)[3] = i ? spare_world : r->world;
+        float *score = i ? &spare_score : &r->score;
         const json_t *o = json_array_get(a, i);
         size_t n = push_index(w, i);
         if (!json_is_object(o))
@@ -342,21 +346,21 @@ static int read_pose_top(walk *w, const json_t *top, void *out)
             return fail_at(w, "a pose needs \"landmarks\"");
         size_t m = push_key(w, "landmarks");
         /* [x, y], [x, y, z] or [x, y, z, visibility, presence]: what is left out counts as seen (1). */
-        if (!read_points(w, v, SEGTEX_POSE_POINTS, 2, 5, 1.0f, &r->landmarks[0][0], 5))
+        if (!read_points(w, v, SEGTEX_POSE_POINTS, 2, 5, 1.0f, &lm[0][0], 5))
             return 0;
         for (int k = 0; k < SEGTEX_POSE_POINTS; k++)
             if (json_array_size(json_array_get(v, (size_t)k)) < 3)
-                r->landmarks[k][2] = 0;
+                lm[k][2] = 0;
         pop(w, m);
         if ((v = json_object_get(o, "world"))) {
             m = push_key(w, "world");
-            if (!read_points(w, v, SEGTEX_POSE_POINTS, 3, 3, 0, &r->world[0][0], 3))
+            if (!read_points(w, v, SEGTEX_POSE_POINTS, 3, 3, 0, &world[0][0], 3))
                 return 0;
             pop(w, m);
         }
         if ((v = json_object_get(o, "score"))) {
             m = push_key(w, "score");
-            if (!read_float(w, v, &r->score))
+            if (!read_float(w, v, score))
                 return 0;
             pop(w, m);
         }
@@ -498,7 +502,7 @@ segtex_status segtex_face_result_to_json(FILE *f, int width, int height, const s
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
 
-static void write_poses(FILE *f, const segtex_pose_result *pose);
+static void write_poses(FILE *f, const segtex_pose_result *poses, int count);
 static void write_hands(FILE *f, const segtex_hand_result *hands);
 
 segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int width, int height,
@@ -514,7 +518,7 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     fprintf(f, ",\"width\":%d,\"height\":%d,\"faces\":[", width, height);
     write_faces(f, people ? people->faces : NULL);
     fputs("],\"poses\":[", f);
-    write_poses(f, people ? people->pose : NULL);
+    write_poses(f, people ? people->pose : NULL, segtex_people_pose_count(people));
     fputs("],\"hands\":[", f);
     write_hands(f, people ? people->hands : NULL);
     fputs("],\"shares\":[", f);
@@ -524,19 +528,24 @@ segtex_status segtex_jsonl_frame_write(FILE *f, int64_t frame, double pts, int w
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
 }
 
-static void write_poses(FILE *f, const segtex_pose_result *pose)
+/* The pose objects (results with count 1), comma-separated, without the enclosing brackets. */
+static void write_poses(FILE *f, const segtex_pose_result *poses, int count)
 {
-    if (!pose || pose->count <= 0)
-        return;
-    fprintf(f, "{\"score\":%.6g,\"landmarks\":[", pose->score);
-    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
-        const float *l = pose->landmarks[i];
-        fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
+    int written = 0;
+    for (int p = 0; poses && p < count; p++) {
+        const segtex_pose_result *pose = &poses[p];
+        if (pose->count <= 0)
+            continue;
+        fprintf(f, "%s{\"score\":%.6g,\"landmarks\":[", written++ ? "," : "", pose->score);
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
+            const float *l = pose->landmarks[i];
+            fprintf(f, "%s[%.6g,%.6g,%.6g,%.6g,%.6g]", i ? "," : "", l[0], l[1], l[2], l[3], l[4]);
+        }
+        fputs("],\"world\":[", f);
+        for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+            fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
+        fputs("]}", f);
     }
-    fputs("],\"world\":[", f);
-    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
-        fprintf(f, "%s[%.6g,%.6g,%.6g]", i ? "," : "", pose->world[i][0], pose->world[i][1], pose->world[i][2]);
-    fputs("]}", f);
 }
 
 static void write_hands(FILE *f, const segtex_hand_result *hands)
@@ -554,14 +563,19 @@ static void write_hands(FILE *f, const segtex_hand_result *hands)
     }
 }
 
-segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose)
+segtex_status segtex_pose_results_to_json(FILE *f, int width, int height, const segtex_pose_result *poses, int count)
 {
-    if (!f)
+    if (!f || count < 0)
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     fprintf(f, "{\"width\":%d,\"height\":%d,\"poses\":[", width, height);
-    write_poses(f, pose);
+    write_poses(f, poses, count);
     fputs("]}", f);
     return ferror(f) ? SEGTEX_ERROR_IO : SEGTEX_OK;
+}
+
+segtex_status segtex_pose_result_to_json(FILE *f, int width, int height, const segtex_pose_result *pose)
+{
+    return segtex_pose_results_to_json(f, width, height, pose, pose ? 1 : 0);
 }
 
 /* ---- hands -------------------------------------------------------------------- */

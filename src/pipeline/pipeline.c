@@ -265,11 +265,11 @@ static segtex_status segment(segtex_pipeline *p, slot *sl, double *ms, int *stop
     pthread_mutex_unlock(&p->lock);
     double t2 = segtex_now();
     if (!*stopping && !st) {
-        segtex_people people = {&no_faces, NULL, NULL};
+        segtex_people people = {&no_faces, NULL, NULL, 0};
         if (p->w[W_FACE].on && held[W_FACE] >= 0)
             people.faces = &p->slots[held[W_FACE]].faces;
         if (p->w[W_POSE].on && held[W_POSE] >= 0)
-            people.pose = p->slots[held[W_POSE]].pose;
+            people.pose = p->slots[held[W_POSE]].pose, people.pose_count = 1; /* one tracked pose */
         if (p->w[W_HANDS].on && held[W_HANDS] >= 0)
             people.hands = &p->slots[held[W_HANDS]].hands;
         st = segtex_segmenter_finish(p->o.segmenter, &sl->img, &people, &sl->seg);

@@ -98,14 +98,8 @@ static float coverage(const float *m, int w, int h)
 static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, const segtex_people *people, int w,
                         int h, int iw, int ih)
 {
-    const segtex_pose_result *pose = people ? people->pose : NULL;
-    int use_pose = pose && pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE && pose->roi.size > 0;
     int use_landscape = mk->landscape && (!mk->square || coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >=
                                                              coverage(mk->square, mk->square_w, mk->square_h));
-    /* Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
-    const int n = SEGTEX_POSE_MASK_SIZE;
-    float cs = use_pose ? cosf(pose->roi.rotation) : 1, sn = use_pose ? sinf(pose->roi.rotation) : 0;
-    float k = use_pose ? (float)n / pose->roi.size : 0, gx = (float)iw / (float)w, gy = (float)ih / (float)h;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             float u = ((float)x + 0.5f) / (float)w, v = ((float)y + 0.5f) / (float)h, p;
@@ -115,14 +109,29 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
                 p = mk->square[y * w + x];
             else
                 p = grid_at(mk->square, mk->square_w, mk->square_h, u, v);
-            if (use_pose && p < 0.99f) { /* a maximum: nothing to add to a sure pixel */
+            c->person[y * w + x] = p;
+        }
+    /* Every pose's own mask by maximum. Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
+    const int n = SEGTEX_POSE_MASK_SIZE;
+    const float gx = (float)iw / (float)w, gy = (float)ih / (float)h;
+    for (int q = 0; q < segtex_people_pose_count(people); q++) {
+        const segtex_pose_result *pose = &people->pose[q];
+        if (pose->count <= 0 || pose->mask_size != SEGTEX_POSE_MASK_SIZE || pose->roi.size <= 0)
+            continue;
+        float cs = cosf(pose->roi.rotation), sn = sinf(pose->roi.rotation), k = (float)n / pose->roi.size;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                float *p = &c->person[y * w + x];
+                if (*p >= 0.99f) /* a maximum: nothing to add to a sure pixel */
+                    continue;
                 float dx = ((float)x + 0.5f) * gx - pose->roi.cx, dy = ((float)y + 0.5f) * gy - pose->roi.cy;
                 float mu = (dx * cs + dy * sn) * k + 0.5f * n - 0.5f, mv = (-dx * sn + dy * cs) * k + 0.5f * n - 0.5f;
                 if (mu > -0.5f && mu < n - 0.5f && mv > -0.5f && mv < n - 0.5f)
-                    p = fmaxf(p, grid_at(pose->mask, n, n, (mu + 0.5f) / n, (mv + 0.5f) / n));
+                    *p = fmaxf(*p, grid_at(pose->mask, n, n, (mu + 0.5f) / n, (mv + 0.5f) / n));
             }
-            c->person[y * w + x] = fminf(fmaxf(p, 0.0f), 1.0f);
-        }
+    }
+    for (int i = 0; i < w * h; i++)
+        c->person[i] = fminf(fmaxf(c->person[i], 0.0f), 1.0f);
 }
 
 /* Match this frame's people to last frame's colour models (nearest centre), learn, blend. */

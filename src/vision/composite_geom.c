@@ -260,7 +260,6 @@ int comp_people_build(const segtex_people *people, int w, int h, comp_person *ou
 {
     int n = 0;
     const segtex_face_result *fr = people ? people->faces : NULL;
-    const segtex_pose_result *pr = people ? people->pose : NULL;
     const segtex_hand_result *hr = people ? people->hands : NULL;
     for (int f = 0; fr && f < fr->count && f < SEGTEX_MAX_FACES && n < COMP_MAX_PEOPLE; f++) {
         if (fr->faces[f].count < SEGTEX_MESH_MESH_COUNT)
@@ -270,11 +269,17 @@ int comp_people_build(const segtex_people *people, int w, int h, comp_person *ou
         if (out[n].has_face)
             n++;
     }
-    if (pr && pr->count > 0) { /* the pose belongs to the face nearest its nose, or is a person of its own */
+    for (int q = 0; q < segtex_people_pose_count(people); q++) {
+        /* each pose belongs to the face nearest its nose (one pose a face), or is a person of its own */
+        const segtex_pose_result *pr = &people->pose[q];
+        if (pr->count <= 0)
+            continue;
         float nx = pr->landmarks[0][0] * w, ny = pr->landmarks[0][1] * h;
         int best = -1;
         float bd = INFINITY;
         for (int i = 0; i < n; i++) {
+            if (!out[i].has_face || out[i].has_pose)
+                continue;
             float d = hypotf(out[i].fcx - nx, out[i].fcy - ny) / out[i].fw;
             if (d < bd)
                 bd = d, best = i;
