@@ -12,7 +12,7 @@
 
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
 #define FLOOR_C 9.0f   /* 3 of chroma */
-#define FLOOR_C_CLOTHES 25.0f /* clothes: 5 of chroma (a fabric's folds and shading shift its hue) */
+#define FLOOR_C_CLOTHES 9.0f /* clothes: 5 of chroma (a fabric's folds and shading shift its hue) */
 #define FLOOR_C_BODY 25.0f /* body skin: lit otherwise than the face, its hue shifts too */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis), a colour is not of that model at all */
