@@ -21,7 +21,11 @@ static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_CHEEKS] = {-5.0f, -6.0f, 5.0f, -6.0f, -6.0f},  /* the oval below the brows' top: no hair there */
     [COMP_REGION_FACE] = {-1.0f, -4.0f, 2.0f, -4.0f, -5.0f},     /* hair may cover the forehead */
     [COMP_REGION_FOREHEAD] = {0.0f, -4.0f, 0.3f, -3.0f, -5.0f},  /* up to the real hairline: colour decides */
+    [COMP_REGION_HEAD_SIDE] = {0.0f, -3.0f, 0.0f, -3.0f, -4.0f}, /* beside the cheeks: hair hanging, or the face
+                                                                  * wider than the mesh's oval (a turned head) */
     [COMP_REGION_HEAD] = {1.0f, -3.0f, 0.0f, -3.0f, -4.0f},      /* hair, or ears (hats are rare) */
+    [COMP_REGION_JAW] = {-1.0f, 1.0f, 0.0f, -1.0f, -3.0f}, /* beside the chin, outside the mesh's oval: the jaw or the
+                                                           * neck; the tight face model against the wide body one */
     [COMP_REGION_NECK] = {-1.0f, 1.0f, -4.0f, 0.0f, -3.0f},      /* neck, collar, or hair hanging */
     [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 1.0f, -2.5f}, /* sleeves are commoner than bare arms; not an object */
     [COMP_REGION_TORSO] = {-2.5f, -3.0f, -4.0f, 1.5f, -2.5f},
@@ -370,7 +374,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
         if (p->has_face && comp_poly_inside(&p->neck, x, y)) { /* under the jaw: before the head's ellipse */
-            region = COMP_REGION_NECK;
+            region = b > -1.0f ? COMP_REGION_JAW : COMP_REGION_NECK;
             goto done;
         }
         /* The forehead up to the hairline: the oval continued upwards by a third of its height. */
@@ -390,7 +394,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
         for (int i = 0; column && i < p->ncaps; i++)
             column = !(p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r);
         if ((b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
-            region = COMP_REGION_HEAD;
+            region = p->has_face && b < p->brow_b && fabsf(a) > 0.6f ? COMP_REGION_HEAD_SIDE : COMP_REGION_HEAD;
             goto done;
         }
     }
@@ -419,6 +423,9 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
      * likely an unexplained colour is an object (a shadow, a shoe, trousers the torso did not show). */
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
     lp[COMP_OTHERS] -= 1.5f * fminf((dw - 0.8f) / 0.8f, 1.0f);
+    /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
+    if (p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh < -3.0f)
+        lp[COMP_HAIR] = -4.0f;
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
 outside: {
         float dx = x - p->cx, dy = y - p->cy;
