@@ -218,9 +218,9 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
     for (int a = 0; a < 2; a++) {
         int hp = legs[a][0], kn = legs[a][1], an = legs[a][2];
         if (ok[hp] && ok[kn])
-            add_cap(p, x[hp], y[hp], x[kn], y[kn], 0.22f * s, COMP_REGION_LEG);
+            add_cap(p, x[hp], y[hp], x[kn], y[kn], 0.3f * s, COMP_REGION_LEG);
         if (ok[kn] && ok[an])
-            add_cap(p, x[kn], y[kn], x[an], y[an], 0.16f * s, COMP_REGION_LEG);
+            add_cap(p, x[kn], y[kn], x[an], y[an], 0.22f * s, COMP_REGION_LEG);
         int he = a ? SEGTEX_POSE_RIGHT_HEEL : SEGTEX_POSE_LEFT_HEEL, ft = a ? SEGTEX_POSE_RIGHT_FOOT_INDEX : SEGTEX_POSE_LEFT_FOOT_INDEX;
         if (ok[an] && ok[ft]) /* the foot: a shoe (clothes) or bare skin, colour decides */
             add_cap(p, ok[he] ? x[he] : x[an], ok[he] ? y[he] : y[an], x[ft], y[ft], 0.12f * s, COMP_REGION_LEG);
@@ -350,6 +350,15 @@ static float seg_dist2(const comp_capsule *c, float x, float y)
     return dx * dx + dy * dy;
 }
 
+/* Inside a capsule: its box first (most capsules are far; the distance costs a division). */
+static int in_cap(const comp_capsule *c, float x, float y)
+{
+    if (x < fminf(c->ax, c->bx) - c->r || x > fmaxf(c->ax, c->bx) + c->r || y < fminf(c->ay, c->by) - c->r ||
+        y > fmaxf(c->ay, c->by) + c->r)
+        return 0;
+    return seg_dist2(c, x, y) <= c->r * c->r;
+}
+
 int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *dist)
 {
     int region = COMP_REGION_BODY;
@@ -357,7 +366,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
         goto outside;
     for (int i = 0; i < p->ncaps; i++)
-        if (p->caps[i].kind == COMP_REGION_HAND && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+        if (p->caps[i].kind == COMP_REGION_HAND && in_cap(&p->caps[i], x, y)) {
             region = COMP_REGION_HAND;
             goto done;
         }
@@ -392,14 +401,14 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
          * unless an arm is raised there. */
         int column = b > 0.5f && b < 4.0f && fabsf(a) < 1.5f;
         for (int i = 0; column && i < p->ncaps; i++)
-            column = !(p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r);
+            column = !(p->caps[i].kind == COMP_REGION_ARM && in_cap(&p->caps[i], x, y));
         if ((b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
             region = p->has_face && b < p->brow_b && fabsf(a) > 0.6f ? COMP_REGION_HEAD_SIDE : COMP_REGION_HEAD;
             goto done;
         }
     }
     for (int i = 0; i < p->ncaps; i++)
-        if (p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+        if (p->caps[i].kind == COMP_REGION_ARM && in_cap(&p->caps[i], x, y)) {
             region = COMP_REGION_ARM;
             goto done;
         }
@@ -408,7 +417,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
         goto done;
     }
     for (int i = 0; i < p->ncaps; i++)
-        if (p->caps[i].kind == COMP_REGION_LEG && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+        if (p->caps[i].kind == COMP_REGION_LEG && in_cap(&p->caps[i], x, y)) {
             region = COMP_REGION_LEG;
             goto done;
         }
