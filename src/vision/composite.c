@@ -16,8 +16,9 @@
 #define RATE 0.15f       /* colour models: weight of a new frame's estimate */
 #define HYSTERESIS 1.5f  /* log-odds bonus of the previous frame's category */
 #define COLOUR_W 0.6f    /* weight of the colour log likelihoods against the priors */
-#define POOL 0.3f
-#define POOL_FLOOR 3.0f        /* weight of each of a block's 8 neighbours in its pooled score */
+#define POOL 0.3f        /* weight of each of a block's 4 neighbours (same person, same region) in its score */
+#define POOL_FLOOR 3.0f  /* a neighbour's score counts from its best down to this much below: no outlier sways */
+#define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
 
 struct segtex_composite {
     int max_pixels;
@@ -25,7 +26,7 @@ struct segtex_composite {
     uint8_t *prev;     /* previous category, grid (255: none) */
     int prev_w, prev_h;
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
-    float *score;      /* per 2x2 block: COMP_K weighted colour log likelihoods, COMP_K log priors; NAN: no person */
+    float *score;      /* per 2x2 block: SCORE_N floats (scores less the best; NAN: no person), row-major */
     comp_person people[COMP_MAX_PEOPLE];
     comp_colours colours[COMP_MAX_PEOPLE];
     comp_colours scratch[COMP_MAX_PEOPLE];
@@ -42,7 +43,7 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->person = segtex_aligned_alloc(sizeof(float) * (size_t)max_pixels, 64);
     c->prev = segtex_malloc((size_t)max_pixels);
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
-    c->score = segtex_malloc(sizeof(float) * 2 * COMP_K * (size_t)max_pixels); /* blocks <= pixels */
+    c->score = segtex_malloc(sizeof(float) * SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
     if (!c->person || !c->prev || !c->samples || !c->score) {
         segtex_composite_destroy(c);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
@@ -182,7 +183,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         const int y1 = y + 1 < h ? y + 1 : y;
         for (int x = 0; x < w; x += 2) {
             const int x1 = x + 1 < w ? x + 1 : x;
-            float *sc = c->score + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * 2 * COMP_K;
+            float *sc = c->score + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * SCORE_N;
             float pmax = fmaxf(fmaxf(c->person[(size_t)y * w + x], c->person[(size_t)y * w + x1]),
                                fmaxf(c->person[(size_t)y1 * w + x], c->person[(size_t)y1 * w + x1]));
             if (pmax < 0.02f) {
@@ -219,17 +220,10 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)
-                mx = fmaxf(mx, ll[k]);
-            (void)mx;
-            for (int k = 0; k < COMP_K; k++) {
-                sc[k] = lp[k] + COLOUR_W * ll[k];
-                sc[COMP_K + k] = (float)region; /* pooled only with blocks of the same person and region */
-            }
-            float best = -INFINITY;
+                mx = fmaxf(mx, sc[k] = lp[k] + COLOUR_W * ll[k]);
             for (int k = 0; k < COMP_K; k++)
-                best = fmaxf(best, sc[k]);
-            for (int k = 0; k < COMP_K; k++)
-                sc[k] -= best;
+                sc[k] -= mx;
+            sc[COMP_K] = (float)region; /* pooled only with blocks of the same person and region */
         }
     }
     /* Decide: each block's score pooled with its person neighbours' (weight POOL each: a shadowed
@@ -239,15 +233,18 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         for (int bx = 0; bx < bw; bx++) {
             const int x = 2 * bx, y = 2 * by, x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
             const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
-            const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * 2 * COMP_K;
+            const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * SCORE_N;
             float s[COMP_K] = {0};
             int best = COMP_CLOTHES;
             float pmax = fmaxf(fmaxf(c->person[idx[0]], c->person[idx[1]]), fmaxf(c->person[idx[2]], c->person[idx[3]]));
             if (!isnan(sc[0])) {
                 float acc[COMP_K], wsum = 1.0f, second = -INFINITY;
+                int top = 0;
                 memcpy(acc, sc, sizeof acc);
+                for (int k = 1; k < COMP_K; k++)
+                    top = sc[k] > sc[top] ? k : top;
                 for (int k = 0; k < COMP_K; k++) /* the best is 0: the margin is minus the second best */
-                    second = sc[k] < 0.0f ? fmaxf(second, sc[k]) : second;
+                    second = k != top ? fmaxf(second, sc[k]) : second;
                 /* Neighbours, each bounded, cannot overturn a margin over 4 x POOL x POOL_FLOOR: skip them. */
                 if (-second < 4.0f * POOL * POOL_FLOOR) {
                     static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
@@ -255,7 +252,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                         int nx = bx + nb[j][0], ny = by + nb[j][1];
                         if (nx < 0 || ny < 0 || nx >= bw || ny >= bh)
                             continue;
-                        const float *o = c->score + ((size_t)ny * bw + (size_t)nx) * 2 * COMP_K;
+                        const float *o = c->score + ((size_t)ny * bw + (size_t)nx) * SCORE_N;
                         if (isnan(o[0]) || o[COMP_K] != sc[COMP_K])
                             continue;
                         for (int k = 0; k < COMP_K; k++)
@@ -266,7 +263,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 int prev = hyst ? c->prev[idx[0]] : 255;
                 float mx = -INFINITY;
                 for (int k = 0; k < COMP_K; k++) {
-                    s[k] = sc[COMP_K + k] + acc[k] / wsum + (prev == to_category[k] ? HYSTERESIS : 0.0f);
+                    s[k] = acc[k] / wsum + (prev == to_category[k] ? HYSTERESIS : 0.0f);
                     mx = fmaxf(mx, s[k]);
                 }
                 float sum = 0;
