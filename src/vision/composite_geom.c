@@ -210,9 +210,12 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
         if (ok[wr] && p->nwrists < 4)
             p->wrists[p->nwrists][0] = x[wr], p->wrists[p->nwrists][1] = y[wr], p->nwrists++;
         int ix = a ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX, pk = a ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY;
-        if (ok[wr] && ok[ix] && ok[pk] && r->landmarks[wr][3] > 0.8f && r->landmarks[ix][3] > 0.8f)
-            add_cap(p, x[wr], y[wr], 0.5f * (x[ix] + x[pk]), 0.5f * (y[ix] + y[pk]), 0.12f * s,
-                    COMP_REGION_ARM); /* the pose's hand is a guess (gloves, hidden hands): colour decides */
+        /* The pose's hand is a guess (gloves, hidden hands): colour decides. Its index and pinky points are
+         * about the knuckles; the fingers reach about as far again (0.6 of it here: they bend). */
+        if (ok[wr] && ok[ix] && ok[pk] && r->landmarks[wr][3] > 0.8f && r->landmarks[ix][3] > 0.8f) {
+            float hx = 0.5f * (x[ix] + x[pk]), hy = 0.5f * (y[ix] + y[pk]);
+            add_cap(p, x[wr], y[wr], hx + 0.6f * (hx - x[wr]), hy + 0.6f * (hy - y[wr]), 0.12f * s, COMP_REGION_ARM);
+        }
     }
     static const int legs[][3] = {{23, 25, 27}, {24, 26, 28}};
     for (int a = 0; a < 2; a++) {
