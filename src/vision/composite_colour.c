@@ -12,8 +12,7 @@
 
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
 #define FLOOR_C 9.0f   /* 3 of chroma */
-#define FLOOR_C_CLOTHES 9.0f /* clothes: 5 of chroma (a fabric's folds and shading shift its hue) */
-#define FLOOR_C_BODY 25.0f /* body skin: lit otherwise than the face, its hue shifts too */
+#define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis), a colour is not of that model at all */
 
@@ -273,7 +272,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
             int a = s.n * k / COMP_CLOTHES_PARTS, b = s.n * (k + 1) / COMP_CLOTHES_PARTS;
-            fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, FLOOR_C_CLOTHES, rate);
+            fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, FLOOR_C, rate);
         }
     }
     for (int k = 0; k < COMP_CLOTHES_PARTS; k++)
