@@ -27,7 +27,7 @@ static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_JAW] = {-1.0f, 1.0f, 0.0f, -1.0f, -3.0f}, /* beside the chin, outside the mesh's oval: the jaw or the
                                                            * neck; the tight face model against the wide body one */
     [COMP_REGION_NECK] = {-1.0f, 1.0f, -4.0f, 0.0f, -3.0f},      /* neck, collar, or hair hanging */
-    [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 1.0f, -2.5f}, /* sleeves are commoner than bare arms; not an object */
+    [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 0.75f, -2.5f}, /* sleeves are commoner than bare arms; not an object */
     [COMP_REGION_TORSO] = {-2.5f, -3.0f, -4.0f, 1.5f, -2.5f},
     [COMP_REGION_LEG] = {-3.0f, -0.75f, -4.0f, 0.75f, -2.5f}, /* trousers commoner than bare legs (shorts, skirts) */
     [COMP_REGION_NEAR_HAND] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f}, /* beside a hand: held objects */
