@@ -16,6 +16,9 @@
 #define RATE 0.15f       /* colour models: weight of a new frame's estimate */
 #define HYSTERESIS 1.5f  /* log-odds bonus of the previous frame's category */
 #define COLOUR_W 0.6f    /* weight of the colour log likelihoods against the priors */
+#define POOL 0.3f        /* weight of each of a block's 4 neighbours (same person, same region) in its score */
+#define POOL_FLOOR 3.0f  /* a neighbour's score counts from its best down to this much below: no outlier sways */
+#define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
 
 struct segtex_composite {
     int max_pixels;
@@ -23,6 +26,7 @@ struct segtex_composite {
     uint8_t *prev;     /* previous category, grid (255: none) */
     int prev_w, prev_h;
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
+    float *score;      /* per 2x2 block: SCORE_N floats (scores less the best; NAN: no person), row-major */
     comp_person people[COMP_MAX_PEOPLE];
     comp_colours colours[COMP_MAX_PEOPLE];
     comp_colours scratch[COMP_MAX_PEOPLE];
@@ -39,7 +43,8 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->person = segtex_aligned_alloc(sizeof(float) * (size_t)max_pixels, 64);
     c->prev = segtex_malloc((size_t)max_pixels);
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
-    if (!c->person || !c->prev || !c->samples) {
+    c->score = segtex_malloc(sizeof(float) * SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
+    if (!c->person || !c->prev || !c->samples || !c->score) {
         segtex_composite_destroy(c);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -54,6 +59,7 @@ void segtex_composite_destroy(segtex_composite *c)
     segtex_aligned_free(c->person);
     segtex_free(c->prev);
     segtex_free(c->samples);
+    segtex_free(c->score);
     segtex_free(c);
 }
 
@@ -178,50 +184,95 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         memset(&empty, 0, sizeof empty);
         comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, c->samples);
     }
-    /* Decide per 2x2 block of the grid (the block's mean colour: a quarter of the work, and sensor
+    /* Score per 2x2 block of the grid (the block's mean colour: a quarter of the work, and sensor
      * noise averaged); each pixel keeps its own person probability, so the mask's edges stay sharp. */
     const float sx = (float)iw / (float)w, sy = (float)ih / (float)h;
+    const int bw = (w + 1) / 2, bh = (h + 1) / 2;
     for (int y = 0; y < h; y += 2) {
         const int y1 = y + 1 < h ? y + 1 : y;
         for (int x = 0; x < w; x += 2) {
             const int x1 = x + 1 < w ? x + 1 : x;
+            float *sc = c->score + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * SCORE_N;
+            float pmax = fmaxf(fmaxf(c->person[(size_t)y * w + x], c->person[(size_t)y * w + x1]),
+                               fmaxf(c->person[(size_t)y1 * w + x], c->person[(size_t)y1 * w + x1]));
+            if (pmax < 0.02f) {
+                sc[0] = NAN;
+                continue;
+            }
+            float px = ((float)x + 1.0f) * sx, py = ((float)y + 1.0f) * sy; /* the block's centre */
+            /* The nearest person: the one whose region holds the block, else the closest. */
+            float lp[COMP_K] = {-8.0f, -2.0f, -8.0f, 1.0f, 0.0f} /* nobody known: no head */, bd = INFINITY;
+            const comp_colours *m = np ? &c->colours[0] : &none;
+            int region = COMP_REGION_COUNT;
+            for (int k = 0; k < np; k++) {
+                float t[COMP_K], d;
+                int r = comp_prior(&c->people[k], px, py, t, &d);
+                if (d < bd) {
+                    bd = d, m = &c->colours[k], region = k * COMP_REGION_COUNT + r;
+                    memcpy(lp, t, sizeof lp);
+                }
+                if (d == 0)
+                    break;
+            }
+            float ycc[3] = {0}, ll[COMP_K];
+            const int gx[2] = {x, x1}, gy[2] = {y, y1};
+            for (int j = 0; j < 2; j++) {
+                int iy = (int)(((float)gy[j] + 0.5f) * sy);
+                const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
+                for (int i = 0; i < 2; i++) {
+                    int ix = (int)(((float)gx[i] + 0.5f) * sx);
+                    float t[3];
+                    comp_rgb_to_ycc(row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels, t);
+                    ycc[0] += 0.25f * t[0], ycc[1] += 0.25f * t[1], ycc[2] += 0.25f * t[2];
+                }
+            }
+            comp_colours_loglik(m, ycc, ll);
+            float mx = -INFINITY;
+            for (int k = 0; k < COMP_K; k++)
+                mx = fmaxf(mx, sc[k] = lp[k] + COLOUR_W * ll[k]);
+            for (int k = 0; k < COMP_K; k++)
+                sc[k] -= mx;
+            sc[COMP_K] = (float)region; /* pooled only with blocks of the same person and region */
+        }
+    }
+    /* Decide: each block's score pooled with its person neighbours' (weight POOL each: a shadowed
+     * knee or a highlight on a sleeve follows what surrounds it), the previous category's bonus,
+     * then the most likely. */
+    for (int by = 0; by < bh; by++)
+        for (int bx = 0; bx < bw; bx++) {
+            const int x = 2 * bx, y = 2 * by, x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
             const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
-            float pmax = 0;
-            for (int q = 0; q < 4; q++)
-                pmax = fmaxf(pmax, c->person[idx[q]]);
+            const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * SCORE_N;
             float s[COMP_K] = {0};
             int best = COMP_CLOTHES;
-            if (pmax >= 0.02f) {
-                float px = ((float)x + 1.0f) * sx, py = ((float)y + 1.0f) * sy; /* the block's centre */
-                /* The nearest person: the one whose region holds the block, else the closest. */
-                float lp[COMP_K] = {-8.0f, -2.0f, -8.0f, 1.0f, 0.0f} /* nobody known: no head */, bd = INFINITY;
-                const comp_colours *m = np ? &c->colours[0] : &none;
-                for (int k = 0; k < np; k++) {
-                    float t[COMP_K], d;
-                    comp_prior(&c->people[k], px, py, t, &d);
-                    if (d < bd) {
-                        bd = d, m = &c->colours[k];
-                        memcpy(lp, t, sizeof lp);
-                    }
-                    if (d == 0)
-                        break;
-                }
-                float ycc[3] = {0}, ll[COMP_K], mx = -INFINITY;
-                const int gx[2] = {x, x1}, gy[2] = {y, y1};
-                for (int j = 0; j < 2; j++) {
-                    int iy = (int)(((float)gy[j] + 0.5f) * sy);
-                    const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
-                    for (int i = 0; i < 2; i++) {
-                        int ix = (int)(((float)gx[i] + 0.5f) * sx);
-                        float t[3];
-                        comp_rgb_to_ycc(row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels, t);
-                        ycc[0] += 0.25f * t[0], ycc[1] += 0.25f * t[1], ycc[2] += 0.25f * t[2];
+            float pmax = fmaxf(fmaxf(c->person[idx[0]], c->person[idx[1]]), fmaxf(c->person[idx[2]], c->person[idx[3]]));
+            if (!isnan(sc[0])) {
+                float acc[COMP_K], wsum = 1.0f, second = -INFINITY;
+                int top = 0;
+                memcpy(acc, sc, sizeof acc);
+                for (int k = 1; k < COMP_K; k++)
+                    top = sc[k] > sc[top] ? k : top;
+                for (int k = 0; k < COMP_K; k++) /* the best is 0: the margin is minus the second best */
+                    second = k != top ? fmaxf(second, sc[k]) : second;
+                /* Neighbours, each bounded, cannot overturn a margin over 4 x POOL x POOL_FLOOR: skip them. */
+                if (-second < 4.0f * POOL * POOL_FLOOR) {
+                    static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+                    for (int j = 0; j < 4; j++) {
+                        int nx = bx + nb[j][0], ny = by + nb[j][1];
+                        if (nx < 0 || ny < 0 || nx >= bw || ny >= bh)
+                            continue;
+                        const float *o = c->score + ((size_t)ny * bw + (size_t)nx) * SCORE_N;
+                        if (isnan(o[0]) || o[COMP_K] != sc[COMP_K])
+                            continue;
+                        for (int k = 0; k < COMP_K; k++)
+                            acc[k] += POOL * fmaxf(o[k], -POOL_FLOOR);
+                        wsum += POOL;
                     }
                 }
-                comp_colours_loglik(m, ycc, ll);
                 int prev = hyst ? c->prev[idx[0]] : 255;
+                float mx = -INFINITY;
                 for (int k = 0; k < COMP_K; k++) {
-                    s[k] = lp[k] + COLOUR_W * ll[k] + (prev == to_category[k] ? HYSTERESIS : 0.0f);
+                    s[k] = acc[k] / wsum + (prev == to_category[k] ? HYSTERESIS : 0.0f);
                     mx = fmaxf(mx, s[k]);
                 }
                 float sum = 0;
@@ -244,6 +295,5 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 c->prev[idx[q]] = cat;
             }
         }
-    }
     c->prev_w = w, c->prev_h = h;
 }

@@ -33,8 +33,9 @@ typedef struct comp_capsule {
 
 /* Regions, most specific first: a pixel takes the first that holds it. */
 enum {
-    COMP_REGION_HAND = 0, COMP_REGION_FEATURE, COMP_REGION_FACE, COMP_REGION_FOREHEAD, COMP_REGION_HEAD, COMP_REGION_NECK,
-    COMP_REGION_ARM, COMP_REGION_TORSO, COMP_REGION_LEG, COMP_REGION_NEAR_HAND, COMP_REGION_BODY, COMP_REGION_COUNT
+    COMP_REGION_HAND = 0, COMP_REGION_FEATURE, COMP_REGION_CHEEKS, COMP_REGION_FACE, COMP_REGION_FOREHEAD,
+    COMP_REGION_JAW, COMP_REGION_NECK, COMP_REGION_HEAD_SIDE, COMP_REGION_HEAD, COMP_REGION_ARM, COMP_REGION_TORSO,
+    COMP_REGION_LEG, COMP_REGION_NEAR_HAND, COMP_REGION_BODY, COMP_REGION_COUNT
 };
 
 /* One person's geometry, in image pixels. */
@@ -44,6 +45,7 @@ typedef struct comp_person {
     float scale;   /* body scale: about a shoulder width */
     /* face frame: centre, unit up vector, half width and half height of the oval */
     float fcx, fcy, upx, upy, fw, fh;
+    float brow_b; /* the top of the brows, in face-frame half heights up from the centre: no hair below it */
     comp_poly oval, eyes[2], brows[2], lips;
     comp_poly torso, neck;
     int ncaps;

@@ -12,6 +12,7 @@
 
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
 #define FLOOR_C 9.0f   /* 3 of chroma */
+#define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis), a colour is not of that model at all */
 
@@ -41,7 +42,7 @@ static float gauss_ll(const comp_gauss *g, const float c[3], float floor, float 
 }
 
 /* Fit a Gaussian to samples s[0..n) (3 floats each); luma variance times `widen_y`. Blend into *g by `rate`. */
-static void fit(comp_gauss *g, const float *s, int n, float widen_y, float rate)
+static void fit(comp_gauss *g, const float *s, int n, float widen_y, float floor_c, float rate)
 {
     if (n < 8)
         return;
@@ -59,7 +60,7 @@ static void fit(comp_gauss *g, const float *s, int n, float widen_y, float rate)
         for (int j = 0; j < 3; j++)
             c[i][j] /= n;
     c[0][0] = c[0][0] * widen_y + FLOOR_Y;
-    c[1][1] += FLOOR_C, c[2][2] += FLOOR_C;
+    c[1][1] += floor_c, c[2][2] += floor_c;
     /* Running estimate: blend the covariance (as stored, the inverse's inverse) and the mean. */
     if (g->valid && rate < 1.0f) {
         /* Recover the old covariance from the stored inverse. */
@@ -209,13 +210,18 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                          p->caps[c].ay + 0.25f * t * (p->caps[c].by - p->caps[c].ay));
     if (s.n >= 12) {
         comp_gauss tight = m->skin;
-        fit(&tight, s.buf, s.n, 1.0f, 1.0f); /* a first fit to drop outliers (a fringe, a shadow) */
+        fit(&tight, s.buf, s.n, 1.0f, FLOOR_C, 1.0f); /* a first fit to drop outliers (a fringe, a shadow) */
         int k = 0;
         for (int i = 0; i < s.n; i++)
             if (!tight.valid || gauss_d2(&tight, s.buf + i * 3) < 9.0f)
                 memmove(s.buf + k * 3, s.buf + i * 3, sizeof(float) * 3), k++;
-        fit(&m->skin, s.buf, k, 1.5f, rate);
-        fit(&m->skin_body, s.buf, k, 4.0f, rate); /* the body is lit differently from the face */
+        fit(&m->skin, s.buf, k, 1.5f, FLOOR_C, rate);
+        /* The body is lit otherwise than the face: wider in luma and, when the frame has colour, in hue. */
+        float sat = 0;
+        for (int i = 0; i < k; i++)
+            sat += fabsf(s.buf[i * 3 + 1] - 128.0f) + fabsf(s.buf[i * 3 + 2] - 128.0f);
+        sat = k ? sat / (float)k : 0.0f;
+        fit(&m->skin_body, s.buf, k, 4.0f, FLOOR_C + (FLOOR_C_BODY - FLOOR_C) * fminf(sat / 8.0f, 1.0f), rate);
     }
     if (!m->skin.valid) {
         m->skin = generic(150, 110, 150, 2500, 150);
@@ -236,7 +242,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     comp_gauss skin_ref = m->skin;
     skin_ref.valid = m->skin.valid;
     s.n = drop_skin(&skin_ref, s.buf, s.n, 7.8f);
-    fit(&m->hair, s.buf, s.n, 1.0f, rate);
+    fit(&m->hair, s.buf, s.n, 1.0f, FLOOR_C, rate);
     if (!m->hair.valid) {
         m->hair = generic(50, 128, 130, 900, 100);
         m->hair.valid = 0;
@@ -266,7 +272,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
             int a = s.n * k / COMP_CLOTHES_PARTS, b = s.n * (k + 1) / COMP_CLOTHES_PARTS;
-            fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, rate);
+            fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, FLOOR_C, rate);
         }
     }
     for (int k = 0; k < COMP_CLOTHES_PARTS; k++)

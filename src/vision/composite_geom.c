@@ -18,13 +18,18 @@
 static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_HAND] = {-4.0f, 2.5f, -4.0f, -1.0f, -0.5f},
     [COMP_REGION_FEATURE] = {-6.0f, -8.0f, 6.0f, -8.0f, -8.0f}, /* eyes, brows, lips: face skin, as MediaPipe's */
+    [COMP_REGION_CHEEKS] = {-5.0f, -6.0f, 5.0f, -6.0f, -6.0f},  /* the oval below the brows' top: no hair there */
     [COMP_REGION_FACE] = {-1.0f, -4.0f, 2.0f, -4.0f, -5.0f},     /* hair may cover the forehead */
     [COMP_REGION_FOREHEAD] = {0.0f, -4.0f, 0.3f, -3.0f, -5.0f},  /* up to the real hairline: colour decides */
+    [COMP_REGION_HEAD_SIDE] = {0.0f, -3.0f, 0.0f, -3.0f, -4.0f}, /* beside the cheeks: hair hanging, or the face
+                                                                  * wider than the mesh's oval (a turned head) */
     [COMP_REGION_HEAD] = {1.0f, -3.0f, 0.0f, -3.0f, -4.0f},      /* hair, or ears (hats are rare) */
+    [COMP_REGION_JAW] = {-1.0f, 1.0f, 0.0f, -1.0f, -3.0f}, /* beside the chin, outside the mesh's oval: the jaw or the
+                                                           * neck; the tight face model against the wide body one */
     [COMP_REGION_NECK] = {-1.0f, 1.0f, -4.0f, 0.0f, -3.0f},      /* neck, collar, or hair hanging */
-    [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 0.3f, -1.5f},
-    [COMP_REGION_TORSO] = {-2.5f, -1.5f, -4.0f, 1.5f, -2.5f},
-    [COMP_REGION_LEG] = {-3.0f, -1.0f, -4.0f, 1.0f, -2.5f},
+    [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 0.75f, -2.5f}, /* sleeves are commoner than bare arms; not an object */
+    [COMP_REGION_TORSO] = {-2.5f, -3.0f, -4.0f, 1.5f, -2.5f},
+    [COMP_REGION_LEG] = {-3.0f, -0.75f, -4.0f, 0.75f, -2.5f}, /* trousers commoner than bare legs (shorts, skirts) */
     [COMP_REGION_NEAR_HAND] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f}, /* beside a hand: held objects */
     [COMP_REGION_BODY] = {-1.5f, -2.0f, -4.0f, 1.0f, -0.5f},
 };
@@ -71,6 +76,28 @@ static int pose_pt(const segtex_pose_result *r, int i, int w, int h, float *x, f
     return r->landmarks[i][3] >= 0.5f && *x > -0.25f * w && *x < 1.25f * w && *y > -0.25f * h && *y < 1.25f * h;
 }
 
+/* A point of the face frame: a across in half widths, b up in half heights. */
+static void frame_pt(const comp_person *p, float a, float b, float *x, float *y)
+{
+    *x = p->fcx - p->upy * a * p->fw + p->upx * b * p->fh;
+    *y = p->fcy + p->upx * a * p->fw + p->upy * b * p->fh;
+}
+
+/*
+ * The neck: as wide as the jaw, from the jaw corners (the oval, tested
+ * first, keeps the chin) down `len` pixels below the chin.
+ */
+static void face_neck(comp_person *p, float len)
+{
+    float b1 = -1.0f - len / p->fh;
+    p->neck.n = 4;
+    frame_pt(p, -0.85f, -0.3f, &p->neck.x[0], &p->neck.y[0]);
+    frame_pt(p, 0.85f, -0.3f, &p->neck.x[1], &p->neck.y[1]);
+    frame_pt(p, 0.8f, b1, &p->neck.x[2], &p->neck.y[2]);
+    frame_pt(p, -0.8f, b1, &p->neck.x[3], &p->neck.y[3]);
+    poly_bounds(&p->neck);
+}
+
 static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int h)
 {
     mesh_poly(&p->oval, f, segtex_mesh_face_oval, SEGTEX_MESH_FACE_OVAL_COUNT, w, h);
@@ -91,17 +118,16 @@ static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int 
     p->fcx = 0.5f * (tx + bx), p->fcy = 0.5f * (ty + by);
     p->cx = p->fcx, p->cy = p->fcy;
     p->scale = 2.2f * p->fw;
-    /* The neck: from the jaw under the ears down one face height (the pose's shoulders may shorten it). */
-    float dx = -p->upx, dy = -p->upy; /* down */
-    float jl = 0.55f * p->fw, nl = 1.1f * p->fh;
-    float px = -dy, py = dx; /* across */
-    float x0 = bx - dx * 0.6f * p->fh, y0 = by - dy * 0.6f * p->fh; /* jaw level */
-    p->neck.n = 4;
-    p->neck.x[0] = x0 - px * jl, p->neck.y[0] = y0 - py * jl;
-    p->neck.x[1] = x0 + px * jl, p->neck.y[1] = y0 + py * jl;
-    p->neck.x[2] = bx + dx * nl + px * 0.75f * p->fw, p->neck.y[2] = by + dy * nl + py * 0.75f * p->fw;
-    p->neck.x[3] = bx + dx * nl - px * 0.75f * p->fw, p->neck.y[3] = by + dy * nl - py * 0.75f * p->fw;
-    poly_bounds(&p->neck);
+    /* The brows' top: below it, inside the oval, nothing is hair (a dark brow or eye is face skin). */
+    p->brow_b = -INFINITY;
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < p->brows[k].n; i++) {
+            float b = ((p->brows[k].x[i] - p->fcx) * p->upx + (p->brows[k].y[i] - p->fcy) * p->upy) / p->fh;
+            p->brow_b = fmaxf(p->brow_b, b);
+        }
+    if (!(p->brow_b > -0.5f && p->brow_b < 0.9f))
+        p->brow_b = 0.45f; /* where brows sit on a frontal face */
+    face_neck(p, 1.1f * p->fh);
 }
 
 static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
@@ -184,29 +210,33 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
         if (ok[wr] && p->nwrists < 4)
             p->wrists[p->nwrists][0] = x[wr], p->wrists[p->nwrists][1] = y[wr], p->nwrists++;
         int ix = a ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX, pk = a ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY;
-        if (ok[wr] && ok[ix] && ok[pk] && r->landmarks[wr][3] > 0.8f && r->landmarks[ix][3] > 0.8f)
-            add_cap(p, x[wr], y[wr], 0.5f * (x[ix] + x[pk]), 0.5f * (y[ix] + y[pk]), 0.12f * s,
-                    COMP_REGION_ARM); /* the pose's hand is a guess (gloves, hidden hands): colour decides */
+        /* The pose's hand is a guess (gloves, hidden hands): colour decides. Its index and pinky points are
+         * about the knuckles; the fingers reach about as far again (0.6 of it here: they bend). */
+        if (ok[wr] && ok[ix] && ok[pk] && r->landmarks[wr][3] > 0.8f && r->landmarks[ix][3] > 0.8f) {
+            float hx = 0.5f * (x[ix] + x[pk]), hy = 0.5f * (y[ix] + y[pk]);
+            add_cap(p, x[wr], y[wr], hx + 0.6f * (hx - x[wr]), hy + 0.6f * (hy - y[wr]), 0.12f * s, COMP_REGION_ARM);
+        }
     }
     static const int legs[][3] = {{23, 25, 27}, {24, 26, 28}};
     for (int a = 0; a < 2; a++) {
         int hp = legs[a][0], kn = legs[a][1], an = legs[a][2];
         if (ok[hp] && ok[kn])
-            add_cap(p, x[hp], y[hp], x[kn], y[kn], 0.22f * s, COMP_REGION_LEG);
+            add_cap(p, x[hp], y[hp], x[kn], y[kn], 0.3f * s, COMP_REGION_LEG);
         if (ok[kn] && ok[an])
-            add_cap(p, x[kn], y[kn], x[an], y[an], 0.16f * s, COMP_REGION_LEG);
+            add_cap(p, x[kn], y[kn], x[an], y[an], 0.22f * s, COMP_REGION_LEG);
+        int he = a ? SEGTEX_POSE_RIGHT_HEEL : SEGTEX_POSE_LEFT_HEEL, ft = a ? SEGTEX_POSE_RIGHT_FOOT_INDEX : SEGTEX_POSE_LEFT_FOOT_INDEX;
+        if (ok[an] && ok[ft]) /* the foot: a shoe (clothes) or bare skin, colour decides */
+            add_cap(p, ok[he] ? x[he] : x[an], ok[he] ? y[he] : y[an], x[ft], y[ft], 0.12f * s, COMP_REGION_LEG);
     }
+    if (ok[lh] && ok[rh]) /* the hips: shorts, trousers, a skirt */
+        add_cap(p, x[lh], y[lh], x[rh], y[rh], 0.3f * s, COMP_REGION_LEG);
     /* The neck ends at the shoulders' line. */
     if (p->has_face) {
         float mx = 0.5f * (x[ls] + x[rs]), my = 0.5f * (y[ls] + y[rs]);
         float d = (mx - p->fcx) * -p->upx + (my - p->fcy) * -p->upy; /* from face centre, downwards */
         float ext = d - p->fh;                                         /* from the chin */
-        if (ext > 0.2f * p->fh && ext < 1.6f * p->fh) {
-            float bx = p->fcx - p->upx * p->fh, by = p->fcy - p->upy * p->fh, px = p->upy, py = -p->upx;
-            p->neck.x[2] = bx - p->upx * ext + px * 0.75f * p->fw, p->neck.y[2] = by - p->upy * ext + py * 0.75f * p->fw;
-            p->neck.x[3] = bx - p->upx * ext - px * 0.75f * p->fw, p->neck.y[3] = by - p->upy * ext - py * 0.75f * p->fw;
-            poly_bounds(&p->neck);
-        }
+        if (ext > 0.2f * p->fh && ext < 1.6f * p->fh)
+            face_neck(p, ext);
     }
 }
 
@@ -328,6 +358,15 @@ static float seg_dist2(const comp_capsule *c, float x, float y)
     return dx * dx + dy * dy;
 }
 
+/* Inside a capsule: its box first (most capsules are far; the distance costs a division). */
+static int in_cap(const comp_capsule *c, float x, float y)
+{
+    if (x < fminf(c->ax, c->bx) - c->r || x > fmaxf(c->ax, c->bx) + c->r || y < fminf(c->ay, c->by) - c->r ||
+        y > fmaxf(c->ay, c->by) + c->r)
+        return 0;
+    return seg_dist2(c, x, y) <= c->r * c->r;
+}
+
 int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *dist)
 {
     int region = COMP_REGION_BODY;
@@ -335,7 +374,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
         goto outside;
     for (int i = 0; i < p->ncaps; i++)
-        if (p->caps[i].kind == COMP_REGION_HAND && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+        if (p->caps[i].kind == COMP_REGION_HAND && in_cap(&p->caps[i], x, y)) {
             region = COMP_REGION_HAND;
             goto done;
         }
@@ -348,7 +387,11 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
                              comp_poly_inside(&p->brows[0], x, y) || comp_poly_inside(&p->brows[1], x, y) ||
                              comp_poly_inside(&p->lips, x, y)
                          ? COMP_REGION_FEATURE
-                         : COMP_REGION_FACE;
+                         : b < p->brow_b ? COMP_REGION_CHEEKS : COMP_REGION_FACE;
+            goto done;
+        }
+        if (p->has_face && comp_poly_inside(&p->neck, x, y)) { /* under the jaw: before the head's ellipse */
+            region = b > -1.0f ? COMP_REGION_JAW : COMP_REGION_NECK;
             goto done;
         }
         /* The forehead up to the hairline: the oval continued upwards by a third of its height. */
@@ -366,18 +409,14 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
          * unless an arm is raised there. */
         int column = b > 0.5f && b < 4.0f && fabsf(a) < 1.5f;
         for (int i = 0; column && i < p->ncaps; i++)
-            column = !(p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r);
+            column = !(p->caps[i].kind == COMP_REGION_ARM && in_cap(&p->caps[i], x, y));
         if ((b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
-            region = COMP_REGION_HEAD;
+            region = p->has_face && b < p->brow_b && fabsf(a) > 0.6f ? COMP_REGION_HEAD_SIDE : COMP_REGION_HEAD;
             goto done;
         }
     }
-    if (p->has_face && comp_poly_inside(&p->neck, x, y)) {
-        region = COMP_REGION_NECK;
-        goto done;
-    }
     for (int i = 0; i < p->ncaps; i++)
-        if (p->caps[i].kind == COMP_REGION_ARM && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+        if (p->caps[i].kind == COMP_REGION_ARM && in_cap(&p->caps[i], x, y)) {
             region = COMP_REGION_ARM;
             goto done;
         }
@@ -386,20 +425,31 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
         goto done;
     }
     for (int i = 0; i < p->ncaps; i++)
-        if (p->caps[i].kind == COMP_REGION_LEG && seg_dist2(&p->caps[i], x, y) <= p->caps[i].r * p->caps[i].r) {
+        if (p->caps[i].kind == COMP_REGION_LEG && in_cap(&p->caps[i], x, y)) {
             region = COMP_REGION_LEG;
             goto done;
         }
+    float dw = INFINITY; /* to the nearest hand, in body scales */
     for (int i = 0; i < p->nwrists; i++)
-        if (hypotf(x - p->wrists[i][0], y - p->wrists[i][1]) < 0.8f * p->scale) {
-            region = COMP_REGION_NEAR_HAND;
-            goto done;
-        }
+        dw = fminf(dw, hypotf(x - p->wrists[i][0], y - p->wrists[i][1]) / fmaxf(p->scale, 1.0f));
+    if (dw < 0.8f) {
+        region = COMP_REGION_NEAR_HAND;
+        goto done;
+    }
+    /* A held object reaches past the hand's neighbourhood, but the farther from every hand, the less
+     * likely an unexplained colour is an object (a shadow, a shoe, trousers the torso did not show). */
+    memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
+    lp[COMP_OTHERS] -= 1.5f * fminf((dw - 0.8f) / 0.8f, 1.0f);
+    /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
+    if (p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh < -3.0f)
+        lp[COMP_HAIR] = -4.0f;
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
 outside: {
         float dx = x - p->cx, dy = y - p->cy;
         dy = dy > 0 ? 0.3f * dy : dy;
         *dist = 0.1f + hypotf(dx, dy) / fmaxf(p->scale, 1.0f);
+        if (region == COMP_REGION_BODY && !(x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3]))
+            return region; /* lp set above */
     }
 done:
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
