@@ -207,6 +207,54 @@ static void live_drops_and_stays_bounded(void)
     segtex_hand_models_free(&hm);
 }
 
+/*
+ * A live stream that has ended: its last frame is shown with its own
+ * results (nothing newer will come, so next() waits for them), so a short
+ * clip run live does not end unpainted.
+ */
+static void live_last_frame_has_its_results(void)
+{
+    fast_src src = {320, 240, 0, 3, 0, 0, 0};
+    segtex_face_tracker *tr = NULL;
+    segtex_segmenter *seg = NULL;
+    segtex_pipeline *p = NULL;
+    segtex_face_tracker_options to = {0};
+    to.video = 1;
+    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, dir, {SEGTEX_BACKEND_AUTO, NULL}, 0};
+    segtex_face_tracker_create(det, lm, &to, &tr);
+    segtex_segmenter_create(&so, &seg);
+    segtex_pipeline_options po = {{&src, fast_read, fast_info}, tr, seg, 1, 0, NULL, NULL};
+    CHECK(segtex_pipeline_create(&po, &p) == SEGTEX_OK, "pipeline");
+    if (!p)
+        return;
+    /* Let the source read its 3 frames and reach the end before the first next(). */
+    segtex_pipeline_stats s;
+    for (int i = 0; i < 2000; i++) {
+        segtex_pipeline_get_stats(p, &s);
+        if (s.frames_in == 3)
+            break;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    /* The end comes microseconds after the third frame; the models' first results take milliseconds. */
+    struct timespec ts = {0, 2000000};
+    nanosleep(&ts, NULL);
+    segtex_pipeline_frame f;
+    int out = 0;
+    int64_t index = -1, faces = -1, seg_index = -1;
+    while (segtex_pipeline_next(p, &f) == 1) {
+        index = f.index, faces = f.faces_index, seg_index = f.seg_index;
+        out++;
+        segtex_pipeline_release(p, &f);
+    }
+    CHECK(out == 1 && index == 2, "%d frames shown, the last %lld: the newest (2) only", out, (long long)index);
+    CHECK(faces == index && seg_index == index, "last frame %lld shown with faces of %lld and segmentation of %lld",
+          (long long)index, (long long)faces, (long long)seg_index);
+    segtex_pipeline_destroy(p);
+    segtex_segmenter_destroy(seg);
+    segtex_face_tracker_destroy(tr);
+}
+
 static void size_change_and_stop(void)
 {
     fast_src src = {320, 240, 0, 60, 0, 30, 0};
@@ -255,6 +303,7 @@ int main(void)
     if (det && lm) {
         RUN(offline_is_complete_ordered_and_deterministic);
         RUN(live_drops_and_stays_bounded);
+        RUN(live_last_frame_has_its_results);
     }
     RUN(size_change_and_stop);
     segtex_face_landmarker_destroy(lm);
