@@ -9,6 +9,7 @@
 #include "segtex/io.h"
 #include "segtex/pipeline.h"
 #include "segtex/vision.h"
+#include "vision/composite_run.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -105,6 +106,34 @@ static void still_clip_flicker_and_allocations(void)
         memcpy(prev.data, cat.data, (size_t)cat.width * cat.height);
     }
     CHECK(segtex_alloc_count() == a0 && test_process_allocs() == p0, "the composite allocated per frame");
+    {
+        /* The composite alone (issue 14's budget: 3 ms at model resolution on one core): the last
+         * frame's person probability as the square mask, this frame's people, colour models warm. */
+        segtex_composite *c = NULL;
+        float *mask = malloc(sizeof(float) * (size_t)r.width * r.height);
+        segtex_seg_result r2;
+        segtex_seg_result_alloc(&r2, segtex_segmenter_max_pixels(s));
+        CHECK(mask && segtex_composite_create(r.width * r.height, &c) == SEGTEX_OK, "composite");
+        if (c && mask) {
+            for (int i = 0; i < r.width * r.height; i++)
+                mask[i] = 1.0f - r.prob[(size_t)i * SEGTEX_CATEGORY_COUNT + SEGTEX_CATEGORY_BACKGROUND];
+            segtex_composite_masks mk = {mask, r.width, r.height, NULL, 0, 0};
+            segtex_people people = {&faces, pose, &hands, 1};
+            double best = 1e9;
+            r2.width = r.width, r2.height = r.height;
+            for (int i = 0; i < 20; i++) {
+                double t0 = now_s();
+                segtex_composite_run(c, &frame, &people, &mk, &r2);
+                double dt = now_s() - t0;
+                best = dt < best ? dt : best;
+            }
+            printf("the composite alone at %dx%d: %.2f ms (best of 20, one core; shared machine)\n", r.width, r.height,
+                   best * 1e3);
+        }
+        segtex_composite_destroy(c);
+        segtex_seg_result_free(&r2);
+        free(mask);
+    }
     printf("still clip (portrait + noise +-4): flicker mean %.3f%%, worst %.3f%% of pixels per frame "
            "(%.3f%% to or from background)\n",
            100.0 * sum / measured, 100.0 * worst, 100.0 * edges / ((double)(frames - 1) * cat.width * cat.height));

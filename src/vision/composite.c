@@ -71,7 +71,7 @@ void segtex_composite_reset(segtex_composite *c)
 }
 
 /* Bilinear sample of a w x h grid at normalized (u, v). */
-static float grid_at(const float *g, int w, int h, float u, float v)
+static inline float grid_at(const float *g, int w, int h, float u, float v)
 {
     float x = u * (float)w - 0.5f, y = v * (float)h - 0.5f;
     x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
@@ -214,18 +214,20 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 if (d == 0)
                     break;
             }
-            float ycc[3] = {0}, ll[COMP_K];
+            /* The block's mean colour: Y'CbCr is affine in RGB, so the mean RGB converted once. */
+            float ycc[3], ll[COMP_K];
+            unsigned sum[3] = {0, 0, 0};
             const int gx[2] = {x, x1}, gy[2] = {y, y1};
             for (int j = 0; j < 2; j++) {
                 int iy = (int)(((float)gy[j] + 0.5f) * sy);
                 const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
                 for (int i = 0; i < 2; i++) {
                     int ix = (int)(((float)gx[i] + 0.5f) * sx);
-                    float t[3];
-                    comp_rgb_to_ycc(row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels, t);
-                    ycc[0] += 0.25f * t[0], ycc[1] += 0.25f * t[1], ycc[2] += 0.25f * t[2];
+                    const uint8_t *q = row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels;
+                    sum[0] += q[0], sum[1] += q[1], sum[2] += q[2];
                 }
             }
+            comp_rgb_to_ycc_f(0.25f * (float)sum[0], 0.25f * (float)sum[1], 0.25f * (float)sum[2], ycc);
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)

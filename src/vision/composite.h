@@ -84,6 +84,8 @@ typedef struct comp_colours {
 } comp_colours;
 
 void comp_rgb_to_ycc(const uint8_t *p, float out[3]);
+/* The same for an RGB given as floats (a mean of pixels: the conversion is affine). */
+void comp_rgb_to_ycc_f(float r, float g, float b, float out[3]);
 
 /*
  * Learn person `p`'s colour models from `img` (samples where `person`, the

@@ -16,9 +16,10 @@
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis), a colour is not of that model at all */
 
-void comp_rgb_to_ycc(const uint8_t *p, float out[3])
+void comp_rgb_to_ycc(const uint8_t *p, float out[3]) { comp_rgb_to_ycc_f(p[0], p[1], p[2], out); }
+
+void comp_rgb_to_ycc_f(float r, float g, float b, float out[3])
 {
-    float r = p[0], g = p[1], b = p[2];
     out[0] = 0.299f * r + 0.587f * g + 0.114f * b;
     out[1] = 128.0f - 0.168736f * r - 0.331264f * g + 0.5f * b;
     out[2] = 128.0f + 0.5f * r - 0.418688f * g - 0.081312f * b;
