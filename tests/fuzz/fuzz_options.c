@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *saved = stderr;
     stderr = fopen("/dev/null", "w"); /* one line per rejection: keep the fuzzer's output readable */
     if (cli_settings_parse(&s, cmd, "fuzz", argc, argv) == 0) {
-        cli_paint_target t = {set, get_paint, set_paint, find_texture, add_file, texture_name};
+        cli_paint_target t = {set, get_paint, set_paint, find_texture, add_file, texture_name, NULL}; /* no image= here */
         cli_apply_edits(&s, "fuzz", &t);
     }
     fclose(stderr);
