@@ -127,17 +127,23 @@ static void fast_info(void *u, segtex_source_info *i)
     i->width = s->w, i->height = s->h, i->fps = 1000, i->frames = s->max, i->live = 1;
 }
 
+/* The live tests' face tracker (video mode) and person segmenter. */
+static void live_models(segtex_face_tracker **tr, segtex_segmenter **seg)
+{
+    segtex_face_tracker_options to = {0};
+    to.video = 1;
+    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, dir, {SEGTEX_BACKEND_AUTO, NULL}, 0};
+    CHECK(segtex_face_tracker_create(det, lm, &to, tr) == SEGTEX_OK, "face tracker");
+    CHECK(segtex_segmenter_create(&so, seg) == SEGTEX_OK, "segmenter");
+}
+
 static void live_drops_and_stays_bounded(void)
 {
     fast_src src = {320, 240, 0, 1500, 0, 0, 0};
     segtex_face_tracker *tr = NULL;
     segtex_segmenter *seg = NULL;
     segtex_pipeline *p = NULL;
-    segtex_face_tracker_options to = {0};
-    to.video = 1;
-    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, dir, {SEGTEX_BACKEND_AUTO, NULL}, 0};
-    segtex_face_tracker_create(det, lm, &to, &tr);
-    segtex_segmenter_create(&so, &seg);
+    live_models(&tr, &seg);
     /* The body workers too: four model threads, each skipping to the newest frame. */
     segtex_model_options mo = {SEGTEX_BACKEND_AUTO, NULL};
     segtex_pose_models pm = {0};
@@ -218,11 +224,7 @@ static void live_last_frame_has_its_results(void)
     segtex_face_tracker *tr = NULL;
     segtex_segmenter *seg = NULL;
     segtex_pipeline *p = NULL;
-    segtex_face_tracker_options to = {0};
-    to.video = 1;
-    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, dir, {SEGTEX_BACKEND_AUTO, NULL}, 0};
-    segtex_face_tracker_create(det, lm, &to, &tr);
-    segtex_segmenter_create(&so, &seg);
+    live_models(&tr, &seg);
     segtex_pipeline_options po = {{&src, fast_read, fast_info}, tr, seg, 1, 0, NULL, NULL};
     CHECK(segtex_pipeline_create(&po, &p) == SEGTEX_OK, "pipeline");
     if (!p)
