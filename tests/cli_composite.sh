@@ -47,10 +47,11 @@ for f in messi5.jpg basketball1.png; do
     echo "skipped: $f not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)"
   fi
 done
-[ -f "$assets/messi5.jpg" ] && score messi5 "$assets/messi5.jpg" "$data/messi5.labels.png" 0.67 face-skin 0.7 clothes 0.75 hair 0.6 body-skin 0.6
-# basketball1: the right player (from behind, no face) gets his pose from his person-mask component (segtex_pose_finder).
-[ -f "$assets/basketball1.png" ] && score basketball1 "$assets/basketball1.png" "$data/basketball1.labels.png" 0.37 clothes 0.64 \
-  face-skin 0.4 body-skin 0.27 hair 0.14
+[ -f "$assets/messi5.jpg" ] && score messi5 "$assets/messi5.jpg" "$data/messi5.labels.png" 0.68 face-skin 0.7 clothes 0.75 hair 0.62 body-skin 0.6
+# basketball1: the right player (from behind, no face) gets his pose from his person-mask component (segtex_pose_finder);
+# neither face is found, so both heads come from the poses (a guessed face, the head above the shoulders).
+[ -f "$assets/basketball1.png" ] && score basketball1 "$assets/basketball1.png" "$data/basketball1.labels.png" 0.56 clothes 0.68 \
+  face-skin 0.64 body-skin 0.22 hair 0.68
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

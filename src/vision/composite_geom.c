@@ -30,7 +30,7 @@ static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_ARM] = {-3.0f, 0.0f, -4.0f, 0.75f, -2.5f}, /* sleeves are commoner than bare arms; not an object */
     [COMP_REGION_TORSO] = {-2.5f, -3.0f, -4.0f, 1.5f, -2.5f},
     [COMP_REGION_LEG] = {-3.0f, -0.75f, -4.0f, 0.75f, -2.5f}, /* trousers commoner than bare legs (shorts, skirts) */
-    [COMP_REGION_NEAR_HAND] = {-1.5f, -2.0f, -4.0f, 1.0f, 0.0f}, /* beside a hand: held objects */
+    [COMP_REGION_NEAR_HAND] = {-1.5f, 0.0f, -4.0f, 1.0f, 0.0f}, /* beside a hand: the forearm, a sleeve, a held object */
     [COMP_REGION_BODY] = {-1.5f, -2.0f, -4.0f, 1.0f, -0.5f},
 };
 
@@ -151,14 +151,16 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
     p->scale = s;
     if (!p->has_face) {
         p->cx = 0.5f * (x[ls] + x[rs]), p->cy = 0.5f * (y[ls] + y[rs]);
-        /* No face mesh: a face from the pose's nose and ears, up perpendicular to the shoulders. */
+        /* No face mesh: a face from the pose's nose and ears, up perpendicular to the shoulders. Its half
+         * width at least 0.19 body scales (a head is about 0.4 shoulder widths wide): the ears' distance
+         * shrinks as the head turns away, and the lite pose's ears sit inside the face. */
         int le = ok[SEGTEX_POSE_LEFT_EAR], re = ok[SEGTEX_POSE_RIGHT_EAR], no = ok[SEGTEX_POSE_NOSE];
-        float hx = x[SEGTEX_POSE_NOSE], hy = y[SEGTEX_POSE_NOSE], fw = 0.14f * s;
+        float hx = x[SEGTEX_POSE_NOSE], hy = y[SEGTEX_POSE_NOSE], fw = 0.19f * s;
         if (le && re) {
             float ex2 = 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR]),
                   ey2 = 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR]);
             hx = no ? 0.5f * (hx + ex2) : ex2, hy = no ? 0.5f * (hy + ey2) : ey2;
-            fw = fmaxf(0.5f * hypotf(ex, ey), 0.1f * s);
+            fw = fmaxf(0.5f * hypotf(ex, ey), 0.19f * s);
         } else if (!no && (le || re)) {
             hx = x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR], hy = y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
         }
@@ -230,8 +232,8 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
     }
     if (ok[lh] && ok[rh]) /* the hips: shorts, trousers, a skirt */
         add_cap(p, x[lh], y[lh], x[rh], y[rh], 0.3f * s, COMP_REGION_LEG);
-    /* The neck ends at the shoulders' line. */
-    if (p->has_face) {
+    /* The neck ends at the shoulders' line (under a face found, or guessed above). */
+    if (p->fw > 0) {
         float mx = 0.5f * (x[ls] + x[rs]), my = 0.5f * (y[ls] + y[rs]);
         float d = (mx - p->fcx) * -p->upx + (my - p->fcy) * -p->upy; /* from face centre, downwards */
         float ext = d - p->fh;                                         /* from the chin */
@@ -390,15 +392,15 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
                          : b < p->brow_b ? COMP_REGION_CHEEKS : COMP_REGION_FACE;
             goto done;
         }
-        if (p->has_face && comp_poly_inside(&p->neck, x, y)) { /* under the jaw: before the head's ellipse */
-            region = b > -1.0f ? COMP_REGION_JAW : COMP_REGION_NECK;
-            goto done;
-        }
-        /* The forehead up to the hairline: the oval continued upwards by a third of its height. */
         if (!p->has_face && a * a + b * b <= 1.0f) { /* a face guessed from the pose: colour decides */
             region = COMP_REGION_FOREHEAD;
             goto done;
         }
+        if (comp_poly_inside(&p->neck, x, y)) { /* under the jaw: before the head's ellipse */
+            region = b > -1.0f ? COMP_REGION_JAW : COMP_REGION_NECK;
+            goto done;
+        }
+        /* The forehead up to the hairline: the oval continued upwards by a third of its height. */
         if (p->has_face && b > 0.4f && a * a + (b - 0.4f) * (b - 0.4f) / (0.95f * 0.95f) <= 0.85f * 0.85f) {
             region = COMP_REGION_FOREHEAD;
             goto done;
@@ -420,6 +422,18 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             region = COMP_REGION_ARM;
             goto done;
         }
+    /* Above the clothes' top edge (the shoulders raised) and between the shoulders: the head, whatever the
+     * face frame missed (the back of a turned head, a face the mesh did not find). */
+    if (p->has_pose && p->torso.n == 4 && p->fw > 0) {
+        float lx = p->torso.x[1] - p->torso.x[0], ly = p->torso.y[1] - p->torso.y[0], l2 = lx * lx + ly * ly;
+        float t = ((x - p->torso.x[0]) * lx + (y - p->torso.y[0]) * ly) / fmaxf(l2, 1.0f);
+        float up = (x - p->torso.x[0]) * p->upx + (y - p->torso.y[0]) * p->upy; /* along the face's up */
+        float up1 = (x - p->torso.x[1]) * p->upx + (y - p->torso.y[1]) * p->upy;
+        if (t > -0.1f && t < 1.1f && up > 0 && up1 > 0) {
+            region = COMP_REGION_HEAD;
+            goto done;
+        }
+    }
     if (comp_poly_inside(&p->torso, x, y)) {
         region = COMP_REGION_TORSO;
         goto done;
