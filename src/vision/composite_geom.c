@@ -224,8 +224,9 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
         int hp = legs[a][0], kn = legs[a][1], an = legs[a][2];
         if (ok[hp] && ok[kn])
             add_cap(p, x[hp], y[hp], x[kn], y[kn], 0.3f * s, COMP_REGION_LEG);
-        if (ok[kn] && ok[an])
-            add_cap(p, x[kn], y[kn], x[an], y[an], 0.22f * s, COMP_REGION_LEG);
+        if (ok[kn] && ok[an]) /* past the ankle by a quarter of the shin: the lite pose's ankles sit short, shoes reach past */
+            add_cap(p, x[kn], y[kn], x[an] + 0.25f * (x[an] - x[kn]), y[an] + 0.25f * (y[an] - y[kn]), 0.22f * s,
+                    COMP_REGION_LEG);
         int he = a ? SEGTEX_POSE_RIGHT_HEEL : SEGTEX_POSE_LEFT_HEEL, ft = a ? SEGTEX_POSE_RIGHT_FOOT_INDEX : SEGTEX_POSE_LEFT_FOOT_INDEX;
         if (ok[an] && ok[ft]) /* the foot: a shoe (clothes) or bare skin, colour decides */
             add_cap(p, ok[he] ? x[he] : x[an], ok[he] ? y[he] : y[an], x[ft], y[ft], 0.12f * s, COMP_REGION_LEG);
