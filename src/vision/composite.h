@@ -71,6 +71,7 @@ int comp_poly_inside(const comp_poly *p, float x, float y);
 
 typedef struct comp_gauss {
     float mean[3], inv[3][3], lognorm; /* lognorm: -0.5 log det(cov) */
+    float cinv[3]; /* the chroma marginal's inverse covariance: (Cb Cb, Cb Cr, Cr Cr) */
     int valid;
 } comp_gauss;
 

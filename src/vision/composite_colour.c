@@ -14,7 +14,7 @@
 #define FLOOR_C 9.0f   /* 3 of chroma */
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
-#define GATE_D2 16.0f  /* beyond this (squared Mahalanobis), a colour is not of that model at all */
+#define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
 
 void comp_rgb_to_ycc(const uint8_t *p, float out[3]) { comp_rgb_to_ycc_f(p[0], p[1], p[2], out); }
 
@@ -36,10 +36,17 @@ static float gauss_d2(const comp_gauss *g, const float c[3])
 }
 
 /* Clamped from below at `floor`: skin is specific (a low floor), clothes take anything (the highest). */
+/*
+ * The gate is on chroma alone: lighting moves luma (a forearm in shade, a
+ * lit neck) far more than hue, and on a greyscale frame every pixel passes
+ * it, so luma only weighs through the Gaussian, without a cliff.
+ */
 static float gauss_ll(const comp_gauss *g, const float c[3], float floor, float gate)
 {
     float d2 = gauss_d2(g, c), v = g->lognorm - 0.5f * d2;
-    return v < floor || d2 > gate ? floor : v;
+    float b = c[1] - g->mean[1], r = c[2] - g->mean[2];
+    float d2c = b * b * g->cinv[0] + 2.0f * b * r * g->cinv[1] + r * r * g->cinv[2];
+    return v < floor || d2c > gate ? floor : v;
 }
 
 /* Fit a Gaussian to samples s[0..n) (3 floats each); luma variance times `widen_y`. Blend into *g by `rate`. */
@@ -94,13 +101,16 @@ static void fit(comp_gauss *g, const float *s, int n, float widen_y, float floor
         }
     }
     g->lognorm = (float)(-0.5 * log(det));
+    double det_c = c[1][1] * c[2][2] - c[1][2] * c[2][1];
+    g->cinv[0] = (float)(c[2][2] / det_c), g->cinv[1] = (float)(-c[1][2] / det_c), g->cinv[2] = (float)(c[1][1] / det_c);
     g->valid = 1;
 }
 
 /* Generic models for what a frame could not teach (wide: they barely move a decision). */
 static comp_gauss generic(float y, float cb, float cr, float var_y, float var_c)
 {
-    comp_gauss g = {{y, cb, cr}, {{1.0f / var_y, 0, 0}, {0, 1.0f / var_c, 0}, {0, 0, 1.0f / var_c}}, 0, 1};
+    comp_gauss g = {{y, cb, cr}, {{1.0f / var_y, 0, 0}, {0, 1.0f / var_c, 0}, {0, 0, 1.0f / var_c}}, 0,
+                    {1.0f / var_c, 0, 1.0f / var_c}, 1};
     g.lognorm = -0.5f * logf(var_y * var_c * var_c);
     return g;
 }
