@@ -165,6 +165,21 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
             hx = x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR], hy = y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
         }
         float ux = p->cx - hx, uy = p->cy - hy, l = hypotf(ux, uy);
+        /* Up: the face's own axis, from the mouth to the eyes, when the pose has them apart (a head bent
+         * forward over a camera or a desk is beside the shoulders, not above them); else away from the
+         * shoulders. */
+        int ey_ok = ok[SEGTEX_POSE_LEFT_EYE] && ok[SEGTEX_POSE_RIGHT_EYE], mo_ok = ok[SEGTEX_POSE_MOUTH_LEFT] &&
+                                                                                   ok[SEGTEX_POSE_MOUTH_RIGHT];
+        if (ey_ok && mo_ok) {
+            float vx = 0.5f * (x[SEGTEX_POSE_MOUTH_LEFT] + x[SEGTEX_POSE_MOUTH_RIGHT] - x[SEGTEX_POSE_LEFT_EYE] -
+                               x[SEGTEX_POSE_RIGHT_EYE]),
+                  vy = 0.5f * (y[SEGTEX_POSE_MOUTH_LEFT] + y[SEGTEX_POSE_MOUTH_RIGHT] - y[SEGTEX_POSE_LEFT_EYE] -
+                               y[SEGTEX_POSE_RIGHT_EYE]);
+            float vl = hypotf(vx, vy);
+            /* ... only when the two disagree by over 45 degrees: upright, the shoulders' direction is steadier */
+            if (vl > 0.2f * fw && l > 1e-3f && (vx * ux + vy * uy) < 0.7071f * vl * l)
+                ux = vx, uy = vy, l = vl;
+        }
         if ((no || le || re) && l > 1e-3f) {
             p->upx = -ux / l, p->upy = -uy / l;
             p->fw = fw, p->fh = 1.35f * fw;
