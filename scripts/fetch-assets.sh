@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetch the models and the canonical face mesh (npm registry) and the sample
-# portrait (Debian package), verify each by sha256, and leave them in
+# portrait and the cameraman (camera.png: 512x512 greyscale, a man in profile
+# behind a camcorder, for the composite segmenter's labelled tests; both from
+# one Debian package), verify each by sha256, and leave them in
 # $SEGTEX_ASSETS (default: assets/).
 # Idempotent: a file already present with the right checksum is not fetched
 # again. --multiclass also tries Google's multiclass model (optional: a
@@ -49,6 +51,7 @@ assets=(
   "hand_landmark_lite.tflite d7fde8ac11f8ce03f8663775bfc323f4fc9f2a38062b4f4efa142874ef5b2a48 npm @mediapipe/hands@0.4.1675469240 package/hand_landmark_lite.tflite"
   "hand_landmark_full.tflite 8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0000df755374d3d1b9b68 npm @mediapipe/hands@0.4.1675469240 package/hand_landmark_full.tflite"
   "astronaut.png 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5 deb python3-skimage ./usr/lib/python3/dist-packages/skimage/data/astronaut.png"
+  "camera.png b0793d2adda0fa6ae899c03989482bff9a42d3d5690fc7e3648f2795d730c23a deb python3-skimage ./usr/lib/python3/dist-packages/skimage/data/camera.png"
 )
 # 640x480 photo of an open left hand, palm to the camera (Debian's opencv-doc 4.6.0).
 if [ "$hand_sample" = 1 ]; then

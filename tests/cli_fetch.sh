@@ -7,7 +7,7 @@ if [ -n "${SEGTEX_SANITIZED:-}" ]; then echo "0 passed, 0 failed, 1 skipped"; ex
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 expect() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $1"; fi; }
-cp "$assets"/*.tflite "$assets"/*.binarypb "$assets"/astronaut.png "$tmp/"
+cp "$assets"/*.tflite "$assets"/*.binarypb "$assets"/astronaut.png "$assets"/camera.png "$tmp/"
 out=$(SEGTEX_ASSETS=$tmp "$src/scripts/fetch-assets.sh" 2>&1)
 expect "nothing to do when all files verify (got: $out)" '[ $? -eq 0 ] && [ -z "$out" ]'
 printf 'damaged' | dd of="$tmp/face_landmark.tflite" bs=1 seek=1000 conv=notrunc status=none
