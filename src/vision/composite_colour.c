@@ -204,12 +204,13 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 }
     }
     if (!p->has_face && p->fw > 0) { /* a face guessed from the pose: around the nose and the cheeks */
-        static const float spots[][2] = {{0.0f, 0.0f}, {-0.35f, -0.2f}, {0.35f, -0.2f}};
+        /* Close to the nose (the guessed frame is the whole head's: a beard or hair lies at its rim). */
+        static const float spots[][2] = {{0.0f, 0.0f}, {-0.27f, -0.15f}, {0.27f, -0.15f}};
         for (int k = 0; k < 3; k++)
             for (int i = -2; i <= 2; i++)
                 for (int j = -2; j <= 2; j++) {
                     float x, y;
-                    face_pt(p, spots[k][0] + 0.06f * i, spots[k][1] + 0.06f * j, &x, &y);
+                    face_pt(p, spots[k][0] + 0.045f * i, spots[k][1] + 0.045f * j, &x, &y);
                     take(&s, x, y);
                 }
     }

@@ -151,16 +151,16 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
     p->scale = s;
     if (!p->has_face) {
         p->cx = 0.5f * (x[ls] + x[rs]), p->cy = 0.5f * (y[ls] + y[rs]);
-        /* No face mesh: a face from the pose's nose and ears, up perpendicular to the shoulders. Its half
-         * width at least 0.19 body scales (a head is about 0.4 shoulder widths wide): the ears' distance
-         * shrinks as the head turns away, and the lite pose's ears sit inside the face. */
+        /* No face mesh: a face from the pose's nose and ears, up away from the shoulders. The frame is
+         * the head's (with its hair, about half a shoulder width): half width at least 0.25 body scales,
+         * for the ears' distance shrinks as the head turns away and the lite pose's ears sit inside it. */
         int le = ok[SEGTEX_POSE_LEFT_EAR], re = ok[SEGTEX_POSE_RIGHT_EAR], no = ok[SEGTEX_POSE_NOSE];
-        float hx = x[SEGTEX_POSE_NOSE], hy = y[SEGTEX_POSE_NOSE], fw = 0.19f * s;
+        float hx = x[SEGTEX_POSE_NOSE], hy = y[SEGTEX_POSE_NOSE], fw = 0.25f * s;
         if (le && re) {
             float ex2 = 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR]),
                   ey2 = 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR]);
             hx = no ? 0.5f * (hx + ex2) : ex2, hy = no ? 0.5f * (hy + ey2) : ey2;
-            fw = fmaxf(0.5f * hypotf(ex, ey), 0.19f * s);
+            fw = fmaxf(0.5f * hypotf(ex, ey), 0.25f * s);
         } else if (!no && (le || re)) {
             hx = x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR], hy = y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
         }
