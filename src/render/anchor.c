@@ -3,6 +3,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 /* Faces whose eyes are closer than this (output pixels) are too small to anchor to. */
 #define MIN_EYE_DISTANCE 8.0f
@@ -123,25 +126,39 @@ int anchor_resolve(const anchor_state *s, segtex_anchor anchor, anchor_xf *out)
     return 1;
 }
 
-void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
-                        uint8_t *alpha)
+/*
+ * The walk's start: 16.16 fixed point in 32 bits (tiles are under 32768
+ * texels a side), the steps reduced into [0, tile) so one conditional
+ * subtraction wraps each coordinate: no division per pixel, no branch the
+ * predictor misses. Pixel k of the row reads texel row ((V + k dv) mod th)
+ * >> 16, column ((U + k du) mod tw) >> 16, whichever way it is walked.
+ */
+typedef struct walk {
+    uint32_t U, V, du, dv, tw, th;
+} walk;
+
+static walk walk_start(const render_layer *L, const anchor_xf *xf, int y, int x0)
 {
-    /*
-     * 16.16 fixed point in 32 bits (tiles are under 32768 texels a side), the
-     * steps reduced into [0, tile) so one conditional subtraction wraps each
-     * coordinate: no division per pixel, no branch the predictor misses.
-     * (An AVX2 gather of 8 texels was slower here than this loop.)
-     */
     const double one = 65536.0;
-    const uint32_t tw = (uint32_t)L->tw << 16, th = (uint32_t)L->th << 16;
+    walk k;
+    k.tw = (uint32_t)L->tw << 16, k.th = (uint32_t)L->th << 16;
     double px = x0 + 0.5 - xf->ox, py = y + 0.5 - xf->oy;
     double u = xf->m[0] * px + xf->m[1] * py + xf->tx, v = xf->m[2] * px + xf->m[3] * py + xf->ty;
-    double fu = fmod(u * one, (double)tw), fv = fmod(v * one, (double)th);
-    double su = fmod(xf->m[0] * one, (double)tw), sv = fmod(xf->m[2] * one, (double)th);
-    uint32_t U = (uint32_t)(int64_t)floor(fu < 0 ? fu + tw : fu), V = (uint32_t)(int64_t)floor(fv < 0 ? fv + th : fv);
-    uint32_t du = (uint32_t)(int64_t)llround(su < 0 ? su + tw : su), dv = (uint32_t)(int64_t)llround(sv < 0 ? sv + th : sv);
-    U = U >= tw ? U - tw : U, V = V >= th ? V - th : V;
-    du = du >= tw ? du - tw : du, dv = dv >= th ? dv - th : dv;
+    double fu = fmod(u * one, (double)k.tw), fv = fmod(v * one, (double)k.th);
+    double su = fmod(xf->m[0] * one, (double)k.tw), sv = fmod(xf->m[2] * one, (double)k.th);
+    uint32_t U = (uint32_t)(int64_t)floor(fu < 0 ? fu + k.tw : fu), V = (uint32_t)(int64_t)floor(fv < 0 ? fv + k.th : fv);
+    uint32_t du = (uint32_t)(int64_t)llround(su < 0 ? su + k.tw : su), dv = (uint32_t)(int64_t)llround(sv < 0 ? sv + k.th : sv);
+    k.U = U >= k.tw ? U - k.tw : U, k.V = V >= k.th ? V - k.th : V;
+    k.du = du >= k.tw ? du - k.tw : du, k.dv = dv >= k.th ? dv - k.th : dv;
+    return k;
+}
+
+void anchor_fill_affine_ref(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
+                            uint8_t *alpha)
+{
+    walk k = walk_start(L, xf, y, x0);
+    uint32_t U = k.U, V = k.V;
+    const uint32_t du = k.du, dv = k.dv, tw = k.tw, th = k.th;
     const uint8_t *base = L->rgb;
     const uint32_t w = (uint32_t)L->tw;
     if (!alpha) {
@@ -160,7 +177,7 @@ void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x
             if (n > x1 - x)
                 n = x1 - x;
             const uint8_t *row = base + (size_t)(V >> 16) * w * 3;
-            for (int k = 0; k < n; k++, rgb += 3) {
+            for (int i = 0; i < n; i++, rgb += 3) {
                 const uint8_t *t = row + (U >> 16) * 3;
                 rgb[0] = t[0], rgb[1] = t[1], rgb[2] = t[2];
                 U += du;
@@ -181,4 +198,68 @@ void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x
         U = U >= tw ? U - tw : U;
         V = V >= th ? V - th : V;
     }
+}
+
+#if defined(__x86_64__)
+/*
+ * The same walk sixteen pixels at a time (AVX-512: F for the gathers, BW and VL
+ * for byte stores, VBMI for the byte permute): lane j holds pixel j's U
+ * and V, stepped by 16 du and 16 dv (mod the tile) per round, each texel
+ * gathered as the 4 bytes at its RGB (the tile has RENDER_TILE_SLACK bytes
+ * after its last texel, see texture.h) and the 16 words packed to 48 bytes.
+ * Only integer arithmetic on the same residues: the scalar walk's texels,
+ * exactly. (An AVX2 gather of 8 texels was once measured slower than the
+ * scalar loop; this one is several times faster on Zen 4.)
+ */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void fill_avx512(const render_layer *L,
+                                                                                const anchor_xf *xf, int y, int x0,
+                                                                                int x1, uint8_t *rgb,
+                                                                                uint8_t *alpha)
+{
+    walk k = walk_start(L, xf, y, x0);
+    uint32_t lu[16], lv[16], su = 0, sv = 0;
+    for (int j = 0; j < 16; j++) {
+        lu[j] = k.U, lv[j] = k.V;
+        k.U += k.du, k.V += k.dv, su += k.du, sv += k.dv;
+        k.U = k.U >= k.tw ? k.U - k.tw : k.U, k.V = k.V >= k.th ? k.V - k.th : k.V;
+        su = su >= k.tw ? su - k.tw : su, sv = sv >= k.th ? sv - k.th : sv;
+    }
+    __m512i U = _mm512_loadu_si512(lu), V = _mm512_loadu_si512(lv);
+    const __m512i SU = _mm512_set1_epi32((int)su), SV = _mm512_set1_epi32((int)sv);
+    const __m512i TW = _mm512_set1_epi32((int)k.tw), TH = _mm512_set1_epi32((int)k.th);
+    const __m512i W = _mm512_set1_epi32(L->tw);
+    /* Bytes 0-2 of each dword, packed: 0 1 2 4 5 6 8 ... (the top 16 bytes are not stored). */
+    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
+                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
+                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
+                                         2, 1, 0);
+    const uint8_t *base = L->rgb, *abase = L->alpha;
+    for (int n = x1 - x0; n > 0; n -= 16) {
+        __mmask16 lanes = n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+        __mmask64 bytes = n >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * n)) - 1);
+        __m512i i = _mm512_add_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(V, 16), W), _mm512_srli_epi32(U, 16));
+        __m512i off = _mm512_add_epi32(i, _mm512_add_epi32(i, i));
+        __m512i t = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, off, base, 1);
+        _mm512_mask_storeu_epi8(rgb, bytes, _mm512_permutexvar_epi8(pack, t));
+        rgb += 48;
+        if (alpha) {
+            __m512i a = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, i, abase, 1);
+            _mm_mask_storeu_epi8(alpha, lanes, _mm512_cvtepi32_epi8(a));
+            alpha += 16;
+        }
+        U = _mm512_add_epi32(U, SU), V = _mm512_add_epi32(V, SV);
+        U = _mm512_mask_sub_epi32(U, _mm512_cmpge_epu32_mask(U, TW), U, TW);
+        V = _mm512_mask_sub_epi32(V, _mm512_cmpge_epu32_mask(V, TH), V, TH);
+    }
+}
+#endif
+
+anchor_fill_fn anchor_fill_select(void)
+{
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512vbmi"))
+        return fill_avx512;
+#endif
+    return anchor_fill_affine_ref;
 }

@@ -74,6 +74,7 @@ struct segtex_renderer {
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
     uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
     int use_avx2;                              /* quantize with quantize8 (the CPU has AVX2) */
+    anchor_fill_fn fill;                       /* anchored textures' walk (anchor_fill_select) */
     landmark_frame *marks;
     blur_buf blur;
     /*
@@ -326,6 +327,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
 #if defined(__x86_64__) || defined(__i386__)
     n.use_avx2 = __builtin_cpu_supports("avx2");
 #endif
+    n.fill = anchor_fill_select();
     n.cfg = *cfg;
     if (n.cfg.landmarks.skeleton_width == 0) { /* about 3 px at 720p: visible at any size, never a bar */
         float lw = (float)(w < h ? w : h) / 240.0f;
@@ -1076,7 +1078,7 @@ static void fill_row_paint(const segtex_renderer *r, const face_uv_map *maps, in
     } else if (r->source[c] == SOURCE_BLUR) {
         blur_fill_row(&r->blur, y, x0, x1, rgb + (size_t)x0 * 3);
     } else {
-        anchor_fill_affine(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
+        r->fill(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
         if (r->source[c] == SOURCE_MESH)
             mesh_fill(r, L, maps, y, x0, x1, rgb, L->alpha ? alpha : NULL);
         talpha = L->alpha ? alpha : NULL;
