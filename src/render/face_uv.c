@@ -50,6 +50,7 @@ struct face_uv {
     /* per frame (prepare) */
     float sx[NV], sy[NV], sz[NV];
     tri_setup *setup; /* the front triangles */
+    int32_t (*box)[4]; /* their setup's y0, y1, x0, x1, packed: a band scans these, not the setups */
     int nfront;
 };
 
@@ -80,6 +81,7 @@ void face_uv_destroy(face_uv *r)
     segtex_free(r->tri);
     segtex_free(r->border);
     segtex_free(r->setup);
+    segtex_free(r->box);
     segtex_free(r);
 }
 
@@ -144,7 +146,8 @@ segtex_status face_uv_create(const segtex_face_mesh *mesh, face_uv **out)
     r->tri = segtex_malloc((size_t)n * sizeof *r->tri);
     r->border = segtex_malloc((size_t)n);
     r->setup = segtex_malloc((size_t)n * sizeof *r->setup);
-    if (!r->tri || !r->border || !r->setup) {
+    r->box = segtex_malloc((size_t)n * sizeof *r->box);
+    if (!r->tri || !r->border || !r->setup || !r->box) {
         face_uv_destroy(r);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -255,8 +258,13 @@ segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int
     for (int t = 0; t < r->ntri; t++) {
         const uint16_t *v = r->tri[t];
         float a2 = cross2(r->sx[v[0]], r->sy[v[0]], r->sx[v[1]], r->sy[v[1]], r->sx[v[2]], r->sy[v[2]]);
-        if (r->front_sign * a2 > 1e-6f)
-            setup_triangle(r, t, a2, &r->setup[r->nfront++]);
+        if (r->front_sign * a2 > 1e-6f) {
+            tri_setup *st = &r->setup[r->nfront];
+            setup_triangle(r, t, a2, st);
+            r->box[r->nfront][0] = st->y0, r->box[r->nfront][1] = st->y1;
+            r->box[r->nfront][2] = st->x0, r->box[r->nfront][3] = st->x1;
+            r->nfront++;
+        }
     }
     return SEGTEX_OK;
 }
@@ -307,10 +315,11 @@ int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int 
     }
     int drawn = 0;
     for (int i = 0; i < r->nfront; i++) {
-        const tri_setup *s = &r->setup[i];
-        int ty0 = s->y0 > yb ? s->y0 : yb, ty1 = s->y1 < ye ? s->y1 : ye;
-        if (ty1 <= ty0 || s->x1 <= mx0 || s->x0 >= mx1)
+        const int32_t *box = r->box[i];
+        int ty0 = box[0] > yb ? box[0] : yb, ty1 = box[1] < ye ? box[1] : ye;
+        if (ty1 <= ty0 || box[3] <= mx0 || box[2] >= mx1)
             continue;
+        const tri_setup *s = &r->setup[i];
         drawn++;
         for (int y = ty0; y < ty1; y++) {
             float py = (float)y + 0.5f, xl, xr;
