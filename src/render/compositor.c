@@ -102,6 +102,7 @@ struct segtex_renderer {
 
     anchor_state anchors;
     segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
+    int scalar_only;    /* set by renderer_set_scalar_only (tests), kept across configures */
     face_uv *uv[SEGTEX_MAX_FACES]; /* set by segtex_renderer_set_face_mesh: one rasterizer per face, or NULL */
     float mesh_scale;              /* tile pixels per unit of (u, v): the face anchor's scale on the mesh */
     float mesh_origin[2];          /* (u, v) of the nose tip (landmark 1): where the paint's offset sits */
@@ -326,13 +327,13 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
         }
     }
 #if defined(__x86_64__) || defined(__i386__)
-    n.use_avx2 = __builtin_cpu_supports("avx2");
+    n.use_avx2 = !r->scalar_only && __builtin_cpu_supports("avx2");
 #endif
 #if defined(__x86_64__)
-    n.use_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+    n.use_avx512 = !r->scalar_only && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
 #endif
-    n.fill = anchor_fill_select();
+    n.fill = r->scalar_only ? anchor_fill_affine_ref : anchor_fill_select();
     n.cfg = *cfg;
     if (n.cfg.landmarks.skeleton_width == 0) { /* about 3 px at 720p: visible at any size, never a bar */
         float lw = (float)(w < h ? w : h) / 240.0f;
@@ -343,6 +344,11 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     free_tables(r);
     *r = n;
     return SEGTEX_OK;
+}
+
+void renderer_set_scalar_only(segtex_renderer *r, int on)
+{
+    r->scalar_only = on != 0;
 }
 
 segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
@@ -661,7 +667,7 @@ static void model_band(void *ctx, size_t band)
                 quantize8(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
 #if defined(__SSE2__)
-        if (seg->prob)
+        if (seg->prob && !r->scalar_only)
             for (; x + 4 <= mw; x += 4)
                 quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
