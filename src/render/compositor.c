@@ -70,6 +70,8 @@ struct segtex_renderer {
     int span_count;
     uint16_t *tile_col[SEGTEX_CATEGORY_COUNT]; /* [width] (x + offset_x) mod tw */
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
+    uint16_t *col_m0, *col_m1;                 /* [width] the model columns of column x's span */
+    int mix_avx512;                            /* border runs mixed 16 columns at a time (mix_run_avx512) */
     model_px *model;                           /* [model_height * model_width] */
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
     uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
@@ -184,6 +186,8 @@ static void free_tables(segtex_renderer *r)
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         segtex_free(r->tile_col[c]);
     segtex_free(r->ident_col);
+    segtex_free(r->col_m0);
+    segtex_free(r->col_m1);
     segtex_aligned_free(r->model);
     segtex_free(r->guide);
     segtex_free(r->guide_x);
@@ -248,6 +252,12 @@ static int check_style(const segtex_landmark_style *s)
     return 1;
 }
 
+/* One band's row buffers: (categories + 1) x width x 4 bytes, then the categories' mixing weights per model column. */
+static size_t band_bytes(int w, int mw)
+{
+    return (size_t)(SEGTEX_CATEGORY_COUNT + 1) * w * 4 + sizeof(uint32_t) * SEGTEX_CATEGORY_COUNT * ((size_t)mw + 16);
+}
+
 segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_config *cfg)
 {
     if (!r || !cfg)
@@ -280,7 +290,9 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.col_f = segtex_malloc(sizeof(uint16_t) * w);
     n.spans = segtex_malloc(sizeof(span) * w);
     n.ident_col = segtex_malloc(sizeof(uint16_t) * w);
-    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans && n.ident_col;
+    n.col_m0 = segtex_malloc(sizeof(uint16_t) * w);
+    n.col_m1 = segtex_malloc(sizeof(uint16_t) * w);
+    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans && n.ident_col && n.col_m0 && n.col_m1;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         ok &= (n.tile_col[c] = segtex_malloc(sizeof(uint16_t) * w)) != NULL;
     n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
@@ -298,7 +310,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     }
     /* Row buffers and blur images are touched only when a paint uses them. */
     n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
-    n.rowbuf = segtex_malloc((size_t)n.bands * (SEGTEX_CATEGORY_COUNT + 1) * w * 4);
+    n.rowbuf = segtex_malloc((size_t)n.bands * band_bytes(w, cfg->model_width));
     ok &= n.rowbuf && blur_alloc(&n.blur, w, h) == 0;
     if (r->uv[0])
         ok &= (n.mesh_texels = segtex_malloc(sizeof(face_uv_texel) * (size_t)n.bands * BAND_ROWS * w)) != NULL;
@@ -318,6 +330,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
         int m0, m1, f;
         map_axis(x, w, cfg->model_width, &m0, &m1, &f);
         n.col_f[x] = (uint16_t)f;
+        n.col_m0[x] = (uint16_t)m0, n.col_m1[x] = (uint16_t)m1;
         span *last = n.span_count ? &n.spans[n.span_count - 1] : NULL;
         if (last && last->m0 == m0 && last->m1 == m1) {
             last->x_end = x + 1;
@@ -334,6 +347,10 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
                    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
 #endif
     n.fill = r->scalar_only ? anchor_fill_affine_ref : anchor_fill_select();
+    /* Runs are mixed 16 columns at a time when any 16 columns reach at most 16 model columns (upscaling). */
+    n.mix_avx512 = n.use_avx512;
+    for (int x = 0; x < w && n.mix_avx512; x++)
+        n.mix_avx512 = n.col_m1[x + 15 < w ? x + 15 : w - 1] - n.col_m0[x] < 16;
     n.cfg = *cfg;
     if (n.cfg.landmarks.skeleton_width == 0) { /* about 3 px at 720p: visible at any size, never a bar */
         float lw = (float)(w < h ? w : h) / 240.0f;
@@ -813,6 +830,96 @@ static inline __attribute__((always_inline)) void copy_mix(uint8_t *o, const uin
     }
 }
 
+#if defined(__x86_64__)
+/*
+ * mixed_span's copy-only mix over a whole run of border spans, columns
+ * [x0, x1), 16 at a time (AVX-512 F, BW, VL, VBMI; when no paint present
+ * is PAINT_BLEND). Per model column j of the run and category c, the
+ * vertical half V_c[j] = q_c(row m0, j) gy + q_c(row m1, j) fy is made once;
+ * column x then takes W_c = V_c[m0(x)] gx + V_c[m1(x)] fx, exactly the
+ * span's L_c gx + R_c fx (a category absent from a span has V = 0 at both
+ * its corners and adds nothing), by a permute of a 16-column window of V_c
+ * (the configure check: 16 output columns reach at most 16 model columns).
+ * A paint read through the identity column table (a row buffer, the frame),
+ * or through a tile's where its 16 columns are consecutive, is loaded;
+ * where a tile wraps, gathered as 4-byte words (RENDER_TILE_SLACK). The
+ * final (acc + 32640) / 65280 as ((acc + 32640) >> 8) * 32897 >> 23, exact
+ * for every acc up to 255 * 65280 (checked exhaustively). Bit for bit the
+ * scalar mix. `vw`: SEGTEX_CATEGORY_COUNT x (model width + 16) words.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void
+mix_run_avx512(const row_ctx *rc, const model_px *m0, const model_px *m1, uint32_t fy, unsigned all, int j0, int j1,
+               int x0, int x1, uint32_t *vw)
+{
+    const segtex_renderer *r = rc->r;
+    const size_t vstride = (size_t)r->cfg.model_width + 16;
+    uint32_t gy = 256 - fy;
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    for (unsigned m = all; m; m &= m - 1) {
+        int c = __builtin_ctz(m);
+        if (!rc->src[c])
+            continue; /* black: adds 0 */
+        uint32_t *v = vw + (size_t)n * vstride;
+        for (int j = j0; j <= j1; j++)
+            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
+        cat[n++] = c;
+    }
+    const __m512i unpack = _mm512_set_epi8(0, 47, 46, 45, 0, 44, 43, 42, 0, 41, 40, 39, 0, 38, 37, 36, 0, 35, 34, 33,
+                                           0, 32, 31, 30, 0, 29, 28, 27, 0, 26, 25, 24, 0, 23, 22, 21, 0, 20, 19,
+                                           18, 0, 17, 16, 15, 0, 14, 13, 12, 0, 11, 10, 9, 0, 8, 7, 6, 0, 5, 4, 3, 0,
+                                           2, 1, 0);
+    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
+                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
+                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
+                                         2, 1, 0);
+    const __m512i B255 = _mm512_set1_epi32(255), C256 = _mm512_set1_epi32(256), RND = _mm512_set1_epi32(32640);
+    const __m512i K = _mm512_set1_epi32(32897);
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    for (int x = x0; x < x1; x += 16, o += 48) {
+        int left = x1 - x;
+        __mmask16 lanes = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+        __mmask64 bytes = left >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * left)) - 1);
+        __m512i fx = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, r->col_f + x));
+        __m512i gx = _mm512_sub_epi32(C256, fx);
+        int base = r->col_m0[x];
+        __m512i i0 = _mm512_sub_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, r->col_m0 + x)),
+                                      _mm512_set1_epi32(base));
+        __m512i i1 = _mm512_sub_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, r->col_m1 + x)),
+                                      _mm512_set1_epi32(base));
+        /* Lanes past x1 read column x1 - 1's model columns: in the window, never stored. */
+        i0 = _mm512_mask_mov_epi32(_mm512_setzero_si512(), lanes, i0);
+        i1 = _mm512_mask_mov_epi32(_mm512_setzero_si512(), lanes, i1);
+        __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0;
+        for (int i = 0; i < n; i++) {
+            int c = cat[i];
+            __m512i win = _mm512_loadu_si512(vw + (size_t)i * vstride + (base - j0));
+            __m512i w = _mm512_srli_epi32(_mm512_add_epi32(_mm512_mullo_epi32(_mm512_permutexvar_epi32(i0, win), gx),
+                                                           _mm512_mullo_epi32(_mm512_permutexvar_epi32(i1, win), fx)),
+                                          8);
+            const uint16_t *col = rc->col[c];
+            const uint8_t *src = rc->src[c];
+            __m512i t;
+            int last = x + (left >= 16 ? 15 : left - 1);
+            if (col == r->ident_col || col[last] - col[x] == last - x) {
+                t = _mm512_permutexvar_epi8(unpack, _mm512_maskz_loadu_epi8(bytes, src + (size_t)col[x] * 3));
+            } else {
+                __m512i cc = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, col + x));
+                cc = _mm512_add_epi32(cc, _mm512_add_epi32(cc, cc));
+                t = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, cc, src, 1);
+            }
+            a0 = _mm512_add_epi32(a0, _mm512_mullo_epi32(w, _mm512_and_si512(t, B255)));
+            a1 = _mm512_add_epi32(a1, _mm512_mullo_epi32(w, _mm512_and_si512(_mm512_srli_epi32(t, 8), B255)));
+            a2 = _mm512_add_epi32(a2, _mm512_mullo_epi32(w, _mm512_and_si512(_mm512_srli_epi32(t, 16), B255)));
+        }
+        a0 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a0, RND), 8), K), 23);
+        a1 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a1, RND), 8), K), 23);
+        a2 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a2, RND), 8), K), 23);
+        __m512i p = _mm512_or_si512(a0, _mm512_or_si512(_mm512_slli_epi32(a1, 8), _mm512_slli_epi32(a2, 16)));
+        _mm512_mask_storeu_epi8(o, bytes, _mm512_permutexvar_epi8(pack, p));
+    }
+}
+#endif
+
 /*
  * Columns [x0, x1) of a border span (corners a b / c d): the weighted mix
  * of every category present. The vertical half of the bilinear weights is
@@ -1279,12 +1386,12 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
             }
         } else {
             /* The row paints present in this run of border spans, filled over it. */
-            unsigned need = 0;
+            unsigned all = 0;
             for (int k = s; k < e; k++) {
                 const span *sp = &r->spans[k];
-                need |= m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask;
+                all |= m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask;
             }
-            need &= rc.row;
+            unsigned need = all & rc.row;
             for (; need; need &= need - 1) {
                 int c = __builtin_ctz(need);
                 if (rc.kind[c] != PAINT_BASE)
@@ -1299,6 +1406,13 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
                     mixed_span_guided(&rc, corner, g, fy, sp->x_begin, sp->x_end);
                 }
             }
+#if defined(__x86_64__)
+            if (r->mix_avx512 && !(all & rc.blend) && s < e) {
+                uint32_t *vw = (uint32_t *)(void *)(rowbuf + (size_t)(SEGTEX_CATEGORY_COUNT + 1) * cfg->width * 4);
+                mix_run_avx512(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
+                s = e;
+            }
+#endif
             for (; s < e; s++) {
                 const span *sp = &r->spans[s];
                 mixed_span(&rc, &m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1], fy, sp->x_begin, sp->x_end);
@@ -1340,7 +1454,7 @@ static void output_band(void *ctx, size_t band)
     int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
     /* Span owners of the current pair of model rows: on the stack, so bands share nothing. */
     uint8_t owner[MAX_OUTPUT_SIDE + 8];
-    uint8_t *rowbuf = r->rowbuf + band * (SEGTEX_CATEGORY_COUNT + 1) * (size_t)r->cfg.width * 4;
+    uint8_t *rowbuf = r->rowbuf + band * band_bytes(r->cfg.width, r->cfg.model_width);
     int owner_row = -1;
     face_uv_map maps[SEGTEX_MAX_FACES];
     if (r->mesh_faces)
