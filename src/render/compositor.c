@@ -366,6 +366,9 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
 void renderer_set_scalar_only(segtex_renderer *r, int on)
 {
     r->scalar_only = on != 0;
+    for (int f = 0; f < SEGTEX_MAX_FACES; f++)
+        if (r->uv[f])
+            face_uv_set_scalar_only(r->uv[f], on);
 }
 
 segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
@@ -423,6 +426,8 @@ segtex_status segtex_renderer_set_face_mesh(segtex_renderer *r, const segtex_fac
     }
     free_mesh(r);
     memcpy(r->uv, uv, sizeof uv);
+    for (int f = 0; f < SEGTEX_MAX_FACES; f++)
+        face_uv_set_scalar_only(r->uv[f], r->scalar_only);
     if (texels)
         r->mesh_texels = texels;
     r->mesh_scale = ANCHOR_FACE_REF / d;
