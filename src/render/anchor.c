@@ -234,9 +234,63 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void fill
                                          29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
                                          2, 1, 0);
     const uint8_t *base = L->rgb, *abase = L->alpha;
+    /*
+     * Where 16 pixels read one texel row and at most WINDOW consecutive
+     * texels of it (the texture magnified or little shrunk, not rotated
+     * much), the texels are loaded (only the bytes needed, so never past the
+     * row) and picked by a byte permute instead of gathered. The walk moves
+     * forward (du small) or backward (du near tw); 15 steps that stay under
+     * WINDOW texels and under the tile width show a wrap as lane 15 passing
+     * lane 0.
+     */
+    enum { WINDOW = 42 }; /* texels whose RGB fit two registers (126 bytes) */
+    const uint64_t reach = (uint64_t)(WINDOW - 1) << 16;
+    int forward = (uint64_t)k.du * 15 <= reach && (uint64_t)k.du * 15 < k.tw;
+    int backward = !forward && k.du && (uint64_t)(k.tw - k.du) * 15 <= reach && (uint64_t)(k.tw - k.du) * 15 < k.tw;
+    /* Output byte 3j + b takes byte b of lane j's texel: lane j's low byte spread over 3 bytes, plus b. */
+    const __m512i spread = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 60, 60, 56, 56, 56, 52,
+                                           52, 52, 48, 48, 48, 44, 44, 44, 40, 40, 40, 36, 36, 36, 32, 32, 32, 28,
+                                           28, 28, 24, 24, 24, 20, 20, 20, 16, 16, 16, 12, 12, 12, 8, 8, 8, 4, 4, 4,
+                                           0, 0, 0);
+    const __m512i plus = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0,
+                                         2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2,
+                                         1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0);
+    const __m512i lows = _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x3c383430, 0x2c282420, 0x1c181410,
+                                          0x0c080400);
     for (int n = x1 - x0; n > 0; n -= 16) {
         __mmask16 lanes = n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
         __mmask64 bytes = n >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * n)) - 1);
+        if (n >= 16 && (forward || backward)) {
+            __m512i row = _mm512_srli_epi32(V, 16), col = _mm512_srli_epi32(U, 16);
+            uint32_t u0 = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(U));
+            uint32_t u15 = (uint32_t)_mm_extract_epi32(_mm512_extracti32x4_epi32(U, 3), 3);
+            uint32_t r0 = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(row));
+            if ((forward ? u15 >= u0 : u15 <= u0) &&
+                _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32((int)r0)) == (__mmask16)0xffff) {
+                /* The texels of columns c0 .. c0 + span (span < WINDOW). */
+                uint32_t c0 = (forward ? u0 : u15) >> 16, span = (forward ? u15 : u0) >> 16;
+                span -= c0;
+                const uint8_t *src = base + ((size_t)r0 * L->tw + c0) * 3;
+                uint32_t need = (span + 1) * 3;
+                __m512i lo = _mm512_maskz_loadu_epi8(need >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << need) - 1, src);
+                __m512i hi = _mm512_maskz_loadu_epi8(need > 64 ? ((__mmask64)1 << (need - 64)) - 1 : 0, src + 64);
+                __m512i rel = _mm512_sub_epi32(col, _mm512_set1_epi32((int)c0));
+                __m512i idx = _mm512_add_epi8(_mm512_permutexvar_epi8(spread, _mm512_add_epi32(rel, _mm512_add_epi32(rel, rel))), plus);
+                _mm512_mask_storeu_epi8(rgb, bytes, _mm512_permutex2var_epi8(lo, idx, hi));
+                rgb += 48;
+                if (alpha) {
+                    __m512i a = _mm512_maskz_loadu_epi8(((__mmask64)1 << (span + 1)) - 1,
+                                                        abase + (size_t)r0 * L->tw + c0);
+                    __m512i ai = _mm512_permutexvar_epi8(lows, rel);
+                    _mm_storeu_si128((__m128i *)(void *)alpha, _mm512_castsi512_si128(_mm512_permutexvar_epi8(ai, a)));
+                    alpha += 16;
+                }
+                U = _mm512_add_epi32(U, SU), V = _mm512_add_epi32(V, SV);
+                U = _mm512_mask_sub_epi32(U, _mm512_cmpge_epu32_mask(U, TW), U, TW);
+                V = _mm512_mask_sub_epi32(V, _mm512_cmpge_epu32_mask(V, TH), V, TH);
+                continue;
+            }
+        }
         __m512i i = _mm512_add_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(V, 16), W), _mm512_srli_epi32(U, 16));
         __m512i off = _mm512_add_epi32(i, _mm512_add_epi32(i, i));
         __m512i t = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, off, base, 1);
