@@ -217,16 +217,24 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void fill
                                                                                 uint8_t *alpha)
 {
     walk k = walk_start(L, xf, y, x0);
-    uint32_t lu[16], lv[16], su = 0, sv = 0;
-    for (int j = 0; j < 16; j++) {
-        lu[j] = k.U, lv[j] = k.V;
-        k.U += k.du, k.V += k.dv, su += k.du, sv += k.dv;
-        k.U = k.U >= k.tw ? k.U - k.tw : k.U, k.V = k.V >= k.th ? k.V - k.th : k.V;
+    /*
+     * Lane j starts at (U + j du) mod tw: j's bits added one doubling of du
+     * at a time, each sum of two residues wrapped once (and V the same).
+     * Then every round steps all lanes by 16 du.
+     */
+    const __m512i TW = _mm512_set1_epi32((int)k.tw), TH = _mm512_set1_epi32((int)k.th);
+    __m512i U = _mm512_set1_epi32((int)k.U), V = _mm512_set1_epi32((int)k.V);
+    uint32_t su = k.du, sv = k.dv;
+    for (int b = 0; b < 4; b++) {
+        __mmask16 m = (__mmask16)(b == 0 ? 0xaaaa : b == 1 ? 0xcccc : b == 2 ? 0xf0f0 : 0xff00);
+        U = _mm512_mask_add_epi32(U, m, U, _mm512_set1_epi32((int)su));
+        V = _mm512_mask_add_epi32(V, m, V, _mm512_set1_epi32((int)sv));
+        U = _mm512_mask_sub_epi32(U, _mm512_cmpge_epu32_mask(U, TW), U, TW);
+        V = _mm512_mask_sub_epi32(V, _mm512_cmpge_epu32_mask(V, TH), V, TH);
+        su += su, sv += sv;
         su = su >= k.tw ? su - k.tw : su, sv = sv >= k.th ? sv - k.th : sv;
     }
-    __m512i U = _mm512_loadu_si512(lu), V = _mm512_loadu_si512(lv);
     const __m512i SU = _mm512_set1_epi32((int)su), SV = _mm512_set1_epi32((int)sv);
-    const __m512i TW = _mm512_set1_epi32((int)k.tw), TH = _mm512_set1_epi32((int)k.th);
     const __m512i W = _mm512_set1_epi32(L->tw);
     /* Bytes 0-2 of each dword, packed: 0 1 2 4 5 6 8 ... (the top 16 bytes are not stored). */
     const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
