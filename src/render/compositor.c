@@ -1084,10 +1084,36 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
  * same formula as paint_pixel, so the fast path stays exact. Without a texel
  * alpha the alpha is one constant and the loop is plain bytes (vectorized).
  */
-static void blend_row(uint8_t *rgb, const uint8_t *alpha, const uint8_t *base, uint32_t opacity, int x0, int x1)
+#if defined(__x86_64__)
+/* blend_row's bytes without a texel alpha, 32 at a time (AVX-512 BW): the same 16-bit arithmetic. */
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void blend_bytes_avx512(uint8_t *t, const uint8_t *f,
+                                                                                    size_t n, uint16_t a, uint16_t b)
+{
+    const __m512i A = _mm512_set1_epi16((short)a), B = _mm512_set1_epi16((short)b), R = _mm512_set1_epi16(128);
+    for (size_t k = 0; k < n; k += 32) {
+        __mmask32 m = n - k >= 32 ? ~(__mmask32)0 : (((__mmask32)1 << (n - k)) - 1);
+        __m512i w = _mm512_add_epi16(_mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, t + k)), A), R);
+        if (f)
+            w = _mm512_add_epi16(w, _mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, f + k)), B));
+        w = _mm512_srli_epi16(_mm512_add_epi16(w, _mm512_srli_epi16(w, 8)), 8);
+        _mm256_mask_storeu_epi8(t + k, m, _mm512_cvtepi16_epi8(w));
+    }
+}
+#endif
+
+static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alpha, const uint8_t *base,
+                      uint32_t opacity, int x0, int x1)
 {
     uint8_t *t = rgb + (size_t)x0 * 3;
     size_t n = (size_t)(x1 - x0) * 3;
+#if defined(__x86_64__)
+    if (!alpha && r->use_avx512) {
+        blend_bytes_avx512(t, base ? base + (size_t)x0 * 3 : NULL, n, (uint16_t)opacity, (uint16_t)(255 - opacity));
+        return;
+    }
+#else
+    (void)r;
+#endif
     if (!alpha) {
         /*
          * In 16-bit lanes: with w = v + 128 <= 65153, (w + (w >> 8)) >> 8 is
@@ -1319,7 +1345,7 @@ static void fill_row_paint(const segtex_renderer *r, const face_uv_map *maps, in
     }
     if (r->blended >> c & 1) {
         const uint8_t *base = r->cfg.mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
-        blend_row(rgb, talpha, base, r->opacity[c], x0, x1);
+        blend_row(r, rgb, talpha, base, r->opacity[c], x0, x1);
     }
 }
 
