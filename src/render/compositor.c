@@ -72,6 +72,7 @@ struct segtex_renderer {
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
     uint16_t *col_m0, *col_m1;                 /* [width] the model columns of column x's span */
     int mix_avx512;                            /* border runs mixed 16 columns at a time (mix_run_avx512) */
+    int classify_avx512;                       /* spans are model columns (k, k + 1): classify_avx512 */
     model_px *model;                           /* [model_height * model_width] */
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
     uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
@@ -349,6 +350,9 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.fill = r->scalar_only ? anchor_fill_affine_ref : anchor_fill_select();
     /* Runs are mixed 16 columns at a time when any 16 columns reach at most 16 model columns (upscaling). */
     n.mix_avx512 = n.use_avx512;
+    n.classify_avx512 = n.use_avx512 && n.span_count == cfg->model_width;
+    for (int k = 0; k < n.span_count && n.classify_avx512; k++)
+        n.classify_avx512 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
     for (int x = 0; x < w && n.mix_avx512; x++)
         n.mix_avx512 = n.col_m1[x + 15 < w ? x + 15 : w - 1] - n.col_m0[x] < 16;
     n.cfg = *cfg;
@@ -1142,12 +1146,41 @@ static void mixed_span_guided(const row_ctx *rc, const model_px *const *corner, 
  * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
  * to NOT_PURE ^ 1 so a run scan always stops there.
  */
+#if defined(__x86_64__)
+/*
+ * classify_spans 16 spans at a time (AVX-512 F, BW, VL) when span k is
+ * model columns (k, k + 1) (the last one (k, k)): the pure bytes of 16
+ * model pixels and of their right neighbours compared at once. Returns the
+ * spans done.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static int classify_avx512(const model_px *m0,
+                                                                                 const model_px *m1, int mw,
+                                                                                 uint8_t *owner)
+{
+    int s = 0;
+    for (; s + 17 <= mw; s += 16) {
+#define PURE(p) _mm_unpacklo_epi64(_mm512_cvtepi64_epi8(_mm512_srli_epi64(_mm512_loadu_si512((p)), 48)), \
+                                   _mm512_cvtepi64_epi8(_mm512_srli_epi64(_mm512_loadu_si512((p) + 8), 48)))
+        __m128i a = PURE(m0 + s), b = PURE(m0 + s + 1), c = PURE(m1 + s), d = PURE(m1 + s + 1);
+#undef PURE
+        __mmask16 same = _mm_cmpeq_epi8_mask(a, b) & _mm_cmpeq_epi8_mask(a, c) & _mm_cmpeq_epi8_mask(a, d);
+        _mm_storeu_si128((__m128i *)(void *)(owner + s), _mm_mask_mov_epi8(_mm_set1_epi8((char)NOT_PURE), same, a));
+    }
+    return s;
+}
+#endif
+
 static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
 {
     int mw = r->cfg.model_width;
     const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
     const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
-    for (int s = 0; s < r->span_count; s++) {
+    int s = 0;
+#if defined(__x86_64__)
+    if (r->classify_avx512)
+        s = classify_avx512(m0, m1, mw, owner);
+#endif
+    for (; s < r->span_count; s++) {
         const span *sp = &r->spans[s];
         int o = m0[sp->m0].pure;
         int same = (m0[sp->m1].pure == o) & (m1[sp->m0].pure == o) & (m1[sp->m1].pure == o);
