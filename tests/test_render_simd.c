@@ -1,7 +1,8 @@
 /*
  * The renderer's SIMD paths against its plain scalar ones, byte for byte:
  * the anchored texel walk (anchor_fill_select against
- * anchor_fill_affine_ref) over random transforms (rotations, mirrors,
+ * anchor_fill_affine_ref, and both against the walk as first written, with
+ * the C library's fmod) over random transforms (rotations, mirrors,
  * negative and zero steps, steps past a tile, far origins), tiles of odd
  * sizes with and without alpha and spans of every length; then whole
  * frames (every mode, faces rotated and mirrored on the canonical mesh, the
@@ -24,6 +25,34 @@
 #include <unistd.h>
 
 static uint32_t seed = 20261130;
+
+/*
+ * The walk as first written, with the C library's fmod, floor and llround
+ * (anchor.c now finds the same start without them): texel by texel.
+ */
+static void walk_oracle(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
+                        uint8_t *alpha)
+{
+    const double one = 65536.0;
+    const uint32_t tw = (uint32_t)L->tw << 16, th = (uint32_t)L->th << 16;
+    double px = x0 + 0.5 - xf->ox, py = y + 0.5 - xf->oy;
+    double u = xf->m[0] * px + xf->m[1] * py + xf->tx, v = xf->m[2] * px + xf->m[3] * py + xf->ty;
+    double fu = fmod(u * one, (double)tw), fv = fmod(v * one, (double)th);
+    double su = fmod(xf->m[0] * one, (double)tw), sv = fmod(xf->m[2] * one, (double)th);
+    uint32_t U = (uint32_t)(int64_t)floor(fu < 0 ? fu + tw : fu), V = (uint32_t)(int64_t)floor(fv < 0 ? fv + th : fv);
+    uint32_t du = (uint32_t)(int64_t)llround(su < 0 ? su + tw : su), dv = (uint32_t)(int64_t)llround(sv < 0 ? sv + th : sv);
+    U = U >= tw ? U - tw : U, V = V >= th ? V - th : V;
+    du = du >= tw ? du - tw : du, dv = dv >= th ? dv - th : dv;
+    for (int x = x0; x < x1; x++, rgb += 3) {
+        uint32_t i = (V >> 16) * (uint32_t)L->tw + (U >> 16);
+        memcpy(rgb, L->rgb + i * 3, 3);
+        if (alpha)
+            *alpha++ = L->alpha[i];
+        U += du, V += dv;
+        U = U >= tw ? U - tw : U;
+        V = V >= th ? V - th : V;
+    }
+}
 
 static void test_anchor_walk_matches_reference(void)
 {
@@ -67,6 +96,8 @@ static void test_anchor_walk_matches_reference(void)
             fast(&L, &xf, y, x0, x0 + len, out_fast, L.alpha ? a_fast : NULL);
             /* The bytes past the span too: nothing written beyond it. */
             int bad = memcmp(out_ref, out_fast, sizeof out_ref) != 0 || memcmp(a_ref, a_fast, sizeof a_ref) != 0;
+            walk_oracle(&L, &xf, y, x0, x0 + len, out_fast, L.alpha ? a_fast : NULL);
+            bad |= memcmp(out_ref, out_fast, sizeof out_ref) != 0 || memcmp(a_ref, a_fast, sizeof a_ref) != 0;
             if (bad && mismatches++ < 5)
                 CHECK(0, "walk differs: tile %dx%d%s, m = %g %g %g %g, row %d, columns %d..%d", tw, th,
                       L.alpha ? " with alpha" : "", xf.m[0], xf.m[1], xf.m[2], xf.m[3], y, x0, x0 + len);

@@ -137,6 +137,27 @@ typedef struct walk {
     uint32_t U, V, du, dv, tw, th;
 } walk;
 
+/*
+ * fmod(x, m) for a whole m < 2^31, exactly (fmod's result is always
+ * representable, and here it is the integer part's remainder plus the
+ * fraction, both exact): without the library's loop. Huge x: fmod itself.
+ */
+static inline double fmod_whole(double x, uint32_t m)
+{
+    if (!(fabs(x) < 0x1p62))
+        return fmod(x, (double)m);
+    int64_t t = (int64_t)x;
+    return (double)(t % (int64_t)m) + (x - (double)t);
+}
+
+/* floor(y) and llround(y) for 0 <= y < 2^62, exactly. */
+static inline int64_t floor_pos(double y) { return (int64_t)y; }
+static inline int64_t round_pos(double y)
+{
+    int64_t t = (int64_t)y;
+    return t + (y - (double)t >= 0.5);
+}
+
 static walk walk_start(const render_layer *L, const anchor_xf *xf, int y, int x0)
 {
     const double one = 65536.0;
@@ -144,10 +165,10 @@ static walk walk_start(const render_layer *L, const anchor_xf *xf, int y, int x0
     k.tw = (uint32_t)L->tw << 16, k.th = (uint32_t)L->th << 16;
     double px = x0 + 0.5 - xf->ox, py = y + 0.5 - xf->oy;
     double u = xf->m[0] * px + xf->m[1] * py + xf->tx, v = xf->m[2] * px + xf->m[3] * py + xf->ty;
-    double fu = fmod(u * one, (double)k.tw), fv = fmod(v * one, (double)k.th);
-    double su = fmod(xf->m[0] * one, (double)k.tw), sv = fmod(xf->m[2] * one, (double)k.th);
-    uint32_t U = (uint32_t)(int64_t)floor(fu < 0 ? fu + k.tw : fu), V = (uint32_t)(int64_t)floor(fv < 0 ? fv + k.th : fv);
-    uint32_t du = (uint32_t)(int64_t)llround(su < 0 ? su + k.tw : su), dv = (uint32_t)(int64_t)llround(sv < 0 ? sv + k.th : sv);
+    double fu = fmod_whole(u * one, k.tw), fv = fmod_whole(v * one, k.th);
+    double su = fmod_whole(xf->m[0] * one, k.tw), sv = fmod_whole(xf->m[2] * one, k.th);
+    uint32_t U = (uint32_t)floor_pos(fu < 0 ? fu + k.tw : fu), V = (uint32_t)floor_pos(fv < 0 ? fv + k.th : fv);
+    uint32_t du = (uint32_t)round_pos(su < 0 ? su + k.tw : su), dv = (uint32_t)round_pos(sv < 0 ? sv + k.th : sv);
     k.U = U >= k.tw ? U - k.tw : U, k.V = V >= k.th ? V - k.th : V;
     k.du = du >= k.tw ? du - k.tw : du, k.dv = dv >= k.th ? dv - k.th : dv;
     return k;
