@@ -118,8 +118,13 @@ static uint64_t image_hash(const segtex_image *im)
     return h;
 }
 
-/* A soft portrait: background, hair around a face, clothes below, specks of the others. */
-static void portrait(float *prob, int mw, int mh)
+/*
+ * A soft portrait: background, hair around a face, clothes below; soft
+ * also inside (a little body skin everywhere, stripes of others) unless
+ * crisp (one category owns each region's inside, as a confident segmenter
+ * gives).
+ */
+static void portrait(float *prob, int mw, int mh, int crisp)
 {
     for (int y = 0; y < mh; y++)
         for (int x = 0; x < mw; x++) {
@@ -128,10 +133,10 @@ static void portrait(float *prob, int mw, int mh)
             float face = 0.15f - hypotf((u - 0.5f) / 0.75f, (v - 0.40f) / 1.1f);
             float body = fminf(0.36f - fabsf(u - 0.5f), v - 0.66f);
             float ph = 1 / (1 + expf(-head * s)), pf = 1 / (1 + expf(-face * s)), pb = 1 / (1 + expf(-body * s));
-            p[3] = pf, p[1] = ph * (1 - pf), p[4] = pb * (1 - ph), p[2] = 0.05f * (1 - pb) * (1 - ph);
-            p[5] = sinf(u * 40) > 0.5f ? 0.3f : 0;
+            p[3] = pf, p[1] = ph * (1 - pf), p[4] = pb * (1 - ph), p[2] = crisp ? 0 : 0.05f * (1 - pb) * (1 - ph);
+            p[5] = !crisp && sinf(u * 40) > 0.5f ? 0.3f : 0;
             float person = p[1] + p[2] + p[3] + p[4] + p[5], sum = 0;
-            p[0] = person < 1 ? 1 - person : 0.01f;
+            p[0] = person < 1 ? 1 - person : crisp ? 0 : 0.01f;
             for (int c = 0; c < 6; c++)
                 sum += p[c];
             for (int c = 0; c < 6; c++)
@@ -194,7 +199,7 @@ static void test_frames_match_scalar(void)
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w * 3; x++)
                 frame.data[(ptrdiff_t)y * frame.stride + x] = (uint8_t)(x * 31 + y * 7 + x / 5);
-        portrait(prob, mw, mh);
+        portrait(prob, mw, mh, si == 0);
         segtex_seg_result seg = {mw, mh, prob, NULL, mw * mh};
         for (int variant = 0; variant < 4; variant++)
             for (int mode = 0; mode < SEGTEX_RENDER_MODE_COUNT; mode++) {

@@ -703,10 +703,14 @@ __attribute__((target("avx512f"))) static void quantize16(const float *p, model_
         v[c] = _mm512_mask_mov_ps(x, _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(64)),
                                   _mm512_permutex2var_ps(A[4], idx, A[5]));
     }
-    const __m512 tiny = _mm512_set1_ps(0x1p-16f), one = _mm512_set1_ps(1.0f);
+    const __m512 tiny = _mm512_set1_ps(0x1p-16f), one = _mm512_set1_ps(1.0f), small = _mm512_set1_ps(1e-3f);
+    /* quantize_pixel's fast path, for all 16 at once: one value over 0.001 per pixel, and over 0.99. */
+    __m512i nbig = _mm512_setzero_si512();
 #pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        nbig = _mm512_mask_add_epi32(nbig, _mm512_cmp_ps_mask(v[c], small, _CMP_GT_OQ), nbig, _mm512_set1_epi32(1));
         v[c] = _mm512_min_ps(_mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v[c], tiny, _CMP_GT_OQ), v[c]), one);
+    }
     __m512 sum = v[0], bv = v[0];
     __m512i best = _mm512_setzero_si512();
 #pragma GCC unroll 6
@@ -715,6 +719,22 @@ __attribute__((target("avx512f"))) static void quantize16(const float *p, model_
         __mmask16 gt = _mm512_cmp_ps_mask(v[c], bv, _CMP_GT_OQ); /* strictly greater: the first one wins ties */
         bv = _mm512_mask_mov_ps(bv, gt, v[c]);
         best = _mm512_mask_mov_epi32(best, gt, _mm512_set1_epi32(c));
+    }
+    if ((_mm512_cmpeq_epi32_mask(nbig, _mm512_set1_epi32(1)) &
+         _mm512_cmp_ps_mask(bv, _mm512_set1_ps(0.99f), _CMP_GT_OQ)) == (__mmask16)0xffff) {
+        /* Every pixel one-hot on `best` (the one value over 0.99): weight 255, pure, mask 1 << best. */
+        __m512i sh = _mm512_slli_epi32(best, 3), B = _mm512_set1_epi32(255);
+        __mmask16 low = _mm512_cmplt_epi32_mask(best, _mm512_set1_epi32(4));
+        __m512i lo = _mm512_maskz_sllv_epi32(low, B, sh);
+        __m512i hi = _mm512_mask_sllv_epi32(_mm512_setzero_si512(), (__mmask16)~low, B,
+                                            _mm512_sub_epi32(sh, _mm512_set1_epi32(32)));
+        hi = _mm512_or_si512(hi, _mm512_or_si512(_mm512_slli_epi32(best, 16),
+                                                 _mm512_slli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), best), 24)));
+        const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+        const __m512i second = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+        _mm512_storeu_si512((void *)m, _mm512_permutex2var_epi32(lo, first, hi));
+        _mm512_storeu_si512((void *)(m + 8), _mm512_permutex2var_epi32(lo, second, hi));
+        return;
     }
     /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
     __m512 k = _mm512_div_round_ps(_mm512_set1_ps(255.0f), sum, RN);
