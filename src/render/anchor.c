@@ -144,6 +144,10 @@ typedef struct walk {
  */
 static inline double fmod_whole(double x, uint32_t m)
 {
+    if (fabs(x) < 0x1p31) { /* the common case: a 32-bit division */
+        int32_t t = (int32_t)x;
+        return (double)(int32_t)(t % (int32_t)m) + (x - (double)t);
+    }
     if (!(fabs(x) < 0x1p62))
         return fmod(x, (double)m);
     int64_t t = (int64_t)x;
