@@ -3,6 +3,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 /* Faces whose eyes are closer than this (output pixels) are too small to anchor to. */
 #define MIN_EYE_DISTANCE 8.0f
@@ -123,25 +126,64 @@ int anchor_resolve(const anchor_state *s, segtex_anchor anchor, anchor_xf *out)
     return 1;
 }
 
-void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
-                        uint8_t *alpha)
+/*
+ * The walk's start: 16.16 fixed point in 32 bits (tiles are under 32768
+ * texels a side), the steps reduced into [0, tile) so one conditional
+ * subtraction wraps each coordinate: no division per pixel, no branch the
+ * predictor misses. Pixel k of the row reads texel row ((V + k dv) mod th)
+ * >> 16, column ((U + k du) mod tw) >> 16, whichever way it is walked.
+ */
+typedef struct walk {
+    uint32_t U, V, du, dv, tw, th;
+} walk;
+
+/*
+ * fmod(x, m) for a whole m < 2^31, exactly (fmod's result is always
+ * representable, and here it is the integer part's remainder plus the
+ * fraction, both exact): without the library's loop. Huge x: fmod itself.
+ */
+static inline double fmod_whole(double x, uint32_t m)
 {
-    /*
-     * 16.16 fixed point in 32 bits (tiles are under 32768 texels a side), the
-     * steps reduced into [0, tile) so one conditional subtraction wraps each
-     * coordinate: no division per pixel, no branch the predictor misses.
-     * (An AVX2 gather of 8 texels was slower here than this loop.)
-     */
+    if (fabs(x) < 0x1p31) { /* the common case: a 32-bit division */
+        int32_t t = (int32_t)x;
+        return (double)(int32_t)(t % (int32_t)m) + (x - (double)t);
+    }
+    if (!(fabs(x) < 0x1p62))
+        return fmod(x, (double)m);
+    int64_t t = (int64_t)x;
+    return (double)(t % (int64_t)m) + (x - (double)t);
+}
+
+/* floor(y) and llround(y) for 0 <= y < 2^62, exactly. */
+static inline int64_t floor_pos(double y) { return (int64_t)y; }
+static inline int64_t round_pos(double y)
+{
+    int64_t t = (int64_t)y;
+    return t + (y - (double)t >= 0.5);
+}
+
+static walk walk_start(const render_layer *L, const anchor_xf *xf, int y, int x0)
+{
     const double one = 65536.0;
-    const uint32_t tw = (uint32_t)L->tw << 16, th = (uint32_t)L->th << 16;
+    walk k;
+    k.tw = (uint32_t)L->tw << 16, k.th = (uint32_t)L->th << 16;
     double px = x0 + 0.5 - xf->ox, py = y + 0.5 - xf->oy;
     double u = xf->m[0] * px + xf->m[1] * py + xf->tx, v = xf->m[2] * px + xf->m[3] * py + xf->ty;
-    double fu = fmod(u * one, (double)tw), fv = fmod(v * one, (double)th);
-    double su = fmod(xf->m[0] * one, (double)tw), sv = fmod(xf->m[2] * one, (double)th);
-    uint32_t U = (uint32_t)(int64_t)floor(fu < 0 ? fu + tw : fu), V = (uint32_t)(int64_t)floor(fv < 0 ? fv + th : fv);
-    uint32_t du = (uint32_t)(int64_t)llround(su < 0 ? su + tw : su), dv = (uint32_t)(int64_t)llround(sv < 0 ? sv + th : sv);
-    U = U >= tw ? U - tw : U, V = V >= th ? V - th : V;
-    du = du >= tw ? du - tw : du, dv = dv >= th ? dv - th : dv;
+    double fu = fmod_whole(u * one, k.tw), fv = fmod_whole(v * one, k.th);
+    double su = fmod_whole(xf->m[0] * one, k.tw), sv = fmod_whole(xf->m[2] * one, k.th);
+    uint32_t U = (uint32_t)floor_pos(fu < 0 ? fu + k.tw : fu), V = (uint32_t)floor_pos(fv < 0 ? fv + k.th : fv);
+    uint32_t du = (uint32_t)round_pos(su < 0 ? su + k.tw : su), dv = (uint32_t)round_pos(sv < 0 ? sv + k.th : sv);
+    k.U = U >= k.tw ? U - k.tw : U, k.V = V >= k.th ? V - k.th : V;
+    k.du = du >= k.tw ? du - k.tw : du, k.dv = dv >= k.th ? dv - k.th : dv;
+    return k;
+}
+
+void anchor_fill_affine_ref(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
+                            uint8_t *alpha)
+{
+    walk k = walk_start(L, xf, y, x0);
+    uint32_t U = k.U, V = k.V;
+    const uint32_t du = k.du, dv = k.dv, tw = k.tw, th = k.th;
     const uint8_t *base = L->rgb;
     const uint32_t w = (uint32_t)L->tw;
     if (!alpha) {
@@ -160,7 +202,7 @@ void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x
             if (n > x1 - x)
                 n = x1 - x;
             const uint8_t *row = base + (size_t)(V >> 16) * w * 3;
-            for (int k = 0; k < n; k++, rgb += 3) {
+            for (int i = 0; i < n; i++, rgb += 3) {
                 const uint8_t *t = row + (U >> 16) * 3;
                 rgb[0] = t[0], rgb[1] = t[1], rgb[2] = t[2];
                 U += du;
@@ -181,4 +223,130 @@ void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x
         U = U >= tw ? U - tw : U;
         V = V >= th ? V - th : V;
     }
+}
+
+#if defined(__x86_64__)
+/*
+ * The same walk sixteen pixels at a time (AVX-512: F for the gathers, BW and VL
+ * for byte stores, VBMI for the byte permute): lane j holds pixel j's U
+ * and V, stepped by 16 du and 16 dv (mod the tile) per round, each texel
+ * gathered as the 4 bytes at its RGB (the tile has RENDER_TILE_SLACK bytes
+ * after its last texel, see texture.h) and the 16 words packed to 48 bytes.
+ * Only integer arithmetic on the same residues: the scalar walk's texels,
+ * exactly. (An AVX2 gather of 8 texels was once measured slower than the
+ * scalar loop; this one is several times faster on Zen 4.)
+ */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void fill_avx512(const render_layer *L,
+                                                                                const anchor_xf *xf, int y, int x0,
+                                                                                int x1, uint8_t *rgb,
+                                                                                uint8_t *alpha)
+{
+    walk k = walk_start(L, xf, y, x0);
+    /*
+     * Lane j starts at (U + j du) mod tw: j's bits added one doubling of du
+     * at a time, each sum of two residues wrapped once (and V the same).
+     * Then every round steps all lanes by 16 du.
+     */
+    const __m512i TW = _mm512_set1_epi32((int)k.tw), TH = _mm512_set1_epi32((int)k.th);
+    __m512i U = _mm512_set1_epi32((int)k.U), V = _mm512_set1_epi32((int)k.V);
+    uint32_t su = k.du, sv = k.dv;
+    for (int b = 0; b < 4; b++) {
+        __mmask16 m = (__mmask16)(b == 0 ? 0xaaaa : b == 1 ? 0xcccc : b == 2 ? 0xf0f0 : 0xff00);
+        U = _mm512_mask_add_epi32(U, m, U, _mm512_set1_epi32((int)su));
+        V = _mm512_mask_add_epi32(V, m, V, _mm512_set1_epi32((int)sv));
+        U = _mm512_mask_sub_epi32(U, _mm512_cmpge_epu32_mask(U, TW), U, TW);
+        V = _mm512_mask_sub_epi32(V, _mm512_cmpge_epu32_mask(V, TH), V, TH);
+        su += su, sv += sv;
+        su = su >= k.tw ? su - k.tw : su, sv = sv >= k.th ? sv - k.th : sv;
+    }
+    const __m512i SU = _mm512_set1_epi32((int)su), SV = _mm512_set1_epi32((int)sv);
+    const __m512i W = _mm512_set1_epi32(L->tw);
+    /* Bytes 0-2 of each dword, packed: 0 1 2 4 5 6 8 ... (the top 16 bytes are not stored). */
+    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
+                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
+                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
+                                         2, 1, 0);
+    const uint8_t *base = L->rgb, *abase = L->alpha;
+    /*
+     * Where 16 pixels read one texel row and at most WINDOW consecutive
+     * texels of it (the texture magnified or little shrunk, not rotated
+     * much), the texels are loaded (only the bytes needed, so never past the
+     * row) and picked by a byte permute instead of gathered. The walk moves
+     * forward (du small) or backward (du near tw); 15 steps that stay under
+     * WINDOW texels and under the tile width show a wrap as lane 15 passing
+     * lane 0.
+     */
+    enum { WINDOW = 42 }; /* texels whose RGB fit two registers (126 bytes) */
+    const uint64_t reach = (uint64_t)(WINDOW - 1) << 16;
+    int forward = (uint64_t)k.du * 15 <= reach && (uint64_t)k.du * 15 < k.tw;
+    int backward = !forward && k.du && (uint64_t)(k.tw - k.du) * 15 <= reach && (uint64_t)(k.tw - k.du) * 15 < k.tw;
+    /* Output byte 3j + b takes byte b of lane j's texel: lane j's low byte spread over 3 bytes, plus b. */
+    const __m512i spread = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 60, 60, 56, 56, 56, 52,
+                                           52, 52, 48, 48, 48, 44, 44, 44, 40, 40, 40, 36, 36, 36, 32, 32, 32, 28,
+                                           28, 28, 24, 24, 24, 20, 20, 20, 16, 16, 16, 12, 12, 12, 8, 8, 8, 4, 4, 4,
+                                           0, 0, 0);
+    const __m512i plus = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0,
+                                         2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2,
+                                         1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0);
+    const __m512i lows = _mm512_set_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x3c383430, 0x2c282420, 0x1c181410,
+                                          0x0c080400);
+    for (int n = x1 - x0; n > 0; n -= 16) {
+        __mmask16 lanes = n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+        __mmask64 bytes = n >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * n)) - 1);
+        if (n >= 16 && (forward || backward)) {
+            __m512i row = _mm512_srli_epi32(V, 16), col = _mm512_srli_epi32(U, 16);
+            uint32_t u0 = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(U));
+            uint32_t u15 = (uint32_t)_mm_extract_epi32(_mm512_extracti32x4_epi32(U, 3), 3);
+            uint32_t r0 = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(row));
+            if ((forward ? u15 >= u0 : u15 <= u0) &&
+                _mm512_cmpeq_epi32_mask(row, _mm512_set1_epi32((int)r0)) == (__mmask16)0xffff) {
+                /* The texels of columns c0 .. c0 + span (span < WINDOW). */
+                uint32_t c0 = (forward ? u0 : u15) >> 16, span = (forward ? u15 : u0) >> 16;
+                span -= c0;
+                const uint8_t *src = base + ((size_t)r0 * L->tw + c0) * 3;
+                uint32_t need = (span + 1) * 3;
+                __m512i lo = _mm512_maskz_loadu_epi8(need >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << need) - 1, src);
+                __m512i hi = _mm512_maskz_loadu_epi8(need > 64 ? ((__mmask64)1 << (need - 64)) - 1 : 0, src + 64);
+                __m512i rel = _mm512_sub_epi32(col, _mm512_set1_epi32((int)c0));
+                __m512i idx = _mm512_add_epi8(_mm512_permutexvar_epi8(spread, _mm512_add_epi32(rel, _mm512_add_epi32(rel, rel))), plus);
+                _mm512_mask_storeu_epi8(rgb, bytes, _mm512_permutex2var_epi8(lo, idx, hi));
+                rgb += 48;
+                if (alpha) {
+                    __m512i a = _mm512_maskz_loadu_epi8(((__mmask64)1 << (span + 1)) - 1,
+                                                        abase + (size_t)r0 * L->tw + c0);
+                    __m512i ai = _mm512_permutexvar_epi8(lows, rel);
+                    _mm_storeu_si128((__m128i *)(void *)alpha, _mm512_castsi512_si128(_mm512_permutexvar_epi8(ai, a)));
+                    alpha += 16;
+                }
+                U = _mm512_add_epi32(U, SU), V = _mm512_add_epi32(V, SV);
+                U = _mm512_mask_sub_epi32(U, _mm512_cmpge_epu32_mask(U, TW), U, TW);
+                V = _mm512_mask_sub_epi32(V, _mm512_cmpge_epu32_mask(V, TH), V, TH);
+                continue;
+            }
+        }
+        __m512i i = _mm512_add_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(V, 16), W), _mm512_srli_epi32(U, 16));
+        __m512i off = _mm512_add_epi32(i, _mm512_add_epi32(i, i));
+        __m512i t = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, off, base, 1);
+        _mm512_mask_storeu_epi8(rgb, bytes, _mm512_permutexvar_epi8(pack, t));
+        rgb += 48;
+        if (alpha) {
+            __m512i a = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, i, abase, 1);
+            _mm_mask_storeu_epi8(alpha, lanes, _mm512_cvtepi32_epi8(a));
+            alpha += 16;
+        }
+        U = _mm512_add_epi32(U, SU), V = _mm512_add_epi32(V, SV);
+        U = _mm512_mask_sub_epi32(U, _mm512_cmpge_epu32_mask(U, TW), U, TW);
+        V = _mm512_mask_sub_epi32(V, _mm512_cmpge_epu32_mask(V, TH), V, TH);
+    }
+}
+#endif
+
+anchor_fill_fn anchor_fill_select(void)
+{
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512vbmi"))
+        return fill_avx512;
+#endif
+    return anchor_fill_affine_ref;
 }

@@ -47,11 +47,16 @@ int anchor_resolve(const anchor_state *s, segtex_anchor anchor, anchor_xf *out);
  * [x0, x1), the tile texel under each pixel centre (nearest) into rgb (and
  * alpha when the layer has one). `xf` already holds the paint's offset.
  * The face mesh's UVs are drawn over this walk's output (compositor.c,
- * mesh_fill), so outside the mesh the face transform shows.
+ * mesh_fill), so outside the mesh the face transform shows. Every
+ * implementation gives the same bytes; the tile must have
+ * RENDER_TILE_SLACK readable bytes after its RGB and alpha (texture.h).
  */
 typedef void (*anchor_fill_fn)(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
                                uint8_t *alpha);
-void anchor_fill_affine(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
-                        uint8_t *alpha);
+/* The plain scalar walk: the reference. */
+void anchor_fill_affine_ref(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
+                            uint8_t *alpha);
+/* The fastest walk this CPU runs (AVX-512 with VBMI, else the reference). Configure time. */
+anchor_fill_fn anchor_fill_select(void);
 
 #endif

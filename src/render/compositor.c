@@ -70,10 +70,15 @@ struct segtex_renderer {
     int span_count;
     uint16_t *tile_col[SEGTEX_CATEGORY_COUNT]; /* [width] (x + offset_x) mod tw */
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
+    uint16_t *col_m0, *col_m1;                 /* [width] the model columns of column x's span */
+    int mix_avx512;                            /* border runs mixed 16 columns at a time (mix_run_avx512) */
+    int classify_avx512;                       /* spans are model columns (k, k + 1): classify_avx512 */
     model_px *model;                           /* [model_height * model_width] */
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
     uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
     int use_avx2;                              /* quantize with quantize8 (the CPU has AVX2) */
+    anchor_fill_fn fill;                       /* anchored textures' walk (anchor_fill_select) */
+    int use_avx512;                            /* the mesh paint 16 pixels at a time (AVX-512 F BW VL VBMI) */
     landmark_frame *marks;
     blur_buf blur;
     /*
@@ -100,6 +105,7 @@ struct segtex_renderer {
 
     anchor_state anchors;
     segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
+    int scalar_only;    /* set by renderer_set_scalar_only (tests), kept across configures */
     face_uv *uv[SEGTEX_MAX_FACES]; /* set by segtex_renderer_set_face_mesh: one rasterizer per face, or NULL */
     float mesh_scale;              /* tile pixels per unit of (u, v): the face anchor's scale on the mesh */
     float mesh_origin[2];          /* (u, v) of the nose tip (landmark 1): where the paint's offset sits */
@@ -181,6 +187,8 @@ static void free_tables(segtex_renderer *r)
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         segtex_free(r->tile_col[c]);
     segtex_free(r->ident_col);
+    segtex_free(r->col_m0);
+    segtex_free(r->col_m1);
     segtex_aligned_free(r->model);
     segtex_free(r->guide);
     segtex_free(r->guide_x);
@@ -245,6 +253,12 @@ static int check_style(const segtex_landmark_style *s)
     return 1;
 }
 
+/* One band's row buffers: (categories + 1) x width x 4 bytes, then the categories' mixing weights per model column. */
+static size_t band_bytes(int w, int mw)
+{
+    return (size_t)(SEGTEX_CATEGORY_COUNT + 1) * w * 4 + sizeof(uint32_t) * SEGTEX_CATEGORY_COUNT * ((size_t)mw + 16);
+}
+
 segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_config *cfg)
 {
     if (!r || !cfg)
@@ -277,7 +291,9 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.col_f = segtex_malloc(sizeof(uint16_t) * w);
     n.spans = segtex_malloc(sizeof(span) * w);
     n.ident_col = segtex_malloc(sizeof(uint16_t) * w);
-    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans && n.ident_col;
+    n.col_m0 = segtex_malloc(sizeof(uint16_t) * w);
+    n.col_m1 = segtex_malloc(sizeof(uint16_t) * w);
+    int ok = n.row_m0 && n.row_m1 && n.row_f && n.col_f && n.spans && n.ident_col && n.col_m0 && n.col_m1;
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         ok &= (n.tile_col[c] = segtex_malloc(sizeof(uint16_t) * w)) != NULL;
     n.model = segtex_aligned_alloc(sizeof(model_px) * cfg->model_width * cfg->model_height, 64);
@@ -295,7 +311,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     }
     /* Row buffers and blur images are touched only when a paint uses them. */
     n.bands = (h + BAND_ROWS - 1) / BAND_ROWS;
-    n.rowbuf = segtex_malloc((size_t)n.bands * (SEGTEX_CATEGORY_COUNT + 1) * w * 4);
+    n.rowbuf = segtex_malloc((size_t)n.bands * band_bytes(w, cfg->model_width));
     ok &= n.rowbuf && blur_alloc(&n.blur, w, h) == 0;
     if (r->uv[0])
         ok &= (n.mesh_texels = segtex_malloc(sizeof(face_uv_texel) * (size_t)n.bands * BAND_ROWS * w)) != NULL;
@@ -315,6 +331,7 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
         int m0, m1, f;
         map_axis(x, w, cfg->model_width, &m0, &m1, &f);
         n.col_f[x] = (uint16_t)f;
+        n.col_m0[x] = (uint16_t)m0, n.col_m1[x] = (uint16_t)m1;
         span *last = n.span_count ? &n.spans[n.span_count - 1] : NULL;
         if (last && last->m0 == m0 && last->m1 == m1) {
             last->x_end = x + 1;
@@ -324,8 +341,20 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
         }
     }
 #if defined(__x86_64__) || defined(__i386__)
-    n.use_avx2 = __builtin_cpu_supports("avx2");
+    n.use_avx2 = !r->scalar_only && __builtin_cpu_supports("avx2");
 #endif
+#if defined(__x86_64__)
+    n.use_avx512 = !r->scalar_only && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
+#endif
+    n.fill = r->scalar_only ? anchor_fill_affine_ref : anchor_fill_select();
+    /* Runs are mixed 16 columns at a time when any 16 columns reach at most 16 model columns (upscaling). */
+    n.mix_avx512 = n.use_avx512;
+    n.classify_avx512 = n.use_avx512 && n.span_count == cfg->model_width;
+    for (int k = 0; k < n.span_count && n.classify_avx512; k++)
+        n.classify_avx512 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
+    for (int x = 0; x < w && n.mix_avx512; x++)
+        n.mix_avx512 = n.col_m1[x + 15 < w ? x + 15 : w - 1] - n.col_m0[x] < 16;
     n.cfg = *cfg;
     if (n.cfg.landmarks.skeleton_width == 0) { /* about 3 px at 720p: visible at any size, never a bar */
         float lw = (float)(w < h ? w : h) / 240.0f;
@@ -336,6 +365,14 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     free_tables(r);
     *r = n;
     return SEGTEX_OK;
+}
+
+void renderer_set_scalar_only(segtex_renderer *r, int on)
+{
+    r->scalar_only = on != 0;
+    for (int f = 0; f < SEGTEX_MAX_FACES; f++)
+        if (r->uv[f])
+            face_uv_set_scalar_only(r->uv[f], on);
 }
 
 segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
@@ -393,6 +430,8 @@ segtex_status segtex_renderer_set_face_mesh(segtex_renderer *r, const segtex_fac
     }
     free_mesh(r);
     memcpy(r->uv, uv, sizeof uv);
+    for (int f = 0; f < SEGTEX_MAX_FACES; f++)
+        face_uv_set_scalar_only(r->uv[f], r->scalar_only);
     if (texels)
         r->mesh_texels = texels;
     r->mesh_scale = ANCHOR_FACE_REF / d;
@@ -639,6 +678,99 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
 }
 #endif
 
+#if defined(__x86_64__)
+/*
+ * The same for sixteen pixels with AVX-512 F (chosen at configure when the
+ * CPU has it). Each category's vector gathered from the 96 floats by
+ * permutes; every arithmetic step as in quantize8, the multiply and the add
+ * of the scaling in their _round_ forms so they are never fused.
+ */
+#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+__attribute__((target("avx512f"))) static void quantize16(const float *p, model_px *m)
+{
+    __m512 A[6];
+    for (int i = 0; i < 6; i++)
+        A[i] = _mm512_loadu_ps(p + 16 * i);
+    __m512 v[SEGTEX_CATEGORY_COUNT];
+    const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        /* Lane i wants float 6i + c: from A0:A1 below 32, A2:A3 below 64, A4:A5 above. */
+        __m512i idx = _mm512_add_epi32(_mm512_mullo_epi32(lane, _mm512_set1_epi32(6)), _mm512_set1_epi32(c));
+        __m512 x = _mm512_permutex2var_ps(A[0], idx, A[1]);
+        x = _mm512_mask_mov_ps(x, _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(32)),
+                               _mm512_permutex2var_ps(A[2], idx, A[3]));
+        v[c] = _mm512_mask_mov_ps(x, _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(64)),
+                                  _mm512_permutex2var_ps(A[4], idx, A[5]));
+    }
+    const __m512 tiny = _mm512_set1_ps(0x1p-16f), one = _mm512_set1_ps(1.0f), small = _mm512_set1_ps(1e-3f);
+    /* quantize_pixel's fast path, for all 16 at once: one value over 0.001 per pixel, and over 0.99. */
+    __m512i nbig = _mm512_setzero_si512();
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        nbig = _mm512_mask_add_epi32(nbig, _mm512_cmp_ps_mask(v[c], small, _CMP_GT_OQ), nbig, _mm512_set1_epi32(1));
+        v[c] = _mm512_min_ps(_mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v[c], tiny, _CMP_GT_OQ), v[c]), one);
+    }
+    __m512 sum = v[0], bv = v[0];
+    __m512i best = _mm512_setzero_si512();
+#pragma GCC unroll 6
+    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++) {
+        sum = _mm512_add_round_ps(sum, v[c], RN);
+        __mmask16 gt = _mm512_cmp_ps_mask(v[c], bv, _CMP_GT_OQ); /* strictly greater: the first one wins ties */
+        bv = _mm512_mask_mov_ps(bv, gt, v[c]);
+        best = _mm512_mask_mov_epi32(best, gt, _mm512_set1_epi32(c));
+    }
+    if ((_mm512_cmpeq_epi32_mask(nbig, _mm512_set1_epi32(1)) &
+         _mm512_cmp_ps_mask(bv, _mm512_set1_ps(0.99f), _CMP_GT_OQ)) == (__mmask16)0xffff) {
+        /* Every pixel one-hot on `best` (the one value over 0.99): weight 255, pure, mask 1 << best. */
+        __m512i sh = _mm512_slli_epi32(best, 3), B = _mm512_set1_epi32(255);
+        __mmask16 low = _mm512_cmplt_epi32_mask(best, _mm512_set1_epi32(4));
+        __m512i lo = _mm512_maskz_sllv_epi32(low, B, sh);
+        __m512i hi = _mm512_mask_sllv_epi32(_mm512_setzero_si512(), (__mmask16)~low, B,
+                                            _mm512_sub_epi32(sh, _mm512_set1_epi32(32)));
+        hi = _mm512_or_si512(hi, _mm512_or_si512(_mm512_slli_epi32(best, 16),
+                                                 _mm512_slli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), best), 24)));
+        const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+        const __m512i second = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+        _mm512_storeu_si512((void *)m, _mm512_permutex2var_epi32(lo, first, hi));
+        _mm512_storeu_si512((void *)(m + 8), _mm512_permutex2var_epi32(lo, second, hi));
+        return;
+    }
+    /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
+    __m512 k = _mm512_div_round_ps(_mm512_set1_ps(255.0f), sum, RN);
+    __m512i q[SEGTEX_CATEGORY_COUNT], total = _mm512_setzero_si512();
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        q[c] = _mm512_cvttps_epi32(_mm512_add_round_ps(_mm512_mul_round_ps(v[c], k, RN), _mm512_set1_ps(0.5f), RN));
+        total = _mm512_add_epi32(total, q[c]);
+    }
+    __m512i rem = _mm512_sub_epi32(_mm512_set1_epi32(255), total), mask = _mm512_setzero_si512();
+    __m512i pure = _mm512_set1_epi32(NOT_PURE), lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+#pragma GCC unroll 6
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        __m512i cc = _mm512_set1_epi32(c);
+        q[c] = _mm512_mask_add_epi32(q[c], _mm512_cmpeq_epi32_mask(best, cc), q[c], rem);
+        mask = _mm512_mask_or_epi32(mask, _mm512_test_epi32_mask(q[c], q[c]), mask, _mm512_set1_epi32(1 << c));
+        /* Weights are >= 0 and sum to 255: a weight of 255 is the only nonzero one. */
+        pure = _mm512_mask_mov_epi32(pure, _mm512_cmpeq_epi32_mask(q[c], _mm512_set1_epi32(255)), cc);
+        if (c < 4)
+            lo = _mm512_or_si512(lo, _mm512_slli_epi32(q[c], 8 * c));
+        else
+            hi = _mm512_or_si512(hi, _mm512_slli_epi32(q[c], 8 * (c - 4)));
+    }
+    hi = _mm512_or_si512(hi, _mm512_or_si512(_mm512_slli_epi32(pure, 16), _mm512_slli_epi32(mask, 24)));
+    /* A zero sum counts as background: q = {255, 0, ...}, pure 0, mask 1. */
+    __mmask16 ok = _mm512_cmp_ps_mask(sum, _mm512_setzero_ps(), _CMP_GT_OQ);
+    lo = _mm512_mask_mov_epi32(_mm512_set1_epi32(255), ok, lo);
+    hi = _mm512_mask_mov_epi32(_mm512_set1_epi32(1 << 24), ok, hi);
+    const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i second = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    _mm512_storeu_si512((void *)m, _mm512_permutex2var_epi32(lo, first, hi));
+    _mm512_storeu_si512((void *)(m + 8), _mm512_permutex2var_epi32(lo, second, hi));
+}
+#undef RN
+#endif
+
 static void model_band(void *ctx, size_t band)
 {
     segtex_renderer *r = ctx;
@@ -648,13 +780,18 @@ static void model_band(void *ctx, size_t band)
     for (int y = y0; y < y1; y++) {
         model_px *row = r->model + (size_t)y * mw;
         int x = 0;
+#if defined(__x86_64__)
+        if (seg->prob && r->use_avx512)
+            for (; x + 16 <= mw; x += 16)
+                quantize16(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
+#endif
 #if defined(__x86_64__) || defined(__i386__)
         if (seg->prob && r->use_avx2)
             for (; x + 8 <= mw; x += 8)
                 quantize8(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
 #if defined(__SSE2__)
-        if (seg->prob)
+        if (seg->prob && !r->scalar_only)
             for (; x + 4 <= mw; x += 4)
                 quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
@@ -800,6 +937,96 @@ static inline __attribute__((always_inline)) void copy_mix(uint8_t *o, const uin
     }
 }
 
+#if defined(__x86_64__)
+/*
+ * mixed_span's copy-only mix over a whole run of border spans, columns
+ * [x0, x1), 16 at a time (AVX-512 F, BW, VL, VBMI; when no paint present
+ * is PAINT_BLEND). Per model column j of the run and category c, the
+ * vertical half V_c[j] = q_c(row m0, j) gy + q_c(row m1, j) fy is made once;
+ * column x then takes W_c = V_c[m0(x)] gx + V_c[m1(x)] fx, exactly the
+ * span's L_c gx + R_c fx (a category absent from a span has V = 0 at both
+ * its corners and adds nothing), by a permute of a 16-column window of V_c
+ * (the configure check: 16 output columns reach at most 16 model columns).
+ * A paint read through the identity column table (a row buffer, the frame),
+ * or through a tile's where its 16 columns are consecutive, is loaded;
+ * where a tile wraps, gathered as 4-byte words (RENDER_TILE_SLACK). The
+ * final (acc + 32640) / 65280 as ((acc + 32640) >> 8) * 32897 >> 23, exact
+ * for every acc up to 255 * 65280 (checked exhaustively). Bit for bit the
+ * scalar mix. `vw`: SEGTEX_CATEGORY_COUNT x (model width + 16) words.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void
+mix_run_avx512(const row_ctx *rc, const model_px *m0, const model_px *m1, uint32_t fy, unsigned all, int j0, int j1,
+               int x0, int x1, uint32_t *vw)
+{
+    const segtex_renderer *r = rc->r;
+    const size_t vstride = (size_t)r->cfg.model_width + 16;
+    uint32_t gy = 256 - fy;
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    for (unsigned m = all; m; m &= m - 1) {
+        int c = __builtin_ctz(m);
+        if (!rc->src[c])
+            continue; /* black: adds 0 */
+        uint32_t *v = vw + (size_t)n * vstride;
+        for (int j = j0; j <= j1; j++)
+            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
+        cat[n++] = c;
+    }
+    const __m512i unpack = _mm512_set_epi8(0, 47, 46, 45, 0, 44, 43, 42, 0, 41, 40, 39, 0, 38, 37, 36, 0, 35, 34, 33,
+                                           0, 32, 31, 30, 0, 29, 28, 27, 0, 26, 25, 24, 0, 23, 22, 21, 0, 20, 19,
+                                           18, 0, 17, 16, 15, 0, 14, 13, 12, 0, 11, 10, 9, 0, 8, 7, 6, 0, 5, 4, 3, 0,
+                                           2, 1, 0);
+    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
+                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
+                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
+                                         2, 1, 0);
+    const __m512i B255 = _mm512_set1_epi32(255), C256 = _mm512_set1_epi32(256), RND = _mm512_set1_epi32(32640);
+    const __m512i K = _mm512_set1_epi32(32897);
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    for (int x = x0; x < x1; x += 16, o += 48) {
+        int left = x1 - x;
+        __mmask16 lanes = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+        __mmask64 bytes = left >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * left)) - 1);
+        __m512i fx = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, r->col_f + x));
+        __m512i gx = _mm512_sub_epi32(C256, fx);
+        int base = r->col_m0[x];
+        __m512i i0 = _mm512_sub_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, r->col_m0 + x)),
+                                      _mm512_set1_epi32(base));
+        __m512i i1 = _mm512_sub_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, r->col_m1 + x)),
+                                      _mm512_set1_epi32(base));
+        /* Lanes past x1 read column x1 - 1's model columns: in the window, never stored. */
+        i0 = _mm512_mask_mov_epi32(_mm512_setzero_si512(), lanes, i0);
+        i1 = _mm512_mask_mov_epi32(_mm512_setzero_si512(), lanes, i1);
+        __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0;
+        for (int i = 0; i < n; i++) {
+            int c = cat[i];
+            __m512i win = _mm512_loadu_si512(vw + (size_t)i * vstride + (base - j0));
+            __m512i w = _mm512_srli_epi32(_mm512_add_epi32(_mm512_mullo_epi32(_mm512_permutexvar_epi32(i0, win), gx),
+                                                           _mm512_mullo_epi32(_mm512_permutexvar_epi32(i1, win), fx)),
+                                          8);
+            const uint16_t *col = rc->col[c];
+            const uint8_t *src = rc->src[c];
+            __m512i t;
+            int last = x + (left >= 16 ? 15 : left - 1);
+            if (col == r->ident_col || col[last] - col[x] == last - x) {
+                t = _mm512_permutexvar_epi8(unpack, _mm512_maskz_loadu_epi8(bytes, src + (size_t)col[x] * 3));
+            } else {
+                __m512i cc = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(lanes, col + x));
+                cc = _mm512_add_epi32(cc, _mm512_add_epi32(cc, cc));
+                t = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), lanes, cc, src, 1);
+            }
+            a0 = _mm512_add_epi32(a0, _mm512_mullo_epi32(w, _mm512_and_si512(t, B255)));
+            a1 = _mm512_add_epi32(a1, _mm512_mullo_epi32(w, _mm512_and_si512(_mm512_srli_epi32(t, 8), B255)));
+            a2 = _mm512_add_epi32(a2, _mm512_mullo_epi32(w, _mm512_and_si512(_mm512_srli_epi32(t, 16), B255)));
+        }
+        a0 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a0, RND), 8), K), 23);
+        a1 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a1, RND), 8), K), 23);
+        a2 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a2, RND), 8), K), 23);
+        __m512i p = _mm512_or_si512(a0, _mm512_or_si512(_mm512_slli_epi32(a1, 8), _mm512_slli_epi32(a2, 16)));
+        _mm512_mask_storeu_epi8(o, bytes, _mm512_permutexvar_epi8(pack, p));
+    }
+}
+#endif
+
 /*
  * Columns [x0, x1) of a border span (corners a b / c d): the weighted mix
  * of every category present. The vertical half of the bilinear weights is
@@ -939,12 +1166,41 @@ static void mixed_span_guided(const row_ctx *rc, const model_px *const *corner, 
  * share this. `owner` has span_count + 8 bytes; the 8 after the end are set
  * to NOT_PURE ^ 1 so a run scan always stops there.
  */
+#if defined(__x86_64__)
+/*
+ * classify_spans 16 spans at a time (AVX-512 F, BW, VL) when span k is
+ * model columns (k, k + 1) (the last one (k, k)): the pure bytes of 16
+ * model pixels and of their right neighbours compared at once. Returns the
+ * spans done.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static int classify_avx512(const model_px *m0,
+                                                                                 const model_px *m1, int mw,
+                                                                                 uint8_t *owner)
+{
+    int s = 0;
+    for (; s + 17 <= mw; s += 16) {
+#define PURE(p) _mm_unpacklo_epi64(_mm512_cvtepi64_epi8(_mm512_srli_epi64(_mm512_loadu_si512((p)), 48)), \
+                                   _mm512_cvtepi64_epi8(_mm512_srli_epi64(_mm512_loadu_si512((p) + 8), 48)))
+        __m128i a = PURE(m0 + s), b = PURE(m0 + s + 1), c = PURE(m1 + s), d = PURE(m1 + s + 1);
+#undef PURE
+        __mmask16 same = _mm_cmpeq_epi8_mask(a, b) & _mm_cmpeq_epi8_mask(a, c) & _mm_cmpeq_epi8_mask(a, d);
+        _mm_storeu_si128((__m128i *)(void *)(owner + s), _mm_mask_mov_epi8(_mm_set1_epi8((char)NOT_PURE), same, a));
+    }
+    return s;
+}
+#endif
+
 static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
 {
     int mw = r->cfg.model_width;
     const model_px *m0 = r->model + (size_t)r->row_m0[y] * mw;
     const model_px *m1 = r->model + (size_t)r->row_m1[y] * mw;
-    for (int s = 0; s < r->span_count; s++) {
+    int s = 0;
+#if defined(__x86_64__)
+    if (r->classify_avx512)
+        s = classify_avx512(m0, m1, mw, owner);
+#endif
+    for (; s < r->span_count; s++) {
         const span *sp = &r->spans[s];
         int o = m0[sp->m0].pure;
         int same = (m0[sp->m1].pure == o) & (m1[sp->m0].pure == o) & (m1[sp->m1].pure == o);
@@ -959,10 +1215,36 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
  * same formula as paint_pixel, so the fast path stays exact. Without a texel
  * alpha the alpha is one constant and the loop is plain bytes (vectorized).
  */
-static void blend_row(uint8_t *rgb, const uint8_t *alpha, const uint8_t *base, uint32_t opacity, int x0, int x1)
+#if defined(__x86_64__)
+/* blend_row's bytes without a texel alpha, 32 at a time (AVX-512 BW): the same 16-bit arithmetic. */
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void blend_bytes_avx512(uint8_t *t, const uint8_t *f,
+                                                                                    size_t n, uint16_t a, uint16_t b)
+{
+    const __m512i A = _mm512_set1_epi16((short)a), B = _mm512_set1_epi16((short)b), R = _mm512_set1_epi16(128);
+    for (size_t k = 0; k < n; k += 32) {
+        __mmask32 m = n - k >= 32 ? ~(__mmask32)0 : (((__mmask32)1 << (n - k)) - 1);
+        __m512i w = _mm512_add_epi16(_mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, t + k)), A), R);
+        if (f)
+            w = _mm512_add_epi16(w, _mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, f + k)), B));
+        w = _mm512_srli_epi16(_mm512_add_epi16(w, _mm512_srli_epi16(w, 8)), 8);
+        _mm256_mask_storeu_epi8(t + k, m, _mm512_cvtepi16_epi8(w));
+    }
+}
+#endif
+
+static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alpha, const uint8_t *base,
+                      uint32_t opacity, int x0, int x1)
 {
     uint8_t *t = rgb + (size_t)x0 * 3;
     size_t n = (size_t)(x1 - x0) * 3;
+#if defined(__x86_64__)
+    if (!alpha && r->use_avx512) {
+        blend_bytes_avx512(t, base ? base + (size_t)x0 * 3 : NULL, n, (uint16_t)opacity, (uint16_t)(255 - opacity));
+        return;
+    }
+#else
+    (void)r;
+#endif
     if (!alpha) {
         /*
          * In 16-bit lanes: with w = v + 128 <= 65153, (w + (w >> 8)) >> 8 is
@@ -1009,6 +1291,109 @@ static inline int wrap_index(float t, int n, float inv_n)
  * around the nose, a few texels from the tip). The nearest texel, as the affine
  * anchors take. Face 0 is drawn last, on top.
  */
+#if defined(__x86_64__)
+/*
+ * mesh_fill's per-pixel work for n texels of one face's row, 16 at a time
+ * (AVX-512 F, BW, VL, VBMI, chosen at configure): the same float
+ * operations in the same order, each rounded on its own (the _round_
+ * forms: the compiler may not fuse them into multiply-adds), the same
+ * truncations, the texels gathered as 4-byte words (RENDER_TILE_SLACK).
+ * Bit for bit mesh_fill's scalar loop.
+ */
+#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void
+mesh_row_avx512(const face_uv_texel *t, int n, float k, float ou, float ov, const render_layer *L, float itw,
+                float ith, uint8_t *o, uint8_t *alpha)
+{
+    const __m512 K = _mm512_set1_ps(k), OU = _mm512_set1_ps(ou), OV = _mm512_set1_ps(ov);
+    const __m512 ITW = _mm512_set1_ps(itw), ITH = _mm512_set1_ps(ith), ONE = _mm512_set1_ps(1.0f);
+    const __m512 ZERO = _mm512_setzero_ps(), BIG = _mm512_set1_ps(1e7f), HALF = _mm512_set1_ps(0.5f);
+    const __m512i TW = _mm512_set1_epi32(L->tw), TH = _mm512_set1_epi32(L->th), B255 = _mm512_set1_epi32(255);
+    /* From 4 registers of 4 texels {u, v, c, d}: lanes 0-7 u (or c) of texels 0-7, 8-15 v (or d). */
+    const __m512i even = _mm512_set_epi32(29, 25, 21, 17, 13, 9, 5, 1, 28, 24, 20, 16, 12, 8, 4, 0);
+    const __m512i odd = _mm512_set_epi32(31, 27, 23, 19, 15, 11, 7, 3, 30, 26, 22, 18, 14, 10, 6, 2);
+    const __m512i lo = _mm512_set_epi32(23, 22, 21, 20, 19, 18, 17, 16, 7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i hi = _mm512_set_epi32(31, 30, 29, 28, 27, 26, 25, 24, 15, 14, 13, 12, 11, 10, 9, 8);
+    /* 48 RGB bytes to 16 dwords and back. */
+    const __m512i unpack = _mm512_set_epi8(0, 47, 46, 45, 0, 44, 43, 42, 0, 41, 40, 39, 0, 38, 37, 36, 0, 35, 34, 33,
+                                           0, 32, 31, 30, 0, 29, 28, 27, 0, 26, 25, 24, 0, 23, 22, 21, 0, 20, 19,
+                                           18, 0, 17, 16, 15, 0, 14, 13, 12, 0, 11, 10, 9, 0, 8, 7, 6, 0, 5, 4, 3, 0,
+                                           2, 1, 0);
+    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
+                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
+                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
+                                         2, 1, 0);
+    for (int x = 0; x < n; x += 16, t += 16, o += 48) {
+        int left = n - x;
+        __mmask16 lanes = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+        __mmask64 bytes = left >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * left)) - 1);
+        __m512 a[4];
+        for (int q = 0; q < 4; q++) {
+            int e = left - 4 * q; /* texels of this register that exist */
+            a[q] = _mm512_maskz_loadu_ps(e >= 4 ? (__mmask16)0xffff : e > 0 ? (__mmask16)((1u << (4 * e)) - 1) : 0,
+                                         t + 4 * q);
+        }
+        __m512 uv01 = _mm512_permutex2var_ps(a[0], even, a[1]), uv23 = _mm512_permutex2var_ps(a[2], even, a[3]);
+        __m512 cd01 = _mm512_permutex2var_ps(a[0], odd, a[1]), cd23 = _mm512_permutex2var_ps(a[2], odd, a[3]);
+        __m512 u = _mm512_permutex2var_ps(uv01, lo, uv23), v = _mm512_permutex2var_ps(uv01, hi, uv23);
+        __m512 cov = _mm512_permutex2var_ps(cd01, lo, cd23);
+        __mmask16 m = _mm512_mask_cmp_ps_mask(lanes, cov, ZERO, _CMP_GT_OQ);
+        if (!m)
+            continue;
+        __m512 tu = _mm512_add_round_ps(_mm512_mul_round_ps(K, u, RN), OU, RN);
+        __m512 tv = _mm512_add_round_ps(_mm512_mul_round_ps(K, v, RN), OV, RN);
+        m = _mm512_mask_cmp_ps_mask(m, tu, ZERO, _CMP_GE_OQ);
+        m = _mm512_mask_cmp_ps_mask(m, tv, ZERO, _CMP_GE_OQ);
+        m = _mm512_mask_cmp_ps_mask(m, tu, BIG, _CMP_LT_OQ);
+        m = _mm512_mask_cmp_ps_mask(m, tv, BIG, _CMP_LT_OQ);
+        if (!m)
+            continue;
+        /* wrap_index */
+        __m512i qu = _mm512_cvttps_epi32(_mm512_mul_round_ps(tu, ITW, RN));
+        __m512i qv = _mm512_cvttps_epi32(_mm512_mul_round_ps(tv, ITH, RN));
+        __m512i iu = _mm512_sub_epi32(_mm512_cvttps_epi32(tu), _mm512_mullo_epi32(qu, TW));
+        __m512i iv = _mm512_sub_epi32(_mm512_cvttps_epi32(tv), _mm512_mullo_epi32(qv, TH));
+        iu = _mm512_mask_add_epi32(iu, _mm512_cmplt_epi32_mask(iu, _mm512_setzero_si512()), iu, TW);
+        iu = _mm512_mask_sub_epi32(iu, _mm512_cmpge_epi32_mask(iu, TW), iu, TW);
+        iv = _mm512_mask_add_epi32(iv, _mm512_cmplt_epi32_mask(iv, _mm512_setzero_si512()), iv, TH);
+        iv = _mm512_mask_sub_epi32(iv, _mm512_cmpge_epi32_mask(iv, TH), iv, TH);
+        __m512i i = _mm512_add_epi32(_mm512_mullo_epi32(iv, TW), iu);
+        __m512i off = _mm512_add_epi32(i, _mm512_add_epi32(i, i));
+        __m512i s = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, off, L->rgb, 1);
+        __m512i d = _mm512_permutexvar_epi8(unpack, _mm512_maskz_loadu_epi8(bytes, o));
+        __mmask16 full = _mm512_mask_cmp_ps_mask(m, cov, ONE, _CMP_GE_OQ), part = m & (__mmask16)~full;
+        __m512 gc = _mm512_sub_round_ps(ONE, cov, RN);
+        __m512i res = _mm512_mask_mov_epi32(d, full, s);
+        if (part) {
+            __m512i mix = _mm512_setzero_si512();
+            for (int c = 0; c < 3; c++) {
+                __m512 df = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(d, 8 * c), B255));
+                __m512 sf = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(s, 8 * c), B255));
+                __m512 b = _mm512_add_round_ps(_mm512_add_round_ps(_mm512_mul_round_ps(df, gc, RN),
+                                                                   _mm512_mul_round_ps(sf, cov, RN), RN),
+                                               HALF, RN);
+                mix = _mm512_or_si512(mix, _mm512_slli_epi32(_mm512_and_si512(_mm512_cvttps_epi32(b), B255), 8 * c));
+            }
+            res = _mm512_mask_mov_epi32(res, part, mix);
+        }
+        _mm512_mask_storeu_epi8(o, bytes, _mm512_permutexvar_epi8(pack, res));
+        if (alpha) {
+            __m512i sa = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, i, L->alpha, 1);
+            sa = _mm512_and_si512(sa, B255);
+            __m512i da = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes, alpha + x));
+            __m512 b = _mm512_add_round_ps(_mm512_add_round_ps(_mm512_mul_round_ps(_mm512_cvtepi32_ps(da), gc, RN),
+                                                               _mm512_mul_round_ps(_mm512_cvtepi32_ps(sa), cov, RN),
+                                                               RN),
+                                           HALF, RN);
+            __m512i ra = _mm512_mask_mov_epi32(da, full, sa);
+            ra = _mm512_mask_mov_epi32(ra, part, _mm512_and_si512(_mm512_cvttps_epi32(b), B255));
+            _mm_mask_storeu_epi8(alpha + x, lanes, _mm512_cvtepi32_epi8(ra));
+        }
+    }
+}
+#undef RN
+#endif
+
 static void mesh_fill(const segtex_renderer *r, const render_layer *L, const face_uv_map *maps, int y, int x0,
                       int x1, uint8_t *rgb, uint8_t *alpha)
 {
@@ -1023,6 +1408,14 @@ static void mesh_fill(const segtex_renderer *r, const render_layer *L, const fac
         if (!row)
             continue;
         int a = x0 > m->x0 ? x0 : m->x0, b = x1 < m->x0 + m->width ? x1 : m->x0 + m->width;
+#if defined(__x86_64__)
+        if (r->use_avx512) {
+            if (b > a)
+                mesh_row_avx512(row + (a - m->x0), b - a, k, ou, ov, L, itw, ith, rgb + (size_t)a * 3,
+                                alpha ? alpha + a : NULL);
+            continue;
+        }
+#endif
         for (int x = a; x < b; x++) {
             const face_uv_texel *t = row + (x - m->x0);
             float cov = t->coverage;
@@ -1076,14 +1469,14 @@ static void fill_row_paint(const segtex_renderer *r, const face_uv_map *maps, in
     } else if (r->source[c] == SOURCE_BLUR) {
         blur_fill_row(&r->blur, y, x0, x1, rgb + (size_t)x0 * 3);
     } else {
-        anchor_fill_affine(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
+        r->fill(L, &r->xf[c], y, x0, x1, rgb + (size_t)x0 * 3, L->alpha ? alpha + x0 : NULL);
         if (r->source[c] == SOURCE_MESH)
             mesh_fill(r, L, maps, y, x0, x1, rgb, L->alpha ? alpha : NULL);
         talpha = L->alpha ? alpha : NULL;
     }
     if (r->blended >> c & 1) {
         const uint8_t *base = r->cfg.mode == SEGTEX_RENDER_MASK ? NULL : r->frame->data + (ptrdiff_t)y * r->frame->stride;
-        blend_row(rgb, talpha, base, r->opacity[c], x0, x1);
+        blend_row(r, rgb, talpha, base, r->opacity[c], x0, x1);
     }
 }
 
@@ -1155,12 +1548,12 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
             }
         } else {
             /* The row paints present in this run of border spans, filled over it. */
-            unsigned need = 0;
+            unsigned all = 0;
             for (int k = s; k < e; k++) {
                 const span *sp = &r->spans[k];
-                need |= m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask;
+                all |= m0[sp->m0].mask | m0[sp->m1].mask | m1[sp->m0].mask | m1[sp->m1].mask;
             }
-            need &= rc.row;
+            unsigned need = all & rc.row;
             for (; need; need &= need - 1) {
                 int c = __builtin_ctz(need);
                 if (rc.kind[c] != PAINT_BASE)
@@ -1175,6 +1568,13 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
                     mixed_span_guided(&rc, corner, g, fy, sp->x_begin, sp->x_end);
                 }
             }
+#if defined(__x86_64__)
+            if (r->mix_avx512 && !(all & rc.blend) && s < e) {
+                uint32_t *vw = (uint32_t *)(void *)(rowbuf + (size_t)(SEGTEX_CATEGORY_COUNT + 1) * cfg->width * 4);
+                mix_run_avx512(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
+                s = e;
+            }
+#endif
             for (; s < e; s++) {
                 const span *sp = &r->spans[s];
                 mixed_span(&rc, &m0[sp->m0], &m0[sp->m1], &m1[sp->m0], &m1[sp->m1], fy, sp->x_begin, sp->x_end);
@@ -1216,7 +1616,7 @@ static void output_band(void *ctx, size_t band)
     int y0 = (int)band * BAND_ROWS, y1 = y0 + BAND_ROWS < r->cfg.height ? y0 + BAND_ROWS : r->cfg.height;
     /* Span owners of the current pair of model rows: on the stack, so bands share nothing. */
     uint8_t owner[MAX_OUTPUT_SIDE + 8];
-    uint8_t *rowbuf = r->rowbuf + band * (SEGTEX_CATEGORY_COUNT + 1) * (size_t)r->cfg.width * 4;
+    uint8_t *rowbuf = r->rowbuf + band * band_bytes(r->cfg.width, r->cfg.model_width);
     int owner_row = -1;
     face_uv_map maps[SEGTEX_MAX_FACES];
     if (r->mesh_faces)

@@ -20,6 +20,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define NV SEGTEX_FACE_GEOMETRY_VERTICES
 
@@ -50,7 +53,9 @@ struct face_uv {
     /* per frame (prepare) */
     float sx[NV], sy[NV], sz[NV];
     tri_setup *setup; /* the front triangles */
+    int32_t (*box)[4]; /* their setup's y0, y1, x0, x1, packed: a band scans these, not the setups */
     int nfront;
+    int simd; /* rows set up 16 at a time (rows_avx512); face_uv_set_scalar_only clears it */
 };
 
 segtex_status face_uv_map_alloc(face_uv_map *map, size_t pixels)
@@ -80,6 +85,7 @@ void face_uv_destroy(face_uv *r)
     segtex_free(r->tri);
     segtex_free(r->border);
     segtex_free(r->setup);
+    segtex_free(r->box);
     segtex_free(r);
 }
 
@@ -144,7 +150,8 @@ segtex_status face_uv_create(const segtex_face_mesh *mesh, face_uv **out)
     r->tri = segtex_malloc((size_t)n * sizeof *r->tri);
     r->border = segtex_malloc((size_t)n);
     r->setup = segtex_malloc((size_t)n * sizeof *r->setup);
-    if (!r->tri || !r->border || !r->setup) {
+    r->box = segtex_malloc((size_t)n * sizeof *r->box);
+    if (!r->tri || !r->border || !r->setup || !r->box) {
         face_uv_destroy(r);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -162,8 +169,20 @@ segtex_status face_uv_create(const segtex_face_mesh *mesh, face_uv **out)
         pos += cross2(a[0], -a[1], b[0], -b[1], c[0], -c[1]) > 0;
     }
     r->front_sign = 2 * pos > n ? 1.0f : -1.0f;
+#if defined(__x86_64__)
+    r->simd = __builtin_cpu_supports("avx512f") != 0;
+#endif
     *out = r;
     return SEGTEX_OK;
+}
+
+void face_uv_set_scalar_only(face_uv *r, int on)
+{
+#if defined(__x86_64__)
+    r->simd = !on && __builtin_cpu_supports("avx512f");
+#else
+    (void)r, (void)on;
+#endif
 }
 
 int face_uv_front_triangles(const face_uv *r)
@@ -255,8 +274,13 @@ segtex_status face_uv_prepare(face_uv *r, const segtex_face_landmarks *face, int
     for (int t = 0; t < r->ntri; t++) {
         const uint16_t *v = r->tri[t];
         float a2 = cross2(r->sx[v[0]], r->sy[v[0]], r->sx[v[1]], r->sy[v[1]], r->sx[v[2]], r->sy[v[2]]);
-        if (r->front_sign * a2 > 1e-6f)
-            setup_triangle(r, t, a2, &r->setup[r->nfront++]);
+        if (r->front_sign * a2 > 1e-6f) {
+            tri_setup *st = &r->setup[r->nfront];
+            setup_triangle(r, t, a2, st);
+            r->box[r->nfront][0] = st->y0, r->box[r->nfront][1] = st->y1;
+            r->box[r->nfront][2] = st->x0, r->box[r->nfront][3] = st->x1;
+            r->nfront++;
+        }
     }
     return SEGTEX_OK;
 }
@@ -291,6 +315,135 @@ static inline int inside_hard(const tri_setup *s, float px, float r0, float r1, 
            s->ea[2] * (px - s->ex[2]) + r2 >= 0;
 }
 
+
+/*
+ * Pixels [lo, hi) of row y of triangle s (lo, hi from its row bounds; for a
+ * triangle without per-pixel tests, the ends already tested exactly).
+ */
+static inline void draw_row(const tri_setup *s, face_uv_map *map, int y, int lo, int hi, int mx0)
+{
+    float py = (float)y + 0.5f;
+    face_uv_texel *row = map->texels + (size_t)(y - map->y0) * (size_t)map->width;
+    float urow = s->u0 + s->dudy * (py - s->oy), vrow = s->v0 + s->dvdy * (py - s->oy);
+    float zrow = s->z0 + s->dzdy * (py - s->oy);
+    if (!s->per_pixel) {
+        /* Inside, only the depth test. */
+        face_uv_texel *t = row + (lo - mx0);
+        for (int x = lo; x < hi; x++, t++) {
+            float dx = (float)x + 0.5f - s->ox;
+            float z = zrow + s->dzdx * dx;
+            if (z < t->depth)
+                *t = (face_uv_texel){urow + s->dudx * dx, vrow + s->dvdx * dx, 1.0f, z};
+        }
+        return;
+    }
+    float rr[3] = {s->eb[0] * (py - s->ey[0]), s->eb[1] * (py - s->ey[1]), s->eb[2] * (py - s->ey[2])};
+    for (int x = lo; x < hi; x++) {
+        float px = (float)x + 0.5f, c = 1.0f;
+        int in = 1;
+        for (int k = 0; k < 3 && in; k++) {
+            float e = s->ea[k] * (px - s->ex[k]) + rr[k];
+            if (!(s->outline >> k & 1)) {
+                in = e >= 0;
+            } else {
+                float d = e * s->inv_len[k]; /* pixels inside the edge */
+                if (d <= -0.5f)
+                    in = 0;
+                else if (d < 0.5f)
+                    c *= d + 0.5f;
+            }
+        }
+        if (!in)
+            continue;
+        face_uv_texel *t = &row[x - mx0];
+        float dx = px - s->ox, z = zrow + s->dzdx * dx;
+        /* Whole pixels meet the depth test; a partial (rim) pixel only fills what no whole one
+         * covers, with the most coverage winning, and leaves the depth open for whole ones. */
+        if (c >= 1.0f ? z < t->depth : t->coverage < 1.0f && c > t->coverage)
+            *t = (face_uv_texel){urow + s->dudx * dx, vrow + s->dvdx * dx, c, c >= 1.0f ? z : INFINITY};
+    }
+}
+
+#if defined(__x86_64__)
+/*
+ * Rows [y0, y1) (at most 16) of triangle s: row_bounds, the span ends and
+ * their exact tests, one row per lane (AVX-512 F), then each row's pixels.
+ * The same float operations in the same order, each rounded on its own
+ * (the _round_ forms are never fused into multiply-adds), ceilf and floorf
+ * as roundscale: the scalar loop's spans exactly.
+ */
+#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+__attribute__((target("avx512f"))) static void rows_avx512(const tri_setup *s, face_uv_map *map, int y0, int y1,
+                                                           int mx0, int mx1)
+{
+    const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+    __m512 py = _mm512_add_round_ps(
+        _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_set1_epi32(y0),
+                                            _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0))),
+        half, RN);
+    __m512 l = _mm512_set1_ps((float)s->x0), r = _mm512_set1_ps((float)s->x1), rk[3];
+    for (int k = 0; k < 3; k++) {
+        __m512 b = _mm512_add_round_ps(
+            _mm512_mul_round_ps(_mm512_set1_ps(s->eb[k]), _mm512_sub_round_ps(py, _mm512_set1_ps(s->ey[k]), RN), RN),
+            _mm512_set1_ps(s->margin[k]), RN);
+        __m512 x = _mm512_sub_round_ps(_mm512_set1_ps(s->ex[k]), _mm512_mul_round_ps(b, _mm512_set1_ps(s->inv_a[k]), RN),
+                                       RN);
+        l = _mm512_max_ps(l, _mm512_add_round_ps(x, _mm512_set1_ps(s->lpen[k]), RN));
+        r = _mm512_min_ps(r, _mm512_add_round_ps(x, _mm512_set1_ps(s->rpen[k]), RN));
+        if (s->flat >> k & 1)
+            r = _mm512_mask_sub_round_ps(r, _mm512_cmp_ps_mask(b, zero, _CMP_LT_OQ), l, one, RN);
+        rk[k] = _mm512_mul_round_ps(_mm512_set1_ps(s->eb[k]), _mm512_sub_round_ps(py, _mm512_set1_ps(s->ey[k]), RN),
+                                    RN);
+    }
+    const __m512 fx0 = _mm512_set1_ps((float)s->x0), fx1 = _mm512_set1_ps((float)s->x1);
+    __m512 xl = _mm512_min_ps(_mm512_max_ps(l, fx0), fx1);
+    __m512 xr = _mm512_min_ps(_mm512_max_ps(r, _mm512_set1_ps((float)s->x0 - 1)), fx1);
+    __m512 a = _mm512_sub_round_ps(xl, half, RN), bb = _mm512_sub_round_ps(xr, half, RN);
+    const __m512 slack = _mm512_set1_ps(s->slack);
+    const __m512i M0 = _mm512_set1_epi32(mx0), M1 = _mm512_set1_epi32(mx1), I1 = _mm512_set1_epi32(1);
+#define CEIL(v) _mm512_cvttps_epi32(_mm512_roundscale_ps((v), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC))
+#define FLOOR(v) _mm512_cvttps_epi32(_mm512_roundscale_ps((v), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC))
+    __m512i lo = CEIL(_mm512_sub_round_ps(a, slack, RN)), lo_in = CEIL(_mm512_add_round_ps(a, slack, RN));
+    __m512i hi = _mm512_add_epi32(FLOOR(_mm512_add_round_ps(bb, slack, RN)), I1);
+    __m512i hi_in = _mm512_add_epi32(FLOOR(_mm512_sub_round_ps(bb, slack, RN)), I1);
+#undef CEIL
+#undef FLOOR
+    lo = _mm512_max_epi32(lo, M0), lo_in = _mm512_max_epi32(lo_in, M0);
+    hi = _mm512_min_epi32(hi, M1), hi_in = _mm512_min_epi32(hi_in, M1);
+    if (!s->per_pixel) {
+        /* inside_hard at lo + 0.5 (where lo != lo_in), then at hi - 0.5 (where hi != hi_in and hi > lo). */
+        __mmask16 in = _mm512_cmpneq_epi32_mask(lo, lo_in);
+        __m512 px = _mm512_add_round_ps(_mm512_cvtepi32_ps(lo), half, RN);
+        for (int k = 0; k < 3; k++) {
+            __m512 e = _mm512_add_round_ps(
+                _mm512_mul_round_ps(_mm512_set1_ps(s->ea[k]), _mm512_sub_round_ps(px, _mm512_set1_ps(s->ex[k]), RN),
+                                    RN),
+                rk[k], RN);
+            in = _mm512_mask_cmp_ps_mask(in, e, zero, _CMP_GE_OQ);
+        }
+        lo = _mm512_mask_mov_epi32(lo, _mm512_cmpneq_epi32_mask(lo, lo_in) & (__mmask16)~in, lo_in);
+        __mmask16 test = _mm512_cmpneq_epi32_mask(hi, hi_in) & _mm512_cmpgt_epi32_mask(hi, lo);
+        in = test;
+        px = _mm512_sub_round_ps(_mm512_cvtepi32_ps(hi), half, RN);
+        for (int k = 0; k < 3; k++) {
+            __m512 e = _mm512_add_round_ps(
+                _mm512_mul_round_ps(_mm512_set1_ps(s->ea[k]), _mm512_sub_round_ps(px, _mm512_set1_ps(s->ex[k]), RN),
+                                    RN),
+                rk[k], RN);
+            in = _mm512_mask_cmp_ps_mask(in, e, zero, _CMP_GE_OQ);
+        }
+        hi = _mm512_mask_mov_epi32(hi, test & (__mmask16)~in, hi_in);
+    }
+    int32_t los[16], his[16];
+    _mm512_storeu_si512(los, lo);
+    _mm512_storeu_si512(his, hi);
+    for (int y = y0; y < y1; y++)
+        if (his[y - y0] > los[y - y0])
+            draw_row(s, map, y, los[y - y0], his[y - y0], mx0);
+}
+#undef RN
+#endif
+
 int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int y_end)
 {
     if (map->width <= 0 || map->height <= 0 || (size_t)map->width * (size_t)map->height > map->capacity)
@@ -307,11 +460,19 @@ int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int 
     }
     int drawn = 0;
     for (int i = 0; i < r->nfront; i++) {
-        const tri_setup *s = &r->setup[i];
-        int ty0 = s->y0 > yb ? s->y0 : yb, ty1 = s->y1 < ye ? s->y1 : ye;
-        if (ty1 <= ty0 || s->x1 <= mx0 || s->x0 >= mx1)
+        const int32_t *box = r->box[i];
+        int ty0 = box[0] > yb ? box[0] : yb, ty1 = box[1] < ye ? box[1] : ye;
+        if (ty1 <= ty0 || box[3] <= mx0 || box[2] >= mx1)
             continue;
+        const tri_setup *s = &r->setup[i];
         drawn++;
+#if defined(__x86_64__)
+        if (r->simd) {
+            for (int y = ty0; y < ty1; y += 16)
+                rows_avx512(s, map, y, y + 16 < ty1 ? y + 16 : ty1, mx0, mx1);
+            continue;
+        }
+#endif
         for (int y = ty0; y < ty1; y++) {
             float py = (float)y + 0.5f, xl, xr;
             row_bounds(s, py, &xl, &xr);
@@ -323,52 +484,17 @@ int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int 
             hi = hi < mx1 ? hi : mx1, hi_in = hi_in < mx1 ? hi_in : mx1;
             if (hi <= lo)
                 continue;
-            face_uv_texel *row = map->texels + (size_t)(y - map->y0) * (size_t)map->width;
             float r0 = s->eb[0] * (py - s->ey[0]), r1 = s->eb[1] * (py - s->ey[1]), r2 = s->eb[2] * (py - s->ey[2]);
-            float urow = s->u0 + s->dudy * (py - s->oy), vrow = s->v0 + s->dvdy * (py - s->oy);
-            float zrow = s->z0 + s->dzdy * (py - s->oy);
             if (!s->per_pixel) {
                 /* The covered pixels of a row of a triangle are an interval (each edge's float test is
                  * monotonic along the row); only an end within the slack of a crossing needs the exact
-                 * test, one pixel at most. Inside, only the depth test. */
+                 * test, one pixel at most. */
                 if (lo != lo_in && !inside_hard(s, (float)lo + 0.5f, r0, r1, r2))
                     lo = lo_in;
                 if (hi != hi_in && hi > lo && !inside_hard(s, (float)hi - 0.5f, r0, r1, r2))
                     hi = hi_in;
-                face_uv_texel *t = row + (lo - mx0);
-                for (int x = lo; x < hi; x++, t++) {
-                    float dx = (float)x + 0.5f - s->ox;
-                    float z = zrow + s->dzdx * dx;
-                    if (z < t->depth)
-                        *t = (face_uv_texel){urow + s->dudx * dx, vrow + s->dvdx * dx, 1.0f, z};
-                }
-                continue;
             }
-            float rr[3] = {r0, r1, r2};
-            for (int x = lo; x < hi; x++) {
-                float px = (float)x + 0.5f, c = 1.0f;
-                int in = 1;
-                for (int k = 0; k < 3 && in; k++) {
-                    float e = s->ea[k] * (px - s->ex[k]) + rr[k];
-                    if (!(s->outline >> k & 1)) {
-                        in = e >= 0;
-                    } else {
-                        float d = e * s->inv_len[k]; /* pixels inside the edge */
-                        if (d <= -0.5f)
-                            in = 0;
-                        else if (d < 0.5f)
-                            c *= d + 0.5f;
-                    }
-                }
-                if (!in)
-                    continue;
-                face_uv_texel *t = &row[x - mx0];
-                float dx = px - s->ox, z = zrow + s->dzdx * dx;
-                /* Whole pixels meet the depth test; a partial (rim) pixel only fills what no whole one
-                 * covers, with the most coverage winning, and leaves the depth open for whole ones. */
-                if (c >= 1.0f ? z < t->depth : t->coverage < 1.0f && c > t->coverage)
-                    *t = (face_uv_texel){urow + s->dudx * dx, vrow + s->dvdx * dx, c, c >= 1.0f ? z : INFINITY};
-            }
+            draw_row(s, map, y, lo, hi, mx0);
         }
     }
     return drawn;

@@ -194,6 +194,12 @@ int face_uv_rasterize_rows(const face_uv *uv, face_uv_map *map, int y_begin, int
 segtex_status face_uv_rasterize(face_uv *uv, const segtex_face_landmarks *face, int frame_width, int frame_height,
                                 face_uv_map *map);
 
+/*
+ * Tests: 1 makes `uv` set up its rows with the plain scalar code, 0 (the
+ * default) 16 rows at a time where the CPU can (AVX-512). Same texels.
+ */
+void face_uv_set_scalar_only(face_uv *uv, int on);
+
 /* Front-facing triangles of the last prepare (after culling). */
 int face_uv_front_triangles(const face_uv *uv);
 

@@ -39,4 +39,11 @@ void landmarks_prepare(landmark_frame *lf, const segtex_people *people, const se
 void landmarks_draw_rows(const landmark_frame *lf, const segtex_landmark_style *style, segtex_image *out,
                          int row0, int row1);
 
+/*
+ * Tests: 1 makes `r` use only its plain scalar paths (quantize, the
+ * anchored walk, the mesh paint) from the next configure on, 0 (the
+ * default) the fastest this CPU runs. Every path gives the same bytes.
+ */
+void renderer_set_scalar_only(segtex_renderer *r, int on);
+
 #endif

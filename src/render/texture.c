@@ -493,10 +493,12 @@ static int ensure(uint8_t **buf, size_t *cap, size_t need)
 {
     if (*cap >= need)
         return 1;
-    /* Replace rather than realloc: the old contents are not needed. */
+    /* Replace rather than realloc: the old contents are not needed. Tiles end in RENDER_TILE_SLACK spare bytes. */
     segtex_free(*buf);
-    *buf = segtex_malloc(need);
+    *buf = segtex_malloc(need + RENDER_TILE_SLACK);
     *cap = *buf ? need : 0;
+    if (*buf)
+        memset(*buf + need, 0, RENDER_TILE_SLACK);
     return *buf != NULL;
 }
 
@@ -845,10 +847,10 @@ static segtex_status reserve_random_budget(segtex_texture_set *set)
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
         layer_store *ls = &set->layers[c];
         if (ls->rgb_cap < (size_t)RANDOM_TILE_BUDGET * 3) {
-            uint8_t *rgb = segtex_malloc((size_t)RANDOM_TILE_BUDGET * 3);
+            uint8_t *rgb = segtex_malloc((size_t)RANDOM_TILE_BUDGET * 3 + RENDER_TILE_SLACK);
             if (!rgb)
                 return SEGTEX_ERROR_OUT_OF_MEMORY;
-            memset(rgb, 0, (size_t)RANDOM_TILE_BUDGET * 3);
+            memset(rgb, 0, (size_t)RANDOM_TILE_BUDGET * 3 + RENDER_TILE_SLACK);
             if (ls->rgb_cap)
                 memcpy(rgb, ls->rgb, ls->rgb_cap); /* the current tile stays valid */
             segtex_free(ls->rgb);
@@ -857,10 +859,10 @@ static segtex_status reserve_random_budget(segtex_texture_set *set)
             ls->view.rgb = rgb;
         }
         if (any_alpha && ls->alpha_cap < (size_t)RANDOM_TILE_BUDGET) {
-            uint8_t *alpha = segtex_malloc((size_t)RANDOM_TILE_BUDGET);
+            uint8_t *alpha = segtex_malloc((size_t)RANDOM_TILE_BUDGET + RENDER_TILE_SLACK);
             if (!alpha)
                 return SEGTEX_ERROR_OUT_OF_MEMORY;
-            memset(alpha, 0, (size_t)RANDOM_TILE_BUDGET);
+            memset(alpha, 0, (size_t)RANDOM_TILE_BUDGET + RENDER_TILE_SLACK);
             if (ls->alpha_cap)
                 memcpy(alpha, ls->alpha, ls->alpha_cap);
             if (ls->view.alpha)

@@ -10,10 +10,16 @@
  * Pointers are owned by the set and stay valid until the next set_paint,
  * randomize or destroy.
  */
+/*
+ * Bytes readable after the last texel of a textured tile's rgb and alpha:
+ * the anchored walk (anchor.c) reads each texel as a 4-byte word.
+ */
+#define RENDER_TILE_SLACK 4
+
 typedef struct render_layer {
     int enabled;
-    const uint8_t *rgb;   /* th rows of tw RGB pixels, stride tw * 3 */
-    const uint8_t *alpha; /* th rows of tw alphas, or NULL when the tile is opaque */
+    const uint8_t *rgb;   /* th rows of tw RGB pixels, stride tw * 3, then RENDER_TILE_SLACK bytes */
+    const uint8_t *alpha; /* th rows of tw alphas (then RENDER_TILE_SLACK bytes), or NULL when the tile is opaque */
     int tw, th;
     int offset_x, offset_y; /* reduced to [0, tw) and [0, th) */
     uint8_t opacity;        /* round(opacity * 255) */
