@@ -396,8 +396,8 @@ int segtex_pipeline_next(segtex_pipeline *p, segtex_pipeline_frame *f)
          * own results instead of showing older ones (a short clip would otherwise end unpainted). */
         while (p->eof && !all_done(&p->slots[s]) && !p->stop && !p->error)
             pthread_cond_wait(&p->cond, &p->lock);
-        if (p->stats.frames_out > 0)
-            p->stats.dropped_output += p->slots[s].index - p->last_out - 1;
+        /* Every frame skipped for a newer one counts, those before the first shown too: in + out + drops add up. */
+        p->stats.dropped_output += p->slots[s].index - p->last_out - 1;
         p->last_out = p->slots[s].index;
         hold_newest_results(p, f);
     }
