@@ -72,6 +72,7 @@ struct segtex_renderer {
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
     uint16_t *col_m0, *col_m1;                 /* [width] the model columns of column x's span */
     int mix_avx512;                            /* border runs mixed 16 columns at a time (mix_run_avx512) */
+    int mix_avx2;                              /* or 8 at a time (mix_run_avx2) */
     int classify_avx512;                       /* spans are model columns (k, k + 1): classify_avx512 */
     model_px *model;                           /* [model_height * model_width] */
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
@@ -105,7 +106,7 @@ struct segtex_renderer {
 
     anchor_state anchors;
     segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
-    int scalar_only;    /* set by renderer_set_scalar_only (tests), kept across configures */
+    int simd_level;     /* RENDER_*: render_cpu_level(), or lower (renderer_set_simd_level, tests), kept across configures */
     face_uv *uv[SEGTEX_MAX_FACES]; /* set by segtex_renderer_set_face_mesh: one rasterizer per face, or NULL */
     float mesh_scale;              /* tile pixels per unit of (u, v): the face anchor's scale on the mesh */
     float mesh_origin[2];          /* (u, v) of the nose tip (landmark 1): where the paint's offset sits */
@@ -173,6 +174,16 @@ segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, init_range_weights);
     r->set = set;
+    /*
+     * SEGTEX_RENDER_SIMD=scalar|avx2 (read here, once): measure the paths a
+     * CPU with less than this one's SIMD runs (README, Performance).
+     */
+    const char *lv = getenv("SEGTEX_RENDER_SIMD");
+    r->simd_level = render_cpu_level();
+    if (lv && !strcmp(lv, "scalar"))
+        r->simd_level = RENDER_SCALAR;
+    else if (lv && !strcmp(lv, "avx2") && r->simd_level > RENDER_AVX2)
+        r->simd_level = RENDER_AVX2;
     *out = r;
     return SEGTEX_OK;
 }
@@ -340,16 +351,17 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
             n.spans[n.span_count++] = s;
         }
     }
-#if defined(__x86_64__) || defined(__i386__)
-    n.use_avx2 = !r->scalar_only && __builtin_cpu_supports("avx2");
-#endif
-#if defined(__x86_64__)
-    n.use_avx512 = !r->scalar_only && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
-#endif
-    n.fill = r->scalar_only ? anchor_fill_affine_ref : anchor_fill_select();
-    /* Runs are mixed 16 columns at a time when any 16 columns reach at most 16 model columns (upscaling). */
+    n.use_avx2 = r->simd_level >= RENDER_AVX2;
+    n.use_avx512 = r->simd_level >= RENDER_AVX512;
+    n.fill = anchor_fill_select(r->simd_level);
+    /*
+     * Runs are mixed 16 (8) columns at a time when any 16 (8) columns reach
+     * at most 16 (8) model columns (upscaling).
+     */
     n.mix_avx512 = n.use_avx512;
+    n.mix_avx2 = n.use_avx2 && !n.use_avx512;
+    for (int x = 0; x < w && n.mix_avx2; x++)
+        n.mix_avx2 = n.col_m1[x + 7 < w ? x + 7 : w - 1] - n.col_m0[x] < 8;
     n.classify_avx512 = n.use_avx512 && n.span_count == cfg->model_width;
     for (int k = 0; k < n.span_count && n.classify_avx512; k++)
         n.classify_avx512 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
@@ -367,13 +379,29 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     return SEGTEX_OK;
 }
 
-void renderer_set_scalar_only(segtex_renderer *r, int on)
+int render_cpu_level(void)
 {
-    r->scalar_only = on != 0;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512vbmi"))
+        return RENDER_AVX512;
+    if (__builtin_cpu_supports("avx2"))
+        return RENDER_AVX2;
+#endif
+    return RENDER_SCALAR;
+}
+
+void renderer_set_simd_level(segtex_renderer *r, int level)
+{
+    int top = render_cpu_level();
+    r->simd_level = level < RENDER_SCALAR ? RENDER_SCALAR : level > top ? top : level;
+    /* The face mesh's rows have an AVX-512 path only. */
     for (int f = 0; f < SEGTEX_MAX_FACES; f++)
         if (r->uv[f])
-            face_uv_set_scalar_only(r->uv[f], on);
+            face_uv_set_scalar_only(r->uv[f], r->simd_level < RENDER_AVX512);
 }
+
+void renderer_set_scalar_only(segtex_renderer *r, int on) { renderer_set_simd_level(r, on ? RENDER_SCALAR : RENDER_AVX512); }
 
 segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
 {
@@ -431,7 +459,7 @@ segtex_status segtex_renderer_set_face_mesh(segtex_renderer *r, const segtex_fac
     free_mesh(r);
     memcpy(r->uv, uv, sizeof uv);
     for (int f = 0; f < SEGTEX_MAX_FACES; f++)
-        face_uv_set_scalar_only(r->uv[f], r->scalar_only);
+        face_uv_set_scalar_only(r->uv[f], r->simd_level < RENDER_AVX512);
     if (texels)
         r->mesh_texels = texels;
     r->mesh_scale = ANCHOR_FACE_REF / d;
@@ -791,7 +819,7 @@ static void model_band(void *ctx, size_t band)
                 quantize8(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
 #if defined(__SSE2__)
-        if (seg->prob && !r->scalar_only)
+        if (seg->prob && r->simd_level > RENDER_SCALAR)
             for (; x + 4 <= mw; x += 4)
                 quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
@@ -1023,6 +1051,95 @@ mix_run_avx512(const row_ctx *rc, const model_px *m0, const model_px *m1, uint32
         a2 = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_srli_epi32(_mm512_add_epi32(a2, RND), 8), K), 23);
         __m512i p = _mm512_or_si512(a0, _mm512_or_si512(_mm512_slli_epi32(a1, 8), _mm512_slli_epi32(a2, 16)));
         _mm512_mask_storeu_epi8(o, bytes, _mm512_permutexvar_epi8(pack, p));
+    }
+}
+/*
+ * mix_run_avx512's mix 8 columns at a time (AVX2; the configure check: 8
+ * output columns reach at most 8 model columns): the same vertical halves,
+ * the horizontal by a permute of an 8-word window, texels loaded (24 bytes
+ * spread to words by a byte shuffle) or gathered, the same exact rounding.
+ * The last x1 - x0 mod 8 columns one at a time from the same halves. Bit
+ * for bit the scalar mix.
+ */
+__attribute__((target("avx2"))) static void mix_run_avx2(const row_ctx *rc, const model_px *m0, const model_px *m1,
+                                                        uint32_t fy, unsigned all, int j0, int j1, int x0, int x1,
+                                                        uint32_t *vw)
+{
+    const segtex_renderer *r = rc->r;
+    const size_t vstride = (size_t)r->cfg.model_width + 16;
+    uint32_t gy = 256 - fy;
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    for (unsigned m = all; m; m &= m - 1) {
+        int c = __builtin_ctz(m);
+        if (!rc->src[c])
+            continue; /* black: adds 0 */
+        uint32_t *v = vw + (size_t)n * vstride;
+        for (int j = j0; j <= j1; j++)
+            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
+        cat[n++] = c;
+    }
+    /* 24 bytes (the low 16 in the low half, bytes 12-23 in the high half) to 8 words. */
+    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
+                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
+                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i B255 = _mm256_set1_epi32(255), C256 = _mm256_set1_epi32(256), RND = _mm256_set1_epi32(32640);
+    const __m256i K = _mm256_set1_epi32(32897);
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    int x = x0;
+    for (; x + 8 <= x1; x += 8, o += 24) {
+        __m256i fx = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r->col_f + x)));
+        __m256i gx = _mm256_sub_epi32(C256, fx);
+        int base = r->col_m0[x];
+        __m256i B = _mm256_set1_epi32(base);
+        __m256i i0 = _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r->col_m0 + x))), B);
+        __m256i i1 = _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r->col_m1 + x))), B);
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0;
+        for (int i = 0; i < n; i++) {
+            int c = cat[i];
+            __m256i win = _mm256_loadu_si256((const __m256i *)(const void *)(vw + (size_t)i * vstride + (base - j0)));
+            __m256i w = _mm256_srli_epi32(_mm256_add_epi32(_mm256_mullo_epi32(_mm256_permutevar8x32_epi32(win, i0), gx),
+                                                           _mm256_mullo_epi32(_mm256_permutevar8x32_epi32(win, i1), fx)),
+                                          8);
+            const uint16_t *col = rc->col[c];
+            const uint8_t *src = rc->src[c];
+            __m256i t;
+            if (col == r->ident_col || col[x + 7] - col[x] == 7) {
+                const uint8_t *p = src + (size_t)col[x] * 3;
+                __m128i lo = _mm_loadu_si128((const __m128i *)(const void *)p);
+                __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(p + 16));
+                t = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(hi, lo, 12), lo), unpack);
+            } else {
+                __m256i cc = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(col + x)));
+                cc = _mm256_add_epi32(cc, _mm256_add_epi32(cc, cc));
+                t = _mm256_i32gather_epi32((const int *)(const void *)src, cc, 1);
+            }
+            a0 = _mm256_add_epi32(a0, _mm256_mullo_epi32(w, _mm256_and_si256(t, B255)));
+            a1 = _mm256_add_epi32(a1, _mm256_mullo_epi32(w, _mm256_and_si256(_mm256_srli_epi32(t, 8), B255)));
+            a2 = _mm256_add_epi32(a2, _mm256_mullo_epi32(w, _mm256_and_si256(_mm256_srli_epi32(t, 16), B255)));
+        }
+        a0 = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(_mm256_add_epi32(a0, RND), 8), K), 23);
+        a1 = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(_mm256_add_epi32(a1, RND), 8), K), 23);
+        a2 = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(_mm256_add_epi32(a2, RND), 8), K), 23);
+        __m256i p = _mm256_or_si256(a0, _mm256_or_si256(_mm256_slli_epi32(a1, 8), _mm256_slli_epi32(a2, 16)));
+        p = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(p, pack), join);
+        _mm_storeu_si128((__m128i *)(void *)o, _mm256_castsi256_si128(p));
+        _mm_storel_epi64((__m128i *)(void *)(o + 16), _mm256_extracti128_si256(p, 1));
+    }
+    for (; x < x1; x++, o += 3) {
+        uint32_t fx = r->col_f[x], gx = 256 - fx, acc0 = 0, acc1 = 0, acc2 = 0;
+        for (int i = 0; i < n; i++) {
+            const uint32_t *v = vw + (size_t)i * vstride - j0;
+            uint32_t w = (v[r->col_m0[x]] * gx + v[r->col_m1[x]] * fx) >> 8;
+            const uint8_t *t = rc->src[cat[i]] + (size_t)rc->col[cat[i]][x] * 3;
+            acc0 += w * t[0];
+            acc1 += w * t[1];
+            acc2 += w * t[2];
+        }
+        o[0] = mix_round(acc0);
+        o[1] = mix_round(acc1);
+        o[2] = mix_round(acc2);
     }
 }
 #endif
@@ -1569,9 +1686,12 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
                 }
             }
 #if defined(__x86_64__)
-            if (r->mix_avx512 && !(all & rc.blend) && s < e) {
+            if ((r->mix_avx512 || r->mix_avx2) && !(all & rc.blend) && s < e) {
                 uint32_t *vw = (uint32_t *)(void *)(rowbuf + (size_t)(SEGTEX_CATEGORY_COUNT + 1) * cfg->width * 4);
-                mix_run_avx512(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
+                if (r->mix_avx512)
+                    mix_run_avx512(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
+                else
+                    mix_run_avx2(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
                 s = e;
             }
 #endif
