@@ -395,10 +395,9 @@ void renderer_set_simd_level(segtex_renderer *r, int level)
 {
     int top = render_cpu_level();
     r->simd_level = level < RENDER_SCALAR ? RENDER_SCALAR : level > top ? top : level;
-    /* The face mesh's rows have an AVX-512 path only. */
     for (int f = 0; f < SEGTEX_MAX_FACES; f++)
         if (r->uv[f])
-            face_uv_set_scalar_only(r->uv[f], r->simd_level < RENDER_AVX512);
+            face_uv_set_simd_level(r->uv[f], r->simd_level);
 }
 
 void renderer_set_scalar_only(segtex_renderer *r, int on) { renderer_set_simd_level(r, on ? RENDER_SCALAR : RENDER_AVX512); }
@@ -459,7 +458,7 @@ segtex_status segtex_renderer_set_face_mesh(segtex_renderer *r, const segtex_fac
     free_mesh(r);
     memcpy(r->uv, uv, sizeof uv);
     for (int f = 0; f < SEGTEX_MAX_FACES; f++)
-        face_uv_set_scalar_only(r->uv[f], r->simd_level < RENDER_AVX512);
+        face_uv_set_simd_level(r->uv[f], r->simd_level);
     if (texels)
         r->mesh_texels = texels;
     r->mesh_scale = ANCHOR_FACE_REF / d;
@@ -1347,6 +1346,29 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) static void blend_bytes_avx
         _mm256_mask_storeu_epi8(t + k, m, _mm512_cvtepi16_epi8(w));
     }
 }
+
+/* The same 32 bytes at a time (AVX2): the first n - n mod 32 bytes; returns them. */
+__attribute__((target("avx2"))) static size_t blend_bytes_avx2(uint8_t *t, const uint8_t *f, size_t n, uint16_t a,
+                                                              uint16_t b)
+{
+    const __m256i A = _mm256_set1_epi16((short)a), B = _mm256_set1_epi16((short)b), R = _mm256_set1_epi16(128);
+    const __m256i Z = _mm256_setzero_si256();
+    size_t k = 0;
+    for (; k + 32 <= n; k += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + k));
+        __m256i lo = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpacklo_epi8(v, Z), A), R);
+        __m256i hi = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpackhi_epi8(v, Z), A), R);
+        if (f) {
+            __m256i g = _mm256_loadu_si256((const __m256i *)(const void *)(f + k));
+            lo = _mm256_add_epi16(lo, _mm256_mullo_epi16(_mm256_unpacklo_epi8(g, Z), B));
+            hi = _mm256_add_epi16(hi, _mm256_mullo_epi16(_mm256_unpackhi_epi8(g, Z), B));
+        }
+        lo = _mm256_srli_epi16(_mm256_add_epi16(lo, _mm256_srli_epi16(lo, 8)), 8);
+        hi = _mm256_srli_epi16(_mm256_add_epi16(hi, _mm256_srli_epi16(hi, 8)), 8);
+        _mm256_storeu_si256((__m256i *)(void *)(t + k), _mm256_packus_epi16(lo, hi));
+    }
+    return k;
+}
 #endif
 
 static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alpha, const uint8_t *base,
@@ -1358,6 +1380,12 @@ static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alp
     if (!alpha && r->use_avx512) {
         blend_bytes_avx512(t, base ? base + (size_t)x0 * 3 : NULL, n, (uint16_t)opacity, (uint16_t)(255 - opacity));
         return;
+    }
+    if (!alpha && r->use_avx2) {
+        size_t done = blend_bytes_avx2(t, base ? base + (size_t)x0 * 3 : NULL, n, (uint16_t)opacity,
+                                       (uint16_t)(255 - opacity));
+        t += done, n -= done;
+        base = base ? base + done : NULL; /* the frame's bytes under t, less x0 * 3 */
     }
 #else
     (void)r;
