@@ -1537,6 +1537,95 @@ mesh_row_avx512(const face_uv_texel *t, int n, float k, float ou, float ov, cons
     }
 }
 #undef RN
+
+/*
+ * mesh_row_avx512's work 8 texels at a time (AVX2; no FMA enabled, so
+ * nothing is fused) over the first n - n mod 8 texels; returns them (the
+ * caller's scalar loop does the rest). Bit for bit mesh_fill's scalar loop.
+ */
+__attribute__((target("avx2"))) static int mesh_row_avx2(const face_uv_texel *t, int n, float k, float ou, float ov,
+                                                        const render_layer *L, float itw, float ith, uint8_t *o,
+                                                        uint8_t *alpha)
+{
+    const __m256 K = _mm256_set1_ps(k), OU = _mm256_set1_ps(ou), OV = _mm256_set1_ps(ov);
+    const __m256 ITW = _mm256_set1_ps(itw), ITH = _mm256_set1_ps(ith), ONE = _mm256_set1_ps(1.0f);
+    const __m256 ZERO = _mm256_setzero_ps(), BIG = _mm256_set1_ps(1e7f), HALF = _mm256_set1_ps(0.5f);
+    const __m256i TW = _mm256_set1_epi32(L->tw), TH = _mm256_set1_epi32(L->th), B255 = _mm256_set1_epi32(255);
+    const __m256i Z = _mm256_setzero_si256();
+    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
+                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
+                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i apack = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                                           -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i ajoin = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+    int x = 0;
+    for (; x + 8 <= n; x += 8, t += 8, o += 24) {
+        /* Register q: texels q and q + 4 {u, v, c, d}; a 4 x 4 transpose per half gives lanes 0-7 = texels 0-7. */
+        __m256 a[4];
+        for (int q = 0; q < 4; q++)
+            a[q] = _mm256_loadu2_m128((const float *)(const void *)(t + q + 4), (const float *)(const void *)(t + q));
+        __m256 t0 = _mm256_unpacklo_ps(a[0], a[1]), t1 = _mm256_unpacklo_ps(a[2], a[3]);
+        __m256 t2 = _mm256_unpackhi_ps(a[0], a[1]), t3 = _mm256_unpackhi_ps(a[2], a[3]);
+        __m256 u = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(t0), _mm256_castps_pd(t1)));
+        __m256 v = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(t0), _mm256_castps_pd(t1)));
+        __m256 cov = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(t2), _mm256_castps_pd(t3)));
+        __m256 m = _mm256_cmp_ps(cov, ZERO, _CMP_GT_OQ);
+        if (!_mm256_movemask_ps(m))
+            continue;
+        __m256 tu = _mm256_add_ps(_mm256_mul_ps(K, u), OU), tv = _mm256_add_ps(_mm256_mul_ps(K, v), OV);
+        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(tu, ZERO, _CMP_GE_OQ), _mm256_cmp_ps(tv, ZERO, _CMP_GE_OQ)));
+        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(tu, BIG, _CMP_LT_OQ), _mm256_cmp_ps(tv, BIG, _CMP_LT_OQ)));
+        if (!_mm256_movemask_ps(m))
+            continue;
+        __m256i mi = _mm256_castps_si256(m);
+        /* wrap_index */
+        __m256i qu = _mm256_cvttps_epi32(_mm256_mul_ps(tu, ITW)), qv = _mm256_cvttps_epi32(_mm256_mul_ps(tv, ITH));
+        __m256i iu = _mm256_sub_epi32(_mm256_cvttps_epi32(tu), _mm256_mullo_epi32(qu, TW));
+        __m256i iv = _mm256_sub_epi32(_mm256_cvttps_epi32(tv), _mm256_mullo_epi32(qv, TH));
+        iu = _mm256_add_epi32(iu, _mm256_and_si256(_mm256_cmpgt_epi32(Z, iu), TW));
+        iu = _mm256_sub_epi32(iu, _mm256_andnot_si256(_mm256_cmpgt_epi32(TW, iu), TW));
+        iv = _mm256_add_epi32(iv, _mm256_and_si256(_mm256_cmpgt_epi32(Z, iv), TH));
+        iv = _mm256_sub_epi32(iv, _mm256_andnot_si256(_mm256_cmpgt_epi32(TH, iv), TH));
+        __m256i i = _mm256_add_epi32(_mm256_mullo_epi32(iv, TW), iu);
+        __m256i off = _mm256_add_epi32(i, _mm256_add_epi32(i, i));
+        __m256i s = _mm256_mask_i32gather_epi32(Z, (const int *)(const void *)L->rgb, off, mi, 1);
+        __m128i dlo = _mm_loadu_si128((const __m128i *)(const void *)o);
+        __m128i dhi = _mm_loadl_epi64((const __m128i *)(const void *)(o + 16));
+        __m256i d = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(dhi, dlo, 12), dlo), unpack);
+        __m256i full = _mm256_and_si256(mi, _mm256_castps_si256(_mm256_cmp_ps(cov, ONE, _CMP_GE_OQ)));
+        __m256i part = _mm256_andnot_si256(full, mi);
+        __m256 gc = _mm256_sub_ps(ONE, cov);
+        __m256i res = _mm256_blendv_epi8(d, s, full);
+        if (!_mm256_testz_si256(part, part)) {
+            __m256i mix = Z;
+            for (int c = 0; c < 3; c++) {
+                __m256 df = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(d, 8 * c), B255));
+                __m256 sf = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(s, 8 * c), B255));
+                __m256 b = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(df, gc), _mm256_mul_ps(sf, cov)), HALF);
+                mix = _mm256_or_si256(mix, _mm256_slli_epi32(_mm256_and_si256(_mm256_cvttps_epi32(b), B255), 8 * c));
+            }
+            res = _mm256_blendv_epi8(res, mix, part);
+        }
+        __m256i p = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(res, pack), join);
+        _mm_storeu_si128((__m128i *)(void *)o, _mm256_castsi256_si128(p));
+        _mm_storel_epi64((__m128i *)(void *)(o + 16), _mm256_extracti128_si256(p, 1));
+        if (alpha) {
+            __m256i sa = _mm256_mask_i32gather_epi32(Z, (const int *)(const void *)L->alpha, i, mi, 1);
+            sa = _mm256_and_si256(sa, B255);
+            __m256i da = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(alpha + x)));
+            __m256 b = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(da), gc),
+                                                   _mm256_mul_ps(_mm256_cvtepi32_ps(sa), cov)),
+                                     HALF);
+            __m256i ra = _mm256_blendv_epi8(da, sa, full);
+            ra = _mm256_blendv_epi8(ra, _mm256_and_si256(_mm256_cvttps_epi32(b), B255), part);
+            _mm_storel_epi64((__m128i *)(void *)(alpha + x),
+                             _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(ra, apack), ajoin)));
+        }
+    }
+    return x;
+}
 #endif
 
 static void mesh_fill(const segtex_renderer *r, const render_layer *L, const face_uv_map *maps, int y, int x0,
@@ -1560,6 +1649,9 @@ static void mesh_fill(const segtex_renderer *r, const render_layer *L, const fac
                                 alpha ? alpha + a : NULL);
             continue;
         }
+        if (r->use_avx2 && b > a)
+            a += mesh_row_avx2(row + (a - m->x0), b - a, k, ou, ov, L, itw, ith, rgb + (size_t)a * 3,
+                               alpha ? alpha + a : NULL);
 #endif
         for (int x = a; x < b; x++) {
             const face_uv_texel *t = row + (x - m->x0);
