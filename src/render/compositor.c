@@ -74,6 +74,7 @@ struct segtex_renderer {
     int mix_avx512;                            /* border runs mixed 16 columns at a time (mix_run_avx512) */
     int mix_avx2;                              /* or 8 at a time (mix_run_avx2) */
     int classify_avx512;                       /* spans are model columns (k, k + 1): classify_avx512 */
+    int classify_avx2;                         /* the same without AVX-512: classify_avx2 */
     model_px *model;                           /* [model_height * model_width] */
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
     uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
@@ -362,9 +363,11 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     n.mix_avx2 = n.use_avx2 && !n.use_avx512;
     for (int x = 0; x < w && n.mix_avx2; x++)
         n.mix_avx2 = n.col_m1[x + 7 < w ? x + 7 : w - 1] - n.col_m0[x] < 8;
-    n.classify_avx512 = n.use_avx512 && n.span_count == cfg->model_width;
-    for (int k = 0; k < n.span_count && n.classify_avx512; k++)
-        n.classify_avx512 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
+    n.classify_avx2 = n.use_avx2 && n.span_count == cfg->model_width;
+    for (int k = 0; k < n.span_count && n.classify_avx2; k++)
+        n.classify_avx2 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
+    n.classify_avx512 = n.classify_avx2 && n.use_avx512;
+    n.classify_avx2 = n.classify_avx2 && !n.use_avx512;
     for (int x = 0; x < w && n.mix_avx512; x++)
         n.mix_avx512 = n.col_m1[x + 15 < w ? x + 15 : w - 1] - n.col_m0[x] < 16;
     n.cfg = *cfg;
@@ -1304,6 +1307,33 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) static int classify_avx512(
     }
     return s;
 }
+
+/*
+ * The same 4 spans at a time (AVX2): the 4 model pixels of each corner
+ * loaded as 4 words of 8 bytes, the pure bytes (byte 6) compared in place,
+ * the 4 results moved together.
+ */
+__attribute__((target("avx2"))) static int classify_avx2(const model_px *m0, const model_px *m1, int mw,
+                                                        uint8_t *owner)
+{
+    const __m256i PURE = _mm256_set1_epi64x((long long)0x00ff000000000000ull);
+    const __m256i NP = _mm256_set1_epi64x((long long)((uint64_t)NOT_PURE << 48));
+    /* Byte 6 of each word: words 0, 1 to bytes 0, 1 (low half), words 2, 3 to bytes 2, 3 (high half). */
+    const __m256i pick = _mm256_setr_epi8(6, 14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 6,
+                                          14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    int s = 0;
+    for (; s + 5 <= mw; s += 4) {
+#define LD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+        __m256i a = LD(m0 + s), b = LD(m0 + s + 1), c = LD(m1 + s), d = LD(m1 + s + 1);
+#undef LD
+        __m256i diff = _mm256_or_si256(_mm256_xor_si256(a, b), _mm256_or_si256(_mm256_xor_si256(a, c), _mm256_xor_si256(a, d)));
+        __m256i same = _mm256_cmpeq_epi64(_mm256_and_si256(diff, PURE), _mm256_setzero_si256());
+        __m256i r = _mm256_shuffle_epi8(_mm256_blendv_epi8(NP, a, same), pick);
+        uint32_t four = (uint32_t)_mm_cvtsi128_si32(_mm_or_si128(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1)));
+        memcpy(owner + s, &four, 4);
+    }
+    return s;
+}
 #endif
 
 static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
@@ -1315,6 +1345,8 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
 #if defined(__x86_64__)
     if (r->classify_avx512)
         s = classify_avx512(m0, m1, mw, owner);
+    else if (r->classify_avx2)
+        s = classify_avx2(m0, m1, mw, owner);
 #endif
     for (; s < r->span_count; s++) {
         const span *sp = &r->spans[s];
