@@ -659,10 +659,14 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
         _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(3, 1, 3, 1)),
         _mm256_shuffle_ps(c45a, c45b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c45a, c45b, _MM_SHUFFLE(3, 1, 3, 1)),
     };
-    const __m256 tiny = _mm256_set1_ps(0x1p-16f), one = _mm256_set1_ps(1.0f);
+    const __m256 tiny = _mm256_set1_ps(0x1p-16f), one = _mm256_set1_ps(1.0f), small = _mm256_set1_ps(1e-3f);
+    /* quantize_pixel's fast path, for all 8 at once (as quantize16): one value over 0.001 per pixel, and over 0.99. */
+    __m256i nbig = _mm256_setzero_si256();
 #pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        nbig = _mm256_sub_epi32(nbig, _mm256_castps_si256(_mm256_cmp_ps(v[c], small, _CMP_GT_OQ)));
         v[c] = _mm256_min_ps(_mm256_and_ps(_mm256_cmp_ps(v[c], tiny, _CMP_GT_OQ), v[c]), one);
+    }
     __m256 sum = v[0], bv = v[0];
     __m256i best = _mm256_setzero_si256();
 #pragma GCC unroll 6
@@ -671,6 +675,19 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
         __m256 gt = _mm256_cmp_ps(v[c], bv, _CMP_GT_OQ); /* strictly greater: the first one wins ties */
         bv = _mm256_blendv_ps(bv, v[c], gt);
         best = _mm256_blendv_epi8(best, _mm256_set1_epi32(c), _mm256_castps_si256(gt));
+    }
+    __m256i onehot = _mm256_and_si256(_mm256_cmpeq_epi32(nbig, _mm256_set1_epi32(1)),
+                                      _mm256_castps_si256(_mm256_cmp_ps(bv, _mm256_set1_ps(0.99f), _CMP_GT_OQ)));
+    if (_mm256_movemask_epi8(onehot) == -1) {
+        /* Every pixel one-hot on `best`: weight 255, pure, mask 1 << best (shifts by 32 or more give 0). */
+        __m256i sh = _mm256_slli_epi32(best, 3), B = _mm256_set1_epi32(255);
+        __m256i lo = _mm256_sllv_epi32(B, sh), hi = _mm256_sllv_epi32(B, _mm256_sub_epi32(sh, _mm256_set1_epi32(32)));
+        hi = _mm256_or_si256(hi, _mm256_or_si256(_mm256_slli_epi32(best, 16),
+                                                 _mm256_slli_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), best), 24)));
+        __m256i u0 = _mm256_unpacklo_epi32(lo, hi), u1 = _mm256_unpackhi_epi32(lo, hi);
+        _mm256_storeu_si256((__m256i *)(void *)m, _mm256_permute2x128_si256(u0, u1, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(m + 4), _mm256_permute2x128_si256(u0, u1, 0x31));
+        return;
     }
     /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
     __m256 k = _mm256_div_ps(_mm256_set1_ps(255.0f), sum);
