@@ -183,8 +183,10 @@ segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **
     r->simd_level = render_cpu_level();
     if (lv && !strcmp(lv, "scalar"))
         r->simd_level = RENDER_SCALAR;
-    else if (lv && !strcmp(lv, "avx2") && r->simd_level > RENDER_AVX2)
-        r->simd_level = RENDER_AVX2;
+    else if (lv && !strcmp(lv, "avx2"))
+        r->simd_level = r->simd_level > RENDER_AVX2 ? RENDER_AVX2 : r->simd_level;
+    else if (lv && *lv && strcmp(lv, "avx512"))
+        LOG_WARNING("renderer: SEGTEX_RENDER_SIMD=%s ignored (scalar, avx2 or avx512)", lv);
     *out = r;
     return SEGTEX_OK;
 }
