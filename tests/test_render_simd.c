@@ -7,9 +7,9 @@
  * sizes with and without alpha and spans of every length; then whole
  * frames (every mode, faces rotated and mirrored on the canonical mesh, the
  * mesh paint with an alpha texture, two faces, 1 and 3 threads) rendered
- * by a renderer on its fastest paths and one kept scalar
- * (renderer_set_scalar_only). On a CPU without the SIMD paths both sides
- * are the scalar code and the test passes trivially.
+ * by a renderer at each SIMD level this CPU runs (AVX-512, AVX2:
+ * renderer_set_simd_level) and one kept scalar. On a CPU without the SIMD
+ * paths both sides are the scalar code and the test passes trivially.
  */
 #include "harness.h"
 #include "render/anchor.h"
@@ -54,10 +54,21 @@ static void walk_oracle(const render_layer *L, const anchor_xf *xf, int y, int x
     }
 }
 
+static const char *const level_names[] = {"scalar", "AVX2", "AVX-512"};
+
+static void walk_at_level(int level);
+
 static void test_anchor_walk_matches_reference(void)
 {
-    anchor_fill_fn fast = anchor_fill_select();
-    printf("       anchored walk: %s\n", fast == anchor_fill_affine_ref ? "scalar only on this CPU" : "SIMD");
+    printf("       CPU level: %s\n", level_names[render_cpu_level()]);
+    for (int level = render_cpu_level(); level >= RENDER_SCALAR; level--)
+        walk_at_level(level);
+}
+
+static void walk_at_level(int level)
+{
+    anchor_fill_fn fast = anchor_fill_select(level);
+    printf("       anchored walk at %s\n", level_names[level]);
     enum { MAXW = 301 };
     uint8_t out_ref[MAXW * 3 + 64], out_fast[MAXW * 3 + 64], a_ref[MAXW + 16], a_fast[MAXW + 16];
     int mismatches = 0, runs = 0;
@@ -101,14 +112,14 @@ static void test_anchor_walk_matches_reference(void)
             walk_oracle(&L, &xf, y, x0, x0 + len, out_fast, L.alpha ? a_fast : NULL);
             bad |= memcmp(out_ref, out_fast, sizeof out_ref) != 0 || memcmp(a_ref, a_fast, sizeof a_ref) != 0;
             if (bad && mismatches++ < 5)
-                CHECK(0, "walk differs: tile %dx%d%s, m = %g %g %g %g, row %d, columns %d..%d", tw, th,
+                CHECK(0, "%s walk differs: tile %dx%d%s, m = %g %g %g %g, row %d, columns %d..%d", level_names[level], tw, th,
                       L.alpha ? " with alpha" : "", xf.m[0], xf.m[1], xf.m[2], xf.m[3], y, x0, x0 + len);
             runs++;
         }
         free(rgb);
         free(alpha);
     }
-    CHECK(mismatches == 0, "%d of %d spans differ", mismatches, runs);
+    CHECK(mismatches == 0, "%s: %d of %d spans differ", level_names[level], mismatches, runs);
 }
 
 static uint64_t image_hash(const segtex_image *im)
@@ -212,8 +223,10 @@ static void test_frames_match_scalar(void)
                 for (int f = 0; f < faces.count; f++)
                     place_face(mesh, &faces.faces[f], w, h, angle + 0.2f * f, variant == 2, 0.33f - 0.1f * f,
                                0.5f + 0.25f * f, 0.42f);
-                uint64_t hash[2] = {0, 0};
-                for (int k = 0; k < 2; k++) {
+                /* k = 0: the CPU's top level on 3 threads, ... down to the scalar paths on 1 thread. */
+                const int top = render_cpu_level();
+                uint64_t hash[RENDER_AVX512 + 1] = {0};
+                for (int k = 0; k <= top; k++) {
                     segtex_texture_set *set = NULL;
                     segtex_renderer *r = NULL;
                     segtex_threadpool *pool = NULL;
@@ -233,25 +246,27 @@ static void test_frames_match_scalar(void)
                         CHECK(segtex_texture_set_set_paint(set, c, &p) == SEGTEX_OK, "paint %d", c);
                     }
                     CHECK(segtex_renderer_create(set, &r) == SEGTEX_OK, "renderer");
-                    CHECK(segtex_threadpool_create(k ? 1 : 3, &pool) == SEGTEX_OK, "pool");
-                    renderer_set_scalar_only(r, k);
+                    CHECK(segtex_threadpool_create(k == top ? 1 : 3 - k, &pool) == SEGTEX_OK, "pool");
+                    renderer_set_simd_level(r, top - k);
                     CHECK(segtex_renderer_set_face_mesh(r, mesh) == SEGTEX_OK, "mesh");
                     segtex_render_config cfg = {(segtex_render_mode)mode, w, h, mw, mh, segtex_landmark_style_default()};
                     cfg.landmarks.dots = 0;
                     CHECK(segtex_renderer_configure(r, &cfg) == SEGTEX_OK, "configure");
                     segtex_people people = {&faces, NULL, NULL, 0};
                     for (int fr = 0; fr < 2; fr++) {
-                        CHECK(segtex_renderer_render(r, &frame, &seg, &people, &out[k], pool) == SEGTEX_OK, "render");
-                        hash[k] = hash[k] * 31 + image_hash(&out[k]);
+                        CHECK(segtex_renderer_render(r, &frame, &seg, &people, &out[k > 0], pool) == SEGTEX_OK, "render");
+                        hash[k] = hash[k] * 31 + image_hash(&out[k > 0]);
                     }
                     segtex_threadpool_destroy(pool);
                     segtex_renderer_destroy(r);
                     segtex_texture_set_destroy(set);
                 }
-                scenes++;
-                if (hash[0] != hash[1] && differ++ < 5)
-                    CHECK(0, "%dx%d variant %d mode %s: the SIMD frame differs from the scalar one", w, h, variant,
-                          segtex_render_mode_name((segtex_render_mode)mode));
+                for (int k = 0; k < top; k++) {
+                    scenes++;
+                    if (hash[k] != hash[top] && differ++ < 5)
+                        CHECK(0, "%dx%d variant %d mode %s: the %s frame differs from the scalar one", w, h, variant,
+                              segtex_render_mode_name((segtex_render_mode)mode), level_names[top - k]);
+                }
             }
         free(prob);
         segtex_image_free(&frame);

@@ -1,5 +1,6 @@
 /* Anchored textures: the face and torso transforms and the affine texel gather (see anchor.h). */
 #include "render/anchor.h"
+#include "render/render.h"
 
 #include <math.h>
 #include <string.h>
@@ -341,12 +342,83 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void fill
 }
 #endif
 
-anchor_fill_fn anchor_fill_select(void)
-{
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512vbmi"))
+/* x mod t for x < 2t (unsigned lanes): x - t wraps past x exactly when x < t. */
+#define WRAP8(x, t) _mm256_min_epu32((x), _mm256_sub_epi32((x), (t)))
+
+/*
+ * The same walk eight pixels at a time (AVX2): lane j at (U + j du) mod tw
+ * the same way as fill_avx512, each texel gathered as the 4 bytes at its
+ * RGB (RENDER_TILE_SLACK) and the 8 words packed to 24 bytes by a byte
+ * shuffle in each half and a move of the halves' 12 bytes together. Only
+ * the span's bytes are written. Same residues, same texels.
+ */
+__attribute__((target("avx2"))) static void fill_avx2(const render_layer *L, const anchor_xf *xf, int y, int x0,
+                                                      int x1, uint8_t *rgb, uint8_t *alpha)
+{
+    walk k = walk_start(L, xf, y, x0);
+    const __m256i TW = _mm256_set1_epi32((int)k.tw), TH = _mm256_set1_epi32((int)k.th);
+    __m256i U = _mm256_set1_epi32((int)k.U), V = _mm256_set1_epi32((int)k.V);
+    uint32_t su = k.du, sv = k.dv;
+    for (int b = 0; b < 3; b++) {
+        __m256i m = b == 0   ? _mm256_set_epi32(-1, 0, -1, 0, -1, 0, -1, 0)
+                    : b == 1 ? _mm256_set_epi32(-1, -1, 0, 0, -1, -1, 0, 0)
+                             : _mm256_set_epi32(-1, -1, -1, -1, 0, 0, 0, 0);
+        U = WRAP8(_mm256_add_epi32(U, _mm256_and_si256(m, _mm256_set1_epi32((int)su))), TW);
+        V = WRAP8(_mm256_add_epi32(V, _mm256_and_si256(m, _mm256_set1_epi32((int)sv))), TH);
+        su += su, sv += sv;
+        su = su >= k.tw ? su - k.tw : su, sv = sv >= k.th ? sv - k.th : sv;
+    }
+    const __m256i SU = _mm256_set1_epi32((int)su), SV = _mm256_set1_epi32((int)sv);
+    const __m256i W = _mm256_set1_epi32(L->tw);
+    /* Bytes 0-2 of each word to the low 12 bytes of its half, then the halves' 12 bytes joined: 24 bytes. */
+    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
+                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    /* Byte 0 of each word: 4 bytes per half, joined to 8. */
+    const __m256i apack = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                                           -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i ajoin = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+    const int *base = (const int *)(const void *)L->rgb, *abase = (const int *)(const void *)L->alpha;
+    for (int n = x1 - x0; n > 0; n -= 8) {
+        __m256i i = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(V, 16), W), _mm256_srli_epi32(U, 16));
+        __m256i t = _mm256_i32gather_epi32(base, _mm256_add_epi32(i, _mm256_add_epi32(i, i)), 1);
+        __m256i p = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(t, pack), join);
+        if (n >= 8) {
+            _mm_storeu_si128((__m128i *)(void *)rgb, _mm256_castsi256_si128(p));
+            _mm_storel_epi64((__m128i *)(void *)(rgb + 16), _mm256_extracti128_si256(p, 1));
+            rgb += 24;
+        } else {
+            uint8_t tmp[32];
+            _mm256_storeu_si256((__m256i *)(void *)tmp, p);
+            memcpy(rgb, tmp, (size_t)n * 3);
+        }
+        if (alpha) {
+            __m256i a = _mm256_i32gather_epi32(abase, i, 1);
+            __m128i q = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(a, apack), ajoin));
+            if (n >= 8) {
+                _mm_storel_epi64((__m128i *)(void *)alpha, q);
+                alpha += 8;
+            } else {
+                uint8_t tmp[8];
+                _mm_storel_epi64((__m128i *)(void *)tmp, q);
+                memcpy(alpha, tmp, (size_t)n);
+            }
+        }
+        U = WRAP8(_mm256_add_epi32(U, SU), TW), V = WRAP8(_mm256_add_epi32(V, SV), TH);
+    }
+}
+#undef WRAP8
+#endif
+
+anchor_fill_fn anchor_fill_select(int level)
+{
+    level = level < render_cpu_level() ? level : render_cpu_level();
+#if defined(__x86_64__)
+    if (level >= RENDER_AVX512)
         return fill_avx512;
+    if (level >= RENDER_AVX2)
+        return fill_avx2;
 #endif
     return anchor_fill_affine_ref;
 }

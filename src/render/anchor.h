@@ -56,7 +56,10 @@ typedef void (*anchor_fill_fn)(const render_layer *L, const anchor_xf *xf, int y
 /* The plain scalar walk: the reference. */
 void anchor_fill_affine_ref(const render_layer *L, const anchor_xf *xf, int y, int x0, int x1, uint8_t *rgb,
                             uint8_t *alpha);
-/* The fastest walk this CPU runs (AVX-512 with VBMI, else the reference). Configure time. */
-anchor_fill_fn anchor_fill_select(void);
+/*
+ * The fastest walk at SIMD level `level` (render.h's RENDER_*), capped at
+ * what this CPU runs: AVX-512 with VBMI, AVX2, else the reference. Configure time.
+ */
+anchor_fill_fn anchor_fill_select(int level);
 
 #endif

@@ -72,7 +72,9 @@ struct segtex_renderer {
     uint16_t *ident_col;                       /* [width] x: the frame's column table */
     uint16_t *col_m0, *col_m1;                 /* [width] the model columns of column x's span */
     int mix_avx512;                            /* border runs mixed 16 columns at a time (mix_run_avx512) */
+    int mix_avx2;                              /* or 8 at a time (mix_run_avx2) */
     int classify_avx512;                       /* spans are model columns (k, k + 1): classify_avx512 */
+    int classify_avx2;                         /* the same without AVX-512: classify_avx2 */
     model_px *model;                           /* [model_height * model_width] */
     uint8_t *guide;                            /* [model_height * model_width] frame luma at model pixels (GUIDED) */
     uint16_t *guide_x, *guide_y;               /* [model_width], [model_height]: the frame pixel at each centre */
@@ -105,7 +107,7 @@ struct segtex_renderer {
 
     anchor_state anchors;
     segtex_edges edges; /* set by segtex_renderer_set_edges, kept across configures */
-    int scalar_only;    /* set by renderer_set_scalar_only (tests), kept across configures */
+    int simd_level;     /* RENDER_*: render_cpu_level(), or lower (renderer_set_simd_level, tests), kept across configures */
     face_uv *uv[SEGTEX_MAX_FACES]; /* set by segtex_renderer_set_face_mesh: one rasterizer per face, or NULL */
     float mesh_scale;              /* tile pixels per unit of (u, v): the face anchor's scale on the mesh */
     float mesh_origin[2];          /* (u, v) of the nose tip (landmark 1): where the paint's offset sits */
@@ -173,6 +175,18 @@ segtex_status segtex_renderer_create(segtex_texture_set *set, segtex_renderer **
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, init_range_weights);
     r->set = set;
+    /*
+     * SEGTEX_RENDER_SIMD=scalar|avx2 (read here, once): measure the paths a
+     * CPU with less than this one's SIMD runs (README, Performance).
+     */
+    const char *lv = getenv("SEGTEX_RENDER_SIMD");
+    r->simd_level = render_cpu_level();
+    if (lv && !strcmp(lv, "scalar"))
+        r->simd_level = RENDER_SCALAR;
+    else if (lv && !strcmp(lv, "avx2"))
+        r->simd_level = r->simd_level > RENDER_AVX2 ? RENDER_AVX2 : r->simd_level;
+    else if (lv && *lv && strcmp(lv, "avx512"))
+        LOG_WARNING("renderer: SEGTEX_RENDER_SIMD=%s ignored (scalar, avx2 or avx512)", lv);
     *out = r;
     return SEGTEX_OK;
 }
@@ -340,19 +354,22 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
             n.spans[n.span_count++] = s;
         }
     }
-#if defined(__x86_64__) || defined(__i386__)
-    n.use_avx2 = !r->scalar_only && __builtin_cpu_supports("avx2");
-#endif
-#if defined(__x86_64__)
-    n.use_avx512 = !r->scalar_only && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
-#endif
-    n.fill = r->scalar_only ? anchor_fill_affine_ref : anchor_fill_select();
-    /* Runs are mixed 16 columns at a time when any 16 columns reach at most 16 model columns (upscaling). */
+    n.use_avx2 = r->simd_level >= RENDER_AVX2;
+    n.use_avx512 = r->simd_level >= RENDER_AVX512;
+    n.fill = anchor_fill_select(r->simd_level);
+    /*
+     * Runs are mixed 16 (8) columns at a time when any 16 (8) columns reach
+     * at most 16 (8) model columns (upscaling).
+     */
     n.mix_avx512 = n.use_avx512;
-    n.classify_avx512 = n.use_avx512 && n.span_count == cfg->model_width;
-    for (int k = 0; k < n.span_count && n.classify_avx512; k++)
-        n.classify_avx512 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
+    n.mix_avx2 = n.use_avx2 && !n.use_avx512;
+    for (int x = 0; x < w && n.mix_avx2; x++)
+        n.mix_avx2 = n.col_m1[x + 7 < w ? x + 7 : w - 1] - n.col_m0[x] < 8;
+    n.classify_avx2 = n.use_avx2 && n.span_count == cfg->model_width;
+    for (int k = 0; k < n.span_count && n.classify_avx2; k++)
+        n.classify_avx2 = n.spans[k].m0 == k && n.spans[k].m1 == (k + 1 < cfg->model_width ? k + 1 : k);
+    n.classify_avx512 = n.classify_avx2 && n.use_avx512;
+    n.classify_avx2 = n.classify_avx2 && !n.use_avx512;
     for (int x = 0; x < w && n.mix_avx512; x++)
         n.mix_avx512 = n.col_m1[x + 15 < w ? x + 15 : w - 1] - n.col_m0[x] < 16;
     n.cfg = *cfg;
@@ -367,13 +384,28 @@ segtex_status segtex_renderer_configure(segtex_renderer *r, const segtex_render_
     return SEGTEX_OK;
 }
 
-void renderer_set_scalar_only(segtex_renderer *r, int on)
+int render_cpu_level(void)
 {
-    r->scalar_only = on != 0;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512vbmi"))
+        return RENDER_AVX512;
+    if (__builtin_cpu_supports("avx2"))
+        return RENDER_AVX2;
+#endif
+    return RENDER_SCALAR;
+}
+
+void renderer_set_simd_level(segtex_renderer *r, int level)
+{
+    int top = render_cpu_level();
+    r->simd_level = level < RENDER_SCALAR ? RENDER_SCALAR : level > top ? top : level;
     for (int f = 0; f < SEGTEX_MAX_FACES; f++)
         if (r->uv[f])
-            face_uv_set_scalar_only(r->uv[f], on);
+            face_uv_set_simd_level(r->uv[f], r->simd_level);
 }
+
+void renderer_set_scalar_only(segtex_renderer *r, int on) { renderer_set_simd_level(r, on ? RENDER_SCALAR : RENDER_AVX512); }
 
 segtex_status segtex_renderer_set_edges(segtex_renderer *r, segtex_edges edges)
 {
@@ -431,7 +463,7 @@ segtex_status segtex_renderer_set_face_mesh(segtex_renderer *r, const segtex_fac
     free_mesh(r);
     memcpy(r->uv, uv, sizeof uv);
     for (int f = 0; f < SEGTEX_MAX_FACES; f++)
-        face_uv_set_scalar_only(r->uv[f], r->scalar_only);
+        face_uv_set_simd_level(r->uv[f], r->simd_level);
     if (texels)
         r->mesh_texels = texels;
     r->mesh_scale = ANCHOR_FACE_REF / d;
@@ -629,10 +661,14 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
         _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(3, 1, 3, 1)),
         _mm256_shuffle_ps(c45a, c45b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c45a, c45b, _MM_SHUFFLE(3, 1, 3, 1)),
     };
-    const __m256 tiny = _mm256_set1_ps(0x1p-16f), one = _mm256_set1_ps(1.0f);
+    const __m256 tiny = _mm256_set1_ps(0x1p-16f), one = _mm256_set1_ps(1.0f), small = _mm256_set1_ps(1e-3f);
+    /* quantize_pixel's fast path, for all 8 at once (as quantize16): one value over 0.001 per pixel, and over 0.99. */
+    __m256i nbig = _mm256_setzero_si256();
 #pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
+    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
+        nbig = _mm256_sub_epi32(nbig, _mm256_castps_si256(_mm256_cmp_ps(v[c], small, _CMP_GT_OQ)));
         v[c] = _mm256_min_ps(_mm256_and_ps(_mm256_cmp_ps(v[c], tiny, _CMP_GT_OQ), v[c]), one);
+    }
     __m256 sum = v[0], bv = v[0];
     __m256i best = _mm256_setzero_si256();
 #pragma GCC unroll 6
@@ -641,6 +677,19 @@ __attribute__((target("avx2"))) static void quantize8(const float *p, model_px *
         __m256 gt = _mm256_cmp_ps(v[c], bv, _CMP_GT_OQ); /* strictly greater: the first one wins ties */
         bv = _mm256_blendv_ps(bv, v[c], gt);
         best = _mm256_blendv_epi8(best, _mm256_set1_epi32(c), _mm256_castps_si256(gt));
+    }
+    __m256i onehot = _mm256_and_si256(_mm256_cmpeq_epi32(nbig, _mm256_set1_epi32(1)),
+                                      _mm256_castps_si256(_mm256_cmp_ps(bv, _mm256_set1_ps(0.99f), _CMP_GT_OQ)));
+    if (_mm256_movemask_epi8(onehot) == -1) {
+        /* Every pixel one-hot on `best`: weight 255, pure, mask 1 << best (shifts by 32 or more give 0). */
+        __m256i sh = _mm256_slli_epi32(best, 3), B = _mm256_set1_epi32(255);
+        __m256i lo = _mm256_sllv_epi32(B, sh), hi = _mm256_sllv_epi32(B, _mm256_sub_epi32(sh, _mm256_set1_epi32(32)));
+        hi = _mm256_or_si256(hi, _mm256_or_si256(_mm256_slli_epi32(best, 16),
+                                                 _mm256_slli_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), best), 24)));
+        __m256i u0 = _mm256_unpacklo_epi32(lo, hi), u1 = _mm256_unpackhi_epi32(lo, hi);
+        _mm256_storeu_si256((__m256i *)(void *)m, _mm256_permute2x128_si256(u0, u1, 0x20));
+        _mm256_storeu_si256((__m256i *)(void *)(m + 4), _mm256_permute2x128_si256(u0, u1, 0x31));
+        return;
     }
     /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
     __m256 k = _mm256_div_ps(_mm256_set1_ps(255.0f), sum);
@@ -791,7 +840,7 @@ static void model_band(void *ctx, size_t band)
                 quantize8(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
 #if defined(__SSE2__)
-        if (seg->prob && !r->scalar_only)
+        if (seg->prob && r->simd_level > RENDER_SCALAR)
             for (; x + 4 <= mw; x += 4)
                 quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
 #endif
@@ -1025,6 +1074,95 @@ mix_run_avx512(const row_ctx *rc, const model_px *m0, const model_px *m1, uint32
         _mm512_mask_storeu_epi8(o, bytes, _mm512_permutexvar_epi8(pack, p));
     }
 }
+/*
+ * mix_run_avx512's mix 8 columns at a time (AVX2; the configure check: 8
+ * output columns reach at most 8 model columns): the same vertical halves,
+ * the horizontal by a permute of an 8-word window, texels loaded (24 bytes
+ * spread to words by a byte shuffle) or gathered, the same exact rounding.
+ * The last x1 - x0 mod 8 columns one at a time from the same halves. Bit
+ * for bit the scalar mix.
+ */
+__attribute__((target("avx2"))) static void mix_run_avx2(const row_ctx *rc, const model_px *m0, const model_px *m1,
+                                                        uint32_t fy, unsigned all, int j0, int j1, int x0, int x1,
+                                                        uint32_t *vw)
+{
+    const segtex_renderer *r = rc->r;
+    const size_t vstride = (size_t)r->cfg.model_width + 16;
+    uint32_t gy = 256 - fy;
+    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
+    for (unsigned m = all; m; m &= m - 1) {
+        int c = __builtin_ctz(m);
+        if (!rc->src[c])
+            continue; /* black: adds 0 */
+        uint32_t *v = vw + (size_t)n * vstride;
+        for (int j = j0; j <= j1; j++)
+            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
+        cat[n++] = c;
+    }
+    /* 24 bytes (the low 16 in the low half, bytes 12-23 in the high half) to 8 words. */
+    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
+                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
+                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i B255 = _mm256_set1_epi32(255), C256 = _mm256_set1_epi32(256), RND = _mm256_set1_epi32(32640);
+    const __m256i K = _mm256_set1_epi32(32897);
+    uint8_t *o = rc->out + (size_t)x0 * 3;
+    int x = x0;
+    for (; x + 8 <= x1; x += 8, o += 24) {
+        __m256i fx = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r->col_f + x)));
+        __m256i gx = _mm256_sub_epi32(C256, fx);
+        int base = r->col_m0[x];
+        __m256i B = _mm256_set1_epi32(base);
+        __m256i i0 = _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r->col_m0 + x))), B);
+        __m256i i1 = _mm256_sub_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r->col_m1 + x))), B);
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0;
+        for (int i = 0; i < n; i++) {
+            int c = cat[i];
+            __m256i win = _mm256_loadu_si256((const __m256i *)(const void *)(vw + (size_t)i * vstride + (base - j0)));
+            __m256i w = _mm256_srli_epi32(_mm256_add_epi32(_mm256_mullo_epi32(_mm256_permutevar8x32_epi32(win, i0), gx),
+                                                           _mm256_mullo_epi32(_mm256_permutevar8x32_epi32(win, i1), fx)),
+                                          8);
+            const uint16_t *col = rc->col[c];
+            const uint8_t *src = rc->src[c];
+            __m256i t;
+            if (col == r->ident_col || col[x + 7] - col[x] == 7) {
+                const uint8_t *p = src + (size_t)col[x] * 3;
+                __m128i lo = _mm_loadu_si128((const __m128i *)(const void *)p);
+                __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(p + 16));
+                t = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(hi, lo, 12), lo), unpack);
+            } else {
+                __m256i cc = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(col + x)));
+                cc = _mm256_add_epi32(cc, _mm256_add_epi32(cc, cc));
+                t = _mm256_i32gather_epi32((const int *)(const void *)src, cc, 1);
+            }
+            a0 = _mm256_add_epi32(a0, _mm256_mullo_epi32(w, _mm256_and_si256(t, B255)));
+            a1 = _mm256_add_epi32(a1, _mm256_mullo_epi32(w, _mm256_and_si256(_mm256_srli_epi32(t, 8), B255)));
+            a2 = _mm256_add_epi32(a2, _mm256_mullo_epi32(w, _mm256_and_si256(_mm256_srli_epi32(t, 16), B255)));
+        }
+        a0 = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(_mm256_add_epi32(a0, RND), 8), K), 23);
+        a1 = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(_mm256_add_epi32(a1, RND), 8), K), 23);
+        a2 = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(_mm256_add_epi32(a2, RND), 8), K), 23);
+        __m256i p = _mm256_or_si256(a0, _mm256_or_si256(_mm256_slli_epi32(a1, 8), _mm256_slli_epi32(a2, 16)));
+        p = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(p, pack), join);
+        _mm_storeu_si128((__m128i *)(void *)o, _mm256_castsi256_si128(p));
+        _mm_storel_epi64((__m128i *)(void *)(o + 16), _mm256_extracti128_si256(p, 1));
+    }
+    for (; x < x1; x++, o += 3) {
+        uint32_t fx = r->col_f[x], gx = 256 - fx, acc0 = 0, acc1 = 0, acc2 = 0;
+        for (int i = 0; i < n; i++) {
+            const uint32_t *v = vw + (size_t)i * vstride - j0;
+            uint32_t w = (v[r->col_m0[x]] * gx + v[r->col_m1[x]] * fx) >> 8;
+            const uint8_t *t = rc->src[cat[i]] + (size_t)rc->col[cat[i]][x] * 3;
+            acc0 += w * t[0];
+            acc1 += w * t[1];
+            acc2 += w * t[2];
+        }
+        o[0] = mix_round(acc0);
+        o[1] = mix_round(acc1);
+        o[2] = mix_round(acc2);
+    }
+}
 #endif
 
 /*
@@ -1188,6 +1326,33 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) static int classify_avx512(
     }
     return s;
 }
+
+/*
+ * The same 4 spans at a time (AVX2): the 4 model pixels of each corner
+ * loaded as 4 words of 8 bytes, the pure bytes (byte 6) compared in place,
+ * the 4 results moved together.
+ */
+__attribute__((target("avx2"))) static int classify_avx2(const model_px *m0, const model_px *m1, int mw,
+                                                        uint8_t *owner)
+{
+    const __m256i PURE = _mm256_set1_epi64x((long long)0x00ff000000000000ull);
+    const __m256i NP = _mm256_set1_epi64x((long long)((uint64_t)NOT_PURE << 48));
+    /* Byte 6 of each word: words 0, 1 to bytes 0, 1 (low half), words 2, 3 to bytes 2, 3 (high half). */
+    const __m256i pick = _mm256_setr_epi8(6, 14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 6,
+                                          14, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    int s = 0;
+    for (; s + 5 <= mw; s += 4) {
+#define LD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+        __m256i a = LD(m0 + s), b = LD(m0 + s + 1), c = LD(m1 + s), d = LD(m1 + s + 1);
+#undef LD
+        __m256i diff = _mm256_or_si256(_mm256_xor_si256(a, b), _mm256_or_si256(_mm256_xor_si256(a, c), _mm256_xor_si256(a, d)));
+        __m256i same = _mm256_cmpeq_epi64(_mm256_and_si256(diff, PURE), _mm256_setzero_si256());
+        __m256i r = _mm256_shuffle_epi8(_mm256_blendv_epi8(NP, a, same), pick);
+        uint32_t four = (uint32_t)_mm_cvtsi128_si32(_mm_or_si128(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1)));
+        memcpy(owner + s, &four, 4);
+    }
+    return s;
+}
 #endif
 
 static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
@@ -1199,6 +1364,8 @@ static void classify_spans(const segtex_renderer *r, int y, uint8_t *owner)
 #if defined(__x86_64__)
     if (r->classify_avx512)
         s = classify_avx512(m0, m1, mw, owner);
+    else if (r->classify_avx2)
+        s = classify_avx2(m0, m1, mw, owner);
 #endif
     for (; s < r->span_count; s++) {
         const span *sp = &r->spans[s];
@@ -1230,6 +1397,29 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) static void blend_bytes_avx
         _mm256_mask_storeu_epi8(t + k, m, _mm512_cvtepi16_epi8(w));
     }
 }
+
+/* The same 32 bytes at a time (AVX2): the first n - n mod 32 bytes; returns them. */
+__attribute__((target("avx2"))) static size_t blend_bytes_avx2(uint8_t *t, const uint8_t *f, size_t n, uint16_t a,
+                                                              uint16_t b)
+{
+    const __m256i A = _mm256_set1_epi16((short)a), B = _mm256_set1_epi16((short)b), R = _mm256_set1_epi16(128);
+    const __m256i Z = _mm256_setzero_si256();
+    size_t k = 0;
+    for (; k + 32 <= n; k += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(t + k));
+        __m256i lo = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpacklo_epi8(v, Z), A), R);
+        __m256i hi = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpackhi_epi8(v, Z), A), R);
+        if (f) {
+            __m256i g = _mm256_loadu_si256((const __m256i *)(const void *)(f + k));
+            lo = _mm256_add_epi16(lo, _mm256_mullo_epi16(_mm256_unpacklo_epi8(g, Z), B));
+            hi = _mm256_add_epi16(hi, _mm256_mullo_epi16(_mm256_unpackhi_epi8(g, Z), B));
+        }
+        lo = _mm256_srli_epi16(_mm256_add_epi16(lo, _mm256_srli_epi16(lo, 8)), 8);
+        hi = _mm256_srli_epi16(_mm256_add_epi16(hi, _mm256_srli_epi16(hi, 8)), 8);
+        _mm256_storeu_si256((__m256i *)(void *)(t + k), _mm256_packus_epi16(lo, hi));
+    }
+    return k;
+}
 #endif
 
 static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alpha, const uint8_t *base,
@@ -1241,6 +1431,12 @@ static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alp
     if (!alpha && r->use_avx512) {
         blend_bytes_avx512(t, base ? base + (size_t)x0 * 3 : NULL, n, (uint16_t)opacity, (uint16_t)(255 - opacity));
         return;
+    }
+    if (!alpha && r->use_avx2) {
+        size_t done = blend_bytes_avx2(t, base ? base + (size_t)x0 * 3 : NULL, n, (uint16_t)opacity,
+                                       (uint16_t)(255 - opacity));
+        t += done, n -= done;
+        base = base ? base + done : NULL; /* the frame's bytes under t, less x0 * 3 */
     }
 #else
     (void)r;
@@ -1392,6 +1588,95 @@ mesh_row_avx512(const face_uv_texel *t, int n, float k, float ou, float ov, cons
     }
 }
 #undef RN
+
+/*
+ * mesh_row_avx512's work 8 texels at a time (AVX2; no FMA enabled, so
+ * nothing is fused) over the first n - n mod 8 texels; returns them (the
+ * caller's scalar loop does the rest). Bit for bit mesh_fill's scalar loop.
+ */
+__attribute__((target("avx2"))) static int mesh_row_avx2(const face_uv_texel *t, int n, float k, float ou, float ov,
+                                                        const render_layer *L, float itw, float ith, uint8_t *o,
+                                                        uint8_t *alpha)
+{
+    const __m256 K = _mm256_set1_ps(k), OU = _mm256_set1_ps(ou), OV = _mm256_set1_ps(ov);
+    const __m256 ITW = _mm256_set1_ps(itw), ITH = _mm256_set1_ps(ith), ONE = _mm256_set1_ps(1.0f);
+    const __m256 ZERO = _mm256_setzero_ps(), BIG = _mm256_set1_ps(1e7f), HALF = _mm256_set1_ps(0.5f);
+    const __m256i TW = _mm256_set1_epi32(L->tw), TH = _mm256_set1_epi32(L->th), B255 = _mm256_set1_epi32(255);
+    const __m256i Z = _mm256_setzero_si256();
+    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
+                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
+                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i apack = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                                           -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i ajoin = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+    int x = 0;
+    for (; x + 8 <= n; x += 8, t += 8, o += 24) {
+        /* Register q: texels q and q + 4 {u, v, c, d}; a 4 x 4 transpose per half gives lanes 0-7 = texels 0-7. */
+        __m256 a[4];
+        for (int q = 0; q < 4; q++)
+            a[q] = _mm256_loadu2_m128((const float *)(const void *)(t + q + 4), (const float *)(const void *)(t + q));
+        __m256 t0 = _mm256_unpacklo_ps(a[0], a[1]), t1 = _mm256_unpacklo_ps(a[2], a[3]);
+        __m256 t2 = _mm256_unpackhi_ps(a[0], a[1]), t3 = _mm256_unpackhi_ps(a[2], a[3]);
+        __m256 u = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(t0), _mm256_castps_pd(t1)));
+        __m256 v = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(t0), _mm256_castps_pd(t1)));
+        __m256 cov = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(t2), _mm256_castps_pd(t3)));
+        __m256 m = _mm256_cmp_ps(cov, ZERO, _CMP_GT_OQ);
+        if (!_mm256_movemask_ps(m))
+            continue;
+        __m256 tu = _mm256_add_ps(_mm256_mul_ps(K, u), OU), tv = _mm256_add_ps(_mm256_mul_ps(K, v), OV);
+        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(tu, ZERO, _CMP_GE_OQ), _mm256_cmp_ps(tv, ZERO, _CMP_GE_OQ)));
+        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(tu, BIG, _CMP_LT_OQ), _mm256_cmp_ps(tv, BIG, _CMP_LT_OQ)));
+        if (!_mm256_movemask_ps(m))
+            continue;
+        __m256i mi = _mm256_castps_si256(m);
+        /* wrap_index */
+        __m256i qu = _mm256_cvttps_epi32(_mm256_mul_ps(tu, ITW)), qv = _mm256_cvttps_epi32(_mm256_mul_ps(tv, ITH));
+        __m256i iu = _mm256_sub_epi32(_mm256_cvttps_epi32(tu), _mm256_mullo_epi32(qu, TW));
+        __m256i iv = _mm256_sub_epi32(_mm256_cvttps_epi32(tv), _mm256_mullo_epi32(qv, TH));
+        iu = _mm256_add_epi32(iu, _mm256_and_si256(_mm256_cmpgt_epi32(Z, iu), TW));
+        iu = _mm256_sub_epi32(iu, _mm256_andnot_si256(_mm256_cmpgt_epi32(TW, iu), TW));
+        iv = _mm256_add_epi32(iv, _mm256_and_si256(_mm256_cmpgt_epi32(Z, iv), TH));
+        iv = _mm256_sub_epi32(iv, _mm256_andnot_si256(_mm256_cmpgt_epi32(TH, iv), TH));
+        __m256i i = _mm256_add_epi32(_mm256_mullo_epi32(iv, TW), iu);
+        __m256i off = _mm256_add_epi32(i, _mm256_add_epi32(i, i));
+        __m256i s = _mm256_mask_i32gather_epi32(Z, (const int *)(const void *)L->rgb, off, mi, 1);
+        __m128i dlo = _mm_loadu_si128((const __m128i *)(const void *)o);
+        __m128i dhi = _mm_loadl_epi64((const __m128i *)(const void *)(o + 16));
+        __m256i d = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(dhi, dlo, 12), dlo), unpack);
+        __m256i full = _mm256_and_si256(mi, _mm256_castps_si256(_mm256_cmp_ps(cov, ONE, _CMP_GE_OQ)));
+        __m256i part = _mm256_andnot_si256(full, mi);
+        __m256 gc = _mm256_sub_ps(ONE, cov);
+        __m256i res = _mm256_blendv_epi8(d, s, full);
+        if (!_mm256_testz_si256(part, part)) {
+            __m256i mix = Z;
+            for (int c = 0; c < 3; c++) {
+                __m256 df = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(d, 8 * c), B255));
+                __m256 sf = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(s, 8 * c), B255));
+                __m256 b = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(df, gc), _mm256_mul_ps(sf, cov)), HALF);
+                mix = _mm256_or_si256(mix, _mm256_slli_epi32(_mm256_and_si256(_mm256_cvttps_epi32(b), B255), 8 * c));
+            }
+            res = _mm256_blendv_epi8(res, mix, part);
+        }
+        __m256i p = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(res, pack), join);
+        _mm_storeu_si128((__m128i *)(void *)o, _mm256_castsi256_si128(p));
+        _mm_storel_epi64((__m128i *)(void *)(o + 16), _mm256_extracti128_si256(p, 1));
+        if (alpha) {
+            __m256i sa = _mm256_mask_i32gather_epi32(Z, (const int *)(const void *)L->alpha, i, mi, 1);
+            sa = _mm256_and_si256(sa, B255);
+            __m256i da = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(alpha + x)));
+            __m256 b = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(da), gc),
+                                                   _mm256_mul_ps(_mm256_cvtepi32_ps(sa), cov)),
+                                     HALF);
+            __m256i ra = _mm256_blendv_epi8(da, sa, full);
+            ra = _mm256_blendv_epi8(ra, _mm256_and_si256(_mm256_cvttps_epi32(b), B255), part);
+            _mm_storel_epi64((__m128i *)(void *)(alpha + x),
+                             _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(ra, apack), ajoin)));
+        }
+    }
+    return x;
+}
 #endif
 
 static void mesh_fill(const segtex_renderer *r, const render_layer *L, const face_uv_map *maps, int y, int x0,
@@ -1415,6 +1700,9 @@ static void mesh_fill(const segtex_renderer *r, const render_layer *L, const fac
                                 alpha ? alpha + a : NULL);
             continue;
         }
+        if (r->use_avx2 && b > a)
+            a += mesh_row_avx2(row + (a - m->x0), b - a, k, ou, ov, L, itw, ith, rgb + (size_t)a * 3,
+                               alpha ? alpha + a : NULL);
 #endif
         for (int x = a; x < b; x++) {
             const face_uv_texel *t = row + (x - m->x0);
@@ -1569,9 +1857,12 @@ static void render_row(const segtex_renderer *r, int y, const uint8_t *owner, ui
                 }
             }
 #if defined(__x86_64__)
-            if (r->mix_avx512 && !(all & rc.blend) && s < e) {
+            if ((r->mix_avx512 || r->mix_avx2) && !(all & rc.blend) && s < e) {
                 uint32_t *vw = (uint32_t *)(void *)(rowbuf + (size_t)(SEGTEX_CATEGORY_COUNT + 1) * cfg->width * 4);
-                mix_run_avx512(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
+                if (r->mix_avx512)
+                    mix_run_avx512(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
+                else
+                    mix_run_avx2(&rc, m0, m1, fy, all, r->spans[s].m0, r->spans[e - 1].m1, x0, x1, vw);
                 s = e;
             }
 #endif

@@ -55,7 +55,7 @@ struct face_uv {
     tri_setup *setup; /* the front triangles */
     int32_t (*box)[4]; /* their setup's y0, y1, x0, x1, packed: a band scans these, not the setups */
     int nfront;
-    int simd; /* rows set up 16 at a time (rows_avx512); face_uv_set_scalar_only clears it */
+    int simd; /* 2: rows set up 16 at a time (rows_avx512), 1: 8 (rows_avx2), 0: one by one (face_uv_set_simd_level) */
 };
 
 segtex_status face_uv_map_alloc(face_uv_map *map, size_t pixels)
@@ -169,21 +169,25 @@ segtex_status face_uv_create(const segtex_face_mesh *mesh, face_uv **out)
         pos += cross2(a[0], -a[1], b[0], -b[1], c[0], -c[1]) > 0;
     }
     r->front_sign = 2 * pos > n ? 1.0f : -1.0f;
-#if defined(__x86_64__)
-    r->simd = __builtin_cpu_supports("avx512f") != 0;
-#endif
+    face_uv_set_simd_level(r, 2);
     *out = r;
     return SEGTEX_OK;
 }
 
-void face_uv_set_scalar_only(face_uv *r, int on)
+void face_uv_set_simd_level(face_uv *r, int level)
 {
+    r->simd = 0;
 #if defined(__x86_64__)
-    r->simd = !on && __builtin_cpu_supports("avx512f");
+    if (level >= 2 && __builtin_cpu_supports("avx512f"))
+        r->simd = 2;
+    else if (level >= 1 && __builtin_cpu_supports("avx2"))
+        r->simd = 1;
 #else
-    (void)r, (void)on;
+    (void)level;
 #endif
 }
+
+void face_uv_set_scalar_only(face_uv *r, int on) { face_uv_set_simd_level(r, on ? 0 : 2); }
 
 int face_uv_front_triangles(const face_uv *r)
 {
@@ -442,6 +446,74 @@ __attribute__((target("avx512f"))) static void rows_avx512(const tri_setup *s, f
             draw_row(s, map, y, los[y - y0], his[y - y0], mx0);
 }
 #undef RN
+
+/*
+ * rows_avx512 for 8 rows (AVX2; no FMA enabled, so nothing is fused):
+ * the same float operations in the same order, ceilf and floorf as
+ * _mm256_round_ps, masks as compares and blends.
+ */
+__attribute__((target("avx2"))) static void rows_avx2(const tri_setup *s, face_uv_map *map, int y0, int y1, int mx0,
+                                                      int mx1)
+{
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    __m256 py = _mm256_add_ps(
+        _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_set1_epi32(y0), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))), half);
+    __m256 l = _mm256_set1_ps((float)s->x0), r = _mm256_set1_ps((float)s->x1), rk[3];
+    for (int k = 0; k < 3; k++) {
+        __m256 b = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(s->eb[k]), _mm256_sub_ps(py, _mm256_set1_ps(s->ey[k]))),
+                                 _mm256_set1_ps(s->margin[k]));
+        __m256 x = _mm256_sub_ps(_mm256_set1_ps(s->ex[k]), _mm256_mul_ps(b, _mm256_set1_ps(s->inv_a[k])));
+        l = _mm256_max_ps(l, _mm256_add_ps(x, _mm256_set1_ps(s->lpen[k])));
+        r = _mm256_min_ps(r, _mm256_add_ps(x, _mm256_set1_ps(s->rpen[k])));
+        if (s->flat >> k & 1)
+            r = _mm256_blendv_ps(r, _mm256_sub_ps(l, one), _mm256_cmp_ps(b, zero, _CMP_LT_OQ));
+        rk[k] = _mm256_mul_ps(_mm256_set1_ps(s->eb[k]), _mm256_sub_ps(py, _mm256_set1_ps(s->ey[k])));
+    }
+    const __m256 fx0 = _mm256_set1_ps((float)s->x0), fx1 = _mm256_set1_ps((float)s->x1);
+    __m256 xl = _mm256_min_ps(_mm256_max_ps(l, fx0), fx1);
+    __m256 xr = _mm256_min_ps(_mm256_max_ps(r, _mm256_set1_ps((float)s->x0 - 1)), fx1);
+    __m256 a = _mm256_sub_ps(xl, half), bb = _mm256_sub_ps(xr, half);
+    const __m256 slack = _mm256_set1_ps(s->slack);
+    const __m256i M0 = _mm256_set1_epi32(mx0), M1 = _mm256_set1_epi32(mx1), I1 = _mm256_set1_epi32(1);
+#define CEIL(v) _mm256_cvttps_epi32(_mm256_round_ps((v), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC))
+#define FLOOR(v) _mm256_cvttps_epi32(_mm256_round_ps((v), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC))
+    __m256i lo = CEIL(_mm256_sub_ps(a, slack)), lo_in = CEIL(_mm256_add_ps(a, slack));
+    __m256i hi = _mm256_add_epi32(FLOOR(_mm256_add_ps(bb, slack)), I1);
+    __m256i hi_in = _mm256_add_epi32(FLOOR(_mm256_sub_ps(bb, slack)), I1);
+#undef CEIL
+#undef FLOOR
+    lo = _mm256_max_epi32(lo, M0), lo_in = _mm256_max_epi32(lo_in, M0);
+    hi = _mm256_min_epi32(hi, M1), hi_in = _mm256_min_epi32(hi_in, M1);
+    if (!s->per_pixel) {
+        /* inside_hard at lo + 0.5 (where lo != lo_in), then at hi - 0.5 (where hi != hi_in and hi > lo). */
+        const __m256i ones = _mm256_set1_epi32(-1);
+        __m256i differ = _mm256_xor_si256(_mm256_cmpeq_epi32(lo, lo_in), ones);
+        __m256 in = _mm256_castsi256_ps(differ);
+        __m256 px = _mm256_add_ps(_mm256_cvtepi32_ps(lo), half);
+        for (int k = 0; k < 3; k++) {
+            __m256 e = _mm256_add_ps(
+                _mm256_mul_ps(_mm256_set1_ps(s->ea[k]), _mm256_sub_ps(px, _mm256_set1_ps(s->ex[k]))), rk[k]);
+            in = _mm256_and_ps(in, _mm256_cmp_ps(e, zero, _CMP_GE_OQ));
+        }
+        /* Where lo differs from lo_in and the pixel is not inside: lo_in. */
+        lo = _mm256_blendv_epi8(lo, lo_in, _mm256_andnot_si256(_mm256_castps_si256(in), differ));
+        __m256i test = _mm256_andnot_si256(_mm256_cmpeq_epi32(hi, hi_in), _mm256_cmpgt_epi32(hi, lo));
+        in = _mm256_castsi256_ps(test);
+        px = _mm256_sub_ps(_mm256_cvtepi32_ps(hi), half);
+        for (int k = 0; k < 3; k++) {
+            __m256 e = _mm256_add_ps(
+                _mm256_mul_ps(_mm256_set1_ps(s->ea[k]), _mm256_sub_ps(px, _mm256_set1_ps(s->ex[k]))), rk[k]);
+            in = _mm256_and_ps(in, _mm256_cmp_ps(e, zero, _CMP_GE_OQ));
+        }
+        hi = _mm256_blendv_epi8(hi, hi_in, _mm256_andnot_si256(_mm256_castps_si256(in), test));
+    }
+    int32_t los[8], his[8];
+    _mm256_storeu_si256((__m256i *)(void *)los, lo);
+    _mm256_storeu_si256((__m256i *)(void *)his, hi);
+    for (int y = y0; y < y1; y++)
+        if (his[y - y0] > los[y - y0])
+            draw_row(s, map, y, los[y - y0], his[y - y0], mx0);
+}
 #endif
 
 int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int y_end)
@@ -467,9 +539,14 @@ int face_uv_rasterize_rows(const face_uv *r, face_uv_map *map, int y_begin, int 
         const tri_setup *s = &r->setup[i];
         drawn++;
 #if defined(__x86_64__)
-        if (r->simd) {
+        if (r->simd == 2) {
             for (int y = ty0; y < ty1; y += 16)
                 rows_avx512(s, map, y, y + 16 < ty1 ? y + 16 : ty1, mx0, mx1);
+            continue;
+        }
+        if (r->simd == 1) {
+            for (int y = ty0; y < ty1; y += 8)
+                rows_avx2(s, map, y, y + 8 < ty1 ? y + 8 : ty1, mx0, mx1);
             continue;
         }
 #endif

@@ -199,6 +199,8 @@ segtex_status face_uv_rasterize(face_uv *uv, const segtex_face_landmarks *face, 
  * default) 16 rows at a time where the CPU can (AVX-512). Same texels.
  */
 void face_uv_set_scalar_only(face_uv *uv, int on);
+/* The same by level: 0 scalar, 1 AVX2 (8 rows at a time), 2 AVX-512 (16), capped at what the CPU runs. */
+void face_uv_set_simd_level(face_uv *uv, int level);
 
 /* Front-facing triangles of the last prepare (after culling). */
 int face_uv_front_triangles(const face_uv *uv);

@@ -40,10 +40,21 @@ void landmarks_draw_rows(const landmark_frame *lf, const segtex_landmark_style *
                          int row0, int row1);
 
 /*
+ * The renderer's SIMD levels: each one's paths give the same bytes as the
+ * plain scalar code. AVX2 is the CPU's "avx2" (no FMA: nothing fused);
+ * AVX-512 needs F, BW, VL and VBMI.
+ */
+enum { RENDER_SCALAR = 0, RENDER_AVX2 = 1, RENDER_AVX512 = 2 };
+/* The highest level this CPU runs. */
+int render_cpu_level(void);
+
+/*
  * Tests: 1 makes `r` use only its plain scalar paths (quantize, the
  * anchored walk, the mesh paint) from the next configure on, 0 (the
  * default) the fastest this CPU runs. Every path gives the same bytes.
  */
 void renderer_set_scalar_only(segtex_renderer *r, int on);
+/* Tests: the same with a level, capped at render_cpu_level(), from the next configure on. */
+void renderer_set_simd_level(segtex_renderer *r, int level);
 
 #endif
