@@ -29,6 +29,8 @@
 #include "render/anchor.h"
 #include "render/blur.h"
 #include "render/face_uv.h"
+#include "render/mesh_paint.h"
+#include "render/quantize.h"
 #include "core/log.h"
 
 #include <math.h>
@@ -43,14 +45,7 @@
 #define MAX_MODEL_SIDE 4096
 #define BAND_ROWS 16
 #define MODEL_BAND_ROWS 16
-#define NOT_PURE 0xff
 
-/* Per model pixel: weights of the six categories (sum 255), owning category or NOT_PURE, bit mask of nonzero weights. */
-typedef struct model_px {
-    uint8_t q[SEGTEX_CATEGORY_COUNT];
-    uint8_t pure;
-    uint8_t mask;
-} model_px;
 
 typedef struct span {
     int x_begin, x_end; /* output columns */
@@ -492,334 +487,6 @@ static void refresh_layers(segtex_renderer *r)
     r->have_generation = 1;
 }
 
-/* ------------------------------------------------------------------ */
-/* Model resolution: quantize probabilities                             */
-/* ------------------------------------------------------------------ */
-
-static void onehot_pixel(int c, model_px *m)
-{
-    model_px r;
-    memset(&r, 0, sizeof r);
-    r.q[c] = 255;
-    r.pure = (uint8_t)c;
-    r.mask = (uint8_t)(1u << c);
-    *m = r;
-}
-
-/*
- * Quantize one pixel's probabilities to weights summing to exactly 255:
- * clamp to [0,1] (NaN and values under 2^-16 -> 0), scale by 255 / sum, round, and give the
- * rounding remainder (at most +-3) to the most probable category (the first
- * one on ties), which holds at least 42. Built in registers and stored once.
- */
-static inline void quantize_pixel(const float *p, model_px *m)
-{
-    /*
-     * Fast path, exact: when one value is > 0.99 and every other one is
-     * <= 0.001 (or NaN), the general path below gives the others weight 0
-     * (each is < 0.26 / 255 of the sum) and this one 255. Most pixels of a
-     * confident segmentation take it.
-     */
-    unsigned big = 0;
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
-        big |= (unsigned)(p[c] > 1e-3f) << c;
-    if (big && !(big & (big - 1))) {
-        int c = __builtin_ctz(big);
-        if (p[c] > 0.99f) {
-            onehot_pixel(c, m);
-            return;
-        }
-    }
-    float v[SEGTEX_CATEGORY_COUNT], sum = 0;
-    int best = 0;
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        float x = p[c];
-        /* NaN fails the test; so do values under 2^-16, which would round to 0 anyway and, as
-         * denormals from a softmax tail, slow every multiply by two orders of magnitude. */
-        x = x > 0x1p-16f ? x : 0;
-        x = x < 1 ? x : 1;
-        v[c] = x;
-        sum += x;
-    }
-    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++)
-        best = v[c] > v[best] ? c : best;
-    model_px r;
-    if (!(sum > 0)) {
-        memset(&r, 0, sizeof r);
-        r.q[0] = 255;
-        r.pure = 0;
-        r.mask = 1;
-        *m = r;
-        return;
-    }
-    float k = 255.0f / sum;
-    int total = 0, q[SEGTEX_CATEGORY_COUNT];
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        q[c] = (int)(v[c] * k + 0.5f);
-        total += q[c];
-    }
-    q[best] += 255 - total;
-    unsigned mask = 0;
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        r.q[c] = (uint8_t)q[c];
-        mask |= (unsigned)(q[c] != 0) << c;
-    }
-    r.pure = q[best] == 255 ? (uint8_t)best : NOT_PURE;
-    r.mask = (uint8_t)mask;
-    *m = r;
-}
-
-#if defined(__SSE2__)
-/*
- * quantize_pixel's general path for four pixels at once, one pixel per
- * lane. Every step is the same IEEE single-precision operation in the same
- * order (the sum from category 0 up, one division, a multiply then an add,
- * never fused, truncation), so each lane gives bit for bit what the scalar
- * code gives; only the fast path's shortcut is gone, and it was exact.
- */
-static void quantize4(const float *p, model_px *m)
-{
-    /* 4 pixels x 6 floats, read as 12 pairs and transposed to one vector per category. */
-    __m128d d0 = _mm_castps_pd(_mm_loadu_ps(p + 0)), d1 = _mm_castps_pd(_mm_loadu_ps(p + 4));
-    __m128d d2 = _mm_castps_pd(_mm_loadu_ps(p + 8)), d3 = _mm_castps_pd(_mm_loadu_ps(p + 12));
-    __m128d d4 = _mm_castps_pd(_mm_loadu_ps(p + 16)), d5 = _mm_castps_pd(_mm_loadu_ps(p + 20));
-    __m128 c01a = _mm_castpd_ps(_mm_shuffle_pd(d0, d1, 2)), c01b = _mm_castpd_ps(_mm_shuffle_pd(d3, d4, 2));
-    __m128 c23a = _mm_castpd_ps(_mm_shuffle_pd(d0, d2, 1)), c23b = _mm_castpd_ps(_mm_shuffle_pd(d3, d5, 1));
-    __m128 c45a = _mm_castpd_ps(_mm_shuffle_pd(d1, d2, 2)), c45b = _mm_castpd_ps(_mm_shuffle_pd(d4, d5, 2));
-    __m128 v[SEGTEX_CATEGORY_COUNT] = {
-        _mm_shuffle_ps(c01a, c01b, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(c01a, c01b, _MM_SHUFFLE(3, 1, 3, 1)),
-        _mm_shuffle_ps(c23a, c23b, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(c23a, c23b, _MM_SHUFFLE(3, 1, 3, 1)),
-        _mm_shuffle_ps(c45a, c45b, _MM_SHUFFLE(2, 0, 2, 0)), _mm_shuffle_ps(c45a, c45b, _MM_SHUFFLE(3, 1, 3, 1)),
-    };
-    const __m128 tiny = _mm_set1_ps(0x1p-16f), one = _mm_set1_ps(1.0f);
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
-        v[c] = _mm_min_ps(_mm_and_ps(_mm_cmpgt_ps(v[c], tiny), v[c]), one); /* NaN and tiny -> 0; then x < 1 ? x : 1 */
-    __m128 sum = v[0], bv = v[0];
-    __m128i best = _mm_setzero_si128();
-#pragma GCC unroll 6
-    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++) {
-        sum = _mm_add_ps(sum, v[c]);
-        __m128 gt = _mm_cmpgt_ps(v[c], bv); /* strictly greater: the first one wins ties */
-        bv = _mm_or_ps(_mm_and_ps(gt, v[c]), _mm_andnot_ps(gt, bv));
-        best = _mm_or_si128(_mm_and_si128(_mm_castps_si128(gt), _mm_set1_epi32(c)),
-                            _mm_andnot_si128(_mm_castps_si128(gt), best));
-    }
-    /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
-    __m128 k = _mm_div_ps(_mm_set1_ps(255.0f), sum);
-    __m128i q[SEGTEX_CATEGORY_COUNT], total = _mm_setzero_si128();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        q[c] = _mm_cvttps_epi32(_mm_add_ps(_mm_mul_ps(v[c], k), _mm_set1_ps(0.5f)));
-        total = _mm_add_epi32(total, q[c]);
-    }
-    __m128i rem = _mm_sub_epi32(_mm_set1_epi32(255), total), mask = _mm_setzero_si128();
-    __m128i pure = _mm_set1_epi32(NOT_PURE), lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        __m128i cc = _mm_set1_epi32(c);
-        q[c] = _mm_add_epi32(q[c], _mm_and_si128(_mm_cmpeq_epi32(best, cc), rem));
-        mask = _mm_or_si128(mask, _mm_andnot_si128(_mm_cmpeq_epi32(q[c], _mm_setzero_si128()), _mm_set1_epi32(1 << c)));
-        /* Weights are >= 0 and sum to 255: a weight of 255 is the only nonzero one. */
-        __m128i full = _mm_cmpeq_epi32(q[c], _mm_set1_epi32(255));
-        pure = _mm_or_si128(_mm_and_si128(full, cc), _mm_andnot_si128(full, pure));
-        if (c < 4)
-            lo = _mm_or_si128(lo, _mm_slli_epi32(q[c], 8 * c));
-        else
-            hi = _mm_or_si128(hi, _mm_slli_epi32(q[c], 8 * (c - 4)));
-    }
-    hi = _mm_or_si128(hi, _mm_or_si128(_mm_slli_epi32(pure, 16), _mm_slli_epi32(mask, 24)));
-    /* A zero sum counts as background: q = {255, 0, ...}, pure 0, mask 1. */
-    __m128i ok = _mm_castps_si128(_mm_cmpgt_ps(sum, _mm_setzero_ps()));
-    lo = _mm_or_si128(_mm_and_si128(ok, lo), _mm_andnot_si128(ok, _mm_set1_epi32(255)));
-    hi = _mm_or_si128(_mm_and_si128(ok, hi), _mm_andnot_si128(ok, _mm_set1_epi32(1 << 24)));
-    _mm_storeu_si128((__m128i *)(void *)m, _mm_unpacklo_epi32(lo, hi));
-    _mm_storeu_si128((__m128i *)(void *)(m + 2), _mm_unpackhi_epi32(lo, hi));
-}
-#endif
-
-#if defined(__x86_64__) || defined(__i386__)
-/*
- * The same for eight pixels with AVX2 (chosen at configure time when the CPU
- * has it): pixels 0-3 in the low 128-bit lane, 4-7 in the high one. Only
- * "avx2" is enabled, not "fma", so no multiply-add can be fused.
- */
-__attribute__((target("avx2"))) static void quantize8(const float *p, model_px *m)
-{
-    /* Per lane as in quantize4: 4 pixels x 6 floats, read as 12 pairs and transposed. */
-#define LOAD2(i) _mm256_castps_pd(_mm256_loadu2_m128(p + 24 + (i), p + (i)))
-    __m256d d0 = LOAD2(0), d1 = LOAD2(4), d2 = LOAD2(8), d3 = LOAD2(12), d4 = LOAD2(16), d5 = LOAD2(20);
-#undef LOAD2
-    __m256 c01a = _mm256_castpd_ps(_mm256_shuffle_pd(d0, d1, 10));
-    __m256 c01b = _mm256_castpd_ps(_mm256_shuffle_pd(d3, d4, 10));
-    __m256 c23a = _mm256_castpd_ps(_mm256_shuffle_pd(d0, d2, 5));
-    __m256 c23b = _mm256_castpd_ps(_mm256_shuffle_pd(d3, d5, 5));
-    __m256 c45a = _mm256_castpd_ps(_mm256_shuffle_pd(d1, d2, 10));
-    __m256 c45b = _mm256_castpd_ps(_mm256_shuffle_pd(d4, d5, 10));
-    __m256 v[SEGTEX_CATEGORY_COUNT] = {
-        _mm256_shuffle_ps(c01a, c01b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c01a, c01b, _MM_SHUFFLE(3, 1, 3, 1)),
-        _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c23a, c23b, _MM_SHUFFLE(3, 1, 3, 1)),
-        _mm256_shuffle_ps(c45a, c45b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(c45a, c45b, _MM_SHUFFLE(3, 1, 3, 1)),
-    };
-    const __m256 tiny = _mm256_set1_ps(0x1p-16f), one = _mm256_set1_ps(1.0f), small = _mm256_set1_ps(1e-3f);
-    /* quantize_pixel's fast path, for all 8 at once (as quantize16): one value over 0.001 per pixel, and over 0.99. */
-    __m256i nbig = _mm256_setzero_si256();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        nbig = _mm256_sub_epi32(nbig, _mm256_castps_si256(_mm256_cmp_ps(v[c], small, _CMP_GT_OQ)));
-        v[c] = _mm256_min_ps(_mm256_and_ps(_mm256_cmp_ps(v[c], tiny, _CMP_GT_OQ), v[c]), one);
-    }
-    __m256 sum = v[0], bv = v[0];
-    __m256i best = _mm256_setzero_si256();
-#pragma GCC unroll 6
-    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++) {
-        sum = _mm256_add_ps(sum, v[c]);
-        __m256 gt = _mm256_cmp_ps(v[c], bv, _CMP_GT_OQ); /* strictly greater: the first one wins ties */
-        bv = _mm256_blendv_ps(bv, v[c], gt);
-        best = _mm256_blendv_epi8(best, _mm256_set1_epi32(c), _mm256_castps_si256(gt));
-    }
-    __m256i onehot = _mm256_and_si256(_mm256_cmpeq_epi32(nbig, _mm256_set1_epi32(1)),
-                                      _mm256_castps_si256(_mm256_cmp_ps(bv, _mm256_set1_ps(0.99f), _CMP_GT_OQ)));
-    if (_mm256_movemask_epi8(onehot) == -1) {
-        /* Every pixel one-hot on `best`: weight 255, pure, mask 1 << best (shifts by 32 or more give 0). */
-        __m256i sh = _mm256_slli_epi32(best, 3), B = _mm256_set1_epi32(255);
-        __m256i lo = _mm256_sllv_epi32(B, sh), hi = _mm256_sllv_epi32(B, _mm256_sub_epi32(sh, _mm256_set1_epi32(32)));
-        hi = _mm256_or_si256(hi, _mm256_or_si256(_mm256_slli_epi32(best, 16),
-                                                 _mm256_slli_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), best), 24)));
-        __m256i u0 = _mm256_unpacklo_epi32(lo, hi), u1 = _mm256_unpackhi_epi32(lo, hi);
-        _mm256_storeu_si256((__m256i *)(void *)m, _mm256_permute2x128_si256(u0, u1, 0x20));
-        _mm256_storeu_si256((__m256i *)(void *)(m + 4), _mm256_permute2x128_si256(u0, u1, 0x31));
-        return;
-    }
-    /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
-    __m256 k = _mm256_div_ps(_mm256_set1_ps(255.0f), sum);
-    __m256i q[SEGTEX_CATEGORY_COUNT], total = _mm256_setzero_si256();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        q[c] = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(v[c], k), _mm256_set1_ps(0.5f)));
-        total = _mm256_add_epi32(total, q[c]);
-    }
-    __m256i rem = _mm256_sub_epi32(_mm256_set1_epi32(255), total), mask = _mm256_setzero_si256();
-    __m256i pure = _mm256_set1_epi32(NOT_PURE), lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        __m256i cc = _mm256_set1_epi32(c);
-        q[c] = _mm256_add_epi32(q[c], _mm256_and_si256(_mm256_cmpeq_epi32(best, cc), rem));
-        __m256i zero = _mm256_cmpeq_epi32(q[c], _mm256_setzero_si256());
-        mask = _mm256_or_si256(mask, _mm256_andnot_si256(zero, _mm256_set1_epi32(1 << c)));
-        /* Weights are >= 0 and sum to 255: a weight of 255 is the only nonzero one. */
-        __m256i full = _mm256_cmpeq_epi32(q[c], _mm256_set1_epi32(255));
-        pure = _mm256_blendv_epi8(pure, cc, full);
-        if (c < 4)
-            lo = _mm256_or_si256(lo, _mm256_slli_epi32(q[c], 8 * c));
-        else
-            hi = _mm256_or_si256(hi, _mm256_slli_epi32(q[c], 8 * (c - 4)));
-    }
-    hi = _mm256_or_si256(hi, _mm256_or_si256(_mm256_slli_epi32(pure, 16), _mm256_slli_epi32(mask, 24)));
-    /* A zero sum counts as background: q = {255, 0, ...}, pure 0, mask 1. */
-    __m256i ok = _mm256_castps_si256(_mm256_cmp_ps(sum, _mm256_setzero_ps(), _CMP_GT_OQ));
-    lo = _mm256_blendv_epi8(_mm256_set1_epi32(255), lo, ok);
-    hi = _mm256_blendv_epi8(_mm256_set1_epi32(1 << 24), hi, ok);
-    /* unpacklo: pixels 0,1 | 4,5; unpackhi: pixels 2,3 | 6,7. */
-    __m256i u0 = _mm256_unpacklo_epi32(lo, hi), u1 = _mm256_unpackhi_epi32(lo, hi);
-    _mm256_storeu_si256((__m256i *)(void *)m, _mm256_permute2x128_si256(u0, u1, 0x20));
-    _mm256_storeu_si256((__m256i *)(void *)(m + 4), _mm256_permute2x128_si256(u0, u1, 0x31));
-}
-#endif
-
-#if defined(__x86_64__)
-/*
- * The same for sixteen pixels with AVX-512 F (chosen at configure when the
- * CPU has it). Each category's vector gathered from the 96 floats by
- * permutes; every arithmetic step as in quantize8, the multiply and the add
- * of the scaling in their _round_ forms so they are never fused.
- */
-#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-__attribute__((target("avx512f"))) static void quantize16(const float *p, model_px *m)
-{
-    __m512 A[6];
-    for (int i = 0; i < 6; i++)
-        A[i] = _mm512_loadu_ps(p + 16 * i);
-    __m512 v[SEGTEX_CATEGORY_COUNT];
-    const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        /* Lane i wants float 6i + c: from A0:A1 below 32, A2:A3 below 64, A4:A5 above. */
-        __m512i idx = _mm512_add_epi32(_mm512_mullo_epi32(lane, _mm512_set1_epi32(6)), _mm512_set1_epi32(c));
-        __m512 x = _mm512_permutex2var_ps(A[0], idx, A[1]);
-        x = _mm512_mask_mov_ps(x, _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(32)),
-                               _mm512_permutex2var_ps(A[2], idx, A[3]));
-        v[c] = _mm512_mask_mov_ps(x, _mm512_cmpge_epi32_mask(idx, _mm512_set1_epi32(64)),
-                                  _mm512_permutex2var_ps(A[4], idx, A[5]));
-    }
-    const __m512 tiny = _mm512_set1_ps(0x1p-16f), one = _mm512_set1_ps(1.0f), small = _mm512_set1_ps(1e-3f);
-    /* quantize_pixel's fast path, for all 16 at once: one value over 0.001 per pixel, and over 0.99. */
-    __m512i nbig = _mm512_setzero_si512();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        nbig = _mm512_mask_add_epi32(nbig, _mm512_cmp_ps_mask(v[c], small, _CMP_GT_OQ), nbig, _mm512_set1_epi32(1));
-        v[c] = _mm512_min_ps(_mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v[c], tiny, _CMP_GT_OQ), v[c]), one);
-    }
-    __m512 sum = v[0], bv = v[0];
-    __m512i best = _mm512_setzero_si512();
-#pragma GCC unroll 6
-    for (int c = 1; c < SEGTEX_CATEGORY_COUNT; c++) {
-        sum = _mm512_add_round_ps(sum, v[c], RN);
-        __mmask16 gt = _mm512_cmp_ps_mask(v[c], bv, _CMP_GT_OQ); /* strictly greater: the first one wins ties */
-        bv = _mm512_mask_mov_ps(bv, gt, v[c]);
-        best = _mm512_mask_mov_epi32(best, gt, _mm512_set1_epi32(c));
-    }
-    if ((_mm512_cmpeq_epi32_mask(nbig, _mm512_set1_epi32(1)) &
-         _mm512_cmp_ps_mask(bv, _mm512_set1_ps(0.99f), _CMP_GT_OQ)) == (__mmask16)0xffff) {
-        /* Every pixel one-hot on `best` (the one value over 0.99): weight 255, pure, mask 1 << best. */
-        __m512i sh = _mm512_slli_epi32(best, 3), B = _mm512_set1_epi32(255);
-        __mmask16 low = _mm512_cmplt_epi32_mask(best, _mm512_set1_epi32(4));
-        __m512i lo = _mm512_maskz_sllv_epi32(low, B, sh);
-        __m512i hi = _mm512_mask_sllv_epi32(_mm512_setzero_si512(), (__mmask16)~low, B,
-                                            _mm512_sub_epi32(sh, _mm512_set1_epi32(32)));
-        hi = _mm512_or_si512(hi, _mm512_or_si512(_mm512_slli_epi32(best, 16),
-                                                 _mm512_slli_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), best), 24)));
-        const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-        const __m512i second = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-        _mm512_storeu_si512((void *)m, _mm512_permutex2var_epi32(lo, first, hi));
-        _mm512_storeu_si512((void *)(m + 8), _mm512_permutex2var_epi32(lo, second, hi));
-        return;
-    }
-    /* Lanes whose sum is 0 compute garbage here (0 * inf) and are replaced below. */
-    __m512 k = _mm512_div_round_ps(_mm512_set1_ps(255.0f), sum, RN);
-    __m512i q[SEGTEX_CATEGORY_COUNT], total = _mm512_setzero_si512();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        q[c] = _mm512_cvttps_epi32(_mm512_add_round_ps(_mm512_mul_round_ps(v[c], k, RN), _mm512_set1_ps(0.5f), RN));
-        total = _mm512_add_epi32(total, q[c]);
-    }
-    __m512i rem = _mm512_sub_epi32(_mm512_set1_epi32(255), total), mask = _mm512_setzero_si512();
-    __m512i pure = _mm512_set1_epi32(NOT_PURE), lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
-#pragma GCC unroll 6
-    for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++) {
-        __m512i cc = _mm512_set1_epi32(c);
-        q[c] = _mm512_mask_add_epi32(q[c], _mm512_cmpeq_epi32_mask(best, cc), q[c], rem);
-        mask = _mm512_mask_or_epi32(mask, _mm512_test_epi32_mask(q[c], q[c]), mask, _mm512_set1_epi32(1 << c));
-        /* Weights are >= 0 and sum to 255: a weight of 255 is the only nonzero one. */
-        pure = _mm512_mask_mov_epi32(pure, _mm512_cmpeq_epi32_mask(q[c], _mm512_set1_epi32(255)), cc);
-        if (c < 4)
-            lo = _mm512_or_si512(lo, _mm512_slli_epi32(q[c], 8 * c));
-        else
-            hi = _mm512_or_si512(hi, _mm512_slli_epi32(q[c], 8 * (c - 4)));
-    }
-    hi = _mm512_or_si512(hi, _mm512_or_si512(_mm512_slli_epi32(pure, 16), _mm512_slli_epi32(mask, 24)));
-    /* A zero sum counts as background: q = {255, 0, ...}, pure 0, mask 1. */
-    __mmask16 ok = _mm512_cmp_ps_mask(sum, _mm512_setzero_ps(), _CMP_GT_OQ);
-    lo = _mm512_mask_mov_epi32(_mm512_set1_epi32(255), ok, lo);
-    hi = _mm512_mask_mov_epi32(_mm512_set1_epi32(1 << 24), ok, hi);
-    const __m512i first = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i second = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-    _mm512_storeu_si512((void *)m, _mm512_permutex2var_epi32(lo, first, hi));
-    _mm512_storeu_si512((void *)(m + 8), _mm512_permutex2var_epi32(lo, second, hi));
-}
-#undef RN
-#endif
-
 static void model_band(void *ctx, size_t band)
 {
     segtex_renderer *r = ctx;
@@ -828,22 +495,13 @@ static void model_band(void *ctx, size_t band)
     int y0 = (int)band * MODEL_BAND_ROWS, y1 = y0 + MODEL_BAND_ROWS < mh ? y0 + MODEL_BAND_ROWS : mh;
     for (int y = y0; y < y1; y++) {
         model_px *row = r->model + (size_t)y * mw;
-        int x = 0;
-#if defined(__x86_64__)
-        if (seg->prob && r->use_avx512)
-            for (; x + 16 <= mw; x += 16)
-                quantize16(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
-#endif
-#if defined(__x86_64__) || defined(__i386__)
-        if (seg->prob && r->use_avx2)
-            for (; x + 8 <= mw; x += 8)
-                quantize8(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
-#endif
-#if defined(__SSE2__)
-        if (seg->prob && r->simd_level > RENDER_SCALAR)
-            for (; x + 4 <= mw; x += 4)
-                quantize4(seg->prob + ((size_t)y * mw + x) * SEGTEX_CATEGORY_COUNT, &row[x]);
-#endif
+        if (seg->prob)
+            quantize_row(seg->prob + (size_t)y * mw * SEGTEX_CATEGORY_COUNT, row, mw, r->simd_level);
+        else
+            for (int x = 0; x < mw; x++) {
+                size_t i = (size_t)y * mw + x;
+                quantize_onehot(seg->category && seg->category[i] < SEGTEX_CATEGORY_COUNT ? seg->category[i] : 0, &row[x]);
+            }
         if (r->guide && r->src) {
             /* Luma at the model pixel's centre, averaged over 2 x 2 frame pixels. */
             const segtex_image *f = r->src;
@@ -855,14 +513,6 @@ static void model_band(void *ctx, size_t band)
                 fx0 *= 3;
                 g[i] = (uint8_t)((luma8(a + fx0) + luma8(a + fx1) + luma8(b + fx0) + luma8(b + fx1) + 2) >> 2);
             }
-        }
-        for (; x < mw; x++) {
-            model_px *m = &row[x];
-            size_t i = (size_t)y * mw + x;
-            if (seg->prob)
-                quantize_pixel(seg->prob + i * SEGTEX_CATEGORY_COUNT, m);
-            else
-                onehot_pixel(seg->category && seg->category[i] < SEGTEX_CATEGORY_COUNT ? seg->category[i] : 0, m);
         }
     }
 }
@@ -1469,12 +1119,6 @@ static void blend_row(const segtex_renderer *r, uint8_t *rgb, const uint8_t *alp
     }
 }
 
-/* floor(t) mod n for t >= 0 (the callers bias t positive): no division, no libm call. */
-static inline int wrap_index(float t, int n, float inv_n)
-{
-    int q = (int)(t * inv_n), i = (int)t - q * n;
-    return i < 0 ? i + n : i >= n ? i - n : i;
-}
 
 /*
  * MESH: over the face transform already in rgb/alpha (indexed by x), each
@@ -1487,197 +1131,6 @@ static inline int wrap_index(float t, int n, float inv_n)
  * around the nose, a few texels from the tip). The nearest texel, as the affine
  * anchors take. Face 0 is drawn last, on top.
  */
-#if defined(__x86_64__)
-/*
- * mesh_fill's per-pixel work for n texels of one face's row, 16 at a time
- * (AVX-512 F, BW, VL, VBMI, chosen at configure): the same float
- * operations in the same order, each rounded on its own (the _round_
- * forms: the compiler may not fuse them into multiply-adds), the same
- * truncations, the texels gathered as 4-byte words (RENDER_TILE_SLACK).
- * Bit for bit mesh_fill's scalar loop.
- */
-#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void
-mesh_row_avx512(const face_uv_texel *t, int n, float k, float ou, float ov, const render_layer *L, float itw,
-                float ith, uint8_t *o, uint8_t *alpha)
-{
-    const __m512 K = _mm512_set1_ps(k), OU = _mm512_set1_ps(ou), OV = _mm512_set1_ps(ov);
-    const __m512 ITW = _mm512_set1_ps(itw), ITH = _mm512_set1_ps(ith), ONE = _mm512_set1_ps(1.0f);
-    const __m512 ZERO = _mm512_setzero_ps(), BIG = _mm512_set1_ps(1e7f), HALF = _mm512_set1_ps(0.5f);
-    const __m512i TW = _mm512_set1_epi32(L->tw), TH = _mm512_set1_epi32(L->th), B255 = _mm512_set1_epi32(255);
-    /* From 4 registers of 4 texels {u, v, c, d}: lanes 0-7 u (or c) of texels 0-7, 8-15 v (or d). */
-    const __m512i even = _mm512_set_epi32(29, 25, 21, 17, 13, 9, 5, 1, 28, 24, 20, 16, 12, 8, 4, 0);
-    const __m512i odd = _mm512_set_epi32(31, 27, 23, 19, 15, 11, 7, 3, 30, 26, 22, 18, 14, 10, 6, 2);
-    const __m512i lo = _mm512_set_epi32(23, 22, 21, 20, 19, 18, 17, 16, 7, 6, 5, 4, 3, 2, 1, 0);
-    const __m512i hi = _mm512_set_epi32(31, 30, 29, 28, 27, 26, 25, 24, 15, 14, 13, 12, 11, 10, 9, 8);
-    /* 48 RGB bytes to 16 dwords and back. */
-    const __m512i unpack = _mm512_set_epi8(0, 47, 46, 45, 0, 44, 43, 42, 0, 41, 40, 39, 0, 38, 37, 36, 0, 35, 34, 33,
-                                           0, 32, 31, 30, 0, 29, 28, 27, 0, 26, 25, 24, 0, 23, 22, 21, 0, 20, 19,
-                                           18, 0, 17, 16, 15, 0, 14, 13, 12, 0, 11, 10, 9, 0, 8, 7, 6, 0, 5, 4, 3, 0,
-                                           2, 1, 0);
-    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
-                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
-                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
-                                         2, 1, 0);
-    for (int x = 0; x < n; x += 16, t += 16, o += 48) {
-        int left = n - x;
-        __mmask16 lanes = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-        __mmask64 bytes = left >= 16 ? (__mmask64)0xffffffffffffull : (__mmask64)((1ull << (3 * left)) - 1);
-        __m512 a[4];
-        for (int q = 0; q < 4; q++) {
-            int e = left - 4 * q; /* texels of this register that exist */
-            a[q] = _mm512_maskz_loadu_ps(e >= 4 ? (__mmask16)0xffff : e > 0 ? (__mmask16)((1u << (4 * e)) - 1) : 0,
-                                         t + 4 * q);
-        }
-        __m512 uv01 = _mm512_permutex2var_ps(a[0], even, a[1]), uv23 = _mm512_permutex2var_ps(a[2], even, a[3]);
-        __m512 cd01 = _mm512_permutex2var_ps(a[0], odd, a[1]), cd23 = _mm512_permutex2var_ps(a[2], odd, a[3]);
-        __m512 u = _mm512_permutex2var_ps(uv01, lo, uv23), v = _mm512_permutex2var_ps(uv01, hi, uv23);
-        __m512 cov = _mm512_permutex2var_ps(cd01, lo, cd23);
-        __mmask16 m = _mm512_mask_cmp_ps_mask(lanes, cov, ZERO, _CMP_GT_OQ);
-        if (!m)
-            continue;
-        __m512 tu = _mm512_add_round_ps(_mm512_mul_round_ps(K, u, RN), OU, RN);
-        __m512 tv = _mm512_add_round_ps(_mm512_mul_round_ps(K, v, RN), OV, RN);
-        m = _mm512_mask_cmp_ps_mask(m, tu, ZERO, _CMP_GE_OQ);
-        m = _mm512_mask_cmp_ps_mask(m, tv, ZERO, _CMP_GE_OQ);
-        m = _mm512_mask_cmp_ps_mask(m, tu, BIG, _CMP_LT_OQ);
-        m = _mm512_mask_cmp_ps_mask(m, tv, BIG, _CMP_LT_OQ);
-        if (!m)
-            continue;
-        /* wrap_index */
-        __m512i qu = _mm512_cvttps_epi32(_mm512_mul_round_ps(tu, ITW, RN));
-        __m512i qv = _mm512_cvttps_epi32(_mm512_mul_round_ps(tv, ITH, RN));
-        __m512i iu = _mm512_sub_epi32(_mm512_cvttps_epi32(tu), _mm512_mullo_epi32(qu, TW));
-        __m512i iv = _mm512_sub_epi32(_mm512_cvttps_epi32(tv), _mm512_mullo_epi32(qv, TH));
-        iu = _mm512_mask_add_epi32(iu, _mm512_cmplt_epi32_mask(iu, _mm512_setzero_si512()), iu, TW);
-        iu = _mm512_mask_sub_epi32(iu, _mm512_cmpge_epi32_mask(iu, TW), iu, TW);
-        iv = _mm512_mask_add_epi32(iv, _mm512_cmplt_epi32_mask(iv, _mm512_setzero_si512()), iv, TH);
-        iv = _mm512_mask_sub_epi32(iv, _mm512_cmpge_epi32_mask(iv, TH), iv, TH);
-        __m512i i = _mm512_add_epi32(_mm512_mullo_epi32(iv, TW), iu);
-        __m512i off = _mm512_add_epi32(i, _mm512_add_epi32(i, i));
-        __m512i s = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, off, L->rgb, 1);
-        __m512i d = _mm512_permutexvar_epi8(unpack, _mm512_maskz_loadu_epi8(bytes, o));
-        __mmask16 full = _mm512_mask_cmp_ps_mask(m, cov, ONE, _CMP_GE_OQ), part = m & (__mmask16)~full;
-        __m512 gc = _mm512_sub_round_ps(ONE, cov, RN);
-        __m512i res = _mm512_mask_mov_epi32(d, full, s);
-        if (part) {
-            __m512i mix = _mm512_setzero_si512();
-            for (int c = 0; c < 3; c++) {
-                __m512 df = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(d, 8 * c), B255));
-                __m512 sf = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(s, 8 * c), B255));
-                __m512 b = _mm512_add_round_ps(_mm512_add_round_ps(_mm512_mul_round_ps(df, gc, RN),
-                                                                   _mm512_mul_round_ps(sf, cov, RN), RN),
-                                               HALF, RN);
-                mix = _mm512_or_si512(mix, _mm512_slli_epi32(_mm512_and_si512(_mm512_cvttps_epi32(b), B255), 8 * c));
-            }
-            res = _mm512_mask_mov_epi32(res, part, mix);
-        }
-        _mm512_mask_storeu_epi8(o, bytes, _mm512_permutexvar_epi8(pack, res));
-        if (alpha) {
-            __m512i sa = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, i, L->alpha, 1);
-            sa = _mm512_and_si512(sa, B255);
-            __m512i da = _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes, alpha + x));
-            __m512 b = _mm512_add_round_ps(_mm512_add_round_ps(_mm512_mul_round_ps(_mm512_cvtepi32_ps(da), gc, RN),
-                                                               _mm512_mul_round_ps(_mm512_cvtepi32_ps(sa), cov, RN),
-                                                               RN),
-                                           HALF, RN);
-            __m512i ra = _mm512_mask_mov_epi32(da, full, sa);
-            ra = _mm512_mask_mov_epi32(ra, part, _mm512_and_si512(_mm512_cvttps_epi32(b), B255));
-            _mm_mask_storeu_epi8(alpha + x, lanes, _mm512_cvtepi32_epi8(ra));
-        }
-    }
-}
-#undef RN
-
-/*
- * mesh_row_avx512's work 8 texels at a time (AVX2; no FMA enabled, so
- * nothing is fused) over the first n - n mod 8 texels; returns them (the
- * caller's scalar loop does the rest). Bit for bit mesh_fill's scalar loop.
- */
-__attribute__((target("avx2"))) static int mesh_row_avx2(const face_uv_texel *t, int n, float k, float ou, float ov,
-                                                        const render_layer *L, float itw, float ith, uint8_t *o,
-                                                        uint8_t *alpha)
-{
-    const __m256 K = _mm256_set1_ps(k), OU = _mm256_set1_ps(ou), OV = _mm256_set1_ps(ov);
-    const __m256 ITW = _mm256_set1_ps(itw), ITH = _mm256_set1_ps(ith), ONE = _mm256_set1_ps(1.0f);
-    const __m256 ZERO = _mm256_setzero_ps(), BIG = _mm256_set1_ps(1e7f), HALF = _mm256_set1_ps(0.5f);
-    const __m256i TW = _mm256_set1_epi32(L->tw), TH = _mm256_set1_epi32(L->th), B255 = _mm256_set1_epi32(255);
-    const __m256i Z = _mm256_setzero_si256();
-    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
-                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
-    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
-                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
-    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
-    const __m256i apack = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                                           -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i ajoin = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
-    int x = 0;
-    for (; x + 8 <= n; x += 8, t += 8, o += 24) {
-        /* Register q: texels q and q + 4 {u, v, c, d}; a 4 x 4 transpose per half gives lanes 0-7 = texels 0-7. */
-        __m256 a[4];
-        for (int q = 0; q < 4; q++)
-            a[q] = _mm256_loadu2_m128((const float *)(const void *)(t + q + 4), (const float *)(const void *)(t + q));
-        __m256 t0 = _mm256_unpacklo_ps(a[0], a[1]), t1 = _mm256_unpacklo_ps(a[2], a[3]);
-        __m256 t2 = _mm256_unpackhi_ps(a[0], a[1]), t3 = _mm256_unpackhi_ps(a[2], a[3]);
-        __m256 u = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(t0), _mm256_castps_pd(t1)));
-        __m256 v = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(t0), _mm256_castps_pd(t1)));
-        __m256 cov = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(t2), _mm256_castps_pd(t3)));
-        __m256 m = _mm256_cmp_ps(cov, ZERO, _CMP_GT_OQ);
-        if (!_mm256_movemask_ps(m))
-            continue;
-        __m256 tu = _mm256_add_ps(_mm256_mul_ps(K, u), OU), tv = _mm256_add_ps(_mm256_mul_ps(K, v), OV);
-        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(tu, ZERO, _CMP_GE_OQ), _mm256_cmp_ps(tv, ZERO, _CMP_GE_OQ)));
-        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(tu, BIG, _CMP_LT_OQ), _mm256_cmp_ps(tv, BIG, _CMP_LT_OQ)));
-        if (!_mm256_movemask_ps(m))
-            continue;
-        __m256i mi = _mm256_castps_si256(m);
-        /* wrap_index */
-        __m256i qu = _mm256_cvttps_epi32(_mm256_mul_ps(tu, ITW)), qv = _mm256_cvttps_epi32(_mm256_mul_ps(tv, ITH));
-        __m256i iu = _mm256_sub_epi32(_mm256_cvttps_epi32(tu), _mm256_mullo_epi32(qu, TW));
-        __m256i iv = _mm256_sub_epi32(_mm256_cvttps_epi32(tv), _mm256_mullo_epi32(qv, TH));
-        iu = _mm256_add_epi32(iu, _mm256_and_si256(_mm256_cmpgt_epi32(Z, iu), TW));
-        iu = _mm256_sub_epi32(iu, _mm256_andnot_si256(_mm256_cmpgt_epi32(TW, iu), TW));
-        iv = _mm256_add_epi32(iv, _mm256_and_si256(_mm256_cmpgt_epi32(Z, iv), TH));
-        iv = _mm256_sub_epi32(iv, _mm256_andnot_si256(_mm256_cmpgt_epi32(TH, iv), TH));
-        __m256i i = _mm256_add_epi32(_mm256_mullo_epi32(iv, TW), iu);
-        __m256i off = _mm256_add_epi32(i, _mm256_add_epi32(i, i));
-        __m256i s = _mm256_mask_i32gather_epi32(Z, (const int *)(const void *)L->rgb, off, mi, 1);
-        __m128i dlo = _mm_loadu_si128((const __m128i *)(const void *)o);
-        __m128i dhi = _mm_loadl_epi64((const __m128i *)(const void *)(o + 16));
-        __m256i d = _mm256_shuffle_epi8(_mm256_set_m128i(_mm_alignr_epi8(dhi, dlo, 12), dlo), unpack);
-        __m256i full = _mm256_and_si256(mi, _mm256_castps_si256(_mm256_cmp_ps(cov, ONE, _CMP_GE_OQ)));
-        __m256i part = _mm256_andnot_si256(full, mi);
-        __m256 gc = _mm256_sub_ps(ONE, cov);
-        __m256i res = _mm256_blendv_epi8(d, s, full);
-        if (!_mm256_testz_si256(part, part)) {
-            __m256i mix = Z;
-            for (int c = 0; c < 3; c++) {
-                __m256 df = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(d, 8 * c), B255));
-                __m256 sf = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(s, 8 * c), B255));
-                __m256 b = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(df, gc), _mm256_mul_ps(sf, cov)), HALF);
-                mix = _mm256_or_si256(mix, _mm256_slli_epi32(_mm256_and_si256(_mm256_cvttps_epi32(b), B255), 8 * c));
-            }
-            res = _mm256_blendv_epi8(res, mix, part);
-        }
-        __m256i p = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(res, pack), join);
-        _mm_storeu_si128((__m128i *)(void *)o, _mm256_castsi256_si128(p));
-        _mm_storel_epi64((__m128i *)(void *)(o + 16), _mm256_extracti128_si256(p, 1));
-        if (alpha) {
-            __m256i sa = _mm256_mask_i32gather_epi32(Z, (const int *)(const void *)L->alpha, i, mi, 1);
-            sa = _mm256_and_si256(sa, B255);
-            __m256i da = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(alpha + x)));
-            __m256 b = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(da), gc),
-                                                   _mm256_mul_ps(_mm256_cvtepi32_ps(sa), cov)),
-                                     HALF);
-            __m256i ra = _mm256_blendv_epi8(da, sa, full);
-            ra = _mm256_blendv_epi8(ra, _mm256_and_si256(_mm256_cvttps_epi32(b), B255), part);
-            _mm_storel_epi64((__m128i *)(void *)(alpha + x),
-                             _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(ra, apack), ajoin)));
-        }
-    }
-    return x;
-}
-#endif
 
 static void mesh_fill(const segtex_renderer *r, const render_layer *L, const face_uv_map *maps, int y, int x0,
                       int x1, uint8_t *rgb, uint8_t *alpha)
@@ -1693,39 +1146,9 @@ static void mesh_fill(const segtex_renderer *r, const render_layer *L, const fac
         if (!row)
             continue;
         int a = x0 > m->x0 ? x0 : m->x0, b = x1 < m->x0 + m->width ? x1 : m->x0 + m->width;
-#if defined(__x86_64__)
-        if (r->use_avx512) {
-            if (b > a)
-                mesh_row_avx512(row + (a - m->x0), b - a, k, ou, ov, L, itw, ith, rgb + (size_t)a * 3,
-                                alpha ? alpha + a : NULL);
-            continue;
-        }
-        if (r->use_avx2 && b > a)
-            a += mesh_row_avx2(row + (a - m->x0), b - a, k, ou, ov, L, itw, ith, rgb + (size_t)a * 3,
-                               alpha ? alpha + a : NULL);
-#endif
-        for (int x = a; x < b; x++) {
-            const face_uv_texel *t = row + (x - m->x0);
-            float cov = t->coverage;
-            if (!(cov > 0))
-                continue;
-            float tu = k * t->u + ou, tv = k * t->v + ov;
-            if (!(tu >= 0 && tv >= 0 && tu < 1e7f && tv < 1e7f))
-                continue;
-            size_t i = (size_t)wrap_index(tv, th, ith) * tw + wrap_index(tu, tw, itw);
-            const uint8_t *s = L->rgb + i * 3;
-            uint8_t *o = rgb + (size_t)x * 3;
-            if (cov >= 1) {
-                o[0] = s[0], o[1] = s[1], o[2] = s[2];
-                if (alpha)
-                    alpha[x] = L->alpha[i];
-                continue;
-            }
-            for (int j = 0; j < 3; j++)
-                o[j] = (uint8_t)((float)o[j] * (1 - cov) + (float)s[j] * cov + 0.5f);
-            if (alpha)
-                alpha[x] = (uint8_t)((float)alpha[x] * (1 - cov) + (float)L->alpha[i] * cov + 0.5f);
-        }
+        if (b > a)
+            mesh_paint_row(row + (a - m->x0), b - a, k, ou, ov, L, rgb + (size_t)a * 3, alpha ? alpha + a : NULL,
+                           r->simd_level);
     }
 }
 
