@@ -1,5 +1,6 @@
 /* Anchored textures: the face and torso transforms and the affine texel gather (see anchor.h). */
 #include "render/anchor.h"
+#include "render/rgb_shuffle.h"
 #include "render/render.h"
 
 #include <math.h>
@@ -263,10 +264,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi"))) static void fill
     const __m512i SU = _mm512_set1_epi32((int)su), SV = _mm512_set1_epi32((int)sv);
     const __m512i W = _mm512_set1_epi32(L->tw);
     /* Bytes 0-2 of each dword, packed: 0 1 2 4 5 6 8 ... (the top 16 bytes are not stored). */
-    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
-                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
-                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
-                                         2, 1, 0);
+    const __m512i pack = RGB48_PACK_512();
     const uint8_t *base = L->rgb, *abase = L->alpha;
     /*
      * Where 16 pixels read one texel row and at most WINDOW consecutive
@@ -372,13 +370,11 @@ __attribute__((target("avx2"))) static void fill_avx2(const render_layer *L, con
     const __m256i SU = _mm256_set1_epi32((int)su), SV = _mm256_set1_epi32((int)sv);
     const __m256i W = _mm256_set1_epi32(L->tw);
     /* Bytes 0-2 of each word to the low 12 bytes of its half, then the halves' 12 bytes joined: 24 bytes. */
-    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
-                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
-    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i pack = RGB24_PACK_256();
+    const __m256i join = RGB24_JOIN_256();
     /* Byte 0 of each word: 4 bytes per half, joined to 8. */
-    const __m256i apack = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                                           -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i ajoin = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+    const __m256i apack = ALPHA8_PACK_256();
+    const __m256i ajoin = ALPHA8_JOIN_256();
     const int *base = (const int *)(const void *)L->rgb, *abase = (const int *)(const void *)L->alpha;
     for (int n = x1 - x0; n > 0; n -= 8) {
         __m256i i = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_srli_epi32(V, 16), W), _mm256_srli_epi32(U, 16));

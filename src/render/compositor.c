@@ -24,6 +24,7 @@
  * gives P_c by the same formula, so fast and reference paths agree bit for
  * bit.
  */
+#include "render/rgb_shuffle.h"
 #include "render/render.h"
 #include "render/texture.h"
 #include "render/anchor.h"
@@ -638,6 +639,30 @@ static inline __attribute__((always_inline)) void copy_mix(uint8_t *o, const uin
 
 #if defined(__x86_64__)
 /*
+ * The vertical half of a border run's bilinear weights, once per model
+ * column j0..j1 for each category in `all` that paints something (a black
+ * source adds 0): vw row k holds category cat[k]'s q(m0) (256 - fy) +
+ * q(m1) fy. Returns how many rows. Shared by the run mixes' SIMD levels.
+ */
+static int run_vweights(const row_ctx *rc, const model_px *m0, const model_px *m1, uint32_t fy, unsigned all, int j0,
+                        int j1, uint32_t *vw, int cat[SEGTEX_CATEGORY_COUNT])
+{
+    const size_t vstride = (size_t)rc->r->cfg.model_width + 16;
+    uint32_t gy = 256 - fy;
+    int n = 0;
+    for (unsigned m = all; m; m &= m - 1) {
+        int c = __builtin_ctz(m);
+        if (!rc->src[c])
+            continue; /* black: adds 0 */
+        uint32_t *v = vw + (size_t)n * vstride;
+        for (int j = j0; j <= j1; j++)
+            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
+        cat[n++] = c;
+    }
+    return n;
+}
+
+/*
  * mixed_span's copy-only mix over a whole run of border spans, columns
  * [x0, x1), 16 at a time (AVX-512 F, BW, VL, VBMI; when no paint present
  * is PAINT_BLEND). Per model column j of the run and category c, the
@@ -659,25 +684,9 @@ mix_run_avx512(const row_ctx *rc, const model_px *m0, const model_px *m1, uint32
 {
     const segtex_renderer *r = rc->r;
     const size_t vstride = (size_t)r->cfg.model_width + 16;
-    uint32_t gy = 256 - fy;
-    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
-    for (unsigned m = all; m; m &= m - 1) {
-        int c = __builtin_ctz(m);
-        if (!rc->src[c])
-            continue; /* black: adds 0 */
-        uint32_t *v = vw + (size_t)n * vstride;
-        for (int j = j0; j <= j1; j++)
-            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
-        cat[n++] = c;
-    }
-    const __m512i unpack = _mm512_set_epi8(0, 47, 46, 45, 0, 44, 43, 42, 0, 41, 40, 39, 0, 38, 37, 36, 0, 35, 34, 33,
-                                           0, 32, 31, 30, 0, 29, 28, 27, 0, 26, 25, 24, 0, 23, 22, 21, 0, 20, 19,
-                                           18, 0, 17, 16, 15, 0, 14, 13, 12, 0, 11, 10, 9, 0, 8, 7, 6, 0, 5, 4, 3, 0,
-                                           2, 1, 0);
-    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
-                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
-                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
-                                         2, 1, 0);
+    int cat[SEGTEX_CATEGORY_COUNT], n = run_vweights(rc, m0, m1, fy, all, j0, j1, vw, cat);
+    const __m512i unpack = RGB48_UNPACK_512();
+    const __m512i pack = RGB48_PACK_512();
     const __m512i B255 = _mm512_set1_epi32(255), C256 = _mm512_set1_epi32(256), RND = _mm512_set1_epi32(32640);
     const __m512i K = _mm512_set1_epi32(32897);
     uint8_t *o = rc->out + (size_t)x0 * 3;
@@ -738,23 +747,11 @@ __attribute__((target("avx2"))) static void mix_run_avx2(const row_ctx *rc, cons
 {
     const segtex_renderer *r = rc->r;
     const size_t vstride = (size_t)r->cfg.model_width + 16;
-    uint32_t gy = 256 - fy;
-    int n = 0, cat[SEGTEX_CATEGORY_COUNT];
-    for (unsigned m = all; m; m &= m - 1) {
-        int c = __builtin_ctz(m);
-        if (!rc->src[c])
-            continue; /* black: adds 0 */
-        uint32_t *v = vw + (size_t)n * vstride;
-        for (int j = j0; j <= j1; j++)
-            v[j - j0] = m0[j].q[c] * gy + m1[j].q[c] * fy;
-        cat[n++] = c;
-    }
+    int cat[SEGTEX_CATEGORY_COUNT], n = run_vweights(rc, m0, m1, fy, all, j0, j1, vw, cat);
     /* 24 bytes (the low 16 in the low half, bytes 12-23 in the high half) to 8 words. */
-    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
-                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
-    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
-                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
-    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+    const __m256i unpack = RGB24_UNPACK_256();
+    const __m256i pack = RGB24_PACK_256();
+    const __m256i join = RGB24_JOIN_256();
     const __m256i B255 = _mm256_set1_epi32(255), C256 = _mm256_set1_epi32(256), RND = _mm256_set1_epi32(32640);
     const __m256i K = _mm256_set1_epi32(32897);
     uint8_t *o = rc->out + (size_t)x0 * 3;

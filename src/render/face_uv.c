@@ -369,6 +369,21 @@ static inline void draw_row(const tri_setup *s, face_uv_map *map, int y, int lo,
 }
 
 #if defined(__x86_64__)
+#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+/* inside_hard for 16 rows at once: of the lanes in `in`, those whose pixel centre px is inside all three edges. */
+__attribute__((target("avx512f"))) static inline __mmask16 inside_hard16(const tri_setup *s, __m512 px,
+                                                                        const __m512 rk[3], __mmask16 in)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    for (int k = 0; k < 3; k++) {
+        __m512 e = _mm512_add_round_ps(
+            _mm512_mul_round_ps(_mm512_set1_ps(s->ea[k]), _mm512_sub_round_ps(px, _mm512_set1_ps(s->ex[k]), RN), RN),
+            rk[k], RN);
+        in = _mm512_mask_cmp_ps_mask(in, e, zero, _CMP_GE_OQ);
+    }
+    return in;
+}
+
 /*
  * Rows [y0, y1) (at most 16) of triangle s: row_bounds, the span ends and
  * their exact tests, one row per lane (AVX-512 F), then each row's pixels.
@@ -376,7 +391,6 @@ static inline void draw_row(const tri_setup *s, face_uv_map *map, int y, int lo,
  * (the _round_ forms are never fused into multiply-adds), ceilf and floorf
  * as roundscale: the scalar loop's spans exactly.
  */
-#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 __attribute__((target("avx512f"))) static void rows_avx512(const tri_setup *s, face_uv_map *map, int y0, int y1,
                                                            int mx0, int mx1)
 {
@@ -418,24 +432,12 @@ __attribute__((target("avx512f"))) static void rows_avx512(const tri_setup *s, f
         /* inside_hard at lo + 0.5 (where lo != lo_in), then at hi - 0.5 (where hi != hi_in and hi > lo). */
         __mmask16 in = _mm512_cmpneq_epi32_mask(lo, lo_in);
         __m512 px = _mm512_add_round_ps(_mm512_cvtepi32_ps(lo), half, RN);
-        for (int k = 0; k < 3; k++) {
-            __m512 e = _mm512_add_round_ps(
-                _mm512_mul_round_ps(_mm512_set1_ps(s->ea[k]), _mm512_sub_round_ps(px, _mm512_set1_ps(s->ex[k]), RN),
-                                    RN),
-                rk[k], RN);
-            in = _mm512_mask_cmp_ps_mask(in, e, zero, _CMP_GE_OQ);
-        }
+        in = inside_hard16(s, px, rk, in);
         lo = _mm512_mask_mov_epi32(lo, _mm512_cmpneq_epi32_mask(lo, lo_in) & (__mmask16)~in, lo_in);
         __mmask16 test = _mm512_cmpneq_epi32_mask(hi, hi_in) & _mm512_cmpgt_epi32_mask(hi, lo);
         in = test;
         px = _mm512_sub_round_ps(_mm512_cvtepi32_ps(hi), half, RN);
-        for (int k = 0; k < 3; k++) {
-            __m512 e = _mm512_add_round_ps(
-                _mm512_mul_round_ps(_mm512_set1_ps(s->ea[k]), _mm512_sub_round_ps(px, _mm512_set1_ps(s->ex[k]), RN),
-                                    RN),
-                rk[k], RN);
-            in = _mm512_mask_cmp_ps_mask(in, e, zero, _CMP_GE_OQ);
-        }
+        in = inside_hard16(s, px, rk, in);
         hi = _mm512_mask_mov_epi32(hi, test & (__mmask16)~in, hi_in);
     }
     int32_t los[16], his[16];

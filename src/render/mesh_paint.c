@@ -1,5 +1,6 @@
 /* The face mesh's texture painted through a face's UVs, a row at a time (see mesh_paint.h). */
 #include "render/mesh_paint.h"
+#include "render/rgb_shuffle.h"
 #include "render/render.h"
 
 #if defined(__x86_64__)
@@ -37,14 +38,8 @@ mesh_row_avx512(const face_uv_texel *t, int n, float k, float ou, float ov, cons
     const __m512i lo = _mm512_set_epi32(23, 22, 21, 20, 19, 18, 17, 16, 7, 6, 5, 4, 3, 2, 1, 0);
     const __m512i hi = _mm512_set_epi32(31, 30, 29, 28, 27, 26, 25, 24, 15, 14, 13, 12, 11, 10, 9, 8);
     /* 48 RGB bytes to 16 dwords and back. */
-    const __m512i unpack = _mm512_set_epi8(0, 47, 46, 45, 0, 44, 43, 42, 0, 41, 40, 39, 0, 38, 37, 36, 0, 35, 34, 33,
-                                           0, 32, 31, 30, 0, 29, 28, 27, 0, 26, 25, 24, 0, 23, 22, 21, 0, 20, 19,
-                                           18, 0, 17, 16, 15, 0, 14, 13, 12, 0, 11, 10, 9, 0, 8, 7, 6, 0, 5, 4, 3, 0,
-                                           2, 1, 0);
-    const __m512i pack = _mm512_set_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 62, 61, 60, 58, 57, 56, 54,
-                                         53, 52, 50, 49, 48, 46, 45, 44, 42, 41, 40, 38, 37, 36, 34, 33, 32, 30,
-                                         29, 28, 26, 25, 24, 22, 21, 20, 18, 17, 16, 14, 13, 12, 10, 9, 8, 6, 5, 4,
-                                         2, 1, 0);
+    const __m512i unpack = RGB48_UNPACK_512();
+    const __m512i pack = RGB48_PACK_512();
     for (int x = 0; x < n; x += 16, t += 16, o += 48) {
         int left = n - x;
         __mmask16 lanes = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
@@ -129,14 +124,11 @@ __attribute__((target("avx2"))) static int mesh_row_avx2(const face_uv_texel *t,
     const __m256 ZERO = _mm256_setzero_ps(), BIG = _mm256_set1_ps(1e7f), HALF = _mm256_set1_ps(0.5f);
     const __m256i TW = _mm256_set1_epi32(L->tw), TH = _mm256_set1_epi32(L->th), B255 = _mm256_set1_epi32(255);
     const __m256i Z = _mm256_setzero_si256();
-    const __m256i unpack = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1, 2, -1, 3, 4,
-                                            5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
-    const __m256i pack = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6,
-                                          8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
-    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
-    const __m256i apack = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                                           -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i ajoin = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+    const __m256i unpack = RGB24_UNPACK_256();
+    const __m256i pack = RGB24_PACK_256();
+    const __m256i join = RGB24_JOIN_256();
+    const __m256i apack = ALPHA8_PACK_256();
+    const __m256i ajoin = ALPHA8_JOIN_256();
     int x = 0;
     for (; x + 8 <= n; x += 8, t += 8, o += 24) {
         /* Register q: texels q and q + 4 {u, v, c, d}; a 4 x 4 transpose per half gives lanes 0-7 = texels 0-7. */
