@@ -13,6 +13,7 @@
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
 #define FLOOR_C 9.0f   /* 3 of chroma */
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
+#define WIDEN_GREY 2.5f /* the face's luma variance grows by this much more on a greyscale frame (as wide as the body's) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
 
@@ -191,6 +192,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     if (!m->valid)
         rate = 1.0f;
     sampler s = {img, person, w, h, buf, 0, 0.0, 0};
+    comp_gauss skin_ref = m->skin; /* the skin as sampled (not widened): what hair and clothes samples must not be */
     /* Skin: cheeks and forehead; else the hands. */
     if (p->has_face) {
         static const float spots[][2] = {{-0.5f, -0.15f}, {0.5f, -0.15f}, {0.0f, 0.62f}, {-0.3f, 0.55f}, {0.3f, 0.55f}};
@@ -227,12 +229,16 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         for (int i = 0; i < s.n; i++)
             if (!tight.valid || gauss_d2(&tight, s.buf + i * 3) < 9.0f)
                 memmove(s.buf + k * 3, s.buf + i * 3, sizeof(float) * 3), k++;
-        fit(&m->skin, s.buf, k, 1.5f, FLOOR_C, rate);
-        /* The body is lit otherwise than the face: wider in luma and, when the frame has colour, in hue. */
         float sat = 0;
         for (int i = 0; i < k; i++)
             sat += fabsf(s.buf[i * 3 + 1] - 128.0f) + fabsf(s.buf[i * 3 + 2] - 128.0f);
         sat = k ? sat / (float)k : 0.0f;
+        /* With no hue, luma is all there is, and shading moves it across a face (a jaw in shadow): as wide
+         * in luma as the body's model when the frame is grey. Hair and clothes samples are still sifted by
+         * the skin as sampled. */
+        fit(&skin_ref, s.buf, k, 1.5f, FLOOR_C, 1.0f);
+        fit(&m->skin, s.buf, k, 1.5f + WIDEN_GREY * (1.0f - fminf(sat / 8.0f, 1.0f)), FLOOR_C, rate);
+        /* The body is lit otherwise than the face: wider in luma and, when the frame has colour, in hue. */
         fit(&m->skin_body, s.buf, k, 4.0f, FLOOR_C + (FLOOR_C_BODY - FLOOR_C) * fminf(sat / 8.0f, 1.0f), rate);
     }
     if (!m->skin.valid) {
@@ -251,8 +257,6 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
-    comp_gauss skin_ref = m->skin;
-    skin_ref.valid = m->skin.valid;
     s.n = drop_skin(&skin_ref, s.buf, s.n, 7.8f);
     fit(&m->hair, s.buf, s.n, 1.0f, FLOOR_C, rate);
     if (!m->hair.valid) {

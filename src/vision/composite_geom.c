@@ -184,6 +184,16 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
             p->upx = -ux / l, p->upy = -uy / l;
             p->fw = fw, p->fh = 1.35f * fw;
             p->fcx = hx, p->fcy = hy;
+            /* A head turned aside: its nose is off the ears' midpoint, and the skull reaches back past the
+             * ears by about as far as the nose is in front of them. */
+            if (no && (le || re)) {
+                float ex2 = le && re ? 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR])
+                                     : x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR],
+                      ey2 = le && re ? 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR])
+                                     : y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
+                float off = ((ex2 - x[SEGTEX_POSE_NOSE]) * -p->upy + (ey2 - y[SEGTEX_POSE_NOSE]) * p->upx) / p->fw;
+                p->back = fmaxf(fminf(off, 2.0f), -2.0f);
+            }
         }
     }
     /* Torso: shoulders and hips, widened a little (a jacket is wider than the joints). */
@@ -422,13 +432,15 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
         /* The head: an ellipse around the face, higher than wide; not under the jaw. */
-        float hb = b - 0.5f;
+        float hb = b - 0.5f, ha = (a - p->back) / (1.8f + fabsf(p->back));
         /* ... and the column above it: what the person mask holds over a head is hair (or a hat),
          * unless an arm is raised there. */
-        int column = b > 0.5f && b < 4.0f && fabsf(a) < 1.5f;
+        int column = b > 0.5f && b < 4.0f && fabsf(a - p->back) < 1.5f + fabsf(p->back);
         for (int i = 0; column && i < p->ncaps; i++)
             column = !(p->caps[i].kind == COMP_REGION_ARM && in_cap(&p->caps[i], x, y));
-        if ((b > -0.7f && a * a / (1.8f * 1.8f) + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
+        /* behind a turned head's ears, the skull stops about level with them (the neck is under it) */
+        float bmin = p->back * a > 1.8f * fabsf(p->back) ? 0.0f : -0.7f;
+        if ((b > bmin && ha * ha + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
             region = p->has_face && b < p->brow_b && fabsf(a) > 0.6f ? COMP_REGION_HEAD_SIDE : COMP_REGION_HEAD;
             goto done;
         }

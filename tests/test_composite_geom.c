@@ -1,0 +1,182 @@
+/*
+ * The composite segmenter's parts on synthetic people, without models:
+ * where a head guessed from the pose lies (a turned head's skull behind its
+ * ears), and what the colour models do with luma and chroma (a gate on hue
+ * only, a face model wide in luma on a greyscale frame).
+ */
+#include "harness.h"
+#include "segtex/vision.h"
+#include "vision/composite.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define W 400
+#define H 400
+#define SKIN_FLOOR -24.0f /* the skin models' floor (composite_colour.c: LL_MIN - 12) */
+
+static void set_pt(segtex_pose_result *r, int i, float x, float y)
+{
+    r->landmarks[i][0] = x / W, r->landmarks[i][1] = y / H;
+    r->landmarks[i][3] = r->landmarks[i][4] = 0.99f;
+}
+
+/*
+ * An upright person, shoulders at y 200, hips at 330, the head's points at
+ * y 125..152 around x `cx`: `turn` 0 faces the camera (ears 60 px apart, the
+ * nose between them), 1 is a profile facing right (ears together at cx - 5,
+ * the nose 40 px in front of them).
+ */
+static void person_pose(segtex_pose_result *r, float cx, int turn)
+{
+    memset(r, 0, sizeof *r);
+    r->count = 1;
+    set_pt(r, SEGTEX_POSE_LEFT_SHOULDER, 250, 200);
+    set_pt(r, SEGTEX_POSE_RIGHT_SHOULDER, 150, 200);
+    set_pt(r, SEGTEX_POSE_LEFT_HIP, 240, 330);
+    set_pt(r, SEGTEX_POSE_RIGHT_HIP, 160, 330);
+    if (!turn) {
+        set_pt(r, SEGTEX_POSE_LEFT_EAR, cx + 30, 130), set_pt(r, SEGTEX_POSE_RIGHT_EAR, cx - 30, 130);
+        set_pt(r, SEGTEX_POSE_NOSE, cx, 140);
+        set_pt(r, SEGTEX_POSE_LEFT_EYE, cx + 10, 125), set_pt(r, SEGTEX_POSE_RIGHT_EYE, cx - 10, 125);
+        set_pt(r, SEGTEX_POSE_MOUTH_LEFT, cx + 7, 152), set_pt(r, SEGTEX_POSE_MOUTH_RIGHT, cx - 7, 152);
+    } else {
+        set_pt(r, SEGTEX_POSE_LEFT_EAR, cx, 130), set_pt(r, SEGTEX_POSE_RIGHT_EAR, cx - 10, 130);
+        set_pt(r, SEGTEX_POSE_NOSE, cx + 35, 140);
+        set_pt(r, SEGTEX_POSE_LEFT_EYE, cx + 30, 125), set_pt(r, SEGTEX_POSE_RIGHT_EYE, cx + 25, 125);
+        set_pt(r, SEGTEX_POSE_MOUTH_LEFT, cx + 32, 152), set_pt(r, SEGTEX_POSE_MOUTH_RIGHT, cx + 28, 152);
+    }
+}
+
+static int region_at(const comp_person *p, float x, float y)
+{
+    float lp[COMP_K], d;
+    return comp_prior(p, x, y, lp, &d);
+}
+
+/* A profile's skull reaches back past its ears; a frontal head's does not reach as far; below the ears'
+ * level behind a profile is the neck and the collar, not the skull. */
+static void turned_head_skull_behind_the_ears(void)
+{
+    static segtex_pose_result pose;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+
+    person_pose(&pose, 200, 1);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person from one pose");
+    CHECK(!p[0].has_face && p[0].fw > 0, "a face guessed from the pose");
+    CHECK(p[0].back < -1.0f, "profile facing right: the skull's centre lies left of the face (back %.2f)", p[0].back);
+    /* 65 px behind the ears, 30 px above them: the back of the skull */
+    int r = region_at(&p[0], 130, 100);
+    CHECK(r == COMP_REGION_HEAD, "behind a profile's ears: head, got region %d", r);
+    /* the same distance in front of the nose: no skull there */
+    r = region_at(&p[0], 200 + 35 + 65, 100);
+    CHECK(r != COMP_REGION_HEAD && r != COMP_REGION_FOREHEAD, "in front of the nose: not the head, got region %d", r);
+    /* behind the ears but below their level: the neck, not the skull */
+    r = region_at(&p[0], 135, 165);
+    CHECK(r != COMP_REGION_HEAD, "behind and below a profile's ears: not the head, got region %d", r);
+
+    /* Mirrored (facing left): the skull is on the other side. */
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        if (pose.landmarks[i][3] > 0)
+            pose.landmarks[i][0] = 1.0f - pose.landmarks[i][0];
+    CHECK(comp_people_build(&people, W, H, p) == 1, "mirrored");
+    CHECK(p[0].back > 1.0f, "profile facing left: back %.2f", p[0].back);
+    r = region_at(&p[0], W - 130, 100);
+    CHECK(r == COMP_REGION_HEAD, "behind a mirrored profile's ears: head, got region %d", r);
+
+    /* Frontal: the head is its usual width, centred; 75 px to the side is not the skull. */
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "frontal");
+    CHECK(fabsf(p[0].back) < 0.2f, "frontal: back %.2f", p[0].back);
+    r = region_at(&p[0], 200, 110);
+    CHECK(r == COMP_REGION_HEAD || r == COMP_REGION_FOREHEAD, "above a frontal face's nose: head, got %d", r);
+    r = region_at(&p[0], 125, 120);
+    CHECK(r != COMP_REGION_HEAD, "75 px beside a frontal face: not the head, got region %d", r);
+}
+
+/* An image of the person: skin (Y'CbCr given as RGB) in the face, hair above it, clothes on the torso. */
+static void paint(segtex_image *img, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3],
+                  uint32_t *seed)
+{
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *c = y < 110 ? hair : y < 175 ? skin : cloth;
+            uint8_t *q = img->data + (size_t)y * img->stride + (size_t)x * 3;
+            int n = (int)(test_rand(seed) % 17) - 8; /* shading and noise, the same in every channel */
+            for (int k = 0; k < 3; k++)
+                q[k] = (uint8_t)(c[k] + n < 0 ? 0 : c[k] + n > 255 ? 255 : c[k] + n);
+        }
+}
+
+static void learn(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3])
+{
+    static segtex_pose_result pose;
+    static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    segtex_image img = {0};
+    uint32_t seed = 11;
+    person_pose(&pose, 200, 0);
+    comp_people_build(&people, W, H, p);
+    for (int i = 0; i < W * H; i++)
+        person[i] = 1.0f;
+    segtex_image_alloc(&img, W, H, 3);
+    paint(&img, skin, hair, cloth, &seed);
+    memset(m, 0, sizeof *m);
+    comp_colours_learn(m, &p[0], &img, person, W, H, 1.0f, buf);
+    segtex_image_free(&img);
+}
+
+static float face_ll(const comp_colours *m, const uint8_t rgb[3])
+{
+    float ycc[3], ll[COMP_K];
+    comp_rgb_to_ycc(rgb, ycc);
+    comp_colours_loglik(m, ycc, ll);
+    return ll[COMP_FACE];
+}
+
+/*
+ * The skin gate is on hue: a pixel of the face's luma but another hue is not
+ * skin at all; one of the face's hue in shade (luma down by 35) still scores,
+ * lower the darker. On a greyscale frame every pixel passes, and a face in
+ * shade costs less than on a colour frame (luma is all there is, and shading
+ * moves it).
+ */
+static void colour_gate_on_hue_and_grey_luma(void)
+{
+    static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {60, 45, 35}, cloth[3] = {40, 60, 140};
+    comp_colours m;
+    learn(&m, skin, hair, cloth);
+    CHECK(m.skin.valid && m.chroma > 8.0f, "skin learned on a colour frame (chroma %.1f)", m.chroma);
+    float at = face_ll(&m, skin);
+    const uint8_t green[3] = {120, 170, 120};          /* about the skin's luma, another hue */
+    /* the skin's hue (the same Cb, Cr), luma down by 20 and by 35 levels: past 4 sigma of the face's luma */
+    const uint8_t shade[3] = {180, 130, 100}, dark[3] = {165, 115, 85};
+    float g = face_ll(&m, green), s1 = face_ll(&m, shade), s2 = face_ll(&m, dark);
+    CHECK(g <= SKIN_FLOOR, "another hue at skin's luma is gated to the floor: %.2f (skin %.2f)", g, at);
+    CHECK(s1 > SKIN_FLOOR + 0.5f && s1 < at, "skin in shade: lower but above the floor (%.2f, skin %.2f)", s1, at);
+    CHECK(s2 > SKIN_FLOOR + 0.5f && s2 < s1, "darker shade lower still, no cliff (%.2f < %.2f)", s2, s1);
+
+    static const uint8_t gskin[3] = {150, 150, 150}, ghair[3] = {40, 40, 40}, gcloth[3] = {90, 90, 90};
+    comp_colours gm;
+    learn(&gm, gskin, ghair, gcloth);
+    CHECK(gm.skin.valid && gm.chroma < 2.0f, "skin learned on a grey frame (chroma %.1f)", gm.chroma);
+    const uint8_t gshade[3] = {120, 120, 120};
+    float gat = face_ll(&gm, gskin), gs = face_ll(&gm, gshade);
+    CHECK(gs > SKIN_FLOOR + 0.5f && gs < gat, "grey frame: a face 30 levels darker scores, lower (%.2f < %.2f)", gs, gat);
+    /* the same 30 levels on a colour frame */
+    const uint8_t cskin[3] = {175, 145, 125}, cshade[3] = {145, 115, 95};
+    comp_colours cm;
+    learn(&cm, cskin, hair, cloth);
+    float cat = face_ll(&cm, cskin), cs = face_ll(&cm, cshade);
+    CHECK((gat - gs) / 0.35f < 0.75f * (cat - cs), "shade costs less on a grey frame (%.2f/0.35 against %.2f)", gat - gs,
+          cat - cs);
+}
+
+int main(void)
+{
+    RUN(turned_head_skull_behind_the_ears);
+    RUN(colour_gate_on_hue_and_grey_luma);
+    return test_summary();
+}
