@@ -52,12 +52,12 @@ done
 # basketball1: the right player (from behind, no face) gets his pose from his person-mask component (segtex_pose_finder);
 # neither face is found, so both heads come from the poses (a guessed face, the head above the shoulders).
 [ -f "$assets/basketball1.png" ] && score basketball1 "$assets/basketball1.png" "$data/basketball1.labels.png" 0.58 clothes 0.68 \
-  face-skin 0.65 body-skin 0.2 hair 0.77
+  face-skin 0.65 body-skin 0.2 hair 0.75
 
 # camera.png (scikit-image's cameraman, greyscale, profile behind a camcorder on a tripod): no face is found, the
-# head comes from the pose. No floor on body skin (0.06: the neck).
+# head comes from the pose; its neck is under the ears (0.16 body skin: the neck).
 if [ -f "$assets/camera.png" ]; then
-  score camera "$assets/camera.png" "$data/camera.labels.png" 0.55 clothes 0.86 face-skin 0.63 hair 0.64
+  score camera "$assets/camera.png" "$data/camera.labels.png" 0.58 clothes 0.86 face-skin 0.63 hair 0.66 body-skin 0.12
 else
   echo "skipped: camera.png not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh fetches it)"
 fi

@@ -75,6 +75,9 @@ static void turned_head_skull_behind_the_ears(void)
     /* behind the ears but below their level: the neck, not the skull */
     r = region_at(&p[0], 135, 165);
     CHECK(r != COMP_REGION_HEAD, "behind and below a profile's ears: not the head, got region %d", r);
+    /* a profile's neck is under its ears, behind the chin */
+    r = region_at(&p[0], 180, 170);
+    CHECK(r == COMP_REGION_NECK || r == COMP_REGION_JAW, "under a profile's ears: the neck, got region %d", r);
 
     /* Mirrored (facing left): the skull is on the other side. */
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++)

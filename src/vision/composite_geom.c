@@ -89,12 +89,12 @@ static void frame_pt(const comp_person *p, float a, float b, float *x, float *y)
  */
 static void face_neck(comp_person *p, float len)
 {
-    float b1 = -1.0f - len / p->fh;
+    float b1 = -1.0f - len / p->fh, o = 0.5f * p->back; /* a turned head's neck: under its ears */
     p->neck.n = 4;
-    frame_pt(p, -0.85f, -0.3f, &p->neck.x[0], &p->neck.y[0]);
-    frame_pt(p, 0.85f, -0.3f, &p->neck.x[1], &p->neck.y[1]);
-    frame_pt(p, 0.8f, b1, &p->neck.x[2], &p->neck.y[2]);
-    frame_pt(p, -0.8f, b1, &p->neck.x[3], &p->neck.y[3]);
+    frame_pt(p, o - 0.85f, -0.3f, &p->neck.x[0], &p->neck.y[0]);
+    frame_pt(p, o + 0.85f, -0.3f, &p->neck.x[1], &p->neck.y[1]);
+    frame_pt(p, o + 0.8f, b1, &p->neck.x[2], &p->neck.y[2]);
+    frame_pt(p, o - 0.8f, b1, &p->neck.x[3], &p->neck.y[3]);
     poly_bounds(&p->neck);
 }
 
