@@ -186,7 +186,7 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
             p->fcx = hx, p->fcy = hy;
             /* A head turned aside: its nose is off the ears' midpoint, and the skull reaches back past the
              * ears by about as far as the nose is in front of them. */
-            if (no && (le || re)) {
+            if (no && (le || re) && fw > 0) {
                 float ex2 = le && re ? 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR])
                                      : x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR],
                       ey2 = le && re ? 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR])
@@ -431,7 +431,8 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             region = COMP_REGION_FOREHEAD;
             goto done;
         }
-        /* The head: an ellipse around the face, higher than wide; not under the jaw. */
+        /* The head: an ellipse around the face, higher than wide; not under the jaw. A turned head's
+         * reaches back past its ears (`back`), its front edge where a frontal head's is. */
         float hb = b - 0.5f, ha = (a - p->back) / (1.8f + fabsf(p->back));
         /* ... and the column above it: what the person mask holds over a head is hair (or a hat),
          * unless an arm is raised there. */
