@@ -184,8 +184,9 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
             p->upx = -ux / l, p->upy = -uy / l;
             p->fw = fw, p->fh = 1.35f * fw;
             p->fcx = hx, p->fcy = hy;
-            /* A head turned aside: its nose is off the ears' midpoint, and the skull reaches back past the
-             * ears by about as far as the nose is in front of them. */
+            /* A head turned aside: its nose is off the ears' midpoint. The skull's centre is taken that far
+             * (in half widths, at most 2) behind the frame's, and comp_prior's head ellipse widens backwards
+             * by as much: a profile's skull reaches well behind its ears. */
             if (no && (le || re) && fw > 0) {
                 float ex2 = le && re ? 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR])
                                      : x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR],
