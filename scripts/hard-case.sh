@@ -8,5 +8,5 @@ assets=${SEGTEX_ASSETS:-$here/assets}
 out=${1:-$here/docs/hard-case.png}
 bin=${SEGTEX_BIN:-$here/build/segtex}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-python3 "$here/tests/data/grey.py" "$assets/astronaut.png" "$tmp/grey.png"
+python3 "$here/tests/data/variant.py" grey "$assets/astronaut.png" "$tmp/grey.png"
 SEGTEX_ASSETS=$assets "$bin" segment "$tmp/grey.png" --segmenter composite --colored "$out"
