@@ -150,6 +150,52 @@ static void test_two_players(void)
     segtex_image_free(&mask);
 }
 
+/* Mirrored, the selfie models half see the man on the left (from behind, cut off by the frame): no mask
+ * component of his own; the detector scores him under 0.5, and its weaker detections give him his pose. */
+static void test_two_players_mirrored(void)
+{
+    if (!test_asset("basketball1.png")) {
+        printf("  skipped: basketball1.png not in $SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)\n");
+        return;
+    }
+    segtex_image img = {0}, mask = {0};
+    segtex_pose_finder *f = NULL;
+    if (segtex_image_load(test_asset("basketball1.png"), 3, &img)) {
+        CHECK(0, "basketball1: load");
+        return;
+    }
+    for (int y = 0; y < img.height; y++)
+        for (int a = 0, b = img.width - 1; a < b; a++, b--)
+            for (int k = 0; k < 3; k++) {
+                uint8_t *p = img.data + (size_t)y * img.stride, t = p[a * 3 + k];
+                p[a * 3 + k] = p[b * 3 + k], p[b * 3 + k] = t;
+            }
+    if (!person_mask(&img, &mask) || segtex_pose_finder_create(pm.detector, pm.landmarker, NULL, &f)) {
+        CHECK(0, "mirrored basketball1: setup");
+    } else {
+        int n = segtex_pose_finder_find(f, &img, NULL, &mask, out, SEGTEX_MAX_POSES);
+        printf("  mirrored basketball1.png: %d poses", n);
+        for (int i = 0; i < n; i++)
+            printf(", nose x %.2f (detector %.2f)", nose_x(&out[i]), out[i].detection_score);
+        printf("\n");
+        CHECK(n == 2, "mirrored basketball1: %d poses, expected 2", n);
+        CHECK(n == 2 && out[0].detection_score >= 0.5f && nose_x(&out[0]) > 0.7f, "the detector's: the player now right");
+        CHECK(n == 2 && out[1].detection_score >= 0.3f && out[1].detection_score < 0.5f && nose_x(&out[1]) > 0.05f &&
+                  nose_x(&out[1]) < 0.3f,
+              "a weaker detection's: the man now left, nose x %.3f", n == 2 ? nose_x(&out[1]) : -1.0f);
+        segtex_pose_finder_destroy(f);
+        /* min_score 1 still turns the detector off, its weaker pass too: the mask alone finds the player. */
+        segtex_pose_finder_options off = {1.0f, 0, 0};
+        f = NULL;
+        if (segtex_pose_finder_create(pm.detector, pm.landmarker, &off, &f) == SEGTEX_OK)
+            CHECK(segtex_pose_finder_find(f, &img, NULL, NULL, out, SEGTEX_MAX_POSES) == 0,
+                  "min_score 1 and no other clue: no pose");
+    }
+    segtex_pose_finder_destroy(f);
+    segtex_image_free(&img);
+    segtex_image_free(&mask);
+}
+
 static void test_rejects(void)
 {
     segtex_set_log(test_log_capture, NULL, SEGTEX_LOG_DEBUG);
@@ -220,6 +266,7 @@ int main(void)
     RUN(test_portrait);
     RUN(test_messi);
     RUN(test_two_players);
+    RUN(test_two_players_mirrored);
     segtex_pose_models_free(&pm);
     free(out);
     return test_summary();

@@ -376,13 +376,20 @@ long segtex_pose_tracker_detections(const segtex_pose_tracker *tracker);
  *      touches (nose, shoulders or hips on it): an upright ROI on its
  *      bounding box, side 1.25 x its longer side and centred on it, or,
  *      when the component reaches the frame's bottom (a body cut off), side
- *      1.4 x its longer side with its top on the component's top.
+ *      1.4 x its longer side with its top on the component's top;
+ *   4. the detector's weaker detections (from 0.6 x min_score up to
+ *      min_score, found by a second detector pass so that the first pass's
+ *      regions stay MediaPipe's) where no pose is yet: a person the selfie
+ *      models only half see, so that no mask component gives them away
+ *      (basketball1 mirrored: the man from behind scores 0.47).
  *
  * A pose is kept when its pose flag is >= min_presence, it is not the same
  * person as a pose already kept (noses or shoulder centres closer than half
- * the larger torso, shoulder centre to hip centre), and, for 2 and 3, its
+ * the larger torso, shoulder centre to hip centre), for 2 and 3, its
  * nose is near that face or its nose or shoulder centre lies on that
- * component. Measured on tests/data's labelled photos (README: "Composite
+ * component, and for 4 the box of its visible landmarks and every kept
+ * pose's overlap by at most 0.3 of the smaller. min_score 1 turns the
+ * detector off (both passes). Measured on tests/data's labelled photos (README: "Composite
  * segmenter"): the detector finds only the left player of basketball1 at
  * MediaPipe's 0.5 (the right one, from behind, scores 0.42, and the ROI of
  * that detection gives a body half his size); the component ROI gives his
@@ -410,7 +417,8 @@ void segtex_pose_finder_destroy(segtex_pose_finder *finder);
 
 /*
  * Find up to `max_poses` (1..SEGTEX_MAX_POSES) poses in `img` (RGB/RGBA),
- * detector's first, then from faces, then from mask components. `faces`
+ * detector's first, then from faces, then from mask components, then from
+ * the detector's weaker detections. `faces`
  * and `person` may be NULL (that clue is not used). `person`: a 1-channel
  * person probability x 255 of any size (sampled in normalized
  * coordinates), e.g. segtex_seg_result_upsample's. Writes out[0..n-1]

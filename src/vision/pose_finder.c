@@ -2,8 +2,9 @@
  * Several people's poses in one still image (the manual is the comment of
  * segtex_pose_finder in include/segtex/vision.h): the detector's
  * detections, then an upright ROI from each face without a pose, then one
- * from each large person-mask component without a pose, each through the
- * pose landmarker. The ROI rules were measured, not taken from MediaPipe
+ * from each large person-mask component without a pose, then the
+ * detector's weaker detections where no pose is yet, each through the pose
+ * landmarker. The ROI rules were measured, not taken from MediaPipe
  * (which finds one person): see the header.
  */
 #include "core/log.h"
@@ -15,6 +16,11 @@
 /* The person mask is labelled on a fixed grid, so the finder allocates nothing per image. */
 #define GRID 128
 
+/* The detector's weaker detections, tried last where no pose is yet: from this share of min_score. */
+#define WEAK_SHARE 0.6f
+/* ... a pose from one is kept when its box covers at most this share of an earlier pose's (or its own). */
+#define WEAK_OVERLAP 0.3f
+
 /* Face-derived ROI: side and centre offset in face heights (see the header). */
 #define FACE_ROI_SIDE 11.0f
 #define FACE_ROI_DOWN 3.6f
@@ -24,6 +30,7 @@ struct segtex_pose_finder {
     segtex_pose_landmarker *landmarker; /* borrowed */
     segtex_pose_finder_options o;
     segtex_pose_detection det[SEGTEX_MAX_POSES];
+    segtex_pose_detection weak[SEGTEX_MAX_POSES]; /* a second pass down to WEAK_SHARE x min_score */
     short label[GRID * GRID]; /* component id + 1 per cell, 0: not person */
     int stack[GRID * GRID];
 };
@@ -96,6 +103,31 @@ static int same_person(const segtex_pose_result *a, const segtex_pose_result *b,
     mid(a, SEGTEX_POSE_LEFT_SHOULDER, SEGTEX_POSE_RIGHT_SHOULDER, w, h, &ax, &ay);
     mid(b, SEGTEX_POSE_LEFT_SHOULDER, SEGTEX_POSE_RIGHT_SHOULDER, w, h, &bx, &by);
     return hypotf(ax - bx, ay - by) < lim;
+}
+
+/* The box of a pose's landmarks the model sees (visibility from 0.5), in pixels; 0 when none. */
+static int pose_box(const segtex_pose_result *r, int w, int h, float b[4])
+{
+    b[0] = b[1] = INFINITY, b[2] = b[3] = -INFINITY;
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        if (r->landmarks[i][3] >= 0.5f) {
+            float x, y;
+            at(r, i, w, h, &x, &y);
+            b[0] = fminf(b[0], x), b[1] = fminf(b[1], y), b[2] = fmaxf(b[2], x), b[3] = fmaxf(b[3], y);
+        }
+    return b[2] > b[0] && b[3] > b[1];
+}
+
+/* The share of the smaller of two poses' boxes that the other covers (1 when either has none). */
+static float overlap(const segtex_pose_result *a, const segtex_pose_result *b, int w, int h)
+{
+    float p[4], q[4];
+    if (!pose_box(a, w, h, p) || !pose_box(b, w, h, q))
+        return 1.0f;
+    float iw = fminf(p[2], q[2]) - fmaxf(p[0], q[0]), ih = fminf(p[3], q[3]) - fmaxf(p[1], q[1]);
+    if (iw <= 0 || ih <= 0)
+        return 0.0f;
+    return iw * ih / fminf((p[2] - p[0]) * (p[3] - p[1]), (q[2] - q[0]) * (q[3] - q[1]));
 }
 
 /* Run the landmarker on `roi` into out[n]; 1 when the pose is kept as a new person. */
@@ -274,6 +306,26 @@ int segtex_pose_finder_find(segtex_pose_finder *f, const segtex_image *img, cons
         if ((st = try_roi(f, img, &roi, 0, out, n, &kept)))
             return st;
         n += kept && pose_on(f, &out[n], id);
+    }
+    /* 4. The detector's weaker detections, where no pose is yet: a person the selfie models half see (cut
+     * off by the frame, from behind) and no face gives away. Their poses must stand apart from every pose
+     * found, so a second look at someone already found adds nobody. */
+    int nw = n < max_poses && f->o.min_score < 1.0f ? segtex_pose_detector_detect(f->detector, img, WEAK_SHARE * f->o.min_score, f->weak,
+                                                         max_poses)
+                           : 0;
+    if (nw < 0)
+        return nw;
+    /* (a second pass: below min_score the detector's weighted suppression blends more boxes, which would move
+     * the strong detections' regions; those are taken as the first pass made them) */
+    for (int i = 0; i < nw && n < max_poses; i++) {
+        if (f->weak[i].score >= f->o.min_score)
+            continue;
+        segtex_roi roi = segtex_pose_roi_from_detection(&f->weak[i], w, h);
+        if ((st = try_roi(f, img, &roi, f->weak[i].score, out, n, &kept)))
+            return st;
+        for (int k = 0; k < n && kept; k++)
+            kept = overlap(&out[k], &out[n], w, h) <= WEAK_OVERLAP;
+        n += kept;
     }
     for (int i = n; i < max_poses; i++) /* what was tried and not kept is no pose */
         out[i].count = 0;

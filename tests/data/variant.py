@@ -53,7 +53,7 @@ def main():
         sys.exit('usage: variant.py grey|mirror|small IN.png OUT.png [LABELS.png OUT_LABELS.png]')
     kind = sys.argv[1]
     w, h, c, rows = segpng.read(sys.argv[2])
-    if c < 3:
+    if kind == 'grey' and c < 3:
         sys.exit('variant.py: %s has %d channels, expected RGB' % (sys.argv[2], c))
     img = grey(w, h, c, rows) if kind == 'grey' else mirror(w, h, c, rows) if kind == 'mirror' else small(
         w, h, c, rows, 90, True)
