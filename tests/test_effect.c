@@ -257,7 +257,7 @@ static void test_push_live(void)
     if (!e)
         return;
     enum { total = 400, warm = 50 };
-    int64_t with_seg = 0, last_seg = -1, last_change = -1, max_cycle = 0, max_lag = 0, lag_at[total];
+    int64_t with_seg = 0, last_seg = -1, last_change = -1, max_cycle = 0, max_lag = 0, lag_at[total], settled = total;
     double worst_call = 0;
     for (int i = 0; i < total; i++) {
         segtex_image out = {0};
@@ -275,13 +275,21 @@ static void test_push_live(void)
             if (r.seg_index != last_seg) { /* a new segmentation: one inference cycle ended */
                 if (last_change >= warm && i - last_change > max_cycle)
                     max_cycle = i - last_change;
+                if (i >= warm && settled == total) /* the first cycle to end after the warm-up */
+                    settled = i;
                 last_seg = r.seg_index, last_change = i;
             }
         }
         struct timespec ts = {0, 1000000}; /* 1 ms between pushes: faster than inference */
         nanosleep(&ts, NULL);
     }
-    for (int i = warm; i < total; i++)
+    /* The cycle still open at the end counts too: a stall there (two cores shared with other tests) ages the
+     * shown segmentation without a new one arriving to close its cycle. Lags count from the first cycle that
+     * ends after the warm-up: the first inference (slow under a sanitizer and load: 49 frames once, in CI) shows
+     * a segmentation of frame 0 until then, and its cycle is not among those measured. */
+    if (last_change >= warm && total - last_change > max_cycle)
+        max_cycle = total - last_change;
+    for (int64_t i = settled; i < total; i++)
         max_lag = lag_at[i] > max_lag ? lag_at[i] : max_lag;
     segtex_effect_stats s;
     segtex_effect_get_stats(e, &s);
