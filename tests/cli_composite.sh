@@ -46,19 +46,19 @@ score portrait "$assets/astronaut.png" "$data/astronaut.labels.png" 0.8 hair 0.8
 # so the face's skin model must stay tight there), mirrored (a selfie view: nothing may depend on the side),
 # and at half size at the bottom of a 4:3 frame (a person farther away, on the landscape model's path; the
 # held helmet falls out of the person mask there).
-# variant KIND NAME MIN_MIOU4 [CATEGORY MIN]...
+# variant KIND NAME IMAGE LABELS MIN_MIOU4 [CATEGORY MIN]...
 variant() {
-  local kind=$1 name=$2; shift 2
-  if python3 "$data/variant.py" "$kind" "$assets/astronaut.png" "$tmp/$name.in.png" "$data/astronaut.labels.png" \
-    "$tmp/$name.labels.png"; then
+  local kind=$1 name=$2 image=$3 labels=$4; shift 4
+  if python3 "$data/variant.py" "$kind" "$image" "$tmp/$name.in.png" "$labels" "$tmp/$name.labels.png"; then
     score "$name" "$tmp/$name.in.png" "$tmp/$name.labels.png" "$@"
   else
-    bad "variant.py $kind failed"
+    bad "variant.py $kind $image failed"
   fi
 }
-variant grey grey-portrait 0.6 hair 0.8 face-skin 0.8 clothes 0.6 body-skin 0.2
-variant mirror mirrored-portrait 0.8 hair 0.86 face-skin 0.86 clothes 0.88 body-skin 0.6
-variant small small-portrait 0.7 hair 0.78 face-skin 0.78 clothes 0.78 body-skin 0.45
+portrait=("$assets/astronaut.png" "$data/astronaut.labels.png")
+variant grey grey-portrait "${portrait[@]}" 0.6 hair 0.8 face-skin 0.8 clothes 0.6 body-skin 0.2
+variant mirror mirrored-portrait "${portrait[@]}" 0.8 hair 0.86 face-skin 0.86 clothes 0.88 body-skin 0.6
+variant small small-portrait "${portrait[@]}" 0.7 hair 0.78 face-skin 0.78 clothes 0.78 body-skin 0.45
 
 # The opencv-doc photos: full body, arms and hands (messi5), two people in greyscale (basketball1).
 for f in messi5.jpg basketball1.png; do
@@ -73,14 +73,8 @@ done
   face-skin 0.65 body-skin 0.2 hair 0.75
 # ... mirrored: there the selfie models half see the man on the left (from behind, cut off by the frame) and the
 # detector scores him under 0.5; the pose finder's weaker detections (from 0.3) give him his pose and its mask.
-if [ -f "$assets/basketball1.png" ]; then
-  if python3 "$data/variant.py" mirror "$assets/basketball1.png" "$tmp/bm.png" "$data/basketball1.labels.png" \
-    "$tmp/bm.labels.png"; then
-    score mirrored-basketball1 "$tmp/bm.png" "$tmp/bm.labels.png" 0.5 clothes 0.64 face-skin 0.65 hair 0.68
-  else
-    bad "variant.py mirror basketball1 failed"
-  fi
-fi
+[ -f "$assets/basketball1.png" ] && variant mirror mirrored-basketball1 "$assets/basketball1.png" \
+  "$data/basketball1.labels.png" 0.5 clothes 0.64 face-skin 0.65 hair 0.68
 
 # camera.png (scikit-image's cameraman, greyscale, profile behind a camcorder on a tripod): no face is found, the
 # head comes from the pose; its neck is under the ears (0.16 body skin: the neck).

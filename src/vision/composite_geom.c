@@ -156,13 +156,14 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
          * for the ears' distance shrinks as the head turns away and the lite pose's ears sit inside it. */
         int le = ok[SEGTEX_POSE_LEFT_EAR], re = ok[SEGTEX_POSE_RIGHT_EAR], no = ok[SEGTEX_POSE_NOSE];
         float hx = x[SEGTEX_POSE_NOSE], hy = y[SEGTEX_POSE_NOSE], fw = 0.25f * s;
+        /* the ears' point: their midpoint, or the one ear seen */
+        int ea = le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR, eb = re ? SEGTEX_POSE_RIGHT_EAR : ea;
+        float ex2 = 0.5f * (x[ea] + x[eb]), ey2 = 0.5f * (y[ea] + y[eb]);
         if (le && re) {
-            float ex2 = 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR]),
-                  ey2 = 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR]);
             hx = no ? 0.5f * (hx + ex2) : ex2, hy = no ? 0.5f * (hy + ey2) : ey2;
             fw = fmaxf(0.5f * hypotf(ex, ey), 0.25f * s);
         } else if (!no && (le || re)) {
-            hx = x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR], hy = y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
+            hx = ex2, hy = ey2;
         }
         float ux = p->cx - hx, uy = p->cy - hy, l = hypotf(ux, uy);
         /* Up: the face's own axis, from the mouth to the eyes, when the pose has them apart (a head bent
@@ -188,10 +189,6 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
              * (in half widths, at most 2) behind the frame's, and comp_prior's head ellipse widens backwards
              * by as much: a profile's skull reaches well behind its ears. */
             if (no && (le || re) && fw > 0) {
-                float ex2 = le && re ? 0.5f * (x[SEGTEX_POSE_LEFT_EAR] + x[SEGTEX_POSE_RIGHT_EAR])
-                                     : x[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR],
-                      ey2 = le && re ? 0.5f * (y[SEGTEX_POSE_LEFT_EAR] + y[SEGTEX_POSE_RIGHT_EAR])
-                                     : y[le ? SEGTEX_POSE_LEFT_EAR : SEGTEX_POSE_RIGHT_EAR];
                 float off = ((ex2 - x[SEGTEX_POSE_NOSE]) * -p->upy + (ey2 - y[SEGTEX_POSE_NOSE]) * p->upx) / p->fw;
                 p->back = fmaxf(fminf(off, 2.0f), -2.0f);
             }
