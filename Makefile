@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps assets build build-asan build-tsan run test test-fast deb clean
+.PHONY: all deps assets test-assets build build-asan build-tsan run test test-fast deb clean
 
 all: build
 
@@ -18,6 +18,10 @@ deps:
 
 assets: deps
 	@scripts/fetch-assets.sh
+
+# The tests also read the labelled photos of people and the hand photo (Debian's opencv-doc, 96 MB, fetched once).
+test-assets: deps
+	@scripts/fetch-assets.sh --people-samples --hand-sample
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEGTEX_ASSETS=$(SEGTEX_ASSETS) $(CMAKE_FLAGS) >/dev/null
@@ -51,7 +55,7 @@ run: assets build
 # instrumented, so TSan cannot see its internal synchronisation and reports
 # races that are not there. The pipeline's own threads meet only at
 # instrumented pthread mutexes and condition variables.)
-test: assets build build-asan build-tsan
+test: test-assets build build-asan build-tsan
 	@cd $(BUILD_TSAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -R '^test_pipeline$$'
 	@cd $(BUILD_ASAN) && SEGTEX_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS)

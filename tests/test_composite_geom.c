@@ -2,7 +2,8 @@
  * The composite segmenter's parts on synthetic people, without models:
  * where a head guessed from the pose lies (a turned head's skull behind its
  * ears), and what the colour models do with luma and chroma (a gate on hue
- * only, a face model wide in luma on a greyscale frame).
+ * only, a face model wide in luma on a greyscale frame), and what a hand
+ * found does to the arms' odds.
  */
 #include "harness.h"
 #include "segtex/vision.h"
@@ -146,6 +147,41 @@ static float face_ll(const comp_colours *m, const uint8_t rgb[3])
  * shade costs less than on a colour frame (luma is all there is, and shading
  * moves it).
  */
+/* A person whose hand the hand landmarker found has a bare hand: their arms are skin or sleeve at even odds
+ * (colour decides); without one, a sleeve is likelier. */
+static void found_hand_arms_at_even_odds(void)
+{
+    static segtex_pose_result pose;
+    static segtex_hand_result hands;
+    comp_person p[COMP_MAX_PEOPLE];
+    person_pose(&pose, 200, 0);
+    set_pt(&pose, SEGTEX_POSE_LEFT_ELBOW, 290, 270), set_pt(&pose, SEGTEX_POSE_LEFT_WRIST, 320, 330);
+    float lp[COMP_K], d;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    int r = comp_prior(&p[0], 305, 300, lp, &d); /* mid-forearm */
+    CHECK(r == COMP_REGION_ARM && lp[COMP_CLOTHES] > lp[COMP_BODY] + 0.5f,
+          "no hand found: the forearm's sleeve likelier (region %d, clothes %.2f, skin %.2f)", r, lp[COMP_CLOTHES],
+          lp[COMP_BODY]);
+    /* a hand at the wrist, fingers down (palm 20 px wide) */
+    memset(&hands, 0, sizeof hands);
+    hands.count = 1;
+    for (int i = 0; i < SEGTEX_HAND_POINTS; i++) {
+        float col = (float)((i + 3) % 4) - 1.5f, row = i ? (float)((i - 1) / 4 + 1) : 0.0f;
+        hands.hands[0].xyz[i][0] = (320.0f + 7.0f * col) / W, hands.hands[0].xyz[i][1] = (335.0f + 9.0f * row) / H;
+    }
+    hands.hands[0].presence = 0.9f;
+    people.hands = &hands;
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].hands == 1, "the hand joins the person");
+    r = comp_prior(&p[0], 305, 300, lp, &d);
+    CHECK(r == COMP_REGION_ARM && lp[COMP_CLOTHES] == lp[COMP_BODY],
+          "a hand found: the forearm at even odds (region %d, clothes %.2f, skin %.2f)", r, lp[COMP_CLOTHES], lp[COMP_BODY]);
+    r = comp_prior(&p[0], 270, 235, lp, &d); /* the upper arm */
+    CHECK(r == COMP_REGION_ARM && lp[COMP_CLOTHES] == lp[COMP_BODY], "and the upper arm (region %d)", r);
+    r = comp_prior(&p[0], 200, 280, lp, &d); /* the torso keeps its clothes */
+    CHECK(r == COMP_REGION_TORSO && lp[COMP_CLOTHES] > lp[COMP_BODY] + 2.0f, "the torso unchanged (region %d)", r);
+}
+
 static void colour_gate_on_hue_and_grey_luma(void)
 {
     static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {60, 45, 35}, cloth[3] = {40, 60, 140};
@@ -181,5 +217,6 @@ int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
     RUN(colour_gate_on_hue_and_grey_luma);
+    RUN(found_hand_arms_at_even_odds);
     return test_summary();
 }

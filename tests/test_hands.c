@@ -149,6 +149,60 @@ static void test_roi_from_palm(void)
     CHECK_NEAR(wrap(b.rotation - a.rotation - PI_F / 2), 0, 1e-5);
 }
 
+/* A pose seeing one hand: wrist, pinky and index (normalized), the rest unseen. */
+static segtex_pose_result hand_pose(int side, float wx, float wy, float px, float py, float ix, float iy, float vis)
+{
+    segtex_pose_result r;
+    memset(&r, 0, sizeof r);
+    r.count = 1;
+    const int w = side ? SEGTEX_POSE_RIGHT_WRIST : SEGTEX_POSE_LEFT_WRIST,
+              p = side ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY,
+              i = side ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX;
+    r.landmarks[w][0] = wx, r.landmarks[w][1] = wy, r.landmarks[w][3] = vis;
+    r.landmarks[p][0] = px, r.landmarks[p][1] = py, r.landmarks[p][3] = vis;
+    r.landmarks[i][0] = ix, r.landmarks[i][1] = iy, r.landmarks[i][3] = vis;
+    return r;
+}
+
+static void test_roi_from_pose(void)
+{
+    /* Fingers up: the knuckle (2 index + pinky) / 3 = (50, 40), 20 px from the wrist: box 40, shifted
+     * 0.1 of it on towards the fingertips, x 2.7. */
+    segtex_pose_result q = hand_pose(0, 0.5f, 0.6f, 0.5f, 0.4f, 0.5f, 0.4f, 0.9f);
+    segtex_roi r = {1, 2, 3, 4};
+    CHECK(segtex_hand_roi_from_pose(&q, 0, 100, 100, &r) == 1, "left wrist seen");
+    CHECK_NEAR(r.rotation, 0, 1e-6);
+    CHECK_NEAR(r.cx, 50, 1e-4);
+    CHECK_NEAR(r.cy, 36, 1e-4);
+    CHECK_NEAR(r.size, 108, 1e-3);
+    CHECK(segtex_hand_roi_from_pose(&q, 1, 100, 100, &r) == 0 && r.cx == 50, "the right wrist unseen: 0, ROI kept");
+    /* Fingers to the right, index above the pinky: the knuckle two thirds of the way to the index,
+     * (50, 49), so the hand points a little up (rotation just under 90 degrees) and the shift follows it. */
+    q = hand_pose(1, 0.3f, 0.5f, 0.5f, 0.53f, 0.5f, 0.47f, 0.9f);
+    CHECK(segtex_hand_roi_from_pose(&q, 1, 100, 100, &r) == 1, "right wrist seen");
+    float rot = PI_F / 2 - atan2f(1.0f, 20.0f), box = 2 * hypotf(20, 1);
+    CHECK_NEAR(r.rotation, rot, 1e-5);
+    CHECK_NEAR(r.cx, 50 + 0.1f * box * sinf(rot), 1e-3);
+    CHECK_NEAR(r.cy, 49 - 0.1f * box * cosf(rot), 1e-3);
+    CHECK_NEAR(r.size, 2.7f * box, 1e-3);
+    /* Under MediaPipe's visibility of 0.5 (a wrist the pose guesses behind the body): not looked at. */
+    q = hand_pose(0, 0.5f, 0.6f, 0.5f, 0.4f, 0.5f, 0.4f, 0.45f);
+    CHECK(segtex_hand_roi_from_pose(&q, 0, 100, 100, &r) == 0, "visibility 0.45: no ROI");
+    /* Wrist on the knuckles (a degenerate pose): no ROI rather than an empty one. */
+    q = hand_pose(0, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f);
+    CHECK(segtex_hand_roi_from_pose(&q, 0, 100, 100, &r) == 0, "no extent: no ROI");
+    /* Mirror: centre mirrored, rotation negated. */
+    q = hand_pose(0, 0.37f, 0.61f, 0.33f, 0.52f, 0.41f, 0.5f, 0.9f);
+    segtex_pose_result m = hand_pose(0, 0.63f, 0.61f, 0.67f, 0.52f, 0.59f, 0.5f, 0.9f);
+    segtex_roi a, b;
+    segtex_hand_roi_from_pose(&q, 0, 640, 480, &a);
+    segtex_hand_roi_from_pose(&m, 0, 640, 480, &b);
+    CHECK_NEAR(b.cx, 640 - a.cx, 1e-3);
+    CHECK_NEAR(b.cy, a.cy, 1e-3);
+    CHECK_NEAR(b.size, a.size, 1e-3);
+    CHECK_NEAR(wrap(a.rotation + b.rotation), 0, 1e-5);
+}
+
 static void test_roi_from_landmarks(void)
 {
     /* The MCP/PIP subset in a 20x40 px box, the wrist at the bottom, fingers up. */
@@ -401,6 +455,53 @@ static double jitter(float (*pts)[SEGTEX_HAND_POINTS][2], int frames)
  * the landmarks of independent stills jitter; video mode (tracking + One-Euro
  * with the default 0.05, 80, 1.0) must at least halve that.
  */
+/*
+ * basketball1 (two players, greyscale): the palm detector finds neither player's hand (small, blurred). The right
+ * player's pose (as `segtex pose` gives it: his left wrist, pinky and index) shows where his hand is: the
+ * landmarker finds it there, as MediaPipe Holistic would.
+ */
+static void test_hands_from_poses(void)
+{
+    const char *path = test_asset("basketball1.png");
+    if (!path || !models.detector) {
+        printf("skip   basketball1.png or the hand models absent\n");
+        return;
+    }
+    segtex_image img = {0};
+    segtex_image_load(path, 3, &img);
+    segtex_hand_tracker *t = NULL;
+    CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, NULL, &t) == SEGTEX_OK, "tracker");
+    CHECK(segtex_hand_tracker_process(t, &img, 0, &res) == SEGTEX_OK && res.count == 0,
+          "basketball1: the palm detector finds no hand (got %d)", res.count);
+    segtex_pose_result poses[3];
+    poses[0] = hand_pose(0, 0.7346f, 0.5408f, 0.7182f, 0.5245f, 0.7301f, 0.5024f, 0.63f); /* his hand */
+    poses[1] = hand_pose(1, 0.50f, 0.30f, 0.49f, 0.27f, 0.50f, 0.26f, 0.9f); /* a "wrist" on the bare wall */
+    poses[2] = hand_pose(0, 0.7346f, 0.5408f, 0.7182f, 0.5245f, 0.7301f, 0.5024f, 0.3f); /* his hand, unseen */
+    CHECK(segtex_hand_tracker_add_from_poses(t, &img, poses + 1, 2, &res) == SEGTEX_OK && res.count == 0,
+          "nothing on the wall, nothing at an unseen wrist (got %d)", res.count);
+    uint64_t before = test_process_allocs();
+    CHECK(segtex_hand_tracker_add_from_poses(t, &img, poses, 2, &res) == SEGTEX_OK, "add from poses");
+    uint64_t allocs = test_process_allocs() - before;
+    CHECK(allocs == 0, "hands from poses made %llu allocations", (unsigned long long)allocs);
+    CHECK(res.count == 1, "his hand found (got %d)", res.count);
+    if (res.count == 1) {
+        const segtex_hand_landmarks *h = &res.hands[0];
+        check_points(&res, img.width, img.height, "basketball1");
+        CHECK(h->presence >= 0.5f && res.palm[0].score == 0, "presence %g (>= 0.5), no palm", h->presence);
+        /* Its wrist where the pose's is (470, 260 px), its knuckles to the left of it (the hand reaches
+         * towards the ball on the left), within the photo's hand (about 430..480 x 220..270). */
+        CHECK(hypotf(h->xyz[0][0] * 640 - 470, h->xyz[0][1] * 480 - 260) < 25, "wrist at (%.0f, %.0f)",
+              h->xyz[0][0] * 640, h->xyz[0][1] * 480);
+        CHECK(h->xyz[9][0] < h->xyz[0][0] && h->xyz[9][0] * 640 > 420, "knuckles left of the wrist (%.0f)",
+              h->xyz[9][0] * 640);
+    }
+    /* Again: the hand is there already, so nothing is added twice. */
+    CHECK(segtex_hand_tracker_add_from_poses(t, &img, poses, 1, &res) == SEGTEX_OK && res.count == 1,
+          "no duplicate (got %d)", res.count);
+    segtex_hand_tracker_destroy(t);
+    segtex_image_free(&img);
+}
+
 static void test_smoothing_jitter(void)
 {
     const char *path = test_asset("hand.jpg");
@@ -492,6 +593,7 @@ int main(void)
     RUN(test_decode_nms);
     RUN(test_roi_from_palm);
     RUN(test_roi_from_landmarks);
+    RUN(test_roi_from_pose);
     const char *dir = test_asset("palm_detection_full.tflite");
     if (dir && test_asset("hand_landmark_full.tflite")) {
         static char d[4096];
@@ -502,6 +604,7 @@ int main(void)
     RUN(test_backends_agree);
     RUN(test_portrait);
     RUN(test_hand_photo);
+    RUN(test_hands_from_poses);
     RUN(test_smoothing_jitter);
     RUN(test_allocs_still);
     RUN(test_rejects);

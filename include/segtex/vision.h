@@ -485,6 +485,18 @@ segtex_roi segtex_hand_roi_from_palm(const segtex_palm_detection *palm, int widt
  */
 segtex_roi segtex_hand_roi_from_landmarks(const segtex_hand_landmarks *hand, int width, int height);
 
+/*
+ * The hand ROI of one of a pose's hands (MediaPipe Holistic's
+ * hand_landmarks_from_pose_to_recrop_roi): `side` 0 the left (wrist 15,
+ * pinky 17, index 19), 1 the right. Centre at the middle finger's knuckle,
+ * estimated as (2 index + pinky) / 3; upright from the wrist to it; side
+ * twice their distance, shifted 0.1 of that on towards the fingertips,
+ * x 2.7. In pixels of a width x height image. Returns 1, or 0 (and leaves
+ * *out) when the pose does not see that wrist (visibility under 0.5) or
+ * its points coincide.
+ */
+int segtex_hand_roi_from_pose(const segtex_pose_result *pose, int side, int width, int height, segtex_roi *out);
+
 typedef struct segtex_hand_landmarker segtex_hand_landmarker;
 
 /*
@@ -539,6 +551,19 @@ void segtex_hand_tracker_destroy(segtex_hand_tracker *tracker);
  */
 segtex_status segtex_hand_tracker_process(segtex_hand_tracker *tracker, const segtex_image *img,
                                           double timestamp_s, segtex_hand_result *out);
+
+/*
+ * Stills: the hands the palm detector missed (a small, blurred or side-on
+ * hand), looked for where each pose has its wrists, as MediaPipe Holistic
+ * does. For each wrist a pose sees with no hand of `out` at it, the
+ * landmarker runs on segtex_hand_roi_from_pose, then once more on the ROI
+ * from its own landmarks (Holistic refines the region with its re-crop
+ * model instead); the hand is added to `out` (palm score 0) when its
+ * presence is at least the tracker's min_presence, up to SEGTEX_MAX_HANDS.
+ * The tracker's state is not touched. Never allocates.
+ */
+segtex_status segtex_hand_tracker_add_from_poses(segtex_hand_tracker *tracker, const segtex_image *img,
+                                                 const segtex_pose_result *poses, int npose, segtex_hand_result *out);
 
 /* Forget the tracked hands. */
 void segtex_hand_tracker_reset(segtex_hand_tracker *tracker);

@@ -41,6 +41,7 @@ enum {
 /* One person's geometry, in image pixels. */
 typedef struct comp_person {
     int has_face, has_pose;
+    int hands; /* hands found by the hand landmarker */
     float cx, cy;  /* a point on the person (face centre, else shoulders, else hands) */
     float scale;   /* body scale: about a shoulder width */
     /* face frame: centre, unit up vector, half width and half height of the oval */

@@ -273,6 +273,7 @@ static void add_hand(comp_person *p, const segtex_hand_landmarks *hd, int w, int
                                    {0, 17}, {17, 18}, {18, 19}, {19, 20}, {5, 17},  {0, 9},   {0, 13}};
     float pw = hypotf((hd->xyz[5][0] - hd->xyz[17][0]) * w, (hd->xyz[5][1] - hd->xyz[17][1]) * h);
     float r = fmaxf(0.22f * pw, 1.0f);
+    p->hands++;
     if (p->nwrists < 4)
         p->wrists[p->nwrists][0] = hd->xyz[9][0] * w, p->wrists[p->nwrists][1] = hd->xyz[9][1] * h, p->nwrists++;
     for (size_t b = 0; b < sizeof bones / sizeof bones[0]; b++) {
@@ -494,5 +495,9 @@ outside: {
     }
 done:
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
+    /* A person whose hand the hand landmarker found: a bare hand, so skin or sleeve at even odds on the
+     * arms, and colour decides (without one, sleeves are likelier: the arm's prior). */
+    if (region == COMP_REGION_ARM && p->hands)
+        lp[COMP_CLOTHES] = lp[COMP_BODY];
     return region;
 }

@@ -52,6 +52,24 @@ segtex_roi segtex_hand_roi_from_palm(const segtex_palm_detection *p, int width, 
                           p->box[3] * H, rot, 2.6f, -0.5f);
 }
 
+int segtex_hand_roi_from_pose(const segtex_pose_result *pose, int side, int width, int height, segtex_roi *out)
+{
+    const int wr = side ? SEGTEX_POSE_RIGHT_WRIST : SEGTEX_POSE_LEFT_WRIST,
+              pk = side ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY,
+              ix = side ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX;
+    if (!pose || pose->count <= 0 || !(pose->landmarks[wr][3] >= 0.5f))
+        return 0;
+    const float W = (float)width, H = (float)height, (*L)[5] = pose->landmarks;
+    float xw = L[wr][0] * W, yw = L[wr][1] * H;
+    /* The middle finger's knuckle, estimated from the index's and the pinky's. */
+    float xm = (2.0f * L[ix][0] + L[pk][0]) / 3.0f * W, ym = (2.0f * L[ix][1] + L[pk][1]) / 3.0f * H;
+    float box = 2.0f * hypotf(xm - xw, ym - yw);
+    if (!(box >= 1.0f) || !isfinite(xm) || !isfinite(ym))
+        return 0;
+    *out = transform_rect(xm, ym, box, box, rotation_up(xw, yw, xm, ym), 2.7f, -0.1f);
+    return 1;
+}
+
 segtex_roi segtex_hand_roi_from_landmarks(const segtex_hand_landmarks *lm, int width, int height)
 {
     /* The wrist and the MCP/PIP joints: the fingertips move too much to bound the next frame's hand. */

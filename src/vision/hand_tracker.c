@@ -170,3 +170,36 @@ segtex_status segtex_hand_tracker_process(segtex_hand_tracker *t, const segtex_i
     }
     return SEGTEX_OK;
 }
+
+segtex_status segtex_hand_tracker_add_from_poses(segtex_hand_tracker *t, const segtex_image *img,
+                                                 const segtex_pose_result *poses, int npose, segtex_hand_result *out)
+{
+    for (int q = 0; q < npose && poses; q++)
+        for (int side = 0; side < 2 && out->count < SEGTEX_MAX_HANDS; side++) {
+            segtex_roi roi;
+            if (!segtex_hand_roi_from_pose(&poses[q], side, img->width, img->height, &roi))
+                continue;
+            /* A hand already found at this wrist (the palm detector's, or this pose's other side on a
+             * crossed-arms pose): its wrist within the ROI's inner half. */
+            const float *pw = poses[q].landmarks[side ? SEGTEX_POSE_RIGHT_WRIST : SEGTEX_POSE_LEFT_WRIST];
+            int dup = 0;
+            for (int k = 0; k < out->count; k++)
+                dup |= hypotf((out->hands[k].xyz[0][0] - pw[0]) * (float)img->width,
+                              (out->hands[k].xyz[0][1] - pw[1]) * (float)img->height) < 0.25f * roi.size;
+            if (dup)
+                continue;
+            /* Twice: the second time on the ROI from the first landmarks (in place of Holistic's re-crop model). */
+            segtex_hand_landmarks *h = &out->hands[out->count];
+            segtex_status st;
+            for (int it = 0; it < 2; it++) {
+                if ((st = segtex_hand_landmarker_process(t->landmarker, img, &roi, h)))
+                    return st;
+                roi = segtex_hand_roi_from_landmarks(h, img->width, img->height);
+            }
+            if (h->presence >= t->o.min_presence) {
+                memset(&out->palm[out->count], 0, sizeof out->palm[out->count]);
+                out->count++;
+            }
+        }
+    return SEGTEX_OK;
+}
