@@ -130,7 +130,8 @@ expect "small face: auto box is on the pasted face (x 385..435 px)" 'grep -qE "b
 "$bin" segment "$tmp/small.png" --categories "$tmp/small_cat.png" >"$tmp/small_seg.txt"
 expect "small face: segment finds the face and paints face skin there" 'grep -q "^faces: 1" "$tmp/small_seg.txt" && py "w,h,ch,r=read(sys.argv[1]); sys.exit(r[160+70][300+102] != 3)" "$tmp/small_cat.png"'
 "$bin" segment "$tmp/small.png" --detector short >"$tmp/small_seg_short.txt"
-expect "small face: segment --detector short finds none" 'grep -q "^faces: 0" "$tmp/small_seg_short.txt"'
+# ... the short-range detector misses it there too, but the landmarker at the pose's face finds it (as Holistic).
+expect "small face: segment --detector short finds it at the pose's face" 'grep -q "^faces: 1" "$tmp/small_seg_short.txt" && grep -q "^poses: 1" "$tmp/small_seg_short.txt"'
 # A close face: auto is exactly short (the fallback never runs).
 "$bin" face "$img" --json --detector auto >"$tmp/auto.json"
 "$bin" face "$img" --json --detector short >"$tmp/short.json"

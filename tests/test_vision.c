@@ -189,6 +189,123 @@ static void tracker_skips_detection_while_tracking(void)
     segtex_face_tracker_destroy(t);
 }
 
+/* A pose with only its face points (0..10: nose, eyes, ears, mouth), normalized, each with its visibility. */
+static void face_pose(segtex_pose_result *r, const float pts[11][3])
+{
+    memset(r, 0, sizeof *r);
+    r->count = 1;
+    for (int i = 0; i < 11; i++)
+        r->landmarks[i][0] = pts[i][0], r->landmarks[i][1] = pts[i][1], r->landmarks[i][3] = pts[i][2];
+}
+
+static void face_roi_from_pose(void)
+{
+    /* Level eyes (the right eye at the image's left): no rotation; centre of the points' box; 2.5 x its longer side. */
+    static const float level[11][3] = {{50, 50, 1}, {46, 45, 1}, {45, 45, 1}, {44, 45, 1}, {54, 45, 1}, {55, 45, 1},
+                                       {56, 45, 1}, {40, 47, 1}, {60, 47, 1}, {47, 56, 1}, {53, 56, 1}};
+    float pts[11][3];
+    for (int i = 0; i < 11; i++) /* the right eye (5) left of the left eye (2): swap to the subject's sides */
+        pts[i][0] = (100 - level[i][0]) / 100, pts[i][1] = level[i][1] / 100, pts[i][2] = level[i][2];
+    static segtex_pose_result r;
+    face_pose(&r, (const float(*)[3])pts);
+    segtex_roi roi = {1, 2, 3, 4};
+    CHECK(segtex_face_roi_from_pose(&r, 100, 100, &roi) == 1, "nose seen: a ROI");
+    CHECK_NEAR(roi.rotation, 0, 1e-5);
+    CHECK_NEAR(roi.cx, 50, 1e-3);
+    CHECK_NEAR(roi.cy, 50.5f, 1e-3);
+    CHECK_NEAR(roi.size, 50, 1e-3); /* ears 20 apart, eyes to mouth 11: 2.5 x 20 */
+    /* The head tilted: the eyes' line at 30 degrees in the image, the left eye higher: rotation -30 degrees
+     * (MediaPipe's: minus the angle of the right-eye-to-left-eye vector, y up). */
+    float c = cosf(0.5236f), sn = sinf(0.5236f);
+    for (int i = 0; i < 11; i++) {
+        float x = pts[i][0] - 0.5f, y = pts[i][1] - 0.5f;
+        pts[i][0] = 0.5f + x * c + y * sn, pts[i][1] = 0.5f - x * sn + y * c;
+    }
+    face_pose(&r, (const float(*)[3])pts);
+    segtex_face_roi_from_pose(&r, 100, 100, &roi);
+    CHECK_NEAR(roi.rotation, -0.5236f, 1e-4);
+    pts[0][2] = 0.3f;
+    face_pose(&r, (const float(*)[3])pts);
+    roi.cx = -1;
+    CHECK(segtex_face_roi_from_pose(&r, 100, 100, &roi) == 0 && roi.cx == -1, "nose unseen: no ROI, *out kept");
+}
+
+static void mirror(segtex_image *img)
+{
+    for (int y = 0; y < img->height; y++)
+        for (int x = 0; x < img->width / 2; x++)
+            for (int k = 0; k < 3; k++) {
+                uint8_t *a = img->data + y * img->stride + x * 3 + k,
+                        *b = img->data + y * img->stride + (img->width - 1 - x) * 3 + k, t = *a;
+                *a = *b, *b = t;
+            }
+}
+
+/*
+ * messi5 mirrored: his 33-pixel face is found by neither face detector; his pose (as `segtex pose` gives it on the
+ * mirrored photo) shows where it is, and the landmarker finds it there. The cameraman's profile (mirrored: there
+ * the landmarker's face flag is 1.0) found the same way is not kept: a profile's mesh folds its far side onto the
+ * near one.
+ */
+static void faces_from_poses(void)
+{
+    static char mpath[4096]; /* test_asset's answer lasts until its next call */
+    const char *m = test_asset("messi5.jpg");
+    if (m)
+        snprintf(mpath, sizeof mpath, "%s", m);
+    const char *cpath = m ? test_asset("camera.png") : NULL;
+    if (!m || !cpath) {
+        printf("skip   messi5.jpg or camera.png absent (scripts/fetch-assets.sh --people-samples)\n");
+        return;
+    }
+    static const float messi_m[11][3] = {
+        {0.5441f, 0.3358f, 1}, {0.5543f, 0.3134f, 1}, {0.5617f, 0.3140f, 1}, {0.5680f, 0.3143f, 1},
+        {0.5419f, 0.3102f, 1}, {0.5388f, 0.3085f, 1}, {0.5363f, 0.3069f, 1}, {0.5847f, 0.3173f, 1},
+        {0.5344f, 0.3052f, 1}, {0.5545f, 0.3580f, 1}, {0.5392f, 0.3510f, 1}};
+    static const float camera_m[11][3] = {
+        {0.5143f, 0.3332f, 1}, {0.5195f, 0.2986f, 1}, {0.5296f, 0.2944f, 1}, {0.5407f, 0.2903f, 1},
+        {0.5090f, 0.2999f, 1}, {0.5071f, 0.2988f, 1}, {0.5069f, 0.2969f, 1}, {0.6047f, 0.2775f, 1},
+        {0.5418f, 0.2882f, 1}, {0.5496f, 0.3529f, 1}, {0.5317f, 0.3544f, 1}};
+    segtex_image img = {0}, cam = {0};
+    CHECK(segtex_image_load(mpath, 3, &img) == SEGTEX_OK && segtex_image_load(cpath, 3, &cam) == SEGTEX_OK, "load");
+    mirror(&img);
+    mirror(&cam);
+    static segtex_face_detection dets[4];
+    int ns = segtex_face_detector_detect(det_short, &img, 0, dets, 4), nf = segtex_face_detector_detect(det_full, &img, 0, dets, 4);
+    CHECK(ns == 0 && nf == 0, "messi5 mirrored: neither detector finds the face (short %d, full %d)", ns, nf);
+    segtex_face_tracker *t = NULL;
+    CHECK(segtex_face_tracker_create(det_short, lm_attention, NULL, &t) == SEGTEX_OK, "tracker");
+    static segtex_face_result r;
+    static segtex_pose_result poses[2];
+    CHECK(segtex_face_tracker_process(t, &img, 0, &r) == SEGTEX_OK && r.count == 0, "no face (got %d)", r.count);
+    face_pose(&poses[0], messi_m);
+    face_pose(&poses[1], messi_m);
+    for (int i = 0; i < 11; i++) /* the second: the same face points moved onto the grass */
+        poses[1].landmarks[i][1] += 0.5f;
+    uint64_t before = test_process_allocs();
+    CHECK(segtex_face_tracker_add_from_poses(t, &img, poses, 2, &r) == SEGTEX_OK, "add from poses");
+    uint64_t allocs = test_process_allocs() - before;
+    CHECK(allocs == 0, "faces from poses made %llu allocations", (unsigned long long)allocs);
+    CHECK(r.count == 1, "his face found, nothing on the grass (got %d)", r.count);
+    if (r.count == 1) {
+        const segtex_face_landmarks *f = &r.faces[0];
+        float nx = f->xyz[1][0] * img.width, ny = f->xyz[1][1] * img.height;
+        CHECK(f->presence >= 0.5f && r.detection[0].score == 0, "presence %g, no detection", f->presence);
+        CHECK(hypotf(nx - 0.5441f * img.width, ny - 0.3358f * img.height) < 8,
+              "nose tip at (%.0f, %.0f), the pose's at (%.0f, %.0f)", nx, ny, 0.5441f * img.width,
+              0.3358f * img.height);
+    }
+    CHECK(segtex_face_tracker_add_from_poses(t, &img, poses, 1, &r) == SEGTEX_OK && r.count == 1,
+          "no duplicate (got %d)", r.count);
+    memset(&r, 0, sizeof r);
+    face_pose(&poses[0], camera_m);
+    CHECK(segtex_face_tracker_add_from_poses(t, &cam, poses, 1, &r) == SEGTEX_OK && r.count == 0,
+          "the cameraman's profile is not kept (got %d)", r.count);
+    segtex_face_tracker_destroy(t);
+    segtex_image_free(&img);
+    segtex_image_free(&cam);
+}
+
 /* Jitter: frames alternate between two 2-pixel-shifted views; smoothing damps the landmark jumps. */
 static void smoothing_damps_jitter(void)
 {
@@ -375,12 +492,14 @@ int main(void)
         RUN(landmarks_from_a_detection);
         RUN(landmarks_follow_a_rotated_roi);
         RUN(tracker_skips_detection_while_tracking);
+        RUN(faces_from_poses);
         RUN(smoothing_damps_jitter);
         RUN(composite_segmenter_categories);
         RUN(person_segmenter_and_errors);
         RUN(temporal_smoothing);
     }
     RUN(sample_is_bilinear_then_argmax);
+    RUN(face_roi_from_pose);
     segtex_face_landmarker_destroy(lm_attention);
     segtex_face_detector_destroy(det_short);
     segtex_face_detector_destroy(det_full);

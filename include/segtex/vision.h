@@ -84,6 +84,16 @@ segtex_roi segtex_roi_from_detection(const segtex_face_detection *det, int width
 /* ROI for the next frame from landmarks: rotation from points 33 and 263, their bounding box x 1.5. */
 segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width, int height);
 
+/*
+ * The face ROI of a pose (after MediaPipe Holistic's
+ * face_landmarks_from_pose_to_recrop_roi): the box of the pose's face points
+ * (nose, eyes, ears, mouth: 0..10), its longer side x 2.5, upright from the
+ * right eye to the left. In pixels of a width x height image. Returns 1, or
+ * 0 (and leaves *out) when the pose does not see the nose (visibility under
+ * 0.5) or the points coincide.
+ */
+int segtex_face_roi_from_pose(const segtex_pose_result *pose, int width, int height, segtex_roi *out);
+
 typedef struct segtex_face_landmarker segtex_face_landmarker;
 
 /*
@@ -138,6 +148,21 @@ void segtex_face_tracker_destroy(segtex_face_tracker *tracker);
  */
 segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const segtex_image *img,
                                           double timestamp_s, segtex_face_result *out);
+
+/*
+ * Stills: the faces the detector missed (small, turned, blurred), looked for
+ * where each pose has its face, as MediaPipe Holistic does. For each pose
+ * that sees its nose with no face of `out` there, the landmarker runs on
+ * segtex_face_roi_from_pose, then once more on the ROI from its own
+ * landmarks (Holistic runs the face detector on the region instead); the
+ * face is added (detection score 0) when its presence is at least the
+ * tracker's min_presence and it is not a profile (the nose tip's distance
+ * to the nearer cheek, 234 or 454, at least 0.4 of that to the farther: a
+ * profile's mesh folds its far side onto the near one), up to
+ * SEGTEX_MAX_FACES. The tracker's state is not touched. Never allocates.
+ */
+segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *tracker, const segtex_image *img,
+                                                 const segtex_pose_result *poses, int npose, segtex_face_result *out);
 
 /* Forget the tracked faces (e.g. after a seek or a size change). */
 void segtex_face_tracker_reset(segtex_face_tracker *tracker);

@@ -195,8 +195,9 @@ int cmd_segment(int argc, char **argv)
         if (segtex_pose_models_load(dir, 0, &mo, &pm) || segtex_pose_finder_create(pm.detector, pm.landmarker, NULL, &pf) ||
             (npose = cli_find_poses(seg, pf, &img, faces, hands, pose, SEGTEX_MAX_POSES)) < 0)
             goto done;
-        /* Hands the palm detector missed, at the poses' wrists (as MediaPipe Holistic). */
-        if (segtex_hand_tracker_add_from_poses(htr, &img, pose, npose, hands))
+        /* Faces and hands the detectors missed, where the poses have them (as MediaPipe Holistic). */
+        if (segtex_face_tracker_add_from_poses(tr, &img, pose, npose, faces) ||
+            segtex_hand_tracker_add_from_poses(htr, &img, pose, npose, hands))
             goto done;
     }
     if (segtex_segmenter_process(seg, &img, &(segtex_people){faces, npose ? pose : NULL, hands, npose}, &res))

@@ -40,6 +40,27 @@ segtex_roi segtex_roi_from_detection(const segtex_face_detection *d, int width, 
                         height);
 }
 
+int segtex_face_roi_from_pose(const segtex_pose_result *pose, int width, int height, segtex_roi *out)
+{
+    if (!pose || pose->count <= 0 || !(pose->landmarks[SEGTEX_POSE_NOSE][3] >= 0.5f))
+        return 0;
+    const float W = (float)width, H = (float)height;
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int i = SEGTEX_POSE_NOSE; i <= SEGTEX_POSE_MOUTH_RIGHT; i++) {
+        float x = pose->landmarks[i][0] * W, y = pose->landmarks[i][1] * H;
+        x0 = fminf(x0, x), x1 = fmaxf(x1, x), y0 = fminf(y0, y), y1 = fmaxf(y1, y);
+    }
+    float side = fmaxf(x1 - x0, y1 - y0);
+    if (!(side >= 1.0f) || !isfinite(side))
+        return 0;
+    /* Upright from the right eye to the left (MediaPipe's target angle 0). */
+    const float *re = pose->landmarks[SEGTEX_POSE_RIGHT_EYE], *le = pose->landmarks[SEGTEX_POSE_LEFT_EYE];
+    out->cx = 0.5f * (x0 + x1), out->cy = 0.5f * (y0 + y1);
+    out->size = 2.5f * side;
+    out->rotation = normalize_radians(-atan2f(-(le[1] - re[1]) * H, (le[0] - re[0]) * W));
+    return 1;
+}
+
 segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width, int height)
 {
     float xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;

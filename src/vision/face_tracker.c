@@ -149,3 +149,41 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
     }
     return SEGTEX_OK;
 }
+
+/* How frontal a face mesh is: the nose tip's distance to the nearer cheek over the farther (1 frontal, 0 profile). */
+static float frontal(const segtex_face_landmarks *f)
+{
+    float l = hypotf(f->xyz[1][0] - f->xyz[234][0], f->xyz[1][1] - f->xyz[234][1]);
+    float r = hypotf(f->xyz[1][0] - f->xyz[454][0], f->xyz[1][1] - f->xyz[454][1]);
+    return fmaxf(l, r) > 0 ? fminf(l, r) / fmaxf(l, r) : 0.0f;
+}
+
+segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *t, const segtex_image *img,
+                                                 const segtex_pose_result *poses, int npose, segtex_face_result *out)
+{
+    for (int q = 0; q < npose && poses && out->count < SEGTEX_MAX_FACES; q++) {
+        segtex_roi roi;
+        if (!segtex_face_roi_from_pose(&poses[q], img->width, img->height, &roi))
+            continue;
+        /* A face already found there: its nose tip within the ROI's inner half. */
+        const float *nose = poses[q].landmarks[SEGTEX_POSE_NOSE];
+        int dup = 0;
+        for (int k = 0; k < out->count; k++)
+            dup |= hypotf((out->faces[k].xyz[1][0] - nose[0]) * (float)img->width,
+                          (out->faces[k].xyz[1][1] - nose[1]) * (float)img->height) < 0.25f * roi.size;
+        if (dup)
+            continue;
+        segtex_face_landmarks *f = &out->faces[out->count];
+        segtex_status st;
+        for (int it = 0; it < 2; it++) { /* the second time on the ROI from the first landmarks */
+            if ((st = segtex_face_landmarker_process(t->landmarker, img, &roi, f)))
+                return st;
+            roi = segtex_roi_from_landmarks(f, img->width, img->height);
+        }
+        if (f->presence >= t->o.min_presence && frontal(f) >= 0.4f) {
+            memset(&out->detection[out->count], 0, sizeof out->detection[out->count]);
+            out->count++;
+        }
+    }
+    return SEGTEX_OK;
+}
