@@ -451,11 +451,6 @@ static double jitter(float (*pts)[SEGTEX_HAND_POINTS][2], int frames)
 }
 
 /*
- * A still clip (the hand photo with fresh sensor-like noise on every frame):
- * the landmarks of independent stills jitter; video mode (tracking + One-Euro
- * with the default 0.05, 80, 1.0) must at least halve that.
- */
-/*
  * basketball1 (two players, greyscale): the palm detector finds neither player's hand (small, blurred). The right
  * player's pose (as `segtex pose` gives it: his left wrist, pinky and index) shows where his hand is: the
  * landmarker finds it there, as MediaPipe Holistic would.
@@ -502,6 +497,11 @@ static void test_hands_from_poses(void)
     segtex_image_free(&img);
 }
 
+/*
+ * A still clip (the hand photo with fresh sensor-like noise on every frame):
+ * the landmarks of independent stills jitter; video mode (tracking + One-Euro
+ * with the default 0.05, 80, 1.0) must at least halve that.
+ */
 static void test_smoothing_jitter(void)
 {
     const char *path = test_asset("hand.jpg");

@@ -18,15 +18,15 @@ struct segtex_face_landmarker {
     const float *mesh, *lips, *left_eye, *right_eye, *left_iris, *right_iris, *flag;
 };
 
-/* MediaPipe's DetectionsToRects + RectTransformation(scale 1.5, square_long), in pixels. */
+/* MediaPipe's DetectionsToRects + RectTransformation(scale, square_long), in pixels; the box and points normalized. */
 static segtex_roi roi_from_box(float xmin, float ymin, float xmax, float ymax, float x0, float y0, float x1,
-                               float y1, int width, int height)
+                               float y1, float scale, int width, int height)
 {
     segtex_roi r;
     float w = (xmax - xmin) * (float)width, h = (ymax - ymin) * (float)height;
     r.cx = (xmin + xmax) * 0.5f * (float)width;
     r.cy = (ymin + ymax) * 0.5f * (float)height;
-    r.size = fmaxf(w, h) * 1.5f;
+    r.size = fmaxf(w, h) * scale;
     /* target angle 0: the line from the start point to the end point becomes horizontal */
     r.rotation = normalize_radians(-atan2f(-(y1 - y0) * (float)height, (x1 - x0) * (float)width));
     return r;
@@ -36,28 +36,24 @@ segtex_roi segtex_roi_from_detection(const segtex_face_detection *d, int width, 
 {
     return roi_from_box(d->box[0], d->box[1], d->box[0] + d->box[2], d->box[1] + d->box[3],
                         d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE][0], d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE][1],
-                        d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][0], d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][1], width,
-                        height);
+                        d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][0], d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE][1], 1.5f,
+                        width, height);
 }
 
 int segtex_face_roi_from_pose(const segtex_pose_result *pose, int width, int height, segtex_roi *out)
 {
     if (!pose || pose->count <= 0 || !(pose->landmarks[SEGTEX_POSE_NOSE][3] >= 0.5f))
         return 0;
-    const float W = (float)width, H = (float)height;
     float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (int i = SEGTEX_POSE_NOSE; i <= SEGTEX_POSE_MOUTH_RIGHT; i++) {
-        float x = pose->landmarks[i][0] * W, y = pose->landmarks[i][1] * H;
-        x0 = fminf(x0, x), x1 = fmaxf(x1, x), y0 = fminf(y0, y), y1 = fmaxf(y1, y);
+        x0 = fminf(x0, pose->landmarks[i][0]), x1 = fmaxf(x1, pose->landmarks[i][0]);
+        y0 = fminf(y0, pose->landmarks[i][1]), y1 = fmaxf(y1, pose->landmarks[i][1]);
     }
-    float side = fmaxf(x1 - x0, y1 - y0);
-    if (!(side >= 1.0f) || !isfinite(side))
-        return 0;
-    /* Upright from the right eye to the left (MediaPipe's target angle 0). */
     const float *re = pose->landmarks[SEGTEX_POSE_RIGHT_EYE], *le = pose->landmarks[SEGTEX_POSE_LEFT_EYE];
-    out->cx = 0.5f * (x0 + x1), out->cy = 0.5f * (y0 + y1);
-    out->size = 2.5f * side;
-    out->rotation = normalize_radians(-atan2f(-(le[1] - re[1]) * H, (le[0] - re[0]) * W));
+    segtex_roi r = roi_from_box(x0, y0, x1, y1, re[0], re[1], le[0], le[1], 2.5f, width, height);
+    if (!(r.size >= 2.5f) || !isfinite(r.size)) /* the points coincide (under a pixel apart) */
+        return 0;
+    *out = r;
     return 1;
 }
 
@@ -69,7 +65,7 @@ segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width,
         ymin = fminf(ymin, lm->xyz[i][1]), ymax = fmaxf(ymax, lm->xyz[i][1]);
     }
     return roi_from_box(xmin, ymin, xmax, ymax, lm->xyz[33][0], lm->xyz[33][1], lm->xyz[263][0], lm->xyz[263][1],
-                        width, height);
+                        1.5f, width, height);
 }
 
 void segtex_face_landmarker_destroy(segtex_face_landmarker *l)
