@@ -2,8 +2,8 @@
  * The composite segmenter's parts on synthetic people, without models:
  * where a head guessed from the pose lies (a turned head's skull behind its
  * ears), and what the colour models do with luma and chroma (a gate on hue
- * only, a face model wide in luma on a greyscale frame), and what a hand
- * found does to the arms' odds.
+ * only, a face model wide in luma on a greyscale frame), what a hand
+ * found does to the arms' odds, and how far down the chest hair may hang.
  */
 #include "harness.h"
 #include "segtex/vision.h"
@@ -182,6 +182,29 @@ static void found_hand_arms_at_even_odds(void)
     CHECK(r == COMP_REGION_TORSO && lp[COMP_CLOTHES] > lp[COMP_BODY] + 2.0f, "the torso unchanged (region %d)", r);
 }
 
+/* Long hair hangs over the chest: near the head, the torso's odds of hair are those of the rest of the body
+ * (colour decides); far below the face they stay low (a dark patch on a shirt is not hair). */
+static void hair_hangs_over_the_chest(void)
+{
+    static segtex_pose_result pose;
+    comp_person p[COMP_MAX_PEOPLE];
+    person_pose(&pose, 200, 0); /* the face guessed at y 135, 44 px half high: hair reaches y 268 */
+    segtex_people people = {NULL, &pose, NULL, 1};
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].fw > 0, "one person, a face guessed");
+    float near[COMP_K], far[COMP_K], body[COMP_K], d;
+    int rn = comp_prior(&p[0], 225, 235, near, &d); /* the chest, beside the neck */
+    int rf = comp_prior(&p[0], 200, 315, far, &d);  /* the belly */
+    int rb = comp_prior(&p[0], 320, 215, body, &d); /* beside the shoulder, outside every region */
+    CHECK(rn == COMP_REGION_TORSO && rf == COMP_REGION_TORSO && rb == COMP_REGION_BODY, "torso, torso, body: %d %d %d",
+          rn, rf, rb);
+    CHECK(near[COMP_HAIR] == body[COMP_HAIR], "the chest holds hair as likely as the body beside it (%.2f, %.2f)",
+          near[COMP_HAIR], body[COMP_HAIR]);
+    CHECK(far[COMP_HAIR] < near[COMP_HAIR] - 0.5f, "the belly less likely (%.2f against %.2f)", far[COMP_HAIR],
+          near[COMP_HAIR]);
+    CHECK(near[COMP_CLOTHES] > near[COMP_HAIR] && near[COMP_CLOTHES] == far[COMP_CLOTHES],
+          "clothes still likelier by the prior alone, as much on the chest as on the belly");
+}
+
 static void colour_gate_on_hue_and_grey_luma(void)
 {
     static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {60, 45, 35}, cloth[3] = {40, 60, 140};
@@ -218,5 +241,6 @@ int main(void)
     RUN(turned_head_skull_behind_the_ears);
     RUN(colour_gate_on_hue_and_grey_luma);
     RUN(found_hand_arms_at_even_odds);
+    RUN(hair_hangs_over_the_chest);
     return test_summary();
 }

@@ -15,6 +15,9 @@
  * the person's colours: a held object) is likeliest outside the body's
  * regions and near the hands.
  */
+/* Hair reaches this many face half-heights below the face's centre (to the shoulders, past them when long). */
+#define HAIR_REACH 3.0f
+
 static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_HAND] = {-4.0f, 2.5f, -4.0f, -1.0f, -0.5f},
     [COMP_REGION_FEATURE] = {-6.0f, -8.0f, 6.0f, -8.0f, -8.0f}, /* eyes, brows, lips: face skin, as MediaPipe's */
@@ -483,7 +486,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
     lp[COMP_OTHERS] -= 1.5f * fminf((dw - 0.8f) / 0.8f, 1.0f);
     /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
-    if (p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh < -3.0f)
+    if (p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh < -HAIR_REACH)
         lp[COMP_HAIR] = -4.0f;
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
 outside: {
@@ -495,6 +498,10 @@ outside: {
     }
 done:
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
+    /* Long hair hangs over the shoulders and the chest: within its reach, the torso is as likely to hold
+     * hair as the rest of the body is, and colour decides (further down, a dark colour is clothes). */
+    if (region == COMP_REGION_TORSO && p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh > -HAIR_REACH)
+        lp[COMP_HAIR] = region_prior[COMP_REGION_BODY][COMP_HAIR];
     /* A person whose hand the hand landmarker found: a bare hand, so skin or sleeve at even odds on the
      * arms, and colour decides (without one, sleeves are likelier: the arm's prior). */
     if (region == COMP_REGION_ARM && p->hands)
