@@ -1,7 +1,8 @@
 /*
  * The composite six-category segmenter: fuses the person masks, builds the
  * people (composite_geom.c), learns their colours (composite_colour.c) and
- * decides each pixel by prior x likelihood, with hysteresis. See README:
+ * decides each pixel by prior x likelihood, with hysteresis; a dark frame's
+ * colours are brought up to a lit one's first (exposure_gain). See README:
  * "Composite segmenter".
  */
 #include "vision/composite_run.h"
@@ -18,6 +19,9 @@
 #define COLOUR_W 0.6f    /* weight of the colour log likelihoods against the priors */
 #define POOL 0.3f        /* weight of each of a block's 4 neighbours (same person, same region) in its score */
 #define POOL_FLOOR 3.0f  /* a neighbour's score counts from its best down to this much below: no outlier sways */
+#define EXPOSE_PCT 0.98f      /* exposure: the person's bright end, this percentile of luma, */
+#define EXPOSE_TARGET 200.0f  /* ... is brought up to this level, */
+#define EXPOSE_MAX 4.0f       /* ... by a gain of at most this */
 #define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
 
 struct segtex_composite {
@@ -140,8 +144,37 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
         c->person[i] = fminf(fmaxf(c->person[i], 0.0f), 1.0f);
 }
 
+/*
+ * The frame's exposure gain: a dark frame (a room at night) has its luma and
+ * its chroma shrunk alike, under the models' variance floors and the colour
+ * weight's chroma scale. The person's bright end (the EXPOSE_PCT-th
+ * percentile of luma where the mask is sure) is brought up to EXPOSE_TARGET,
+ * by at most EXPOSE_MAX; a frame already that bright is left as it is.
+ */
+static float exposure_gain(const segtex_composite *c, const segtex_image *img, int w, int h)
+{
+    unsigned hist[256] = {0}, n = 0;
+    const int iw = img->width, ih = img->height;
+    for (int y = 0; y < h; y += 2) {
+        const uint8_t *row = img->data + (ptrdiff_t)((int)(((float)y + 0.5f) * (float)ih / (float)h)) * img->stride;
+        for (int x = 0; x < w; x += 2) {
+            if (c->person[y * w + x] < 0.5f)
+                continue;
+            const uint8_t *q = row + (ptrdiff_t)((int)(((float)x + 0.5f) * (float)iw / (float)w)) * img->channels;
+            hist[(77 * q[0] + 150 * q[1] + 29 * q[2]) >> 8]++, n++;
+        }
+    }
+    if (n < 64)
+        return 1.0f;
+    unsigned want = (unsigned)(EXPOSE_PCT * (float)n), acc = 0;
+    int v = 0;
+    for (; v < 255 && acc + hist[v] < want; v++)
+        acc += hist[v];
+    return fminf(fmaxf(EXPOSE_TARGET / fmaxf((float)v, 1.0f), 1.0f), EXPOSE_MAX);
+}
+
 /* Match this frame's people to last frame's colour models (nearest centre), learn, blend. */
-static void learn(segtex_composite *c, int np, const segtex_image *img, int w, int h)
+static void learn(segtex_composite *c, int np, const segtex_image *img, int w, int h, float gain)
 {
     int taken[COMP_MAX_PEOPLE] = {0};
     for (int i = 0; i < np; i++) {
@@ -159,7 +192,7 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
         } else {
             memset(&c->scratch[i], 0, sizeof c->scratch[i]);
         }
-        comp_colours_learn(&c->scratch[i], p, img, c->person, w, h, RATE, c->samples);
+        comp_colours_learn(&c->scratch[i], p, img, c->person, w, h, RATE, gain, c->samples);
     }
     memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
     c->ncolours = np;
@@ -174,7 +207,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
     const int w = out->width, h = out->height, iw = img->width, ih = img->height;
     fuse_person(c, masks, people, w, h, iw, ih);
     int np = comp_people_build(people, iw, ih, c->people);
-    learn(c, np, img, w, h);
+    const float gain = exposure_gain(c, img, w, h);
+    learn(c, np, img, w, h, gain);
     int hyst = c->prev_w == w && c->prev_h == h;
     /* A frame without people: the generic models (a chroma-only skin guess, wide clothes). */
     comp_colours none;
@@ -182,7 +216,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         memset(&none, 0, sizeof none);
         comp_person empty;
         memset(&empty, 0, sizeof empty);
-        comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, c->samples);
+        comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, gain, c->samples);
     }
     /* Score per 2x2 block of the grid (the block's mean colour: a quarter of the work, and sensor
      * noise averaged); each pixel keeps its own person probability, so the mask's edges stay sharp. */
@@ -228,6 +262,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 }
             }
             comp_rgb_to_ycc_f(0.25f * (float)sum[0], 0.25f * (float)sum[1], 0.25f * (float)sum[2], ycc);
+            comp_expose(ycc, gain);
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)

@@ -98,7 +98,12 @@ void comp_rgb_to_ycc_f(float r, float g, float b, float out[3]);
  */
 #define COMP_MAX_SAMPLES 2048
 void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
-                        int h, float rate, float *buf);
+                        int h, float rate, float gain, float *buf);
+/* A frame's exposure gain applied to a (Y, Cb, Cr): luma and chroma's distance from grey times `gain`. */
+static inline void comp_expose(float ycc[3], float gain)
+{
+    ycc[0] *= gain, ycc[1] = 128.0f + (ycc[1] - 128.0f) * gain, ycc[2] = 128.0f + (ycc[2] - 128.0f) * gain;
+}
 
 /*
  * Log likelihoods of the five categories for a pixel's (Y, Cb, Cr), each

@@ -6,7 +6,9 @@ case (scripts/hard-case.sh). KIND:
           the labels are unchanged
   mirror  flipped left to right (a selfie view)
   small   half the size (2x2 means; labels: the top-left pixel of each 2x2), at the bottom centre of a
-          640x480 frame of grey 90: a person farther away, on the landscape (4:3) model's path"""
+          640x480 frame of grey 90: a person farther away, on the landscape (4:3) model's path
+  dark    every channel x 0.35 plus sensor noise of +-2 levels (a fixed pseudo-random sequence): a room at
+          night, the camera's exposure short of it; the labels are unchanged"""
 import os
 import sys
 
@@ -48,22 +50,33 @@ def small(w, h, c, rows, fill, mean):
     return fw, fh, c, [bytes(r) for r in out]
 
 
+def dark(w, h, c, rows):
+    seed, out = 12345, []
+    for r in rows:
+        o = bytearray(len(r))
+        for i, v in enumerate(r):
+            seed = (seed * 1103515245 + 12345) & 0x7fffffff
+            o[i] = max(0, min(255, (v * 35 + 50) // 100 + (seed >> 16) % 5 - 2))
+        out.append(bytes(o))
+    return w, h, c, out
+
+
 def main():
-    if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('grey', 'mirror', 'small'):
-        sys.exit('usage: variant.py grey|mirror|small IN.png OUT.png [LABELS.png OUT_LABELS.png]')
+    if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('grey', 'mirror', 'small', 'dark'):
+        sys.exit('usage: variant.py grey|mirror|small|dark IN.png OUT.png [LABELS.png OUT_LABELS.png]')
     kind = sys.argv[1]
     w, h, c, rows = segpng.read(sys.argv[2])
     if kind == 'grey' and c < 3:
         sys.exit('variant.py: %s has %d channels, expected RGB' % (sys.argv[2], c))
-    img = grey(w, h, c, rows) if kind == 'grey' else mirror(w, h, c, rows) if kind == 'mirror' else small(
-        w, h, c, rows, 90, True)
+    img = grey(w, h, c, rows) if kind == 'grey' else mirror(w, h, c, rows) if kind == 'mirror' else dark(
+        w, h, c, rows) if kind == 'dark' else small(w, h, c, rows, 90, True)
     segpng.write(sys.argv[3], *img)
     if len(sys.argv) == 6:
         lw, lh, lc, lab = segpng.read(sys.argv[4])
         if (lw, lh) != (w, h):
             sys.exit('variant.py: the labels are %dx%d, the photo %dx%d' % (lw, lh, w, h))
         lab = [bytes(r[0:lw * lc:lc]) for r in lab]  # ids: the first channel
-        out = (lw, lh, 1, lab) if kind == 'grey' else mirror(lw, lh, 1, lab) if kind == 'mirror' else small(
+        out = (lw, lh, 1, lab) if kind in ('grey', 'dark') else mirror(lw, lh, 1, lab) if kind == 'mirror' else small(
             lw, lh, 1, lab, 0, False)
         segpng.write(sys.argv[5], *out)
 
