@@ -128,7 +128,7 @@ static void learn(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3],
     segtex_image_alloc(&img, W, H, 3);
     paint(&img, skin, hair, cloth, &seed);
     memset(m, 0, sizeof *m);
-    comp_colours_learn(m, &p[0], &img, person, W, H, 1.0f, 1.0f, buf);
+    comp_colours_learn(m, &p[0], &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
     segtex_image_free(&img);
 }
 

@@ -1,8 +1,8 @@
 /*
  * The composite six-category segmenter: fuses the person masks, builds the
  * people (composite_geom.c), learns their colours (composite_colour.c) and
- * decides each pixel by prior x likelihood, with hysteresis; a dark frame's
- * colours are brought up to a lit one's first (exposure_gain). See README:
+ * decides each pixel by prior x likelihood, with hysteresis; a dark or washed-out
+ * frame's colours are brought to a lit one's first (exposure). See README:
  * "Composite segmenter".
  */
 #include "vision/composite_run.h"
@@ -22,6 +22,8 @@
 #define EXPOSE_PCT 0.98f      /* exposure: the person's bright end, this percentile of luma, */
 #define EXPOSE_TARGET 200.0f  /* ... is brought up to this level, */
 #define EXPOSE_MAX 4.0f       /* ... by a gain of at most this */
+#define CONTRAST_T 180.0f     /* a lit frame's person spans at least this much luma (2nd to 98th percentile) */
+#define CONTRAST_MAX 2.0f     /* ... stretched to it by at most this */
 #define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
 
 struct segtex_composite {
@@ -145,16 +147,21 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
 }
 
 /*
- * The frame's exposure gain: a dark frame (a room at night) has its luma and
- * its chroma shrunk alike, under the models' variance floors and the colour
- * weight's chroma scale. The person's bright end (the EXPOSE_PCT-th
- * percentile of luma where the mask is sure) is brought up to EXPOSE_TARGET,
- * by at most EXPOSE_MAX; a frame already that bright is left as it is.
+ * The frame's exposure (comp_expose). A dark frame (a room at night) has its
+ * luma and its chroma shrunk alike, under the colour models' variance
+ * floors and the colour weight's chroma scale: the person's bright end (the
+ * EXPOSE_PCT-th percentile of luma where the mask is sure) is brought up to
+ * EXPOSE_TARGET, by a gain of at most EXPOSE_MAX. A washed-out frame (haze,
+ * glare, a webcam's contrast turned down) is bright but flat: its person's
+ * luma from the (1 - EXPOSE_PCT)-th to the EXPOSE_PCT-th percentile is
+ * stretched, about the bright end, to CONTRAST_T at most, chroma with it. A
+ * frame that is neither is left as it is.
  */
-static float exposure_gain(const segtex_composite *c, const segtex_image *img, int w, int h)
+static comp_exposure exposure(const segtex_composite *c, const segtex_image *img, int w, int h)
 {
     unsigned hist[256] = {0}, n = 0;
     const int iw = img->width, ih = img->height;
+    comp_exposure ex = {1.0f, 0.0f};
     for (int y = 0; y < h; y += 2) {
         const uint8_t *row = img->data + (ptrdiff_t)((int)(((float)y + 0.5f) * (float)ih / (float)h)) * img->stride;
         for (int x = 0; x < w; x += 2) {
@@ -165,16 +172,29 @@ static float exposure_gain(const segtex_composite *c, const segtex_image *img, i
         }
     }
     if (n < 64)
-        return 1.0f;
-    unsigned want = (unsigned)(EXPOSE_PCT * (float)n), acc = 0;
-    int v = 0;
-    for (; v < 255 && acc + hist[v] < want; v++)
+        return ex;
+    unsigned lo_n = (unsigned)((1.0f - EXPOSE_PCT) * (float)n), hi_n = (unsigned)(EXPOSE_PCT * (float)n), acc = 0;
+    int lo = -1, hi = 255;
+    for (int v = 0; v < 256; v++) {
         acc += hist[v];
-    return fminf(fmaxf(EXPOSE_TARGET / fmaxf((float)v, 1.0f), 1.0f), EXPOSE_MAX);
+        if (lo < 0 && acc > lo_n)
+            lo = v;
+        if (acc > hi_n) {
+            hi = v;
+            break;
+        }
+    }
+    if ((float)hi < EXPOSE_TARGET) {
+        ex.gain = fminf(EXPOSE_TARGET / fmaxf((float)hi, 1.0f), EXPOSE_MAX);
+    } else {
+        ex.gain = fminf(fmaxf(CONTRAST_T / fmaxf((float)(hi - lo), 1.0f), 1.0f), CONTRAST_MAX);
+        ex.pivot = (float)hi;
+    }
+    return ex;
 }
 
 /* Match this frame's people to last frame's colour models (nearest centre), learn, blend. */
-static void learn(segtex_composite *c, int np, const segtex_image *img, int w, int h, float gain)
+static void learn(segtex_composite *c, int np, const segtex_image *img, int w, int h, comp_exposure ex)
 {
     int taken[COMP_MAX_PEOPLE] = {0};
     for (int i = 0; i < np; i++) {
@@ -192,7 +212,7 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
         } else {
             memset(&c->scratch[i], 0, sizeof c->scratch[i]);
         }
-        comp_colours_learn(&c->scratch[i], p, img, c->person, w, h, RATE, gain, c->samples);
+        comp_colours_learn(&c->scratch[i], p, img, c->person, w, h, RATE, ex, c->samples);
     }
     memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
     c->ncolours = np;
@@ -207,8 +227,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
     const int w = out->width, h = out->height, iw = img->width, ih = img->height;
     fuse_person(c, masks, people, w, h, iw, ih);
     int np = comp_people_build(people, iw, ih, c->people);
-    const float gain = exposure_gain(c, img, w, h);
-    learn(c, np, img, w, h, gain);
+    const comp_exposure ex = exposure(c, img, w, h);
+    learn(c, np, img, w, h, ex);
     int hyst = c->prev_w == w && c->prev_h == h;
     /* A frame without people: the generic models (a chroma-only skin guess, wide clothes). */
     comp_colours none;
@@ -216,7 +236,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         memset(&none, 0, sizeof none);
         comp_person empty;
         memset(&empty, 0, sizeof empty);
-        comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, gain, c->samples);
+        comp_colours_learn(&none, &empty, img, c->person, w, h, 1.0f, ex, c->samples);
     }
     /* Score per 2x2 block of the grid (the block's mean colour: a quarter of the work, and sensor
      * noise averaged); each pixel keeps its own person probability, so the mask's edges stay sharp. */
@@ -262,7 +282,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 }
             }
             comp_rgb_to_ycc_f(0.25f * (float)sum[0], 0.25f * (float)sum[1], 0.25f * (float)sum[2], ycc);
-            comp_expose(ycc, gain);
+            comp_expose(ycc, ex);
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)

@@ -97,13 +97,19 @@ void comp_rgb_to_ycc_f(float r, float g, float b, float out[3]);
  * weight `rate` (1: replace). `buf` holds at least COMP_MAX_SAMPLES x 3 floats.
  */
 #define COMP_MAX_SAMPLES 2048
-void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
-                        int h, float rate, float gain, float *buf);
-/* A frame's exposure gain applied to a (Y, Cb, Cr): luma and chroma's distance from grey times `gain`. */
-static inline void comp_expose(float ycc[3], float gain)
+/* A frame's exposure: luma's distance from `pivot` and chroma's from grey, times `gain` (1, 0: as filmed). */
+typedef struct comp_exposure {
+    float gain, pivot;
+} comp_exposure;
+
+static inline void comp_expose(float ycc[3], comp_exposure ex)
 {
-    ycc[0] *= gain, ycc[1] = 128.0f + (ycc[1] - 128.0f) * gain, ycc[2] = 128.0f + (ycc[2] - 128.0f) * gain;
+    ycc[0] = ex.pivot + (ycc[0] - ex.pivot) * ex.gain;
+    ycc[1] = 128.0f + (ycc[1] - 128.0f) * ex.gain, ycc[2] = 128.0f + (ycc[2] - 128.0f) * ex.gain;
 }
+
+void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
+                        int h, float rate, comp_exposure ex, float *buf);
 
 /*
  * Log likelihoods of the five categories for a pixel's (Y, Cb, Cr), each

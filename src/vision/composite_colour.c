@@ -120,7 +120,7 @@ typedef struct sampler {
     const segtex_image *img;
     const float *person;
     int w, h;
-    float gain; /* the frame's exposure gain (comp_expose) */
+    comp_exposure ex; /* the frame's (comp_expose) */
     float *buf;
     int n;
     double chroma; /* sum of |Cb - 128| + |Cr - 128| over every sample taken */
@@ -138,7 +138,7 @@ static void take(sampler *s, float x, float y)
         return;
     comp_rgb_to_ycc(s->img->data + (ptrdiff_t)iy * s->img->stride + (ptrdiff_t)ix * s->img->channels,
                     s->buf + s->n * 3);
-    comp_expose(s->buf + s->n * 3, s->gain);
+    comp_expose(s->buf + s->n * 3, s->ex);
     s->chroma += fabsf(s->buf[s->n * 3 + 1] - 128.0f) + fabsf(s->buf[s->n * 3 + 2] - 128.0f);
     s->taken++;
     s->n++;
@@ -189,11 +189,11 @@ static void sort_luma(float *s, int n)
 }
 
 void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_image *img, const float *person, int w,
-                        int h, float rate, float gain, float *buf)
+                        int h, float rate, comp_exposure ex, float *buf)
 {
     if (!m->valid)
         rate = 1.0f;
-    sampler s = {img, person, w, h, gain, buf, 0, 0.0, 0};
+    sampler s = {img, person, w, h, ex, buf, 0, 0.0, 0};
     comp_gauss skin_ref = m->skin; /* the skin as sampled (not widened): what hair and clothes samples must not be */
     /* Skin: cheeks and forehead; else the hands. */
     if (p->has_face) {

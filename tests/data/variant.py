@@ -8,7 +8,9 @@ case (scripts/hard-case.sh). KIND:
   small   half the size (2x2 means; labels: the top-left pixel of each 2x2), at the bottom centre of a
           640x480 frame of grey 90: a person farther away, on the landscape (4:3) model's path
   dark    every channel x 0.35 plus sensor noise of +-2 levels (a fixed pseudo-random sequence): a room at
-          night, the camera's exposure short of it; the labels are unchanged"""
+          night, the camera's exposure short of it; the labels are unchanged
+  haze    every channel halved and raised by 100 (washed out: glare, fog, contrast turned down); the
+          labels are unchanged"""
 import os
 import sys
 
@@ -61,22 +63,26 @@ def dark(w, h, c, rows):
     return w, h, c, out
 
 
+def haze(w, h, c, rows):
+    return w, h, c, [bytes((v + 1) // 2 + 100 for v in r) for r in rows]
+
+
 def main():
-    if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('grey', 'mirror', 'small', 'dark'):
-        sys.exit('usage: variant.py grey|mirror|small|dark IN.png OUT.png [LABELS.png OUT_LABELS.png]')
+    if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('grey', 'mirror', 'small', 'dark', 'haze'):
+        sys.exit('usage: variant.py grey|mirror|small|dark|haze IN.png OUT.png [LABELS.png OUT_LABELS.png]')
     kind = sys.argv[1]
     w, h, c, rows = segpng.read(sys.argv[2])
     if kind == 'grey' and c < 3:
         sys.exit('variant.py: %s has %d channels, expected RGB' % (sys.argv[2], c))
     img = grey(w, h, c, rows) if kind == 'grey' else mirror(w, h, c, rows) if kind == 'mirror' else dark(
-        w, h, c, rows) if kind == 'dark' else small(w, h, c, rows, 90, True)
+        w, h, c, rows) if kind == 'dark' else haze(w, h, c, rows) if kind == 'haze' else small(w, h, c, rows, 90, True)
     segpng.write(sys.argv[3], *img)
     if len(sys.argv) == 6:
         lw, lh, lc, lab = segpng.read(sys.argv[4])
         if (lw, lh) != (w, h):
             sys.exit('variant.py: the labels are %dx%d, the photo %dx%d' % (lw, lh, w, h))
         lab = [bytes(r[0:lw * lc:lc]) for r in lab]  # ids: the first channel
-        out = (lw, lh, 1, lab) if kind in ('grey', 'dark') else mirror(lw, lh, 1, lab) if kind == 'mirror' else small(
+        out = (lw, lh, 1, lab) if kind in ('grey', 'dark', 'haze') else mirror(lw, lh, 1, lab) if kind == 'mirror' else small(
             lw, lh, 1, lab, 0, False)
         segpng.write(sys.argv[5], *out)
 
