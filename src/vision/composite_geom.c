@@ -401,6 +401,8 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
 {
     int region = COMP_REGION_BODY;
     *dist = 0;
+    /* Face frame coordinates: b up from the face's centre (in half heights), a across (in half widths). */
+    const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? (dx * p->upx + dy * p->upy) / p->fh : 0.0f;
     if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
         goto outside;
     for (int i = 0; i < p->ncaps; i++)
@@ -409,9 +411,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
     if (p->fw > 0) {
-        /* Face frame coordinates: a across (in half widths), b up (in half heights). */
-        float dx = x - p->fcx, dy = y - p->fcy;
-        float a = (dx * -p->upy + dy * p->upx) / p->fw, b = (dx * p->upx + dy * p->upy) / p->fh;
+        const float a = (dx * -p->upy + dy * p->upx) / p->fw;
         if (p->has_face && comp_poly_inside(&p->oval, x, y)) {
             region = comp_poly_inside(&p->eyes[0], x, y) || comp_poly_inside(&p->eyes[1], x, y) ||
                              comp_poly_inside(&p->brows[0], x, y) || comp_poly_inside(&p->brows[1], x, y) ||
@@ -486,7 +486,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
     lp[COMP_OTHERS] -= 1.5f * fminf((dw - 0.8f) / 0.8f, 1.0f);
     /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
-    if (p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh < -HAIR_REACH)
+    if (p->fw > 0 && b < -HAIR_REACH)
         lp[COMP_HAIR] = -4.0f;
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
 outside: {
@@ -500,7 +500,7 @@ done:
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
     /* Long hair hangs over the shoulders and the chest: within its reach, the torso is as likely to hold
      * hair as the rest of the body is, and colour decides (further down, a dark colour is clothes). */
-    if (region == COMP_REGION_TORSO && p->fw > 0 && ((x - p->fcx) * p->upx + (y - p->fcy) * p->upy) / p->fh > -HAIR_REACH)
+    if (region == COMP_REGION_TORSO && p->fw > 0 && b > -HAIR_REACH)
         lp[COMP_HAIR] = region_prior[COMP_REGION_BODY][COMP_HAIR];
     /* A person whose hand the hand landmarker found: a bare hand, so skin or sleeve at even odds on the
      * arms, and colour decides (without one, sleeves are likelier: the arm's prior). */

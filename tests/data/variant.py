@@ -67,23 +67,25 @@ def haze(w, h, c, rows):
     return w, h, c, [bytes((v + 1) // 2 + 100 for v in r) for r in rows]
 
 
+PHOTO = {'grey': grey, 'mirror': mirror, 'dark': dark, 'haze': haze}  # small takes its fill and mode too
+
+
 def main():
-    if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('grey', 'mirror', 'small', 'dark', 'haze'):
+    if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('small', *PHOTO):
         sys.exit('usage: variant.py grey|mirror|small|dark|haze IN.png OUT.png [LABELS.png OUT_LABELS.png]')
     kind = sys.argv[1]
     w, h, c, rows = segpng.read(sys.argv[2])
     if kind == 'grey' and c < 3:
         sys.exit('variant.py: %s has %d channels, expected RGB' % (sys.argv[2], c))
-    img = grey(w, h, c, rows) if kind == 'grey' else mirror(w, h, c, rows) if kind == 'mirror' else dark(
-        w, h, c, rows) if kind == 'dark' else haze(w, h, c, rows) if kind == 'haze' else small(w, h, c, rows, 90, True)
+    img = small(w, h, c, rows, 90, True) if kind == 'small' else PHOTO[kind](w, h, c, rows)
     segpng.write(sys.argv[3], *img)
     if len(sys.argv) == 6:
         lw, lh, lc, lab = segpng.read(sys.argv[4])
         if (lw, lh) != (w, h):
             sys.exit('variant.py: the labels are %dx%d, the photo %dx%d' % (lw, lh, w, h))
         lab = [bytes(r[0:lw * lc:lc]) for r in lab]  # ids: the first channel
-        out = (lw, lh, 1, lab) if kind in ('grey', 'dark', 'haze') else mirror(lw, lh, 1, lab) if kind == 'mirror' else small(
-            lw, lh, 1, lab, 0, False)
+        out = (small(lw, lh, 1, lab, 0, False) if kind == 'small' else mirror(lw, lh, 1, lab) if kind == 'mirror' else
+               (lw, lh, 1, lab))  # the other kinds move no pixel
         segpng.write(sys.argv[5], *out)
 
 
