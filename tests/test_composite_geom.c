@@ -3,9 +3,12 @@
  * where a head guessed from the pose lies (a turned head's skull behind its
  * ears), and what the colour models do with luma and chroma (a gate on hue
  * only, a face model wide in luma on a greyscale frame), what a hand
- * found does to the arms' odds, and how far down the chest hair may hang.
+ * found does to the arms' odds, and how far down the chest hair may hang;
+ * and, from MediaPipe's canonical face mesh turned to a profile, where a
+ * turned face's skull and neck lie.
  */
 #include "harness.h"
+#include "segtex/face_geometry.h"
 #include "segtex/vision.h"
 #include "vision/composite.h"
 
@@ -236,11 +239,83 @@ static void colour_gate_on_hue_and_grey_luma(void)
           cat - cs);
 }
 
+/*
+ * MediaPipe's canonical face mesh as the landmarks of a face turned `yaw` degrees about the vertical (positive:
+ * the nose toward image right), `s` pixels a centimetre, its nose tip at (cx, cy): orthographic, as the
+ * landmarker's x, y and z (z in the scale of x).
+ */
+static void mesh_face(const segtex_face_mesh *m, float yaw, float s, float cx, float cy, segtex_face_landmarks *f)
+{
+    memset(f, 0, sizeof *f);
+    f->presence = 1, f->count = SEGTEX_FACE_GEOMETRY_VERTICES;
+    float c = cosf(yaw * 3.14159265f / 180), sn = sinf(yaw * 3.14159265f / 180);
+    const float *nose = m->xyz[1];
+    float nx = nose[0] * c + nose[2] * sn;
+    for (int i = 0; i < m->vertex_count; i++) {
+        const float *v = m->xyz[i];
+        float x = v[0] * c + v[2] * sn, z = -v[0] * sn + v[2] * c;
+        f->xyz[i][0] = (cx + (x - nx) * s) / W;
+        f->xyz[i][1] = (cy - (v[1] - nose[1]) * s) / H; /* the mesh's y is up */
+        f->xyz[i][2] = -z * s / W;                      /* the landmarker's z grows away from the camera */
+    }
+}
+
+/* A face the mesh found, turned to a profile: its skull reaches back toward its ear, and its neck hangs under
+ * the ear, not only under the chin; facing the camera, neither moves. */
+static void profile_mesh_skull_and_neck_behind(void)
+{
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    CHECK(path && segtex_face_geometry_create(path, &g) == SEGTEX_OK, "%s (scripts/fetch-assets.sh)",
+          SEGTEX_FACE_GEOMETRY_FILE);
+    if (!g)
+        return;
+    const segtex_face_mesh *m = segtex_face_geometry_mesh(g);
+    static segtex_face_result faces;
+    segtex_people people = {&faces, NULL, NULL, 0};
+    comp_person p[COMP_MAX_PEOPLE];
+    memset(&faces, 0, sizeof faces);
+    faces.count = 1;
+
+    /* Frontal, 5 px a centimetre (a face about 80 px wide): the skull over the face, the neck under the chin. */
+    mesh_face(m, 0, 5, 200, 150, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh: one person with a face");
+    CHECK(fabsf(p[0].back) < 0.15f, "frontal: the skull's centre behind the face's (back %.2f)", p[0].back);
+    CHECK(fabsf(p[0].neck_a[0] + p[0].neck_a[1]) < 0.2f && p[0].neck_a[1] - p[0].neck_a[0] > 1.4f,
+          "frontal: the neck centred under the face, as wide as the jaw (%.2f .. %.2f)", p[0].neck_a[0],
+          p[0].neck_a[1]);
+
+    /* Turned 70 degrees to image right: the ear is about 60 px behind the nose tip. */
+    mesh_face(m, 70, 5, 200, 150, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a profile mesh: one person with a face");
+    CHECK(p[0].back < -1.0f, "facing right: the skull's centre left of the face's (back %.2f)", p[0].back);
+    /* the back of the skull: above the ear and 25 px behind it */
+    float ex = 200 - 60 - 25, ey = 150 - 25;
+    int r = region_at(&p[0], ex, ey);
+    CHECK(r == COMP_REGION_HEAD || r == COMP_REGION_HEAD_SIDE, "behind the ear: the head, got region %d", r);
+    /* under the ear, below the jaw's line: the neck */
+    r = region_at(&p[0], 200 - 55, 150 + 55);
+    CHECK(r == COMP_REGION_NECK || r == COMP_REGION_JAW, "under the ear: the neck, got region %d", r);
+    /* as far in front of the nose as the skull is behind it: nothing of the head */
+    r = region_at(&p[0], 200 + 85, ey);
+    CHECK(r != COMP_REGION_HEAD && r != COMP_REGION_HEAD_SIDE, "in front of the nose: not the head, got %d", r);
+
+    /* Mirrored: the same on the other side. */
+    mesh_face(m, -70, 5, 200, 150, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].back > 1.0f, "facing left: back %.2f", p[0].back);
+    r = region_at(&p[0], 400 - ex, ey);
+    CHECK(r == COMP_REGION_HEAD || r == COMP_REGION_HEAD_SIDE, "behind a mirrored ear: the head, got %d", r);
+    r = region_at(&p[0], 200 + 55, 150 + 55);
+    CHECK(r == COMP_REGION_NECK || r == COMP_REGION_JAW, "under a mirrored ear: the neck, got region %d", r);
+    segtex_face_geometry_destroy(g);
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
     RUN(colour_gate_on_hue_and_grey_luma);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
+    RUN(profile_mesh_skull_and_neck_behind);
     return test_summary();
 }

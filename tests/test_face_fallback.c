@@ -4,7 +4,9 @@
  * 1/13 of the frame) is missed by the short-range detector and found with
  * the full-range fallback; the close-up portrait gives bit-identical
  * landmarks with and without the fallback; a tracked face costs no
- * detection. Prints the detectors' median cost (not asserted).
+ * detection; the cameraman's profile, where short range's only box holds no
+ * face by the landmarker, is found by the fallback. Prints the detectors'
+ * median cost (not asserted).
  */
 #include "harness.h"
 #include "segtex/io.h"
@@ -66,6 +68,34 @@ static void small_face_needs_the_fallback(void)
 done:
     segtex_face_tracker_destroy(plain);
     segtex_face_tracker_destroy(fb);
+}
+
+/* The cameraman (camera.png): short range puts one box on his profile, and the landmarker, on that box's ROI, finds
+ * no face there (presence near 0). Short range found no face, so the fallback looks, and finds his. */
+static void rejected_box_needs_the_fallback(void)
+{
+    segtex_image cam = {0};
+    const char *path = test_asset("camera.png");
+    CHECK(path && segtex_image_load(path, 3, &cam) == SEGTEX_OK, "camera.png (scripts/fetch-assets.sh)");
+    segtex_face_tracker *plain = tracker(NULL, 0), *fb = tracker(det_full, 0);
+    if (!cam.data || !plain || !fb)
+        goto done;
+    segtex_face_detection d[1];
+    CHECK(segtex_face_detector_detect(det_short, &cam, 0, d, 1) == 1, "short range puts a box on the cameraman");
+    CHECK(segtex_face_tracker_process(plain, &cam, 0, &res) == SEGTEX_OK && res.count == 0,
+          "short range alone: %d faces, expected 0 (its box holds no face by the landmarker)", res.count);
+    CHECK(segtex_face_tracker_process(fb, &cam, 0, &res) == SEGTEX_OK, "auto");
+    CHECK(res.count == 1 && res.faces[0].presence > 0.9f, "auto: %d faces, expected the cameraman's", res.count);
+    if (res.count == 1) {
+        /* his nose tip is near (250, 172) of the 512x512 photo */
+        float nx = res.faces[0].xyz[1][0] * cam.width, ny = res.faces[0].xyz[1][1] * cam.height;
+        CHECK(fabsf(nx - 250) < 12 && fabsf(ny - 172) < 12, "nose tip at (%.0f, %.0f), expected near (250, 172)", nx,
+              ny);
+    }
+done:
+    segtex_face_tracker_destroy(plain);
+    segtex_face_tracker_destroy(fb);
+    segtex_image_free(&cam);
 }
 
 static void close_face_is_unchanged(void)
@@ -151,6 +181,7 @@ int main(void)
     make_small_frame();
     if (det_short && det_full && lm && small.data) {
         RUN(small_face_needs_the_fallback);
+        RUN(rejected_box_needs_the_fallback);
         RUN(close_face_is_unchanged);
         RUN(no_face_and_tracking);
         RUN(cost);

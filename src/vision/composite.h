@@ -47,7 +47,8 @@ typedef struct comp_person {
     /* face frame: centre, unit up vector, half width and half height of the oval */
     float fcx, fcy, upx, upy, fw, fh;
     float back; /* where the skull's centre lies across the face frame, in half widths (a turned head's is behind
-                 * its face: toward its ears); 0 for a face the mesh found */
+                 * its face: toward its ears; about 0 for a frontal face) */
+    float neck_a[2]; /* the neck's sides across the face frame, in half widths */
     float brow_b; /* the top of the brows, in face-frame half heights up from the centre: no hair below it */
     comp_poly oval, eyes[2], brows[2], lips;
     comp_poly torso, neck;

@@ -88,16 +88,17 @@ static void frame_pt(const comp_person *p, float a, float b, float *x, float *y)
 
 /*
  * The neck: as wide as the jaw, from the jaw corners (the oval, tested
- * first, keeps the chin) down `len` pixels below the chin.
+ * first, keeps the chin) down `len` pixels below the chin; across the face
+ * frame from neck_a[0] to neck_a[1] half widths.
  */
 static void face_neck(comp_person *p, float len)
 {
-    float b1 = -1.0f - len / p->fh, o = 0.5f * p->back; /* a turned head's neck: under its ears */
+    float b1 = -1.0f - len / p->fh, a0 = p->neck_a[0], a1 = p->neck_a[1];
     p->neck.n = 4;
-    frame_pt(p, o - 0.85f, -0.3f, &p->neck.x[0], &p->neck.y[0]);
-    frame_pt(p, o + 0.85f, -0.3f, &p->neck.x[1], &p->neck.y[1]);
-    frame_pt(p, o + 0.8f, b1, &p->neck.x[2], &p->neck.y[2]);
-    frame_pt(p, o - 0.8f, b1, &p->neck.x[3], &p->neck.y[3]);
+    frame_pt(p, a0, -0.3f, &p->neck.x[0], &p->neck.y[0]);
+    frame_pt(p, a1, -0.3f, &p->neck.x[1], &p->neck.y[1]);
+    frame_pt(p, a1 - 0.05f, b1, &p->neck.x[2], &p->neck.y[2]);
+    frame_pt(p, a0 + 0.05f, b1, &p->neck.x[3], &p->neck.y[3]);
     poly_bounds(&p->neck);
 }
 
@@ -130,6 +131,21 @@ static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int 
         }
     if (!(p->brow_b > -0.5f && p->brow_b < 0.9f))
         p->brow_b = 0.45f; /* where brows sit on a frontal face */
+    /* A head turned aside: the cheeks' extremes (234, 454), by its ears, lie behind the nose tip (1). The skull's
+     * centre is taken as far behind the frame's (in half widths, at most 2; about 0 for a frontal face), as a
+     * face guessed from the pose takes its ears' midpoint. */
+    float mx = 0.5f * (lx + rx) - f->xyz[1][0] * w, my = 0.5f * (ly + ry) - f->xyz[1][1] * h;
+    p->back = fmaxf(fminf((mx * -p->upy + my * p->upx) / p->fw, 2.0f), -2.0f);
+    /* The neck: under the jaw's corners (172, 397), reaching back under the ear by half of that. */
+    for (int k = 0; k < 2; k++) {
+        const float *q = f->xyz[k ? 397 : 172];
+        p->neck_a[k] = ((q[0] * w - p->fcx) * -p->upy + (q[1] * h - p->fcy) * p->upx) / p->fw;
+    }
+    if (p->neck_a[0] > p->neck_a[1]) {
+        float t = p->neck_a[0];
+        p->neck_a[0] = p->neck_a[1], p->neck_a[1] = t;
+    }
+    p->neck_a[p->back > 0] += 0.5f * p->back;
     face_neck(p, 1.1f * p->fh);
 }
 
@@ -195,6 +211,7 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
                 float off = ((ex2 - x[SEGTEX_POSE_NOSE]) * -p->upy + (ey2 - y[SEGTEX_POSE_NOSE]) * p->upx) / p->fw;
                 p->back = fmaxf(fminf(off, 2.0f), -2.0f);
             }
+            p->neck_a[0] = 0.5f * p->back - 0.85f, p->neck_a[1] = 0.5f * p->back + 0.85f; /* under the ears */
         }
     }
     /* Torso: shoulders and hips, widened a little (a jacket is wider than the joints). */

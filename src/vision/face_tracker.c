@@ -96,17 +96,18 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
         }
         alive++;
     }
-    /* 2. Detect when fewer faces than wanted are tracked. */
-    if (alive < t->o.max_faces) {
-        int n = segtex_face_detector_detect(t->detector, img, t->o.min_score, t->dets, t->o.max_faces);
-        /* The fallback (full range) only where the first detector saw nothing: a close face keeps
-         * exactly the first detector's result, and a tracked face costs no detection at all. With
-         * min_score 0 each model keeps its own default threshold (0.5 short, 0.6 full range). */
-        if (n == 0 && t->o.fallback_detector)
-            n = segtex_face_detector_detect(t->o.fallback_detector, img, t->o.min_score, t->dets, t->o.max_faces);
+    /* 2. Detect when fewer faces than wanted are tracked. The fallback (full range) only where the first
+     * detector found no face: no box at all, or only boxes whose landmarks say no face is there (a false
+     * detection, or a profile the short-range box frames too badly for the landmarker). A close face keeps
+     * exactly the first detector's result, and a tracked face costs no detection at all. With min_score 0
+     * each model keeps its own default threshold (0.5 short, 0.6 full range). */
+    segtex_face_detector *const detectors[2] = {t->detector, t->o.fallback_detector};
+    for (int k = 0; k < 2 && detectors[k] && alive < t->o.max_faces; k++) {
+        int n = segtex_face_detector_detect(detectors[k], img, t->o.min_score, t->dets, t->o.max_faces);
         if (n < 0)
             return (segtex_status)n;
         out->detected = 1;
+        int faces = 0; /* boxes holding a face: followed already, or confirmed by the landmarker */
         for (int d = 0; d < n && alive < t->o.max_faces; d++) {
             /* Skip detections whose centre lies inside a tracked face's ROI: already followed. */
             float cx = (t->dets[d].box[0] + t->dets[d].box[2] / 2) * img->width;
@@ -117,8 +118,10 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
                 if (t->tracks[i].alive && fabsf(cx - r->cx) < r->size / 2 && fabsf(cy - r->cy) < r->size / 2)
                     dup = 1;
             }
-            if (dup)
+            if (dup) {
+                faces++;
                 continue;
+            }
             int slot = 0;
             while (slot < t->o.max_faces && t->tracks[slot].alive)
                 slot++;
@@ -132,7 +135,10 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
             tr->filtered = 0;
             out->detection[slot] = t->dets[d];
             alive++;
+            faces++;
         }
+        if (faces > 0)
+            break;
     }
     /* 3. Output in slot order; smoothing only in video mode. */
     for (int i = 0; i < t->o.max_faces; i++) {
