@@ -56,7 +56,7 @@ variant() {
   fi
 }
 portrait=("$assets/astronaut.png" "$data/astronaut.labels.png")
-variant grey grey-portrait "${portrait[@]}" 0.6 hair 0.8 face-skin 0.8 clothes 0.6 body-skin 0.2
+variant grey grey-portrait "${portrait[@]}" 0.72 hair 0.8 face-skin 0.8 clothes 0.62 body-skin 0.6
 variant mirror mirrored-portrait "${portrait[@]}" 0.8 hair 0.86 face-skin 0.86 clothes 0.88 body-skin 0.6
 variant small small-portrait "${portrait[@]}" 0.7 hair 0.78 face-skin 0.78 clothes 0.78 body-skin 0.45
 # ... and in a dim room (every channel x 0.35, noise of +-2): the colours are brought up to a lit frame's

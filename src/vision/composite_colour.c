@@ -13,6 +13,9 @@
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
 #define FLOOR_C 9.0f   /* 3 of chroma */
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
+#ifndef BODY_GREY
+#define BODY_GREY 2.0f
+#endif
 #define WIDEN_GREY 2.5f /* a guessed face's luma variance grows by this much more on a greyscale frame (as the body's) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
@@ -244,8 +247,12 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         float widen = p->has_face ? 0.0f : WIDEN_GREY * (1.0f - fminf(sat / 8.0f, 1.0f));
         fit(&skin_ref, s.buf, k, 1.5f, FLOOR_C, 1.0f);
         fit(&m->skin, s.buf, k, 1.5f + widen, FLOOR_C, rate);
-        /* The body is lit otherwise than the face: wider in luma and, when the frame has colour, in hue. */
-        fit(&m->skin_body, s.buf, k, 4.0f, FLOOR_C + (FLOOR_C_BODY - FLOOR_C) * fminf(sat / 8.0f, 1.0f), rate);
+        /* The body is lit otherwise than the face: wider in luma and, when the frame has colour, in hue.
+         * Four times the face's luma variance with colour, where hue still says what is skin; twice on a
+         * greyscale frame, where luma is all there is: four times as wide, the body's model was flat enough
+         * to take the grey portrait's dark collar and neck ring for its neck (2990 px, body skin 0.247). */
+        float wide = 4.0f - 2.0f * (1.0f - fminf(sat / 8.0f, 1.0f));
+        fit(&m->skin_body, s.buf, k, wide, FLOOR_C + (FLOOR_C_BODY - FLOOR_C) * fminf(sat / 8.0f, 1.0f), rate);
     }
     if (!m->skin.valid) {
         m->skin = generic(150, 110, 150, 2500, 150);
