@@ -13,9 +13,6 @@
 #define FLOOR_Y 36.0f  /* variance floors: 6 levels of luma, */
 #define FLOOR_C 9.0f   /* 3 of chroma */
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
-#ifndef BODY_GREY
-#define BODY_GREY 2.0f
-#endif
 #define WIDEN_GREY 2.5f /* a guessed face's luma variance grows by this much more on a greyscale frame (as the body's) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
