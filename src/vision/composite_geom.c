@@ -461,7 +461,10 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
         /* behind a turned head's ears, the skull stops about level with them (the neck is under it) */
         float bmin = p->back * a > 1.8f * fabsf(p->back) ? 0.0f : -0.7f;
         if ((b > bmin && ha * ha + hb * hb / (1.95f * 1.95f) <= 1.0f) || column) {
-            region = p->has_face && b < p->brow_b && fabsf(a) > 0.6f ? COMP_REGION_HEAD_SIDE : COMP_REGION_HEAD;
+            /* beside the face below the brows: even odds of hair; beside a turned face, measured from where
+             * its neck is (half its skull's offset back), so that in front of its profile is beside it too */
+            region = p->has_face && b < p->brow_b && fabsf(a - 0.5f * p->back) > 0.6f ? COMP_REGION_HEAD_SIDE
+                                                                                       : COMP_REGION_HEAD;
             goto done;
         }
     }
