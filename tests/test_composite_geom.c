@@ -260,8 +260,26 @@ static void mesh_face(const segtex_face_mesh *m, float yaw, float s, float cx, f
     }
 }
 
-/* A face the mesh found, turned to a profile: its skull reaches back toward its ear, and its neck hangs under
- * the ear, not only under the chin; facing the camera, neither moves. */
+/* In front of a turned face (`dir` +1: its nose toward image right), just off its oval below the brows: the head
+ * ellipse's front reaches there, but it is beside the face, at even odds of hair and face, not the head's middle. */
+static void in_front_is_beside(const comp_person *p, float dir)
+{
+    int seen = 0;
+    for (float a = 0.0f; a < 1.0f && !seen; a += 0.05f) {
+        float b = 0.5f * p->brow_b, x = p->fcx - p->upy * dir * a * p->fw + p->upx * b * p->fh;
+        float y = p->fcy + p->upx * dir * a * p->fw + p->upy * b * p->fh;
+        if (comp_poly_inside(&p->oval, x, y))
+            continue;
+        seen = 1;
+        int r = region_at(p, x, y);
+        CHECK(r == COMP_REGION_HEAD_SIDE, "in front of a turned face (%+.0f), off its oval: beside the head, got %d",
+              dir, r);
+    }
+    CHECK(seen, "a point in front of the oval below the brows");
+}
+
+/* A face the mesh found, turned to a profile: its skull reaches back toward its ear, its neck hangs under the
+ * ear, not only under the chin, and in front of its profile is beside the head; facing the camera, none moves. */
 static void profile_mesh_skull_and_neck_behind(void)
 {
     segtex_face_geometry *g = NULL;
@@ -296,19 +314,7 @@ static void profile_mesh_skull_and_neck_behind(void)
     /* under the ear, below the jaw's line: the neck */
     r = region_at(&p[0], 200 - 55, 150 + 55);
     CHECK(r == COMP_REGION_NECK || r == COMP_REGION_JAW, "under the ear: the neck, got region %d", r);
-    /* In front of the turned face, just off its oval below the brows (before the nose): the head ellipse's
-     * front reaches there, but it is beside the face, at even odds of hair and face, not the head's middle. */
-    int seen = 0;
-    for (float a = 0.0f; a < 1.0f && !seen; a += 0.05f) {
-        float b = 0.5f * p[0].brow_b, x = p[0].fcx - p[0].upy * a * p[0].fw + p[0].upx * b * p[0].fh;
-        float y = p[0].fcy + p[0].upx * a * p[0].fw + p[0].upy * b * p[0].fh;
-        if (comp_poly_inside(&p[0].oval, x, y))
-            continue;
-        seen = 1;
-        r = region_at(&p[0], x, y);
-        CHECK(r == COMP_REGION_HEAD_SIDE, "in front of a turned face, off its oval: beside the head, got %d", r);
-    }
-    CHECK(seen, "a point in front of the oval below the brows");
+    in_front_is_beside(&p[0], 1.0f);
     /* as far in front of the nose as the skull is behind it: nothing of the head */
     r = region_at(&p[0], 200 + 85, ey);
     CHECK(r != COMP_REGION_HEAD && r != COMP_REGION_HEAD_SIDE, "in front of the nose: not the head, got %d", r);
@@ -320,6 +326,7 @@ static void profile_mesh_skull_and_neck_behind(void)
     CHECK(r == COMP_REGION_HEAD || r == COMP_REGION_HEAD_SIDE, "behind a mirrored ear: the head, got %d", r);
     r = region_at(&p[0], 200 + 55, 150 + 55);
     CHECK(r == COMP_REGION_NECK || r == COMP_REGION_JAW, "under a mirrored ear: the neck, got region %d", r);
+    in_front_is_beside(&p[0], -1.0f);
     segtex_face_geometry_destroy(g);
 }
 
