@@ -87,8 +87,8 @@ done
 
 # camera.png (scikit-image's cameraman, greyscale, profile behind a camcorder on a tripod): short range's box holds
 # no face by the landmarker, so the full-range fallback finds it; the mesh's profile puts the skull back toward the
-# ear (hair 0.86; 0.35 with the skull over the face), the neck under the ear (0.19 body skin: the neck) and in front
-# of the profile is beside the head, not its middle. The oval over the camcorder's eyepiece and the glove under the
+# ear (hair 0.86; 0.35 with the skull over the face), the neck under the ear, its throat sloping back (0.23 body
+# skin: the neck) and in front of the profile is beside the head, not its middle. The oval over the camcorder's eyepiece and the glove under the
 # chin are what the face and the clothes lose.
 if [ -f "$assets/camera.png" ]; then
   score camera "$assets/camera.png" "$data/camera.labels.png" 0.6 clothes 0.83 face-skin 0.55 hair 0.81 body-skin 0.15

@@ -97,8 +97,16 @@ static void face_neck(comp_person *p, float len)
     p->neck.n = 4;
     frame_pt(p, a0, -0.3f, &p->neck.x[0], &p->neck.y[0]);
     frame_pt(p, a1, -0.3f, &p->neck.x[1], &p->neck.y[1]);
-    frame_pt(p, a1 - 0.05f, b1, &p->neck.x[2], &p->neck.y[2]);
-    frame_pt(p, a0 + 0.05f, b1, &p->neck.x[3], &p->neck.y[3]);
+    /* A turned head's throat slopes back from under its chin toward the collar: the neck's front edge leans
+     * back by the skull's offset, down to half a face width wide at the bottom. */
+    float sl = fminf(fabsf(p->back), fmaxf(a1 - a0 - 0.6f, 0.0f));
+    if (p->back < 0) {
+        frame_pt(p, a1 - 0.05f - sl, b1, &p->neck.x[2], &p->neck.y[2]);
+        frame_pt(p, a0 + 0.05f, b1, &p->neck.x[3], &p->neck.y[3]);
+    } else {
+        frame_pt(p, a1 - 0.05f, b1, &p->neck.x[2], &p->neck.y[2]);
+        frame_pt(p, a0 + 0.05f + sl, b1, &p->neck.x[3], &p->neck.y[3]);
+    }
     poly_bounds(&p->neck);
 }
 
