@@ -116,15 +116,46 @@ static void png_warn(png_structp png, png_const_charp msg)
     (void)msg; /* benign (unknown chunk, bad CRC in an ancillary chunk): keep the pixels */
 }
 
+/*
+ * Every chunk's declared length against what is left of the buffer, before libpng sees it: libpng allocates
+ * and clears an ancillary chunk (text, an ICC profile) at whatever length it declares, up to 2 GB, and only
+ * then finds the file too short (its limit on chunk sizes is a warning when reading). 1: all fit up to IEND
+ * or the end of the buffer.
+ */
+static int png_chunks_fit(const uint8_t *data, size_t size, const char *name)
+{
+    size_t pos = 8; /* the signature (libpng checks it) */
+    while (size - pos >= 8) {
+        uint32_t len = (uint32_t)data[pos] << 24 | (uint32_t)data[pos + 1] << 16 | (uint32_t)data[pos + 2] << 8 |
+                       data[pos + 3];
+        char type[5] = {0};
+        for (int i = 0; i < 4; i++) {
+            uint8_t c = data[pos + 4 + i];
+            type[i] = (char)((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? c : '?');
+        }
+        if (len > size - pos - 8 || size - pos - 8 - len < 4) {
+            IMAGE_LOG("image '%s': bad PNG: chunk '%s' at byte %zu declares %u bytes, the file has %zu left", name,
+                      type, pos, len, size - pos - 8);
+            return 0;
+        }
+        if (!memcmp(data + pos + 4, "IEND", 4))
+            break;
+        pos += (size_t)len + 12;
+    }
+    return 1;
+}
+
 static segtex_status decode_png(const uint8_t *data, size_t size, const char *name, segtex_image *out)
 {
+    memset(out, 0, sizeof *out);
+    if (size > 8 && !png_chunks_fit(data, size, name))
+        return SEGTEX_ERROR_MALFORMED;
     struct png_src src = {data, size, 0, name, 0};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_fail, png_warn);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     /* `volatile`: modified between setjmp and longjmp. */
     png_bytep *volatile rows = NULL;
     segtex_status volatile st = SEGTEX_ERROR_MALFORMED;
-    memset(out, 0, sizeof *out);
     if (!png || !info) {
         png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
