@@ -261,23 +261,17 @@ static void mesh_face(const segtex_face_mesh *m, float yaw, float s, float cx, f
 }
 
 /* A point of person `p`'s face frame (a across, b up, in half widths and heights) in image pixels. */
-static void frame_xy(const comp_person *p, float a, float b, float *x, float *y)
-{
-    *x = p->fcx - p->upy * a * p->fw + p->upx * b * p->fh;
-    *y = p->fcy + p->upx * a * p->fw + p->upy * b * p->fh;
-}
-
 /* A turned face's throat slopes back from under its chin: low down, its front is out of the neck, its back in;
  * `front` is the front's side across the face frame (+1: the nose toward +a). */
 static void throat_slopes_back(const comp_person *p, float front)
 {
     float lo = -1.9f, x, y; /* near the neck's bottom (1.1 face heights below the chin) */
     float fa = front > 0 ? p->neck_a[1] : p->neck_a[0], ba = front > 0 ? p->neck_a[0] : p->neck_a[1];
-    frame_xy(p, fa - front * 0.2f, lo, &x, &y);
+    comp_frame_pt(p, fa - front * 0.2f, lo, &x, &y);
     CHECK(!comp_poly_inside(&p->neck, x, y), "low, under the chin's side of the jaw: not the neck (front %+.0f)", front);
-    frame_xy(p, ba + front * 0.2f, lo, &x, &y);
+    comp_frame_pt(p, ba + front * 0.2f, lo, &x, &y);
     CHECK(comp_poly_inside(&p->neck, x, y), "low, under the ear's side: the neck (front %+.0f)", front);
-    frame_xy(p, fa - front * 0.2f, -0.5f, &x, &y);
+    comp_frame_pt(p, fa - front * 0.2f, -0.5f, &x, &y);
     CHECK(comp_poly_inside(&p->neck, x, y), "just under the jaw's front corner: the neck (front %+.0f)", front);
 }
 

@@ -79,11 +79,22 @@ static int pose_pt(const segtex_pose_result *r, int i, int w, int h, float *x, f
     return r->landmarks[i][3] >= 0.5f && *x > -0.25f * w && *x < 1.25f * w && *y > -0.25f * h && *y < 1.25f * h;
 }
 
-/* A point of the face frame: a across in half widths, b up in half heights. */
-static void frame_pt(const comp_person *p, float a, float b, float *x, float *y)
+void comp_frame_pt(const comp_person *p, float a, float b, float *x, float *y)
 {
     *x = p->fcx - p->upy * a * p->fw + p->upx * b * p->fh;
     *y = p->fcy + p->upx * a * p->fw + p->upy * b * p->fh;
+}
+
+/* A displacement (dx, dy) in pixels across the face frame, in half widths (comp_frame_pt's a). */
+static float frame_across(const comp_person *p, float dx, float dy)
+{
+    return (dx * -p->upy + dy * p->upx) / p->fw;
+}
+
+/* ... and up it, in half heights (comp_frame_pt's b). */
+static float frame_up(const comp_person *p, float dx, float dy)
+{
+    return (dx * p->upx + dy * p->upy) / p->fh;
 }
 
 /*
@@ -95,18 +106,14 @@ static void face_neck(comp_person *p, float len)
 {
     float b1 = -1.0f - len / p->fh, a0 = p->neck_a[0], a1 = p->neck_a[1];
     p->neck.n = 4;
-    frame_pt(p, a0, -0.3f, &p->neck.x[0], &p->neck.y[0]);
-    frame_pt(p, a1, -0.3f, &p->neck.x[1], &p->neck.y[1]);
+    comp_frame_pt(p, a0, -0.3f, &p->neck.x[0], &p->neck.y[0]);
+    comp_frame_pt(p, a1, -0.3f, &p->neck.x[1], &p->neck.y[1]);
     /* A turned head's throat slopes back from under its chin toward the collar: the neck's front edge leans
      * back by the skull's offset, down to half a face width wide at the bottom. */
     float sl = fminf(fabsf(p->back), fmaxf(a1 - a0 - 0.6f, 0.0f));
-    if (p->back < 0) {
-        frame_pt(p, a1 - 0.05f - sl, b1, &p->neck.x[2], &p->neck.y[2]);
-        frame_pt(p, a0 + 0.05f, b1, &p->neck.x[3], &p->neck.y[3]);
-    } else {
-        frame_pt(p, a1 - 0.05f, b1, &p->neck.x[2], &p->neck.y[2]);
-        frame_pt(p, a0 + 0.05f + sl, b1, &p->neck.x[3], &p->neck.y[3]);
-    }
+    float s0 = p->back < 0 ? 0.0f : sl, s1 = p->back < 0 ? sl : 0.0f; /* the front is the side away from `back` */
+    comp_frame_pt(p, a1 - 0.05f - s1, b1, &p->neck.x[2], &p->neck.y[2]);
+    comp_frame_pt(p, a0 + 0.05f + s0, b1, &p->neck.x[3], &p->neck.y[3]);
     poly_bounds(&p->neck);
 }
 
@@ -134,7 +141,7 @@ static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int 
     p->brow_b = -INFINITY;
     for (int k = 0; k < 2; k++)
         for (int i = 0; i < p->brows[k].n; i++) {
-            float b = ((p->brows[k].x[i] - p->fcx) * p->upx + (p->brows[k].y[i] - p->fcy) * p->upy) / p->fh;
+            float b = frame_up(p, p->brows[k].x[i] - p->fcx, p->brows[k].y[i] - p->fcy);
             p->brow_b = fmaxf(p->brow_b, b);
         }
     if (!(p->brow_b > -0.5f && p->brow_b < 0.9f))
@@ -143,11 +150,11 @@ static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int 
      * centre is taken as far behind the frame's (in half widths, at most 2; about 0 for a frontal face), as a
      * face guessed from the pose takes its ears' midpoint. */
     float mx = 0.5f * (lx + rx) - f->xyz[1][0] * w, my = 0.5f * (ly + ry) - f->xyz[1][1] * h;
-    p->back = fmaxf(fminf((mx * -p->upy + my * p->upx) / p->fw, 2.0f), -2.0f);
+    p->back = fmaxf(fminf(frame_across(p, mx, my), 2.0f), -2.0f);
     /* The neck: under the jaw's corners (172, 397), reaching back under the ear by half of that. */
     for (int k = 0; k < 2; k++) {
         const float *q = f->xyz[k ? 397 : 172];
-        p->neck_a[k] = ((q[0] * w - p->fcx) * -p->upy + (q[1] * h - p->fcy) * p->upx) / p->fw;
+        p->neck_a[k] = frame_across(p, q[0] * w - p->fcx, q[1] * h - p->fcy);
     }
     if (p->neck_a[0] > p->neck_a[1]) {
         float t = p->neck_a[0];
@@ -216,7 +223,7 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
              * (in half widths, at most 2) behind the frame's, and comp_prior's head ellipse widens backwards
              * by as much: a profile's skull reaches well behind its ears. */
             if (no && (le || re) && fw > 0) {
-                float off = ((ex2 - x[SEGTEX_POSE_NOSE]) * -p->upy + (ey2 - y[SEGTEX_POSE_NOSE]) * p->upx) / p->fw;
+                float off = frame_across(p, ex2 - x[SEGTEX_POSE_NOSE], ey2 - y[SEGTEX_POSE_NOSE]);
                 p->back = fmaxf(fminf(off, 2.0f), -2.0f);
             }
             p->neck_a[0] = 0.5f * p->back - 0.85f, p->neck_a[1] = 0.5f * p->back + 0.85f; /* under the ears */
@@ -427,7 +434,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     int region = COMP_REGION_BODY;
     *dist = 0;
     /* Face frame coordinates: b up from the face's centre (in half heights), a across (in half widths). */
-    const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? (dx * p->upx + dy * p->upy) / p->fh : 0.0f;
+    const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? frame_up(p, dx, dy) : 0.0f;
     if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
         goto outside;
     for (int i = 0; i < p->ncaps; i++)
@@ -436,7 +443,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
     if (p->fw > 0) {
-        const float a = (dx * -p->upy + dy * p->upx) / p->fw;
+        const float a = frame_across(p, dx, dy);
         if (p->has_face && comp_poly_inside(&p->oval, x, y)) {
             region = comp_poly_inside(&p->eyes[0], x, y) || comp_poly_inside(&p->eyes[1], x, y) ||
                              comp_poly_inside(&p->brows[0], x, y) || comp_poly_inside(&p->brows[1], x, y) ||
