@@ -91,7 +91,7 @@ done
 # skin: the neck) and in front of the profile is beside the head, not its middle. The oval over the camcorder's eyepiece and the glove under the
 # chin are what the face and the clothes lose.
 if [ -f "$assets/camera.png" ]; then
-  score camera "$assets/camera.png" "$data/camera.labels.png" 0.6 clothes 0.83 face-skin 0.55 hair 0.81 body-skin 0.15
+  score camera "$assets/camera.png" "$data/camera.labels.png" 0.62 clothes 0.83 face-skin 0.55 hair 0.81 body-skin 0.15
 else
   echo "skipped: camera.png not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh fetches it)"
 fi

@@ -201,8 +201,88 @@ static void greyscale_degrades_to_geometry(void)
     segtex_image_free(&grey);
 }
 
+/* Person probability the composite gives image pixel (x, y) of a 128 x 128 frame. */
+static float person_at(const segtex_seg_result *r, int x, int y)
+{
+    return 1.0f - r->prob[((size_t)y * r->width + (size_t)x) * SEGTEX_CATEGORY_COUNT + SEGTEX_CATEGORY_BACKGROUND];
+}
+
+/* Fill a disc of the pose's mask (ROI = the whole 128 x 128 frame: mask pixel = 2 x image pixel). */
+static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r)
+{
+    for (int v = 0; v < SEGTEX_POSE_MASK_SIZE; v++)
+        for (int u = 0; u < SEGTEX_POSE_MASK_SIZE; u++)
+            if (hypotf(0.5f * (u + 0.5f) - cx, 0.5f * (v + 0.5f) - cy) < r)
+                pose->mask[v * SEGTEX_POSE_MASK_SIZE + u] = 1.0f;
+}
+
+/*
+ * The pose model's mask adds what the selfie model misses (thin limbs, a person it does not see at all), but
+ * where the selfie model found this person and is sure a pixel is background, the pose's mask counts only
+ * along bones it sees: a leg it guesses behind a coat (the cameraman's, over the grass) stays background.
+ */
+static void pose_mask_needs_seen_bones(void)
+{
+    enum { W = 128 };
+    segtex_image img;
+    segtex_seg_result r = {0};
+    segtex_composite *c = NULL;
+    float *selfie = calloc(W * W, sizeof(float));
+    segtex_pose_result *pose = calloc(1, sizeof *pose);
+    CHECK(selfie && pose && segtex_image_alloc(&img, W, W, 3) == SEGTEX_OK &&
+              segtex_seg_result_alloc(&r, W * W) == SEGTEX_OK && segtex_composite_create(W * W, &c) == SEGTEX_OK,
+          "set up");
+    if (!c || !selfie || !pose)
+        goto out;
+    memset(img.data, 120, (size_t)img.stride * W);
+    /* A standing body: shoulders, hips, a seen right arm; its left leg guessed (visibility 0.1). */
+    static const struct { int i; float x, y, vis; } pts[] = {
+        {0, 0.5f, 0.1f, 1}, {11, 0.35f, 0.2f, 1}, {12, 0.65f, 0.2f, 1}, {23, 0.4f, 0.75f, 1}, {24, 0.6f, 0.75f, 1},
+        {14, 0.8f, 0.45f, 1}, {16, 0.95f, 0.6f, 1}, {25, 0.2f, 0.9f, 0.1f}, {27, 0.1f, 1.0f, 0.1f}};
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* the rest unseen, on the nose */
+        pose->landmarks[i][0] = 0.5f, pose->landmarks[i][1] = 0.1f, pose->landmarks[i][4] = 1.0f;
+    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+        float *l = pose->landmarks[pts[k].i];
+        l[0] = pts[k].x, l[1] = pts[k].y, l[3] = pts[k].vis;
+    }
+    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
+    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
+    for (int y = 20; y < 100; y++) /* the torso, in both masks */
+        for (int x = 40; x < 88; x++) {
+            selfie[y * W + x] = 1.0f;
+            mask_disc(pose, x + 0.5f, y + 0.5f, 0.8f);
+        }
+    mask_disc(pose, 112.0f, 67.0f, 4.0f); /* along the seen forearm (102,58)-(122,77) */
+    mask_disc(pose, 24.0f, 114.0f, 5.0f); /* on the guessed leg */
+    mask_disc(pose, 112.0f, 18.0f, 3.0f); /* beside the right shoulder, 29 px from its bones (torso 70 px) */
+    segtex_people people = {NULL, pose, NULL, 1};
+    r.width = r.height = W;
+    segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
+    segtex_composite_run(c, &img, &people, &mk, &r);
+    CHECK(person_at(&r, 64, 60) > 0.9f, "the torso: person (%.2f)", person_at(&r, 64, 60));
+    CHECK(person_at(&r, 112, 67) > 0.9f, "the seen forearm the selfie misses: person (%.2f)", person_at(&r, 112, 67));
+    CHECK(person_at(&r, 24, 114) < 0.1f, "the guessed leg over sure background: background (%.2f)",
+          person_at(&r, 24, 114));
+    CHECK(person_at(&r, 112, 18) < 0.1f, "far off the seen bones over sure background: background (%.2f)",
+          person_at(&r, 112, 18));
+    /* A person the selfie model does not see at all: the pose's mask is all there is, guesses and all. */
+    memset(selfie, 0, sizeof(float) * W * W);
+    segtex_composite_reset(c);
+    segtex_composite_run(c, &img, &people, &mk, &r);
+    CHECK(person_at(&r, 64, 60) > 0.9f && person_at(&r, 24, 114) > 0.9f,
+          "selfie empty: the pose's mask counts everywhere (torso %.2f, leg %.2f)", person_at(&r, 64, 60),
+          person_at(&r, 24, 114));
+out:
+    segtex_composite_destroy(c);
+    segtex_seg_result_free(&r);
+    segtex_image_free(&img);
+    free(selfie);
+    free(pose);
+}
+
 int main(void)
 {
+    RUN(pose_mask_needs_seen_bones);
     const char *path = test_asset("astronaut.png");
     CHECK(path != NULL, "astronaut.png missing");
     if (!path || segtex_image_load(path, 3, &portrait))

@@ -24,6 +24,9 @@
 #define EXPOSE_MAX 4.0f       /* ... by a gain of at most this */
 #define CONTRAST_T 180.0f     /* a lit frame's person spans at least this much luma (2nd to 98th percentile) */
 #define CONTRAST_MAX 2.0f     /* ... stretched to it by at most this */
+#define AGREE 0.75f   /* fuse_person: the selfie mask holding this share of a pose's mask has found its person, */
+#define SURE_BG 0.02f /* ... and below this it is sure of background: there the pose's mask counts only */
+#define R_BONE 0.3f   /* ... within this many torso lengths of a bone it sees */
 #define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
 
 struct segtex_composite {
@@ -98,6 +101,36 @@ static float coverage(const float *m, int w, int h)
     return (float)n / (float)(w * h);
 }
 
+/* A pose's ROI map: image offset from the ROI centre -> mask pixel (the inverse rotation and scale). */
+typedef struct pose_map {
+    float cs, sn, k;
+} pose_map;
+
+/* The pose's mask at image point (ix, iy); 0 outside its ROI. */
+static float pose_mask_at(const segtex_pose_result *pose, const pose_map *m, float ix, float iy)
+{
+    const float n = (float)SEGTEX_POSE_MASK_SIZE, dx = ix - pose->roi.cx, dy = iy - pose->roi.cy;
+    float mu = (dx * m->cs + dy * m->sn) * m->k + 0.5f * n - 0.5f, mv = (-dx * m->sn + dy * m->cs) * m->k + 0.5f * n - 0.5f;
+    if (!(mu > -0.5f && mu < n - 0.5f && mv > -0.5f && mv < n - 0.5f))
+        return 0.0f;
+    return grid_at(pose->mask, SEGTEX_POSE_MASK_SIZE, SEGTEX_POSE_MASK_SIZE, (mu + 0.5f) / n, (mv + 0.5f) / n);
+}
+
+/* Whether the pose's bone nearest to (x, y) has both its ends seen, and lies within r. */
+static int near_seen_bone(const float bone[][4], const int *seen, float r, float x, float y)
+{
+    float bd = INFINITY;
+    int best = 0;
+    for (int b = 0; b < SEGTEX_POSE_CONNECTION_COUNT; b++) {
+        float vx = bone[b][2] - bone[b][0], vy = bone[b][3] - bone[b][1], l2 = vx * vx + vy * vy;
+        float t = l2 > 0 ? fminf(fmaxf(((x - bone[b][0]) * vx + (y - bone[b][1]) * vy) / l2, 0.0f), 1.0f) : 0.0f;
+        float ex = bone[b][0] + t * vx - x, ey = bone[b][1] + t * vy - y, d = ex * ex + ey * ey;
+        if (d < bd)
+            bd = d, best = b;
+    }
+    return seen[best] && bd < r * r;
+}
+
 /*
  * The person probability on the output grid. Measured on the labelled
  * photos (README: "Composite segmenter"): below 4:3 the square selfie model
@@ -105,7 +138,11 @@ static float coverage(const float *m, int w, int h)
  * misses less of a small, far body, unless it finds nobody (it does on
  * some 4:3 photos) while the square one does; then the pose model's own
  * mask, where the pose is, by maximum (it holds the limbs the selfie models
- * lose).
+ * lose, and people they miss). Where the selfie mask has found the pose's
+ * person (holds AGREE of its mask) and is sure a pixel is background (under
+ * SURE_BG), the pose's mask counts only within R_BONE torso lengths of a
+ * bone whose two landmarks it sees: it also paints limbs it guesses (the
+ * cameraman's legs, behind his coat, over the grass).
  */
 static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, const segtex_people *people, int w,
                         int h, int iw, int ih)
@@ -123,23 +160,45 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
                 p = grid_at(mk->square, mk->square_w, mk->square_h, u, v);
             c->person[y * w + x] = p;
         }
-    /* Every pose's own mask by maximum. Grid pixel -> pose mask pixel: one affine map (the ROI's inverse rotation and scale). */
-    const int n = SEGTEX_POSE_MASK_SIZE;
+    /* Every pose's own mask by maximum, where it is believed (see above). */
     const float gx = (float)iw / (float)w, gy = (float)ih / (float)h;
     for (int q = 0; q < segtex_people_pose_count(people); q++) {
         const segtex_pose_result *pose = &people->pose[q];
         if (pose->count <= 0 || pose->mask_size != SEGTEX_POSE_MASK_SIZE || pose->roi.size <= 0)
             continue;
-        float cs = cosf(pose->roi.rotation), sn = sinf(pose->roi.rotation), k = (float)n / pose->roi.size;
+        const pose_map pm = {cosf(pose->roi.rotation), sinf(pose->roi.rotation),
+                             (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
+        /* How much of the pose's mask the selfie mask holds (every other pixel): has it found this person? */
+        int in_pose = 0, in_both = 0;
+        for (int y = 0; y < h; y += 2)
+            for (int x = 0; x < w; x += 2) {
+                float m = pose_mask_at(pose, &pm, ((float)x + 0.5f) * gx, ((float)y + 0.5f) * gy);
+                in_pose += m >= 0.5f;
+                in_both += m >= 0.5f && c->person[y * w + x] >= 0.5f;
+            }
+        const float sure_bg = in_both >= AGREE * (float)in_pose ? SURE_BG : -1.0f;
+        float bone[SEGTEX_POSE_CONNECTION_COUNT][4];
+        int seen[SEGTEX_POSE_CONNECTION_COUNT];
+        for (int b = 0; b < SEGTEX_POSE_CONNECTION_COUNT; b++) {
+            int i = 0, j = 0;
+            segtex_pose_connection(b, &i, &j);
+            bone[b][0] = pose->landmarks[i][0] * (float)iw, bone[b][1] = pose->landmarks[i][1] * (float)ih;
+            bone[b][2] = pose->landmarks[j][0] * (float)iw, bone[b][3] = pose->landmarks[j][1] * (float)ih;
+            seen[b] = pose->landmarks[i][3] >= 0.5f && pose->landmarks[j][3] >= 0.5f;
+        }
+        const float(*L)[5] = pose->landmarks; /* the torso's length: shoulders' to hips' midpoint */
+        const float reach = R_BONE * 0.5f *
+                            hypotf((L[11][0] + L[12][0] - L[23][0] - L[24][0]) * (float)iw,
+                                   (L[11][1] + L[12][1] - L[23][1] - L[24][1]) * (float)ih);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 float *p = &c->person[y * w + x];
-                if (*p >= 0.99f) /* a maximum: nothing to add to a sure pixel */
+                if (*p >= 0.99f) /* nothing to add to a sure pixel */
                     continue;
-                float dx = ((float)x + 0.5f) * gx - pose->roi.cx, dy = ((float)y + 0.5f) * gy - pose->roi.cy;
-                float mu = (dx * cs + dy * sn) * k + 0.5f * n - 0.5f, mv = (-dx * sn + dy * cs) * k + 0.5f * n - 0.5f;
-                if (mu > -0.5f && mu < n - 0.5f && mv > -0.5f && mv < n - 0.5f)
-                    *p = fmaxf(*p, grid_at(pose->mask, n, n, (mu + 0.5f) / n, (mv + 0.5f) / n));
+                const float ix = ((float)x + 0.5f) * gx, iy = ((float)y + 0.5f) * gy, m = pose_mask_at(pose, &pm, ix, iy);
+                /* Over the selfie's sure background only a pixel the pose holds, along a bone it sees. */
+                if (m > *p && (*p >= sure_bg || (m >= 0.5f && near_seen_bone(bone, seen, reach, ix, iy))))
+                    *p = m;
             }
     }
     for (int i = 0; i < w * h; i++)
