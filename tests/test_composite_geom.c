@@ -347,6 +347,38 @@ static void profile_mesh_skull_and_neck_behind(void)
     segtex_face_geometry_destroy(g);
 }
 
+/* Under a face guessed from the pose the chin is a guess too: its neck is skin or collar at even odds (a head
+ * turned away shows its collar there); under a face the mesh found, the neck is likelier skin. */
+static void guessed_neck_even_odds(void)
+{
+    static segtex_pose_result pose;
+    static segtex_face_result faces;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d;
+
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && !p[0].has_face, "a face guessed from the pose");
+    int r = comp_prior(&p[0], 200, 180, lp, &d);
+    CHECK(r == COMP_REGION_NECK, "under the guessed chin: the neck, got region %d", r);
+    CHECK(r != COMP_REGION_NECK || lp[COMP_BODY] == lp[COMP_CLOTHES],
+          "guessed neck: skin %.1f and clothes %.1f at even odds", lp[COMP_BODY], lp[COMP_CLOTHES]);
+
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return; /* profile_mesh_skull_and_neck_behind reports it */
+    memset(&faces, 0, sizeof faces);
+    faces.count = 1;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
+    people = (segtex_people){&faces, NULL, NULL, 0};
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    r = comp_prior(&p[0], 200, 150 + 0.5f * (p[0].fh * 2.0f + 20.0f), lp, &d);
+    CHECK(r == COMP_REGION_NECK && lp[COMP_BODY] > lp[COMP_CLOTHES],
+          "the mesh face's neck: region %d, skin %.1f over clothes %.1f", r, lp[COMP_BODY], lp[COMP_CLOTHES]);
+    segtex_face_geometry_destroy(g);
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
@@ -354,5 +386,6 @@ int main(void)
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
     RUN(profile_mesh_skull_and_neck_behind);
+    RUN(guessed_neck_even_odds);
     return test_summary();
 }

@@ -541,5 +541,9 @@ done:
      * arms, and colour decides (without one, sleeves are likelier: the arm's prior). */
     if (region == COMP_REGION_ARM && p->hands)
         lp[COMP_CLOTHES] = lp[COMP_BODY];
+    /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
+     * head turned away shows its collar) at even odds, and colour decides. */
+    if (region == COMP_REGION_NECK && !p->has_face)
+        lp[COMP_BODY] = lp[COMP_CLOTHES];
     return region;
 }
