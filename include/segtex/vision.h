@@ -156,10 +156,8 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const se
  * segtex_face_roi_from_pose, then once more on the ROI from its own
  * landmarks (Holistic runs the face detector on the region instead); the
  * face is added (detection score 0) when its presence is at least the
- * tracker's min_presence and it is not a profile (the nose tip's distance
- * to the nearer cheek, 234 or 454, at least 0.4 of that to the farther: a
- * profile's mesh folds its far side onto the near one), up to
- * SEGTEX_MAX_FACES. The tracker's state is not touched. Never allocates.
+ * tracker's min_presence, profiles too, up to SEGTEX_MAX_FACES. The
+ * tracker's state is not touched. Never allocates.
  */
 segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *tracker, const segtex_image *img,
                                                  const segtex_pose_result *poses, int npose, segtex_face_result *out);

@@ -156,14 +156,6 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *t, const segtex_i
     return SEGTEX_OK;
 }
 
-/* How frontal a face mesh is: the nose tip's distance to the nearer cheek over the farther (1 frontal, 0 profile). */
-static float frontal(const segtex_face_landmarks *f)
-{
-    float l = hypotf(f->xyz[1][0] - f->xyz[234][0], f->xyz[1][1] - f->xyz[234][1]);
-    float r = hypotf(f->xyz[1][0] - f->xyz[454][0], f->xyz[1][1] - f->xyz[454][1]);
-    return fmaxf(l, r) > 0 ? fminf(l, r) / fmaxf(l, r) : 0.0f;
-}
-
 segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *t, const segtex_image *img,
                                                  const segtex_pose_result *poses, int npose, segtex_face_result *out)
 {
@@ -186,7 +178,7 @@ segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *t, const s
                 return st;
             roi = segtex_roi_from_landmarks(f, img->width, img->height);
         }
-        if (f->presence >= t->o.min_presence && frontal(f) >= 0.4f) {
+        if (f->presence >= t->o.min_presence) {
             memset(&out->detection[out->count], 0, sizeof out->detection[out->count]);
             out->count++;
         }
