@@ -62,6 +62,9 @@ fi
 if [ "$people_samples" = 1 ]; then
   assets+=("basketball1.png ba06f6701f7260998b430c39b6557f775497e6ce7b1a74f0b7ea6af371bf54a6 deb opencv-doc ./usr/share/doc/opencv-doc/examples/data/basketball1.png")
   assets+=("messi5.jpg 1d570e49654e84c7a943918537bd9e5e1ef82920152e147c834006e235be97c9 deb opencv-doc ./usr/share/doc/opencv-doc/examples/data/messi5.jpg")
+  # 320x320 colour close-up of a bearded man in a white V-neck T-shirt, bare neck and chest (face_swapped.jpg,
+  # the result picture of OpenCV's face-swap tutorial, in the same package's HTML documentation).
+  assets+=("face_swapped.jpg 302634120bc53f9327cb06c7cb265fc4741fef281514d8f3bd214749e53ce6cc deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/face_swapped.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

@@ -34,7 +34,7 @@ score() {
 }
 
 # The labels rasterize as committed (the polygons are the source).
-for f in basketball1 messi5 camera; do
+for f in basketball1 messi5 camera face_swapped; do
   python3 "$data/labels.py" "$data/$f.polygons.txt" "$tmp/$f.labels.png"
   if cmp -s "$tmp/$f.labels.png" "$data/$f.labels.png"; then ok; else bad "$f.labels.png is not what $f.polygons.txt rasterizes to"; fi
 done
@@ -68,12 +68,16 @@ variant dark dark-portrait "${portrait[@]}" 0.78 hair 0.84 face-skin 0.84 clothe
 variant haze hazy-portrait "${portrait[@]}" 0.71 hair 0.84 face-skin 0.84 clothes 0.78 body-skin 0.3
 
 # The opencv-doc photos: full body, arms and hands (messi5), two people in greyscale (basketball1).
-for f in messi5.jpg basketball1.png; do
+for f in messi5.jpg basketball1.png face_swapped.jpg; do
   if [ ! -f "$assets/$f" ]; then
     echo "skipped: $f not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)"
   fi
 done
 [ -f "$assets/messi5.jpg" ] && score messi5 "$assets/messi5.jpg" "$data/messi5.labels.png" 0.69 face-skin 0.7 clothes 0.75 hair 0.62 body-skin 0.63
+# face_swapped.jpg: a colour close-up in a white V-neck T-shirt: under the neck, the top of the torso is a neckline,
+# where bare chest is as likely as not and colour decides (body skin 0.50 with the torso's prior there).
+[ -f "$assets/face_swapped.jpg" ] && score face_swapped "$assets/face_swapped.jpg" "$data/face_swapped.labels.png" 0.79 \
+  body-skin 0.8 face-skin 0.78 clothes 0.9 hair 0.6
 # basketball1: the right player (from behind, no face) gets his pose from his person-mask component (segtex_pose_finder);
 # neither face is found, so both heads come from the poses (a guessed face, the head above the shoulders). The palm
 # detector finds no hand; the landmarker finds one at each player's wrist (segtex_hand_tracker_add_from_poses), so

@@ -181,7 +181,7 @@ static void found_hand_arms_at_even_odds(void)
           "a hand found: the forearm at even odds (region %d, clothes %.2f, skin %.2f)", r, lp[COMP_CLOTHES], lp[COMP_BODY]);
     r = comp_prior(&p[0], 270, 235, lp, &d); /* the upper arm */
     CHECK(r == COMP_REGION_ARM && lp[COMP_CLOTHES] == lp[COMP_BODY], "and the upper arm (region %d)", r);
-    r = comp_prior(&p[0], 200, 280, lp, &d); /* the torso keeps its clothes */
+    r = comp_prior(&p[0], 200, 310, lp, &d); /* the torso (below the neckline) keeps its clothes */
     CHECK(r == COMP_REGION_TORSO && lp[COMP_CLOTHES] > lp[COMP_BODY] + 2.0f, "the torso unchanged (region %d)", r);
 }
 
@@ -260,7 +260,6 @@ static void mesh_face(const segtex_face_mesh *m, float yaw, float s, float cx, f
     }
 }
 
-/* A point of person `p`'s face frame (a across, b up, in half widths and heights) in image pixels. */
 /* A turned face's throat slopes back from under its chin: low down, its front is out of the neck, its back in;
  * `front` is the front's side across the face frame (+1: the nose toward +a). */
 static void throat_slopes_back(const comp_person *p, float front)
@@ -379,6 +378,34 @@ static void guessed_neck_even_odds(void)
     segtex_face_geometry_destroy(g);
 }
 
+/* Under the neck, the top of the torso is a neckline: a V-neck's or an open collar's bare chest is as likely as
+ * not, and colour decides there; lower down, and out at the shoulders, the torso is the shirt's. */
+static void neckline_is_skin_or_shirt(void)
+{
+    static segtex_pose_result pose;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d;
+    person_pose(&pose, 200, 0); /* shoulders at y 200, 100 px apart; hips at 330 */
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    int r = comp_prior(&p[0], 200, 185, lp, &d);
+    CHECK(r == COMP_REGION_NECK, "above the shoulders' line: the neck, got region %d", r);
+    float neck = lp[COMP_BODY];
+    static const struct { float x, y; int open; const char *what; } at[] = {
+        {200, 215, 1, "just under the neck"}, {200, 240, 1, "the chest's middle, 40 px down"},
+        {200, 310, 0, "the belly"}, {238, 215, 0, "under the shoulder"}};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        r = comp_prior(&p[0], at[i].x, at[i].y, lp, &d);
+        CHECK(r == COMP_REGION_TORSO, "%s: the torso, got region %d", at[i].what, r);
+        float odds = lp[COMP_BODY] - lp[COMP_CLOTHES];
+        if (at[i].open)
+            CHECK(odds > -2.5f && lp[COMP_BODY] <= neck, "%s: skin at most 2.5 under the shirt (%.1f), no likelier "
+                  "than on the neck", at[i].what, odds);
+        else
+            CHECK(odds < -4.0f, "%s: the shirt's (skin %.1f under it)", at[i].what, odds);
+    }
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
@@ -387,5 +414,6 @@ int main(void)
     RUN(hair_hangs_over_the_chest);
     RUN(profile_mesh_skull_and_neck_behind);
     RUN(guessed_neck_even_odds);
+    RUN(neckline_is_skin_or_shirt);
     return test_summary();
 }

@@ -49,6 +49,7 @@ typedef struct comp_person {
     float back; /* where the skull's centre lies across the face frame, in half widths (a turned head's is behind
                  * its face: toward its ears; about 0 for a frontal face) */
     float neck_a[2]; /* the neck's sides across the face frame, in half widths */
+    float neck_b;    /* the neck's bottom up the face frame, in half heights (0: no neck) */
     float brow_b; /* the top of the brows, in face-frame half heights up from the centre: no hair below it */
     comp_poly oval, eyes[2], brows[2], lips;
     comp_poly torso, neck;

@@ -17,6 +17,9 @@
  */
 /* Hair reaches this many face half-heights below the face's centre (to the shoulders, past them when long). */
 #define HAIR_REACH 3.0f
+#define NL_W 1.2f    /* the neckline: half its width at the neck's bottom, in face half widths, */
+#define NL_D 1.5f    /* ... its depth, in face half heights, */
+#define NL_BODY 0.0f /* ... and the body skin's log prior in it */
 
 static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_HAND] = {-4.0f, 2.5f, -4.0f, -1.0f, -0.5f},
@@ -105,6 +108,7 @@ static float frame_up(const comp_person *p, float dx, float dy)
 static void face_neck(comp_person *p, float len)
 {
     float b1 = -1.0f - len / p->fh, a0 = p->neck_a[0], a1 = p->neck_a[1];
+    p->neck_b = b1;
     p->neck.n = 4;
     comp_frame_pt(p, a0, -0.3f, &p->neck.x[0], &p->neck.y[0]);
     comp_frame_pt(p, a1, -0.3f, &p->neck.x[1], &p->neck.y[1]);
@@ -541,6 +545,16 @@ done:
      * arms, and colour decides (without one, sleeves are likelier: the arm's prior). */
     if (region == COMP_REGION_ARM && p->hands)
         lp[COMP_CLOTHES] = lp[COMP_BODY];
+    /* Under the neck the torso's top is a neckline: a V-neck's or an open collar's bare chest, a tank top's
+     * shoulders' inner edge. A triangle from NL_W half widths either side of the neck's middle at its bottom
+     * down to a point NL_D half heights lower; there skin is at e^NL_BODY against the shirt's e^1.5 (the
+     * torso's e^-3 made a bare chest clothes whatever its colour), and colour decides. */
+    if (region == COMP_REGION_TORSO && p->fw > 0 && p->neck_b < 0) {
+        float d = p->neck_b - b, ac = 0.5f * (p->neck_a[0] + p->neck_a[1]);
+        float hw = NL_W * (1.0f - d / NL_D);
+        if (d < NL_D && fabsf(frame_across(p, dx, dy) - ac) < hw)
+            lp[COMP_BODY] = NL_BODY;
+    }
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
      * head turned away shows its collar) at even odds, and colour decides. */
     if (region == COMP_REGION_NECK && !p->has_face)
