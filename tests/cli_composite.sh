@@ -74,8 +74,9 @@ for f in messi5.jpg basketball1.png face_swapped.jpg; do
   fi
 done
 [ -f "$assets/messi5.jpg" ] && score messi5 "$assets/messi5.jpg" "$data/messi5.labels.png" 0.69 face-skin 0.7 clothes 0.75 hair 0.62 body-skin 0.63
-# face_swapped.jpg: a colour close-up in a white V-neck T-shirt: under the neck, the top of the torso is a neckline,
-# where bare chest is as likely as not and colour decides (body skin 0.50 with the torso's prior there).
+# face_swapped.jpg: a colour close-up in a white V-neck T-shirt: around and under the neck's bottom the top of the
+# torso is a neckline, where bare chest is a few times less likely than the shirt and colour decides (body skin
+# 0.50 with the torso's prior there).
 [ -f "$assets/face_swapped.jpg" ] && score face_swapped "$assets/face_swapped.jpg" "$data/face_swapped.labels.png" 0.79 \
   body-skin 0.8 face-skin 0.78 clothes 0.9 hair 0.6
 # basketball1: the right player (from behind, no face) gets his pose from his person-mask component (segtex_pose_finder);

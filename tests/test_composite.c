@@ -1,5 +1,8 @@
 /*
- * The composite segmenter on the portrait as a user sees it: stable on a
+ * The pose's mask against the selfie's, on synthetic masks: where the selfie
+ * model has found the person and is sure of background, only along the
+ * bones the pose sees. The composite segmenter on the portrait as a user
+ * sees it: stable on a
  * still clip (flicker: share of pixels whose category changes between
  * consecutive frames, with small sensor noise), no allocation per frame,
  * greyscale frames degrade to geometry (no nonsense categories), and the
@@ -224,7 +227,7 @@ static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r)
 static void pose_mask_needs_seen_bones(void)
 {
     enum { W = 128 };
-    segtex_image img;
+    segtex_image img = {0};
     segtex_seg_result r = {0};
     segtex_composite *c = NULL;
     float *selfie = calloc(W * W, sizeof(float));
@@ -235,15 +238,19 @@ static void pose_mask_needs_seen_bones(void)
     if (!c || !selfie || !pose)
         goto out;
     memset(img.data, 120, (size_t)img.stride * W);
-    /* A standing body: shoulders, hips, a seen right arm; its left leg guessed (visibility 0.1). */
-    static const struct { int i; float x, y, vis; } pts[] = {
-        {0, 0.5f, 0.1f, 1}, {11, 0.35f, 0.2f, 1}, {12, 0.65f, 0.2f, 1}, {23, 0.4f, 0.75f, 1}, {24, 0.6f, 0.75f, 1},
-        {14, 0.8f, 0.45f, 1}, {16, 0.95f, 0.6f, 1}, {25, 0.2f, 0.9f, 0.1f}, {27, 0.1f, 1.0f, 0.1f}};
-    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* the rest unseen, on the nose */
-        pose->landmarks[i][0] = 0.5f, pose->landmarks[i][1] = 0.1f, pose->landmarks[i][4] = 1.0f;
-    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
-        float *l = pose->landmarks[pts[k].i];
-        l[0] = pts[k].x, l[1] = pts[k].y, l[3] = pts[k].vis;
+    /* A standing body, every landmark where a pose would put it, all seen but its left leg (knee, ankle, heel
+     * and foot at visibility 0.1: guessed, splayed out over the background). */
+    static const float pts[SEGTEX_POSE_POINTS][3] = {
+        {0.50f, 0.10f, 1}, {0.48f, 0.08f, 1}, {0.47f, 0.08f, 1}, {0.46f, 0.08f, 1}, {0.52f, 0.08f, 1},
+        {0.53f, 0.08f, 1}, {0.54f, 0.08f, 1}, {0.44f, 0.10f, 1}, {0.56f, 0.10f, 1}, {0.48f, 0.13f, 1},
+        {0.52f, 0.13f, 1}, {0.35f, 0.20f, 1}, {0.65f, 0.20f, 1}, {0.25f, 0.45f, 1}, {0.80f, 0.45f, 1},
+        {0.25f, 0.65f, 1}, {0.95f, 0.60f, 1}, {0.24f, 0.70f, 1}, {0.97f, 0.65f, 1}, {0.26f, 0.70f, 1},
+        {0.96f, 0.66f, 1}, {0.27f, 0.68f, 1}, {0.93f, 0.64f, 1}, {0.40f, 0.75f, 1}, {0.60f, 0.75f, 1},
+        {0.20f, 0.90f, 0.1f}, {0.60f, 0.95f, 1}, {0.10f, 1.00f, 0.1f}, {0.60f, 1.10f, 1}, {0.08f, 1.02f, 0.1f},
+        {0.58f, 1.12f, 1}, {0.05f, 1.03f, 0.1f}, {0.65f, 1.13f, 1}};
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
+        float *l = pose->landmarks[i];
+        l[0] = pts[i][0], l[1] = pts[i][1], l[3] = pts[i][2], l[4] = 1.0f;
     }
     pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
     pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};

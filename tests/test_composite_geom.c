@@ -5,7 +5,8 @@
  * only, a face model wide in luma on a greyscale frame), what a hand
  * found does to the arms' odds, and how far down the chest hair may hang;
  * and, from MediaPipe's canonical face mesh turned to a profile, where a
- * turned face's skull and neck lie.
+ * turned face's skull and neck lie; a guessed face's neck, and the neckline
+ * under a neck.
  */
 #include "harness.h"
 #include "segtex/face_geometry.h"
@@ -378,8 +379,9 @@ static void guessed_neck_even_odds(void)
     segtex_face_geometry_destroy(g);
 }
 
-/* Under the neck, the top of the torso is a neckline: a V-neck's or an open collar's bare chest is as likely as
- * not, and colour decides there; lower down, and out at the shoulders, the torso is the shirt's. */
+/* Under the neck, the top of the torso is a neckline: a V-neck's or an open collar's bare chest is only a few
+ * times less likely than the shirt there, and colour decides; lower down, and out at the shoulders (above the
+ * neck's bottom too), the torso is the shirt's. */
 static void neckline_is_skin_or_shirt(void)
 {
     static segtex_pose_result pose;
@@ -393,7 +395,7 @@ static void neckline_is_skin_or_shirt(void)
     float neck = lp[COMP_BODY];
     static const struct { float x, y; int open; const char *what; } at[] = {
         {200, 215, 1, "just under the neck"}, {200, 240, 1, "the chest's middle, 40 px down"},
-        {200, 310, 0, "the belly"}, {238, 215, 0, "under the shoulder"}};
+        {200, 310, 0, "the belly"}, {238, 215, 0, "under the shoulder"}, {245, 185, 0, "out over the shoulder"}};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         r = comp_prior(&p[0], at[i].x, at[i].y, lp, &d);
         CHECK(r == COMP_REGION_TORSO, "%s: the torso, got region %d", at[i].what, r);

@@ -26,7 +26,7 @@
 #define CONTRAST_MAX 2.0f     /* ... stretched to it by at most this */
 #define AGREE 0.75f   /* fuse_person: the selfie mask holding this share of a pose's mask has found its person, */
 #define SURE_BG 0.02f /* ... and below this it is sure of background: there the pose's mask counts only */
-#define R_BONE 0.3f   /* ... within this many torso lengths of a bone it sees */
+#define R_BONE 0.3f   /* ... within this many torso sizes of its nearest bone, when it sees both its ends */
 #define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
 
 struct segtex_composite {
@@ -116,19 +116,30 @@ static float pose_mask_at(const segtex_pose_result *pose, const pose_map *m, flo
     return grid_at(pose->mask, SEGTEX_POSE_MASK_SIZE, SEGTEX_POSE_MASK_SIZE, (mu + 0.5f) / n, (mv + 0.5f) / n);
 }
 
-/* Whether the pose's bone nearest to (x, y) has both its ends seen, and lies within r. */
+/* Whether the pose's bone nearest to (x, y) has both its ends seen and lies within r: a pixel nearer a
+ * guessed bone (a leg behind a coat) than to any seen one is the guess's. */
 static int near_seen_bone(const float bone[][4], const int *seen, float r, float x, float y)
 {
     float bd = INFINITY;
     int best = 0;
     for (int b = 0; b < SEGTEX_POSE_CONNECTION_COUNT; b++) {
-        float vx = bone[b][2] - bone[b][0], vy = bone[b][3] - bone[b][1], l2 = vx * vx + vy * vy;
-        float t = l2 > 0 ? fminf(fmaxf(((x - bone[b][0]) * vx + (y - bone[b][1]) * vy) / l2, 0.0f), 1.0f) : 0.0f;
-        float ex = bone[b][0] + t * vx - x, ey = bone[b][1] + t * vy - y, d = ex * ex + ey * ey;
+        float d = comp_seg_dist2(bone[b][0], bone[b][1], bone[b][2], bone[b][3], x, y);
         if (d < bd)
             bd = d, best = b;
     }
     return seen[best] && bd < r * r;
+}
+
+/* The pose's torso in pixels: the larger of its length (shoulders' to hips' midpoint) and its shoulders' width
+ * (a torso foreshortened toward the camera keeps the shoulders'). */
+static float torso_size(const segtex_pose_result *pose, int iw, int ih)
+{
+    const float(*L)[5] = pose->landmarks;
+    const int ls = SEGTEX_POSE_LEFT_SHOULDER, rs = SEGTEX_POSE_RIGHT_SHOULDER, lh = SEGTEX_POSE_LEFT_HIP,
+              rh = SEGTEX_POSE_RIGHT_HIP;
+    float len = 0.5f * hypotf((L[ls][0] + L[rs][0] - L[lh][0] - L[rh][0]) * (float)iw,
+                              (L[ls][1] + L[rs][1] - L[lh][1] - L[rh][1]) * (float)ih);
+    return fmaxf(len, hypotf((L[ls][0] - L[rs][0]) * (float)iw, (L[ls][1] - L[rs][1]) * (float)ih));
 }
 
 /*
@@ -140,9 +151,11 @@ static int near_seen_bone(const float bone[][4], const int *seen, float r, float
  * mask, where the pose is, by maximum (it holds the limbs the selfie models
  * lose, and people they miss). Where the selfie mask has found the pose's
  * person (holds AGREE of its mask) and is sure a pixel is background (under
- * SURE_BG), the pose's mask counts only within R_BONE torso lengths of a
- * bone whose two landmarks it sees: it also paints limbs it guesses (the
- * cameraman's legs, behind his coat, over the grass).
+ * SURE_BG), the pose's mask counts only where the nearest of its bones has
+ * its two landmarks seen and lies within R_BONE torso sizes: it also paints
+ * limbs it guesses (the cameraman's legs, behind his coat, over the grass).
+ * Each pose's agreement is measured on the selfie mask alone, so the order
+ * of the poses does not matter.
  */
 static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, const segtex_people *people, int w,
                         int h, int iw, int ih)
@@ -162,21 +175,32 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
         }
     /* Every pose's own mask by maximum, where it is believed (see above). */
     const float gx = (float)iw / (float)w, gy = (float)ih / (float)h;
-    for (int q = 0; q < segtex_people_pose_count(people); q++) {
+    const int npose = segtex_people_pose_count(people) < SEGTEX_MAX_POSES ? segtex_people_pose_count(people)
+                                                                          : SEGTEX_MAX_POSES;
+    float sure_bg[SEGTEX_MAX_POSES];
+    pose_map map[SEGTEX_MAX_POSES];
+    for (int q = 0; q < npose; q++) {
         const segtex_pose_result *pose = &people->pose[q];
+        sure_bg[q] = -1.0f;
         if (pose->count <= 0 || pose->mask_size != SEGTEX_POSE_MASK_SIZE || pose->roi.size <= 0)
             continue;
-        const pose_map pm = {cosf(pose->roi.rotation), sinf(pose->roi.rotation),
-                             (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
+        map[q] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
+                            (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
         /* How much of the pose's mask the selfie mask holds (every other pixel): has it found this person? */
         int in_pose = 0, in_both = 0;
         for (int y = 0; y < h; y += 2)
             for (int x = 0; x < w; x += 2) {
-                float m = pose_mask_at(pose, &pm, ((float)x + 0.5f) * gx, ((float)y + 0.5f) * gy);
+                float m = pose_mask_at(pose, &map[q], ((float)x + 0.5f) * gx, ((float)y + 0.5f) * gy);
                 in_pose += m >= 0.5f;
                 in_both += m >= 0.5f && c->person[y * w + x] >= 0.5f;
             }
-        const float sure_bg = in_both >= AGREE * (float)in_pose ? SURE_BG : -1.0f;
+        if (in_pose > 0 && (float)in_both >= AGREE * (float)in_pose)
+            sure_bg[q] = SURE_BG;
+    }
+    for (int q = 0; q < npose; q++) {
+        const segtex_pose_result *pose = &people->pose[q];
+        if (pose->count <= 0 || pose->mask_size != SEGTEX_POSE_MASK_SIZE || pose->roi.size <= 0)
+            continue;
         float bone[SEGTEX_POSE_CONNECTION_COUNT][4];
         int seen[SEGTEX_POSE_CONNECTION_COUNT];
         for (int b = 0; b < SEGTEX_POSE_CONNECTION_COUNT; b++) {
@@ -186,18 +210,16 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
             bone[b][2] = pose->landmarks[j][0] * (float)iw, bone[b][3] = pose->landmarks[j][1] * (float)ih;
             seen[b] = pose->landmarks[i][3] >= 0.5f && pose->landmarks[j][3] >= 0.5f;
         }
-        const float(*L)[5] = pose->landmarks; /* the torso's length: shoulders' to hips' midpoint */
-        const float reach = R_BONE * 0.5f *
-                            hypotf((L[11][0] + L[12][0] - L[23][0] - L[24][0]) * (float)iw,
-                                   (L[11][1] + L[12][1] - L[23][1] - L[24][1]) * (float)ih);
+        const float reach = R_BONE * torso_size(pose, iw, ih);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 float *p = &c->person[y * w + x];
                 if (*p >= 0.99f) /* nothing to add to a sure pixel */
                     continue;
-                const float ix = ((float)x + 0.5f) * gx, iy = ((float)y + 0.5f) * gy, m = pose_mask_at(pose, &pm, ix, iy);
+                const float ix = ((float)x + 0.5f) * gx, iy = ((float)y + 0.5f) * gy;
+                const float m = pose_mask_at(pose, &map[q], ix, iy);
                 /* Over the selfie's sure background only a pixel the pose holds, along a bone it sees. */
-                if (m > *p && (*p >= sure_bg || (m >= 0.5f && near_seen_bone(bone, seen, reach, ix, iy))))
+                if (m > *p && (*p >= sure_bg[q] || (m >= 0.5f && near_seen_bone(bone, seen, reach, ix, iy))))
                     *p = m;
             }
     }

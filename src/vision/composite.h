@@ -72,6 +72,9 @@ int comp_prior(const comp_person *p, float x, float y, float logprior[COMP_K], f
 
 int comp_poly_inside(const comp_poly *p, float x, float y);
 
+/* Squared distance from (x, y) to the segment (ax, ay)-(bx, by). */
+float comp_seg_dist2(float ax, float ay, float bx, float by, float x, float y);
+
 /* A point of p's face frame in pixels: a across in half widths, b up in half heights from the face's centre. */
 void comp_frame_pt(const comp_person *p, float a, float b, float *x, float *y);
 

@@ -415,9 +415,9 @@ int comp_people_build(const segtex_people *people, int w, int h, comp_person *ou
     return n;
 }
 
-static float seg_dist2(const comp_capsule *c, float x, float y)
+float comp_seg_dist2(float ax, float ay, float bx, float by, float x, float y)
 {
-    float vx = c->bx - c->ax, vy = c->by - c->ay, wx = x - c->ax, wy = y - c->ay;
+    float vx = bx - ax, vy = by - ay, wx = x - ax, wy = y - ay;
     float l2 = vx * vx + vy * vy, t = l2 > 0 ? (wx * vx + wy * vy) / l2 : 0;
     t = t < 0 ? 0 : t > 1 ? 1 : t;
     float dx = wx - t * vx, dy = wy - t * vy;
@@ -430,7 +430,7 @@ static int in_cap(const comp_capsule *c, float x, float y)
     if (x < fminf(c->ax, c->bx) - c->r || x > fmaxf(c->ax, c->bx) + c->r || y < fminf(c->ay, c->by) - c->r ||
         y > fmaxf(c->ay, c->by) + c->r)
         return 0;
-    return seg_dist2(c, x, y) <= c->r * c->r;
+    return comp_seg_dist2(c->ax, c->ay, c->bx, c->by, x, y) <= c->r * c->r;
 }
 
 int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *dist)
@@ -545,13 +545,14 @@ done:
      * arms, and colour decides (without one, sleeves are likelier: the arm's prior). */
     if (region == COMP_REGION_ARM && p->hands)
         lp[COMP_CLOTHES] = lp[COMP_BODY];
-    /* Under the neck the torso's top is a neckline: a V-neck's or an open collar's bare chest, a tank top's
-     * shoulders' inner edge. A triangle from NL_W half widths either side of the neck's middle at its bottom
-     * down to a point NL_D half heights lower; there skin is at e^NL_BODY against the shirt's e^1.5 (the
-     * torso's e^-3 made a bare chest clothes whatever its colour), and colour decides. */
+    /* Around and under the neck's bottom the torso's top is a neckline: the neck's base beside the neck's box,
+     * a V-neck's or an open collar's bare chest. NL_W half widths either side of the neck's middle above the
+     * neck's bottom (up to the torso's raised top), narrowing below it to a point NL_D half heights lower;
+     * there skin is at e^NL_BODY against the shirt's e^1.5 (the torso's e^-3 made a bare chest clothes
+     * whatever its colour), and colour decides. */
     if (region == COMP_REGION_TORSO && p->fw > 0 && p->neck_b < 0) {
         float d = p->neck_b - b, ac = 0.5f * (p->neck_a[0] + p->neck_a[1]);
-        float hw = NL_W * (1.0f - d / NL_D);
+        float hw = NL_W * (1.0f - fmaxf(d, 0.0f) / NL_D);
         if (d < NL_D && fabsf(frame_across(p, dx, dy) - ac) < hw)
             lp[COMP_BODY] = NL_BODY;
     }
