@@ -62,9 +62,15 @@ expect "SIGINT: long.mp4 plays ($n frames)" '[ "$n" -gt 5 ]'
 # 5. live mode with a source faster than inference: drops, bounded memory
 "$bin" run -i demo: --live --frames 400 --size 640x480 -o - --quiet --stats-json live.json >/dev/null 2>&1
 expect "live run exit code" '[ $? -eq 0 ]'
+# Frames are dropped where the pipeline is slower than the source: at inference (a frame's segmentation or faces
+# skipped, the frame still shown with the newest result), or at the source and the output. Which stage drops
+# depends on the machine's load (a starved source can keep pace with the renderer), so every stage counts; no
+# frame is both shown and dropped.
 dropped=$(( $(json_num live.json dropped_source | cut -d. -f1) + $(json_num live.json dropped_output | cut -d. -f1) ))
+skipped=$(( $(json_num live.json dropped_seg | cut -d. -f1) + $(json_num live.json dropped_face | cut -d. -f1) ))
 out=$(json_num live.json frames_out)
-expect "live: frames dropped ($dropped), not queued (out $out of 400)" '[ "$dropped" -gt 0 ] && [ $((out + dropped)) -le 400 ]'
+expect "live: frames dropped or their inference skipped ($dropped dropped, $skipped skipped), not queued (out $out of 400)" \
+  '[ $((dropped + skipped)) -gt 0 ] && [ $((out + dropped)) -le 400 ]'
 rss=$(json_num live.json rss_max_mb | cut -d. -f1)
 expect "live: RSS bounded (max $rss MB)" '[ "$rss" -lt 400 ]'
 
