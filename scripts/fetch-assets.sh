@@ -65,6 +65,8 @@ if [ "$people_samples" = 1 ]; then
   # 320x320 colour close-up of a bearded man in a white V-neck T-shirt, bare neck and chest (face_swapped.jpg,
   # the result picture of OpenCV's face-swap tutorial, in the same package's HTML documentation).
   assets+=("face_swapped.jpg 302634120bc53f9327cb06c7cb265fc4741fef281514d8f3bd214749e53ce6cc deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/face_swapped.jpg")
+  # 584x824 colour portrait of a bearded man with a high forehead in a khaki jacket (230501201_1.jpg there).
+  assets+=("jacket.jpg fe4ffecdddbd2d319d5d6af1b144fe5eaeb7b845e4835dc9907fd7b9283e5c2f deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

@@ -408,6 +408,49 @@ static void neckline_is_skin_or_shirt(void)
     }
 }
 
+/* A high forehead: the band above a guessed face's top, where the hair model is learned, is half skin (the
+ * hairline halfway up it). Its hair model is the hair's, not a blend that takes the forehead for hair. */
+static void high_forehead_hair_model(void)
+{
+    static segtex_pose_result pose;
+    static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
+    static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {70, 50, 35}, cloth[3] = {60, 90, 160};
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    segtex_image img = {0};
+    comp_colours m;
+    uint32_t seed = 5;
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && !p[0].has_face && p[0].fw > 0, "a face guessed from the pose");
+    /* the band: 1.2 to 1.7 face half heights above the guessed face's centre (composite_colour.c) */
+    int hairline = (int)(p[0].fcy - 1.45f * p[0].fh), chin = (int)(p[0].fcy + p[0].fh);
+    CHECK(segtex_image_alloc(&img, W, H, 3) == SEGTEX_OK, "image");
+    if (!img.data)
+        return;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *c = y < hairline ? hair : y < chin ? skin : cloth;
+            uint8_t *q = img.data + (size_t)y * img.stride + (size_t)x * 3;
+            int n = (int)(test_rand(&seed) % 9) - 4;
+            for (int k = 0; k < 3; k++)
+                q[k] = (uint8_t)(c[k] + n < 0 ? 0 : c[k] + n > 255 ? 255 : c[k] + n);
+        }
+    for (int i = 0; i < W * H; i++)
+        person[i] = 1.0f;
+    memset(&m, 0, sizeof m);
+    comp_colours_learn(&m, &p[0], &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+    float ycc[3], ll_skin[COMP_K], ll_hair[COMP_K];
+    comp_rgb_to_ycc(skin, ycc);
+    comp_colours_loglik(&m, ycc, ll_skin);
+    comp_rgb_to_ycc(hair, ycc);
+    comp_colours_loglik(&m, ycc, ll_hair);
+    CHECK(ll_skin[COMP_FACE] - ll_skin[COMP_HAIR] > 4.0f, "the forehead's skin: face %.1f over hair %.1f",
+          ll_skin[COMP_FACE], ll_skin[COMP_HAIR]);
+    CHECK(ll_hair[COMP_HAIR] - ll_hair[COMP_FACE] > 4.0f, "the hair: hair %.1f over face %.1f", ll_hair[COMP_HAIR],
+          ll_hair[COMP_FACE]);
+    segtex_image_free(&img);
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
@@ -417,5 +460,6 @@ int main(void)
     RUN(profile_mesh_skull_and_neck_behind);
     RUN(guessed_neck_even_odds);
     RUN(neckline_is_skin_or_shirt);
+    RUN(high_forehead_hair_model);
     return test_summary();
 }

@@ -14,6 +14,7 @@
 #define FLOOR_C 9.0f   /* 3 of chroma */
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
 #define WIDEN_GREY 2.5f /* a guessed face's luma variance grows by this much more on a greyscale frame (as the body's) */
+#define HAIR_SHARE 0.35f /* the hair band's samples unlike skin, if at least this share, are its hair */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
 
@@ -158,16 +159,17 @@ static int on_feature(const comp_person *p, float x, float y)
            comp_poly_inside(&p->lips, x, y);
 }
 
-/* Keep the samples within the skin model's ellipsoid out (for hair and clothes), when they are a minority
- * (a strand of skin in the hair band, an open collar); a majority means skin-coloured clothes: keep them. */
-static int drop_skin(const comp_gauss *skin, float *s, int n, float d2)
+/* Keep the samples within the skin model's ellipsoid out (for hair and clothes) when the rest are at least
+ * `min_share` of them (a high forehead in the hair band, an open collar); fewer mean skin-coloured hair or
+ * clothes (blond hair on a greyscale frame): keep them all. */
+static int drop_skin(const comp_gauss *skin, float *s, int n, float d2, float min_share)
 {
     if (!skin->valid)
         return n;
     int k = 0;
     for (int i = 0; i < n; i++)
         k += gauss_d2(skin, s + i * 3) > d2;
-    if (k < 12 || k * 10 < n * 6)
+    if (k < 12 || (float)k < min_share * (float)n)
         return n;
     k = 0;
     for (int i = 0; i < n; i++)
@@ -267,7 +269,9 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
-    s.n = drop_skin(&skin_ref, s.buf, s.n, 7.8f);
+    /* The band sits just above the mesh's top; on a high forehead most of it is skin, and a hair model learned
+     * from it all took the forehead for hair (a third of the band unlike skin is hair enough). */
+    s.n = drop_skin(&skin_ref, s.buf, s.n, 7.8f, HAIR_SHARE);
     fit(&m->hair, s.buf, s.n, 1.0f, FLOOR_C, rate);
     if (!m->hair.valid) {
         m->hair = generic(50, 128, 130, 900, 100);
@@ -293,7 +297,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
-    s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f);
+    s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f, 0.6f);
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
