@@ -272,6 +272,14 @@ static void pose_mask_needs_seen_bones(void)
           person_at(&r, 24, 114));
     CHECK(person_at(&r, 112, 18) < 0.1f, "far off the seen bones over sure background: background (%.2f)",
           person_at(&r, 112, 18));
+    /* Bent toward the camera, the torso foreshortened to nothing (hips on the shoulders' line): the reach along a
+     * seen bone comes from the shoulders' width, so the seen forearm still counts. */
+    pose->landmarks[SEGTEX_POSE_LEFT_HIP][1] = pose->landmarks[SEGTEX_POSE_RIGHT_HIP][1] = 0.2f;
+    segtex_composite_reset(c);
+    segtex_composite_run(c, &img, &people, &mk, &r);
+    CHECK(person_at(&r, 112, 67) > 0.9f, "foreshortened torso: the seen forearm still person (%.2f)",
+          person_at(&r, 112, 67));
+    pose->landmarks[SEGTEX_POSE_LEFT_HIP][1] = pose->landmarks[SEGTEX_POSE_RIGHT_HIP][1] = 0.75f;
     /* A person the selfie model does not see at all: the pose's mask is all there is, guesses and all. */
     memset(selfie, 0, sizeof(float) * W * W);
     segtex_composite_reset(c);

@@ -123,6 +123,9 @@ enum {
  * or -1 (a, b untouched) for an index out of range.
  */
 #define SEGTEX_POSE_CONNECTION_COUNT 35
+
+/* A pose landmark is seen (in the frame and not hidden) from this visibility up, as MediaPipe's drawing utils. */
+#define SEGTEX_POSE_SEEN 0.5f
 int segtex_pose_connection(int index, int *a, int *b);
 
 /* Index of the same landmark on the other side of the body (0 <-> 0, 11 <-> 12, ...). */

@@ -130,6 +130,12 @@ static int near_seen_bone(const float bone[][4], const int *seen, float r, float
     return seen[best] && bd < r * r;
 }
 
+/* Whether a pose carries a segmentation to fuse. */
+static int pose_has_mask(const segtex_pose_result *pose)
+{
+    return pose->count > 0 && pose->mask_size == SEGTEX_POSE_MASK_SIZE && pose->roi.size > 0;
+}
+
 /* The pose's torso in pixels: the larger of its length (shoulders' to hips' midpoint) and its shoulders' width
  * (a torso foreshortened toward the camera keeps the shoulders'). */
 static float torso_size(const segtex_pose_result *pose, int iw, int ih)
@@ -175,14 +181,14 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
         }
     /* Every pose's own mask by maximum, where it is believed (see above). */
     const float gx = (float)iw / (float)w, gy = (float)ih / (float)h;
-    const int npose = segtex_people_pose_count(people) < SEGTEX_MAX_POSES ? segtex_people_pose_count(people)
-                                                                          : SEGTEX_MAX_POSES;
+    int npose = segtex_people_pose_count(people);
+    npose = npose < SEGTEX_MAX_POSES ? npose : SEGTEX_MAX_POSES;
     float sure_bg[SEGTEX_MAX_POSES];
     pose_map map[SEGTEX_MAX_POSES];
     for (int q = 0; q < npose; q++) {
         const segtex_pose_result *pose = &people->pose[q];
         sure_bg[q] = -1.0f;
-        if (pose->count <= 0 || pose->mask_size != SEGTEX_POSE_MASK_SIZE || pose->roi.size <= 0)
+        if (!pose_has_mask(pose))
             continue;
         map[q] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
                             (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
@@ -199,7 +205,7 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
     }
     for (int q = 0; q < npose; q++) {
         const segtex_pose_result *pose = &people->pose[q];
-        if (pose->count <= 0 || pose->mask_size != SEGTEX_POSE_MASK_SIZE || pose->roi.size <= 0)
+        if (!pose_has_mask(pose))
             continue;
         float bone[SEGTEX_POSE_CONNECTION_COUNT][4];
         int seen[SEGTEX_POSE_CONNECTION_COUNT];
@@ -208,7 +214,7 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
             segtex_pose_connection(b, &i, &j);
             bone[b][0] = pose->landmarks[i][0] * (float)iw, bone[b][1] = pose->landmarks[i][1] * (float)ih;
             bone[b][2] = pose->landmarks[j][0] * (float)iw, bone[b][3] = pose->landmarks[j][1] * (float)ih;
-            seen[b] = pose->landmarks[i][3] >= 0.5f && pose->landmarks[j][3] >= 0.5f;
+            seen[b] = pose->landmarks[i][3] >= SEGTEX_POSE_SEEN && pose->landmarks[j][3] >= SEGTEX_POSE_SEEN;
         }
         const float reach = R_BONE * torso_size(pose, iw, ih);
         for (int y = 0; y < h; y++)

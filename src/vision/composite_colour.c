@@ -15,6 +15,7 @@
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
 #define WIDEN_GREY 2.5f /* a guessed face's luma variance grows by this much more on a greyscale frame (as the body's) */
 #define HAIR_SHARE 0.35f /* the hair band's samples unlike skin, if at least this share, are its hair */
+#define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
 
@@ -297,7 +298,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
-    s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f, 0.6f);
+    s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f, CLOTHES_SHARE);
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {

@@ -79,7 +79,7 @@ static void add_cap(comp_person *p, float ax, float ay, float bx, float by, floa
 static int pose_pt(const segtex_pose_result *r, int i, int w, int h, float *x, float *y)
 {
     *x = r->landmarks[i][0] * (float)w, *y = r->landmarks[i][1] * (float)h;
-    return r->landmarks[i][3] >= 0.5f && *x > -0.25f * w && *x < 1.25f * w && *y > -0.25f * h && *y < 1.25f * h;
+    return r->landmarks[i][3] >= SEGTEX_POSE_SEEN && *x > -0.25f * w && *x < 1.25f * w && *y > -0.25f * h && *y < 1.25f * h;
 }
 
 void comp_frame_pt(const comp_person *p, float a, float b, float *x, float *y)
@@ -438,7 +438,8 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     int region = COMP_REGION_BODY;
     *dist = 0;
     /* Face frame coordinates: b up from the face's centre (in half heights), a across (in half widths). */
-    const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? frame_up(p, dx, dy) : 0.0f;
+    const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? frame_up(p, dx, dy) : 0.0f,
+                a = p->fw > 0 ? frame_across(p, dx, dy) : 0.0f;
     if (x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3])
         goto outside;
     for (int i = 0; i < p->ncaps; i++)
@@ -447,7 +448,6 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
             goto done;
         }
     if (p->fw > 0) {
-        const float a = frame_across(p, dx, dy);
         if (p->has_face && comp_poly_inside(&p->oval, x, y)) {
             region = comp_poly_inside(&p->eyes[0], x, y) || comp_poly_inside(&p->eyes[1], x, y) ||
                              comp_poly_inside(&p->brows[0], x, y) || comp_poly_inside(&p->brows[1], x, y) ||
@@ -553,7 +553,7 @@ done:
     if (region == COMP_REGION_TORSO && p->fw > 0 && p->neck_b < 0) {
         float d = p->neck_b - b, ac = 0.5f * (p->neck_a[0] + p->neck_a[1]);
         float hw = NL_W * (1.0f - fmaxf(d, 0.0f) / NL_D);
-        if (d < NL_D && fabsf(frame_across(p, dx, dy) - ac) < hw)
+        if (d < NL_D && fabsf(a - ac) < hw)
             lp[COMP_BODY] = NL_BODY;
     }
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a

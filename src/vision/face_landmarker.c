@@ -42,7 +42,7 @@ segtex_roi segtex_roi_from_detection(const segtex_face_detection *d, int width, 
 
 int segtex_face_roi_from_pose(const segtex_pose_result *pose, int width, int height, segtex_roi *out)
 {
-    if (!pose || pose->count <= 0 || !(pose->landmarks[SEGTEX_POSE_NOSE][3] >= 0.5f))
+    if (!pose || pose->count <= 0 || !(pose->landmarks[SEGTEX_POSE_NOSE][3] >= SEGTEX_POSE_SEEN))
         return 0;
     float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (int i = SEGTEX_POSE_NOSE; i <= SEGTEX_POSE_MOUTH_RIGHT; i++) {

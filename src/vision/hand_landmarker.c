@@ -57,7 +57,7 @@ int segtex_hand_roi_from_pose(const segtex_pose_result *pose, int side, int widt
     const int wr = side ? SEGTEX_POSE_RIGHT_WRIST : SEGTEX_POSE_LEFT_WRIST,
               pk = side ? SEGTEX_POSE_RIGHT_PINKY : SEGTEX_POSE_LEFT_PINKY,
               ix = side ? SEGTEX_POSE_RIGHT_INDEX : SEGTEX_POSE_LEFT_INDEX;
-    if (!pose || pose->count <= 0 || !(pose->landmarks[wr][3] >= 0.5f))
+    if (!pose || pose->count <= 0 || !(pose->landmarks[wr][3] >= SEGTEX_POSE_SEEN))
         return 0;
     const float W = (float)width, H = (float)height, (*L)[5] = pose->landmarks;
     float xw = L[wr][0] * W, yw = L[wr][1] * H;

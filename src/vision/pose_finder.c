@@ -110,7 +110,7 @@ static int pose_box(const segtex_pose_result *r, int w, int h, float b[4])
 {
     b[0] = b[1] = INFINITY, b[2] = b[3] = -INFINITY;
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
-        if (r->landmarks[i][3] >= 0.5f) {
+        if (r->landmarks[i][3] >= SEGTEX_POSE_SEEN) {
             float x, y;
             at(r, i, w, h, &x, &y);
             b[0] = fminf(b[0], x), b[1] = fminf(b[1], y), b[2] = fmaxf(b[2], x), b[3] = fmaxf(b[3], y);
