@@ -6,7 +6,7 @@
  * found does to the arms' odds, and how far down the chest hair may hang;
  * and, from MediaPipe's canonical face mesh turned to a profile, where a
  * turned face's skull and neck lie; a guessed face's neck, and the neckline
- * under a neck.
+ * under a neck; a forearm from an elbow below the frame, and the ears.
  */
 #include "harness.h"
 #include "segtex/face_geometry.h"
@@ -451,6 +451,65 @@ static void high_forehead_hair_model(void)
     segtex_image_free(&img);
 }
 
+/* A forearm reaching up into the frame from an elbow below it (a hand on the cheek, the elbow on a desk): the
+ * pose's elbow off the frame, seen, still bounds the forearm; one far off (two frames down) is not used. */
+static void elbow_below_the_frame_holds_the_forearm(void)
+{
+    static segtex_pose_result pose;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d;
+    person_pose(&pose, 200, 0);
+    set_pt(&pose, SEGTEX_POSE_LEFT_WRIST, 300, 340), set_pt(&pose, SEGTEX_POSE_LEFT_ELBOW, 340, 1.35f * H);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    int r = comp_prior(&p[0], 315, 390, lp, &d); /* on the forearm, 50 px below the wrist, in the frame */
+    CHECK(r == COMP_REGION_ARM, "the forearm up from an elbow 0.35 frames below: the arm, got region %d", r);
+    set_pt(&pose, SEGTEX_POSE_LEFT_ELBOW, 340, 2.0f * H);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    r = comp_prior(&p[0], 315, 390, lp, &d);
+    CHECK(r != COMP_REGION_ARM, "an elbow a whole frame below is too far a guess: got region %d", r);
+}
+
+/* The ears, just out from a frontal face's cheeks: skin-coloured there is face (an ear), as far as the frame's
+ * colour tells skin from hair; higher up beside the forehead, and beside a face turned to a profile, the
+ * head's odds are unchanged. */
+static void ears_beside_the_cheeks(void)
+{
+    static segtex_face_result faces;
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_people people = {&faces, NULL, NULL, 0};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d, x, y;
+    memset(&faces, 0, sizeof faces);
+    faces.count = 1;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    for (int side = -1; side <= 1; side += 2) {
+        comp_frame_pt(&p[0], side * 1.1f, 0.1f, &x, &y);
+        int r = comp_prior(&p[0], x, y, lp, &d);
+        CHECK((r == COMP_REGION_HEAD_SIDE || r == COMP_REGION_HEAD) && lp[COMP_FACE] > lp[COMP_HAIR] + 0.5f,
+              "beside the cheek (side %+d): an ear, face over hair (region %d, face %.1f, hair %.1f)", side, r,
+              lp[COMP_FACE], lp[COMP_HAIR]);
+        comp_frame_pt(&p[0], side * 1.1f, 0.9f, &x, &y);
+        r = comp_prior(&p[0], x, y, lp, &d);
+        CHECK(lp[COMP_FACE] <= lp[COMP_HAIR], "beside the forehead (side %+d): no ear (region %d, face %.1f, hair %.1f)",
+              side, r, lp[COMP_FACE], lp[COMP_HAIR]);
+    }
+    p[0].hue = 0.0f; /* a greyscale frame: blond hair over the ears has skin's luma */
+    comp_frame_pt(&p[0], 1.1f, 0.1f, &x, &y);
+    comp_prior(&p[0], x, y, lp, &d);
+    CHECK(lp[COMP_FACE] == lp[COMP_HAIR], "on a greyscale frame: even odds (face %.1f, hair %.1f)", lp[COMP_FACE],
+          lp[COMP_HAIR]);
+    mesh_face(segtex_face_geometry_mesh(g), 70, 5, 200, 150, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a profile mesh");
+    CHECK(p[0].ear[0][0] == 0.0f && p[0].ear[1][0] == 0.0f, "a profile: no ears placed (%.2f, %.2f)", p[0].ear[0][0],
+          p[0].ear[1][0]);
+    segtex_face_geometry_destroy(g);
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
@@ -461,5 +520,7 @@ int main(void)
     RUN(guessed_neck_even_odds);
     RUN(neckline_is_skin_or_shirt);
     RUN(high_forehead_hair_model);
+    RUN(elbow_below_the_frame_holds_the_forearm);
+    RUN(ears_beside_the_cheeks);
     return test_summary();
 }

@@ -302,6 +302,8 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
         comp_colours_learn(&c->scratch[i], p, img, c->person, w, h, RATE, ex, c->samples);
     }
     memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
+    for (int i = 0; i < np; i++)
+        c->people[i].hue = fminf(fmaxf((c->colours[i].chroma - 4.0f) / 8.0f, 0.0f), 1.0f); /* noise: 3-4 levels */
     c->ncolours = np;
 }
 

@@ -51,6 +51,9 @@ typedef struct comp_person {
     float neck_a[2]; /* the neck's sides across the face frame, in half widths */
     float neck_b;    /* the neck's bottom up the face frame, in half heights (0: no neck) */
     float brow_b; /* the top of the brows, in face-frame half heights up from the centre: no hair below it */
+    float hue; /* how well colour tells skin from hair on this frame: 1 (comp_people_build's), down to 0 on a
+                * greyscale frame (set from the person's colour models once learned) */
+    float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes (a: 0 when unseen) */
     comp_poly oval, eyes[2], brows[2], lips;
     comp_poly torso, neck;
     int ncaps;

@@ -20,6 +20,12 @@
 #define NL_W 1.2f    /* the neckline: half its width at the neck's bottom, in face half widths, */
 #define NL_D 1.5f    /* ... its depth, in face half heights, */
 #define NL_BODY 0.0f /* ... and the body skin's log prior in it */
+#define EAR_OUT 0.12f /* an ear's centre: out from the cheek's extreme (234, 454), in face half widths, */
+#define EAR_UP 0.1f   /* ... and up from it, in half heights; */
+#define EAR_RA 0.16f  /* its half width and */
+#define EAR_RB 0.36f  /* half height; */
+#define EAR_FRONTAL 0.5f /* ears only on a face this near frontal (|back| in half widths) */
+#define EAR_FACE 1.0f /* the face's log prior over it, against the hair's 0 (hair over the ears: colour decides) */
 
 static const float region_prior[COMP_REGION_COUNT][COMP_K] = {
     [COMP_REGION_HAND] = {-4.0f, 2.5f, -4.0f, -1.0f, -0.5f},
@@ -79,7 +85,7 @@ static void add_cap(comp_person *p, float ax, float ay, float bx, float by, floa
 static int pose_pt(const segtex_pose_result *r, int i, int w, int h, float *x, float *y)
 {
     *x = r->landmarks[i][0] * (float)w, *y = r->landmarks[i][1] * (float)h;
-    return r->landmarks[i][3] >= SEGTEX_POSE_SEEN && *x > -0.25f * w && *x < 1.25f * w && *y > -0.25f * h && *y < 1.25f * h;
+    return r->landmarks[i][3] >= SEGTEX_POSE_SEEN && *x > -0.5f * w && *x < 1.5f * w && *y > -0.5f * h && *y < 1.5f * h;
 }
 
 void comp_frame_pt(const comp_person *p, float a, float b, float *x, float *y)
@@ -155,6 +161,13 @@ static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int 
      * face guessed from the pose takes its ears' midpoint. */
     float mx = 0.5f * (lx + rx) - f->xyz[1][0] * w, my = 0.5f * (ly + ry) - f->xyz[1][1] * h;
     p->back = fmaxf(fminf(frame_across(p, mx, my), 2.0f), -2.0f);
+    /* The ears: just out from the cheeks' extremes, a little above them. On a face turned aside, an ear lies
+     * behind its cheek's extreme (hidden on the far side, or where the head's side already is): frontal only. */
+    for (int k = 0; k < 2 && fabsf(p->back) < EAR_FRONTAL; k++) {
+        float ea = frame_across(p, (k ? rx : lx) - p->fcx, (k ? ry : ly) - p->fcy),
+              eb = frame_up(p, (k ? rx : lx) - p->fcx, (k ? ry : ly) - p->fcy);
+        p->ear[k][0] = ea + (ea < 0 ? -EAR_OUT : EAR_OUT), p->ear[k][1] = eb + EAR_UP;
+    }
     /* The neck: under the jaw's corners (172, 397), reaching back under the ear by half of that. */
     for (int k = 0; k < 2; k++) {
         const float *q = f->xyz[k ? 397 : 172];
@@ -411,7 +424,7 @@ int comp_people_build(const segtex_people *people, int w, int h, comp_person *ou
             add_hand(&out[best], hd, w, h);
     }
     for (int i = 0; i < n; i++)
-        person_box(&out[i]);
+        person_box(&out[i]), out[i].hue = 1.0f;
     return n;
 }
 
@@ -556,6 +569,15 @@ done:
         if (d < NL_D && fabsf(a - ac) < hw)
             lp[COMP_BODY] = NL_BODY;
     }
+    /* The ears: the head's side or its hair, but skin-coloured there is an ear (the face's, as MediaPipe's);
+     * hair hanging over them is unlike skin and stays hair. Only as far as colour tells them apart: on a
+     * greyscale frame blond hair over the ears has the face's luma (the grey portrait 0.760 -> 0.727). */
+    if ((region == COMP_REGION_HEAD_SIDE || region == COMP_REGION_HEAD) && p->has_face)
+        for (int k = 0; k < 2; k++) {
+            float ea = (a - p->ear[k][0]) / EAR_RA, eb = (b - p->ear[k][1]) / EAR_RB;
+            if (p->ear[k][0] != 0.0f && ea * ea + eb * eb <= 1.0f)
+                lp[COMP_FACE] = EAR_FACE * p->hue, lp[COMP_HAIR] = 0.0f;
+        }
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
      * head turned away shows its collar) at even odds, and colour decides. */
     if (region == COMP_REGION_NECK && !p->has_face)
