@@ -10,8 +10,9 @@
 # sample images (what `segtex fetch-models` runs, installed). --hand-sample
 # also fetches a photo of a hand (hand.jpg, OpenCV's back-projection sample,
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
-# --people-samples also fetches two photos of people from the same package
-# (basketball1.png, messi5.jpg) for the composite segmenter's labelled tests.
+# --people-samples also fetches photos of people from the same package
+# (basketball1.png, messi5.jpg, face_swapped.jpg, jacket.jpg, glasses_panels.jpg,
+# webcam.jpg) for the composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,6 +68,12 @@ if [ "$people_samples" = 1 ]; then
   assets+=("face_swapped.jpg 302634120bc53f9327cb06c7cb265fc4741fef281514d8f3bd214749e53ce6cc deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/face_swapped.jpg")
   # 584x824 colour portrait of a bearded man with a high forehead in a khaki jacket (230501201_1.jpg there).
   assets+=("jacket.jpg fe4ffecdddbd2d319d5d6af1b144fe5eaeb7b845e4835dc9907fd7b9283e5c2f deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg")
+  # 1162x580: three panels of a close-up of a young man in metal-rimmed glasses (example.jpg there; the test
+  # crops the left panel, 377 columns wide).
+  assets+=("glasses_panels.jpg fb32d3db8768ff157daeff999cc7f4361d2bca866ed6dc95b8f78d8cc62ae208 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/example.jpg")
+  # 642x508 screenshot of a webcam window: a woman with long dark hair, her hand on her cheek, a sleeveless top,
+  # a dim room, a face detector's circles drawn over her (Cascade_Classifier_Tutorial_Result_Haar.jpg there).
+  assets+=("webcam.jpg b543ccfacbc3cbf4bfbbe4c057cbbc7c6757627e86a9921a16f0c326d4bd4106 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/Cascade_Classifier_Tutorial_Result_Haar.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
