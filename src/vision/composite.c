@@ -83,8 +83,8 @@ void segtex_composite_reset(segtex_composite *c)
 static inline float grid_at(const float *g, int w, int h, float u, float v)
 {
     float x = u * (float)w - 0.5f, y = v * (float)h - 0.5f;
-    x = fminf(fmaxf(x, 0.0f), (float)(w - 1));
-    y = fminf(fmaxf(y, 0.0f), (float)(h - 1));
+    x = comp_min(comp_max(x, 0.0f), (float)(w - 1));
+    y = comp_min(comp_max(y, 0.0f), (float)(h - 1));
     int x0 = (int)x, y0 = (int)y, x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
     float fx = x - (float)x0, fy = y - (float)y0;
     float a = g[y0 * w + x0] + (g[y0 * w + x1] - g[y0 * w + x0]) * fx;
@@ -128,6 +128,20 @@ static int near_seen_bone(const float bone[][4], const int *seen, float r, float
             bd = d, best = b;
     }
     return seen[best] && bd < r * r;
+}
+
+/* The grid's cells a pose's ROI (a rotated square) can touch: [box[0], box[2]) x [box[1], box[3]); outside it its
+ * mask is 0. gx, gy: image pixels per grid cell. */
+static void pose_box(const segtex_pose_result *pose, float gx, float gy, int w, int h, int box[4])
+{
+    const float e = 0.5f * pose->roi.size * (fabsf(cosf(pose->roi.rotation)) + fabsf(sinf(pose->roi.rotation))) + 1.0f;
+    const float lo[2] = {(pose->roi.cx - e) / gx - 0.5f, (pose->roi.cy - e) / gy - 0.5f},
+                hi[2] = {(pose->roi.cx + e) / gx + 0.5f, (pose->roi.cy + e) / gy + 0.5f};
+    const int n[2] = {w, h};
+    for (int k = 0; k < 2; k++) {
+        float a = fmaxf(floorf(lo[k]), 0.0f), b = fminf(ceilf(hi[k]) + 1.0f, (float)n[k]);
+        box[k] = (int)a, box[k + 2] = b > a ? (int)b : (int)a;
+    }
 }
 
 /* Whether a pose carries a segmentation to fuse. */
@@ -193,9 +207,10 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
         map[q] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
                             (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
         /* How much of the pose's mask the selfie mask holds (every other pixel): has it found this person? */
-        int in_pose = 0, in_both = 0;
-        for (int y = 0; y < h; y += 2)
-            for (int x = 0; x < w; x += 2) {
+        int in_pose = 0, in_both = 0, box[4];
+        pose_box(pose, gx, gy, w, h, box);
+        for (int y = box[1] & ~1; y < box[3]; y += 2)
+            for (int x = box[0] & ~1; x < box[2]; x += 2) {
                 float m = pose_mask_at(pose, &map[q], ((float)x + 0.5f) * gx, ((float)y + 0.5f) * gy);
                 in_pose += m >= 0.5f;
                 in_both += m >= 0.5f && c->person[y * w + x] >= 0.5f;
@@ -217,8 +232,10 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
             seen[b] = pose->landmarks[i][3] >= SEGTEX_POSE_SEEN && pose->landmarks[j][3] >= SEGTEX_POSE_SEEN;
         }
         const float reach = R_BONE * torso_size(pose, iw, ih);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
+        int box[4];
+        pose_box(pose, gx, gy, w, h, box);
+        for (int y = box[1]; y < box[3]; y++)
+            for (int x = box[0]; x < box[2]; x++) {
                 float *p = &c->person[y * w + x];
                 if (*p >= 0.99f) /* nothing to add to a sure pixel */
                     continue;
@@ -230,7 +247,7 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
             }
     }
     for (int i = 0; i < w * h; i++)
-        c->person[i] = fminf(fmaxf(c->person[i], 0.0f), 1.0f);
+        c->person[i] = comp_min(comp_max(c->person[i], 0.0f), 1.0f);
 }
 
 /*
@@ -336,8 +353,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         for (int x = 0; x < w; x += 2) {
             const int x1 = x + 1 < w ? x + 1 : x;
             float *sc = c->score + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * SCORE_N;
-            float pmax = fmaxf(fmaxf(c->person[(size_t)y * w + x], c->person[(size_t)y * w + x1]),
-                               fmaxf(c->person[(size_t)y1 * w + x], c->person[(size_t)y1 * w + x1]));
+            float pmax = comp_max(comp_max(c->person[(size_t)y * w + x], c->person[(size_t)y * w + x1]),
+                                  comp_max(c->person[(size_t)y1 * w + x], c->person[(size_t)y1 * w + x1]));
             if (pmax < 0.02f) {
                 sc[0] = NAN;
                 continue;
@@ -375,7 +392,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)
-                mx = fmaxf(mx, sc[k] = lp[k] + COLOUR_W * ll[k]);
+                mx = comp_max(mx, sc[k] = lp[k] + COLOUR_W * ll[k]);
             for (int k = 0; k < COMP_K; k++)
                 sc[k] -= mx;
             sc[COMP_K] = (float)region; /* pooled only with blocks of the same person and region */
@@ -391,7 +408,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * SCORE_N;
             float s[COMP_K] = {0};
             int best = COMP_CLOTHES;
-            float pmax = fmaxf(fmaxf(c->person[idx[0]], c->person[idx[1]]), fmaxf(c->person[idx[2]], c->person[idx[3]]));
+            float pmax = comp_max(comp_max(c->person[idx[0]], c->person[idx[1]]),
+                                  comp_max(c->person[idx[2]], c->person[idx[3]]));
             if (!isnan(sc[0])) {
                 float acc[COMP_K], wsum = 1.0f, second = -INFINITY;
                 int top = 0;
@@ -399,7 +417,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 for (int k = 1; k < COMP_K; k++)
                     top = sc[k] > sc[top] ? k : top;
                 for (int k = 0; k < COMP_K; k++) /* the best is 0: the margin is minus the second best */
-                    second = k != top ? fmaxf(second, sc[k]) : second;
+                    second = k != top ? comp_max(second, sc[k]) : second;
                 /* Neighbours, each bounded, cannot overturn a margin over 4 x POOL x POOL_FLOOR: skip them. */
                 if (-second < 4.0f * POOL * POOL_FLOOR) {
                     static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
@@ -411,7 +429,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                         if (isnan(o[0]) || o[COMP_K] != sc[COMP_K])
                             continue;
                         for (int k = 0; k < COMP_K; k++)
-                            acc[k] += POOL * fmaxf(o[k], -POOL_FLOOR);
+                            acc[k] += POOL * comp_max(o[k], -POOL_FLOOR);
                         wsum += POOL;
                     }
                 }
@@ -419,7 +437,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 float mx = -INFINITY;
                 for (int k = 0; k < COMP_K; k++) {
                     s[k] = acc[k] / wsum + (prev == to_category[k] ? HYSTERESIS : 0.0f);
-                    mx = fmaxf(mx, s[k]);
+                    mx = comp_max(mx, s[k]);
                 }
                 float sum = 0;
                 for (int k = 0; k < COMP_K; k++)

@@ -324,7 +324,7 @@ void comp_colours_loglik(const comp_colours *m, const float c[3], float ll[COMP_
     ll[COMP_BODY] = gauss_ll(&m->skin_body, c, LL_MIN - 12.0f, GATE_D2);
     float best = LL_MIN;
     for (int k = 0; k < COMP_CLOTHES_PARTS; k++)
-        best = fmaxf(best, gauss_ll(&m->clothes[k], c, LL_MIN, INFINITY) - 1.1f); /* log 1/3: equal parts */
+        best = comp_max(best, gauss_ll(&m->clothes[k], c, LL_MIN, INFINITY) - 1.1f); /* log 1/3: equal parts */
     ll[COMP_CLOTHES] = best;
     ll[COMP_OTHERS] = LL_MIN + 3.0f; /* an object: any colour, none likely (a flat density) */
     /* Colour weight: 1 from 8 levels of chroma up, down to 0.35 on a greyscale frame. */

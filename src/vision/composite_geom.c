@@ -437,11 +437,15 @@ float comp_seg_dist2(float ax, float ay, float bx, float by, float x, float y)
     return dx * dx + dy * dy;
 }
 
+/* A length from its two sides, for comp_prior's per-block distances (hypotf guards against overflow, which
+ * image distances never near, and is a call). */
+static inline float hypot2(float dx, float dy) { return sqrtf(dx * dx + dy * dy); }
+
 /* Inside a capsule: its box first (most capsules are far; the distance costs a division). */
 static int in_cap(const comp_capsule *c, float x, float y)
 {
-    if (x < fminf(c->ax, c->bx) - c->r || x > fmaxf(c->ax, c->bx) + c->r || y < fminf(c->ay, c->by) - c->r ||
-        y > fmaxf(c->ay, c->by) + c->r)
+    if (x < comp_min(c->ax, c->bx) - c->r || x > comp_max(c->ax, c->bx) + c->r || y < comp_min(c->ay, c->by) - c->r ||
+        y > comp_max(c->ay, c->by) + c->r)
         return 0;
     return comp_seg_dist2(c->ax, c->ay, c->bx, c->by, x, y) <= c->r * c->r;
 }
@@ -509,7 +513,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
      * face frame missed (the back of a turned head, a face the mesh did not find). */
     if (p->has_pose && p->torso.n == 4 && p->fw > 0) {
         float lx = p->torso.x[1] - p->torso.x[0], ly = p->torso.y[1] - p->torso.y[0], l2 = lx * lx + ly * ly;
-        float t = ((x - p->torso.x[0]) * lx + (y - p->torso.y[0]) * ly) / fmaxf(l2, 1.0f);
+        float t = ((x - p->torso.x[0]) * lx + (y - p->torso.y[0]) * ly) / comp_max(l2, 1.0f);
         float up = (x - p->torso.x[0]) * p->upx + (y - p->torso.y[0]) * p->upy; /* along the face's up */
         float up1 = (x - p->torso.x[1]) * p->upx + (y - p->torso.y[1]) * p->upy;
         if (t > -0.1f && t < 1.1f && up > 0 && up1 > 0) {
@@ -528,7 +532,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
         }
     float dw = INFINITY; /* to the nearest hand, in body scales */
     for (int i = 0; i < p->nwrists; i++)
-        dw = fminf(dw, hypotf(x - p->wrists[i][0], y - p->wrists[i][1]) / fmaxf(p->scale, 1.0f));
+        dw = comp_min(dw, hypot2(x - p->wrists[i][0], y - p->wrists[i][1]) / comp_max(p->scale, 1.0f));
     if (dw < 0.8f) {
         region = COMP_REGION_NEAR_HAND;
         goto done;
@@ -536,7 +540,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     /* A held object reaches past the hand's neighbourhood, but the farther from every hand, the less
      * likely an unexplained colour is an object (a shadow, a shoe, trousers the torso did not show). */
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
-    lp[COMP_OTHERS] -= 1.5f * fminf((dw - 0.8f) / 0.8f, 1.0f);
+    lp[COMP_OTHERS] -= 1.5f * comp_min((dw - 0.8f) / 0.8f, 1.0f);
     /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
     if (p->fw > 0 && b < -HAIR_REACH)
         lp[COMP_HAIR] = -4.0f;
@@ -544,7 +548,7 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
 outside: {
         float dx = x - p->cx, dy = y - p->cy;
         dy = dy > 0 ? 0.3f * dy : dy;
-        *dist = 0.1f + hypotf(dx, dy) / fmaxf(p->scale, 1.0f);
+        *dist = 0.1f + hypot2(dx, dy) / comp_max(p->scale, 1.0f);
         if (region == COMP_REGION_BODY && !(x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3]))
             return region; /* lp set above */
     }
@@ -565,7 +569,7 @@ done:
      * whatever its colour), and colour decides. */
     if (region == COMP_REGION_TORSO && p->fw > 0 && p->neck_b < 0) {
         float d = p->neck_b - b, ac = 0.5f * (p->neck_a[0] + p->neck_a[1]);
-        float hw = NL_W * (1.0f - fmaxf(d, 0.0f) / NL_D);
+        float hw = NL_W * (1.0f - comp_max(d, 0.0f) / NL_D);
         if (d < NL_D && fabsf(a - ac) < hw)
             lp[COMP_BODY] = NL_BODY;
     }
