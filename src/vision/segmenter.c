@@ -294,8 +294,8 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
     if (s->temporal && s->prev_w == out->width && s->prev_h == out->height) {
         for (size_t i = 0; i < n; i++) {
             float *o = out->prob + i * C, *p = s->prev + i * C, mx = 0;
-            for (int k = 0; k < C; k++)
-                mx = fmaxf(mx, o[k]);
+            for (int k = 0; k < C; k++) /* a select, not fmaxf (a call): the same where o[k] is NaN */
+                mx = o[k] > mx ? o[k] : mx;
             float conf = (mx - 1.0f / C) / (1.0f - 1.0f / C); /* 0 uniform .. 1 one-hot */
             float keep = 0.5f * (1.0f - conf);
             for (int k = 0; k < C; k++)
