@@ -6,7 +6,8 @@
  * found does to the arms' odds, and how far down the chest hair may hang;
  * and, from MediaPipe's canonical face mesh turned to a profile, where a
  * turned face's skull and neck lie; a guessed face's neck, and the neckline
- * under a neck; a forearm from an elbow below the frame, and the ears.
+ * under a neck; a forearm from an elbow below the frame, the ears, and
+ * hair hanging from the head over the torso.
  */
 #include "harness.h"
 #include "segtex/face_geometry.h"
@@ -510,6 +511,69 @@ static void ears_beside_the_cheeks(void)
     segtex_face_geometry_destroy(g);
 }
 
+/* A block's scores for comp_hair_joins: `hair` against clothes' 0, person `who`, in `region`. */
+static void block(float *sc, float hair, int who, int region)
+{
+    for (int k = 0; k < COMP_K; k++)
+        sc[k] = -6.0f;
+    sc[COMP_HAIR] = hair, sc[COMP_CLOTHES] = 0.0f;
+    sc[COMP_K] = (float)(who * COMP_REGION_COUNT + region);
+}
+
+/* Hair hanging from the head: a column of blocks under a head's hair, decided clothes, turns hair down to where
+ * hair fits less well than the margin; a block as hair-like but joined only through the body's region (beside
+ * the person: the person mask's strays), or another person's, or reached from a hair block outside a head's
+ * regions, stays clothes. */
+static void hair_hangs_from_the_head(void)
+{
+    enum { BW = 6, BH = 8 };
+    static float score[BW * BH * COMP_SCORE_N];
+    static uint8_t decided[BW * BH];
+    static int queue[BW * BH];
+    for (int b = 0; b < BW * BH; b++) {
+        block(score + b * COMP_SCORE_N, -6.0f, 0, COMP_REGION_TORSO);
+        decided[b] = COMP_CLOTHES;
+    }
+#define AT(x, y) ((y) * BW + (x))
+    /* column 1: the head's hair (rows 0-1), then beside the head, the neck, the torso: hair 1.0 / 1.5 / 1.9 under
+     * clothes; row 6 at 2.5 under: the lock's end */
+    for (int y = 0; y < 2; y++)
+        block(score + AT(1, y) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(1, y)] = COMP_HAIR;
+    static const float lock[] = {-1.0f, -1.5f, -1.9f, -1.0f, -2.5f, -1.0f};
+    static const int where[] = {COMP_REGION_HEAD_SIDE, COMP_REGION_NECK, COMP_REGION_TORSO, COMP_REGION_TORSO,
+                                COMP_REGION_TORSO, COMP_REGION_TORSO};
+    for (int y = 2; y < BH; y++)
+        block(score + AT(1, y) * COMP_SCORE_N, lock[y - 2], 0, where[y - 2]);
+    /* column 3: a head's hair over a block beside the person (the body's region), then the torso */
+    block(score + AT(3, 0) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(3, 0)] = COMP_HAIR;
+    block(score + AT(3, 1) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_BODY);
+    block(score + AT(3, 2) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
+    /* column 5: another person's torso beside person 0's head hair at (4, 0); a hair block in a torso at (5, 7) */
+    block(score + AT(4, 0) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(4, 0)] = COMP_HAIR;
+    block(score + AT(5, 0) * COMP_SCORE_N, -0.5f, 1, COMP_REGION_TORSO);
+    decided[AT(5, 7)] = COMP_HAIR;
+    block(score + AT(5, 6) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
+    block(score + AT(4, 6) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
+    int turned = comp_hair_joins(score, decided, queue, BW, BH, 2.0f);
+    for (int y = 2; y < 6; y++)
+        CHECK(decided[AT(1, y)] == (COMP_HAIR | COMP_JOINED), "the lock's block at row %d turned hair (%d)", y,
+              decided[AT(1, y)]);
+    CHECK(decided[AT(1, 6)] == COMP_CLOTHES && decided[AT(1, 7)] == COMP_CLOTHES,
+          "past a block hair fits 2.5 worse than clothes, the lock stops (%d, %d)", decided[AT(1, 6)],
+          decided[AT(1, 7)]);
+    CHECK(decided[AT(3, 1)] == COMP_CLOTHES && decided[AT(3, 2)] == COMP_CLOTHES,
+          "not through the body's region (%d, %d)", decided[AT(3, 1)], decided[AT(3, 2)]);
+    CHECK(decided[AT(5, 0)] == COMP_CLOTHES, "not into another person (%d)", decided[AT(5, 0)]);
+    CHECK(decided[AT(5, 6)] == COMP_CLOTHES && decided[AT(4, 6)] == COMP_CLOTHES,
+          "not from hair outside a head's regions (%d, %d)", decided[AT(5, 6)], decided[AT(4, 6)]);
+    CHECK(turned == 4, "4 blocks turned, got %d", turned);
+    int flags = 0;
+    for (int b = 0; b < BW * BH; b++)
+        flags |= decided[b] & ~(COMP_JOINED | 7);
+    CHECK(flags == 0, "no visit marks left (%#x)", flags);
+#undef AT
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
@@ -522,5 +586,6 @@ int main(void)
     RUN(high_forehead_hair_model);
     RUN(elbow_below_the_frame_holds_the_forearm);
     RUN(ears_beside_the_cheeks);
+    RUN(hair_hangs_from_the_head);
     return test_summary();
 }

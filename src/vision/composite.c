@@ -27,7 +27,8 @@
 #define AGREE 0.75f   /* fuse_person: the selfie mask holding this share of a pose's mask has found its person, */
 #define SURE_BG 0.02f /* ... and below this it is sure of background: there the pose's mask counts only */
 #define R_BONE 0.3f   /* ... within this many torso sizes of its nearest bone, when it sees both its ends */
-#define SCORE_N (COMP_K + 1) /* per block: the COMP_K scores, then the person and region */
+#define SCORE_N COMP_SCORE_N
+#define HAIR_JOIN 2.0f /* comp_hair_joins' margin (see there) */
 
 struct segtex_composite {
     int max_pixels;
@@ -36,6 +37,8 @@ struct segtex_composite {
     int prev_w, prev_h;
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
     float *score;      /* per 2x2 block: SCORE_N floats (scores less the best; NAN: no person), row-major */
+    uint8_t *decided;  /* per block: the index (< COMP_K) of the category decided; COMP_K: background */
+    int *queue;        /* comp_hair_joins' blocks to visit */
     comp_person people[COMP_MAX_PEOPLE];
     comp_colours colours[COMP_MAX_PEOPLE];
     comp_colours scratch[COMP_MAX_PEOPLE];
@@ -53,7 +56,9 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->prev = segtex_malloc((size_t)max_pixels);
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
     c->score = segtex_malloc(sizeof(float) * SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
-    if (!c->person || !c->prev || !c->samples || !c->score) {
+    c->decided = segtex_malloc((size_t)max_pixels);
+    c->queue = segtex_malloc(sizeof(int) * (size_t)max_pixels);
+    if (!c->person || !c->prev || !c->samples || !c->score || !c->decided || !c->queue) {
         segtex_composite_destroy(c);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -69,6 +74,8 @@ void segtex_composite_destroy(segtex_composite *c)
     segtex_free(c->prev);
     segtex_free(c->samples);
     segtex_free(c->score);
+    segtex_free(c->decided);
+    segtex_free(c->queue);
     segtex_free(c);
 }
 
@@ -451,6 +458,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 s[COMP_CLOTHES] = 1.0f; /* background: the person's share goes to clothes, nothing to decide */
             }
             uint8_t cat = pmax >= 0.5f ? (uint8_t)to_category[best] : 0;
+            c->decided[(size_t)by * bw + (size_t)bx] = (uint8_t)(cat ? best : COMP_K);
             for (int q = 0; q < 4; q++) {
                 float p = c->person[idx[q]], *o = out->prob + idx[q] * C;
                 o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
@@ -460,4 +468,54 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             }
         }
     c->prev_w = w, c->prev_h = h;
+    /* Hair hanging from the head: the blocks comp_hair_joins turns get clothes' share as hair's (and hair's as
+     * clothes'), and the previous category hair. */
+    if (comp_hair_joins(c->score, c->decided, c->queue, bw, bh, HAIR_JOIN) > 0)
+        for (int b = 0; b < bw * bh; b++) {
+            if (!(c->decided[b] & COMP_JOINED))
+                continue;
+            const int x = 2 * (b % bw), y = 2 * (b / bw), x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
+            const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
+            for (int q = 0; q < 4; q++) {
+                float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
+                pr[SEGTEX_CATEGORY_HAIR] = pr[SEGTEX_CATEGORY_CLOTHES], pr[SEGTEX_CATEGORY_CLOTHES] = t;
+                if (c->prev[idx[q]])
+                    c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR;
+            }
+        }
+}
+
+int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin)
+{
+    enum { VISITED = 0x80 };
+    int n = 0, turned = 0;
+    for (int b = 0; b < bw * bh; b++) {
+        const int region = (int)score[(size_t)b * SCORE_N + COMP_K] % COMP_REGION_COUNT;
+        if (decided[b] == COMP_HAIR && (region == COMP_REGION_HEAD || region == COMP_REGION_HEAD_SIDE))
+            decided[b] |= VISITED, queue[n++] = b; /* each block enters the queue once: n <= bw * bh */
+    }
+    for (int i = 0; i < n; i++) {
+        static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+        const int b = queue[i], bx = b % bw, by = b / bw;
+        const int who = (int)score[(size_t)b * SCORE_N + COMP_K] / COMP_REGION_COUNT;
+        for (int j = 0; j < 4; j++) {
+            const int nx = bx + nb[j][0], ny = by + nb[j][1], o = ny * bw + nx;
+            if (nx < 0 || ny < 0 || nx >= bw || ny >= bh || (decided[o] & VISITED))
+                continue;
+            const float *so = score + (size_t)o * SCORE_N;
+            const int r = (int)so[COMP_K] % COMP_REGION_COUNT;
+            if (isnan(so[0]) || (int)so[COMP_K] / COMP_REGION_COUNT != who)
+                continue;
+            const int hangs = r == COMP_REGION_HEAD_SIDE || r == COMP_REGION_JAW || r == COMP_REGION_NECK ||
+                              r == COMP_REGION_TORSO;
+            if (decided[o] == COMP_CLOTHES && hangs && so[COMP_HAIR] - so[COMP_CLOTHES] >= -margin)
+                decided[o] = COMP_HAIR | COMP_JOINED, turned++;
+            else if (decided[o] != COMP_HAIR)
+                continue;
+            decided[o] |= VISITED, queue[n++] = o;
+        }
+    }
+    for (int b = 0; b < bw * bh; b++)
+        decided[b] &= (uint8_t)~VISITED;
+    return turned;
 }

@@ -68,6 +68,24 @@ typedef struct comp_person {
     float box[4]; /* xmin, ymin, xmax, ymax of every region: outside it, only the distance matters */
 } comp_person;
 
+/*
+ * A block's scores (composite.c): COMP_SCORE_N floats, the COMP_K categories' log scores less the best (NAN in
+ * the first: no person there), then person * COMP_REGION_COUNT + region (comp_prior's).
+ */
+#define COMP_SCORE_N (COMP_K + 1)
+#define COMP_JOINED 0x40 /* comp_hair_joins: the block was clothes and turned hair */
+
+/*
+ * Hair hanging from the head joins its hair (a lock over the chest, where the torso's prior says clothes): from
+ * every block decided hair in a head's region (COMP_REGION_HEAD, _HEAD_SIDE), through 4-neighbours of the same
+ * person decided hair or clothes, a block decided clothes in a region hair hangs through (beside the head, the
+ * jaw, the neck, the torso) whose hair score is within `margin` of its clothes score turns hair (COMP_HAIR |
+ * COMP_JOINED). A block decided clothes that hair fits less well stops it: a dark shirt under dark hair, its
+ * colours the clothes model learned. `decided`: per block, the index (< COMP_K) of the category decided, COMP_K
+ * for background; `score`: the blocks' scores as above; `queue`: bw * bh ints. Returns how many turned.
+ */
+int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin);
+
 /* Build the people of a frame from what the trackers found; returns how many (<= COMP_MAX_PEOPLE). */
 int comp_people_build(const segtex_people *people, int width, int height, comp_person *out);
 
