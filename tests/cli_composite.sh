@@ -14,17 +14,19 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAILED: $*"; }
 if ! command -v python3 >/dev/null; then echo "python3 missing: cannot read the PNGs"; exit 1; fi
 
-# crop IMAGE X Y W H OUT.png: a region of an image, by OpenCV's Python module (python3-opencv: scripts/install-deps.sh)
+# crop IMAGE X Y W H OUT.png: a region of an image, by OpenCV's Python module (python3-opencv: scripts/install-deps.sh;
+# the system's python3 when the one on PATH lacks it). Returns 2 when no python3 has OpenCV, 1 when the crop failed.
 crop() {
   local py
   for py in python3 /usr/bin/python3; do
     if "$py" -c "import cv2" 2>/dev/null; then
       "$py" -c "import cv2, sys; x, y, w, h = map(int, sys.argv[2:6]); im = cv2.imread(sys.argv[1]); \
-sys.exit(im is None or im.shape[0] < y + h or im.shape[1] < x + w or not cv2.imwrite(sys.argv[6], im[y:y + h, x:x + w]))" "$@"
-      return
+sys.exit(im is None or im.shape[0] < y + h or im.shape[1] < x + w or not cv2.imwrite(sys.argv[6], im[y:y + h, x:x + w]))" \
+        "$@" || return 1
+      return 0
     fi
   done
-  return 1
+  return 2
 }
 
 # score NAME IMAGE LABELS MIN_MIOU4 [CATEGORY MIN]...
@@ -101,12 +103,13 @@ done
 # face (README: limits); the clothes are a thin collar beside the neck, under dark monitors the person mask takes
 # for the person (clothes 0.07).
 if [ -f "$assets/glasses_panels.jpg" ]; then
-  if crop "$assets/glasses_panels.jpg" 0 0 377 580 "$tmp/glasses.in.png"; then
-    score glasses "$tmp/glasses.in.png" "$data/glasses.labels.png" 0.53 hair 0.78 \
-      face-skin 0.82 body-skin 0.48 clothes 0.04
-  else
-    echo "skipped: glasses: no python3 with OpenCV (python3-opencv) to crop glasses_panels.jpg"
-  fi
+  crop "$assets/glasses_panels.jpg" 0 0 377 580 "$tmp/glasses.in.png"
+  case $? in
+    0) score glasses "$tmp/glasses.in.png" "$data/glasses.labels.png" 0.53 hair 0.78 \
+         face-skin 0.82 body-skin 0.48 clothes 0.04 ;;
+    2) echo "skipped: glasses: no python3 with OpenCV (python3-opencv) to crop glasses_panels.jpg" ;;
+    *) bad "glasses: cropping glasses_panels.jpg's left panel failed" ;;
+  esac
 fi
 # webcam.jpg: a webcam frame in a dim room, a hand on the cheek, the forearm up from an elbow below the frame (the
 # pose's elbow off the frame still bounds the arm: body skin 0.17 and the arm "others" without), long dark hair hanging

@@ -499,11 +499,25 @@ static void ears_beside_the_cheeks(void)
         CHECK(lp[COMP_FACE] <= lp[COMP_HAIR], "beside the forehead (side %+d): no ear (region %d, face %.1f, hair %.1f)",
               side, r, lp[COMP_FACE], lp[COMP_HAIR]);
     }
-    p[0].hue = 0.0f; /* a greyscale frame: blond hair over the ears has skin's luma */
-    comp_frame_pt(&p[0], 1.1f, 0.1f, &x, &y);
-    comp_prior(&p[0], x, y, lp, &d);
-    CHECK(lp[COMP_FACE] == lp[COMP_HAIR], "on a greyscale frame: even odds (face %.1f, hair %.1f)", lp[COMP_FACE],
-          lp[COMP_HAIR]);
+    /* A greyscale frame (blond hair over the ears has skin's luma): the head's odds as without ears, over the
+     * whole ear; brows a little lower than the canonical mesh's, so that the ear's top lies in the head's region,
+     * where hair is likelier */
+    p[0].brow_b = 0.3f;
+    comp_person grey = p[0], none = p[0];
+    grey.hue = 0.0f;
+    none.ear[0][0] = none.ear[1][0] = 0.0f;
+    int in_head = 0;
+    for (float b = -0.3f; b <= 0.8f; b += 0.05f) {
+        float lg[COMP_K], ln[COMP_K], lc[COMP_K];
+        comp_frame_pt(&p[0], 1.1f, b, &x, &y);
+        int rg = comp_prior(&grey, x, y, lg, &d), rn = comp_prior(&none, x, y, ln, &d);
+        CHECK(rg == rn && lg[COMP_FACE] == ln[COMP_FACE] && lg[COMP_HAIR] == ln[COMP_HAIR],
+              "greyscale, ear at b %.2f: the head's odds (region %d: face %.1f hair %.1f, without ears %.1f %.1f)", b,
+              rg, lg[COMP_FACE], lg[COMP_HAIR], ln[COMP_FACE], ln[COMP_HAIR]);
+        comp_prior(&p[0], x, y, lc, &d);
+        in_head += rg == COMP_REGION_HEAD && lc[COMP_FACE] > lc[COMP_HAIR]; /* the ear's top, in colour */
+    }
+    CHECK(in_head > 0, "the ear's top reaches the head's region (where hair is likelier)");
     mesh_face(segtex_face_geometry_mesh(g), 70, 5, 200, 150, &faces.faces[0]);
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a profile mesh");
     CHECK(p[0].ear[0][0] == 0.0f && p[0].ear[1][0] == 0.0f, "a profile: no ears placed (%.2f, %.2f)", p[0].ear[0][0],
@@ -548,6 +562,11 @@ static void hair_hangs_from_the_head(void)
     block(score + AT(3, 0) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(3, 0)] = COMP_HAIR;
     block(score + AT(3, 1) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_BODY);
     block(score + AT(3, 2) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
+    /* column 0: a head's hair, a hair block beside the person (the body's region), then the torso: hair passes on
+     * only where hair hangs from the head */
+    block(score + AT(0, 5) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(0, 5)] = COMP_HAIR;
+    block(score + AT(0, 6) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_BODY), decided[AT(0, 6)] = COMP_HAIR;
+    block(score + AT(0, 7) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
     /* column 5: another person's torso beside person 0's head hair at (4, 0); a hair block in a torso at (5, 7) */
     block(score + AT(4, 0) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(4, 0)] = COMP_HAIR;
     block(score + AT(5, 0) * COMP_SCORE_N, -0.5f, 1, COMP_REGION_TORSO);
@@ -564,6 +583,7 @@ static void hair_hangs_from_the_head(void)
     CHECK(decided[AT(3, 1)] == COMP_CLOTHES && decided[AT(3, 2)] == COMP_CLOTHES,
           "not through the body's region (%d, %d)", decided[AT(3, 1)], decided[AT(3, 2)]);
     CHECK(decided[AT(5, 0)] == COMP_CLOTHES, "not into another person (%d)", decided[AT(5, 0)]);
+    CHECK(decided[AT(0, 7)] == COMP_CLOTHES, "not on from hair beside the person (%d)", decided[AT(0, 7)]);
     CHECK(decided[AT(5, 6)] == COMP_CLOTHES && decided[AT(4, 6)] == COMP_CLOTHES,
           "not from hair outside a head's regions (%d, %d)", decided[AT(5, 6)], decided[AT(4, 6)]);
     CHECK(turned == 4, "4 blocks turned, got %d", turned);

@@ -27,7 +27,6 @@
 #define AGREE 0.75f   /* fuse_person: the selfie mask holding this share of a pose's mask has found its person, */
 #define SURE_BG 0.02f /* ... and below this it is sure of background: there the pose's mask counts only */
 #define R_BONE 0.3f   /* ... within this many torso sizes of its nearest bone, when it sees both its ends */
-#define SCORE_N COMP_SCORE_N
 #define HAIR_JOIN 2.0f /* comp_hair_joins' margin (see there) */
 
 struct segtex_composite {
@@ -36,7 +35,7 @@ struct segtex_composite {
     uint8_t *prev;     /* previous category, grid (255: none) */
     int prev_w, prev_h;
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
-    float *score;      /* per 2x2 block: SCORE_N floats (scores less the best; NAN: no person), row-major */
+    float *score;      /* per 2x2 block: COMP_SCORE_N floats (scores less the best; NAN: no person), row-major */
     uint8_t *decided;  /* per block: the index (< COMP_K) of the category decided; COMP_K: background */
     int *queue;        /* comp_hair_joins' blocks to visit */
     comp_person people[COMP_MAX_PEOPLE];
@@ -55,7 +54,7 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->person = segtex_aligned_alloc(sizeof(float) * (size_t)max_pixels, 64);
     c->prev = segtex_malloc((size_t)max_pixels);
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
-    c->score = segtex_malloc(sizeof(float) * SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
+    c->score = segtex_malloc(sizeof(float) * COMP_SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
     c->decided = segtex_malloc((size_t)max_pixels);
     c->queue = segtex_malloc(sizeof(int) * (size_t)max_pixels);
     if (!c->person || !c->prev || !c->samples || !c->score || !c->decided || !c->queue) {
@@ -359,11 +358,11 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         const int y1 = y + 1 < h ? y + 1 : y;
         for (int x = 0; x < w; x += 2) {
             const int x1 = x + 1 < w ? x + 1 : x;
-            float *sc = c->score + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * SCORE_N;
+            float *sc = c->score + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * COMP_SCORE_N;
             float pmax = comp_max(comp_max(c->person[(size_t)y * w + x], c->person[(size_t)y * w + x1]),
                                   comp_max(c->person[(size_t)y1 * w + x], c->person[(size_t)y1 * w + x1]));
             if (pmax < 0.02f) {
-                sc[0] = NAN;
+                sc[0] = NAN, sc[COMP_K] = -1.0f; /* no person's region */
                 continue;
             }
             float px = ((float)x + 1.0f) * sx, py = ((float)y + 1.0f) * sy; /* the block's centre */
@@ -412,7 +411,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         for (int bx = 0; bx < bw; bx++) {
             const int x = 2 * bx, y = 2 * by, x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
             const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
-            const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * SCORE_N;
+            const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * COMP_SCORE_N;
             float s[COMP_K] = {0};
             int best = COMP_CLOTHES;
             float pmax = comp_max(comp_max(c->person[idx[0]], c->person[idx[1]]),
@@ -432,7 +431,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                         int nx = bx + nb[j][0], ny = by + nb[j][1];
                         if (nx < 0 || ny < 0 || nx >= bw || ny >= bh)
                             continue;
-                        const float *o = c->score + ((size_t)ny * bw + (size_t)nx) * SCORE_N;
+                        const float *o = c->score + ((size_t)ny * bw + (size_t)nx) * COMP_SCORE_N;
                         if (isnan(o[0]) || o[COMP_K] != sc[COMP_K])
                             continue;
                         for (int k = 0; k < COMP_K; k++)
@@ -477,10 +476,11 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             const int x = 2 * (b % bw), y = 2 * (b / bw), x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
             const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
             for (int q = 0; q < 4; q++) {
+                if ((q & 1 && x1 == x) || (q & 2 && y1 == y)) /* an odd edge's block: a pixel listed twice */
+                    continue;
                 float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
                 pr[SEGTEX_CATEGORY_HAIR] = pr[SEGTEX_CATEGORY_CLOTHES], pr[SEGTEX_CATEGORY_CLOTHES] = t;
-                if (c->prev[idx[q]])
-                    c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR;
+                c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR; /* a joined block was clothes: a person's */
             }
         }
 }
@@ -490,27 +490,31 @@ int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, in
     enum { VISITED = 0x80 };
     int n = 0, turned = 0;
     for (int b = 0; b < bw * bh; b++) {
-        const int region = (int)score[(size_t)b * SCORE_N + COMP_K] % COMP_REGION_COUNT;
-        if (decided[b] == COMP_HAIR && (region == COMP_REGION_HEAD || region == COMP_REGION_HEAD_SIDE))
+        if (decided[b] != COMP_HAIR) /* (decided: a person's block, its region code set) */
+            continue;
+        const int region = (int)score[(size_t)b * COMP_SCORE_N + COMP_K] % COMP_REGION_COUNT;
+        if (region == COMP_REGION_HEAD || region == COMP_REGION_HEAD_SIDE)
             decided[b] |= VISITED, queue[n++] = b; /* each block enters the queue once: n <= bw * bh */
     }
     for (int i = 0; i < n; i++) {
         static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
         const int b = queue[i], bx = b % bw, by = b / bw;
-        const int who = (int)score[(size_t)b * SCORE_N + COMP_K] / COMP_REGION_COUNT;
+        const int who = (int)score[(size_t)b * COMP_SCORE_N + COMP_K] / COMP_REGION_COUNT;
         for (int j = 0; j < 4; j++) {
             const int nx = bx + nb[j][0], ny = by + nb[j][1], o = ny * bw + nx;
             if (nx < 0 || ny < 0 || nx >= bw || ny >= bh || (decided[o] & VISITED))
                 continue;
-            const float *so = score + (size_t)o * SCORE_N;
-            const int r = (int)so[COMP_K] % COMP_REGION_COUNT;
-            if (isnan(so[0]) || (int)so[COMP_K] / COMP_REGION_COUNT != who)
+            const float *so = score + (size_t)o * COMP_SCORE_N;
+            if (decided[o] >= COMP_K || isnan(so[0]) || (int)so[COMP_K] / COMP_REGION_COUNT != who)
                 continue;
-            const int hangs = r == COMP_REGION_HEAD_SIDE || r == COMP_REGION_JAW || r == COMP_REGION_NECK ||
+            const int r = (int)so[COMP_K] % COMP_REGION_COUNT;
+            const int head = r == COMP_REGION_HEAD || r == COMP_REGION_HEAD_SIDE,
+                      hangs = r == COMP_REGION_HEAD_SIDE || r == COMP_REGION_JAW || r == COMP_REGION_NECK ||
                               r == COMP_REGION_TORSO;
+            /* hair passes on only where hair hangs from the head (not from a stray beside the arm) */
             if (decided[o] == COMP_CLOTHES && hangs && so[COMP_HAIR] - so[COMP_CLOTHES] >= -margin)
                 decided[o] = COMP_HAIR | COMP_JOINED, turned++;
-            else if (decided[o] != COMP_HAIR)
+            else if (decided[o] != COMP_HAIR || !(head || hangs))
                 continue;
             decided[o] |= VISITED, queue[n++] = o;
         }

@@ -38,8 +38,8 @@ enum {
     COMP_REGION_LEG, COMP_REGION_NEAR_HAND, COMP_REGION_BODY, COMP_REGION_COUNT
 };
 
-/* The larger and the smaller of two numbers that are not NaN: a compare and a select where glibc's fmaxf and
- * fminf are calls (NaN's rules keep them out of line; they took an eighth of the composite's time). */
+/* The larger and the smaller of two numbers: a compare and a select where glibc's fmaxf and fminf are calls
+ * (NaN's rules keep them out of line). For numbers that are not NaN: a NaN `a` gives `b`, a NaN `b` gives NaN. */
 static inline float comp_max(float a, float b) { return a > b ? a : b; }
 static inline float comp_min(float a, float b) { return a < b ? a : b; }
 
@@ -70,7 +70,8 @@ typedef struct comp_person {
 
 /*
  * A block's scores (composite.c): COMP_SCORE_N floats, the COMP_K categories' log scores less the best (NAN in
- * the first: no person there), then person * COMP_REGION_COUNT + region (comp_prior's).
+ * the first: no person there, and -1 as its region code), then person * COMP_REGION_COUNT + region (comp_prior's;
+ * COMP_REGION_COUNT when the frame has nobody).
  */
 #define COMP_SCORE_N (COMP_K + 1)
 #define COMP_JOINED 0x40 /* comp_hair_joins: the block was clothes and turned hair */
@@ -78,7 +79,7 @@ typedef struct comp_person {
 /*
  * Hair hanging from the head joins its hair (a lock over the chest, where the torso's prior says clothes): from
  * every block decided hair in a head's region (COMP_REGION_HEAD, _HEAD_SIDE), through 4-neighbours of the same
- * person decided hair or clothes, a block decided clothes in a region hair hangs through (beside the head, the
+ * person decided hair (in those regions or one hair hangs through) or clothes, a block decided clothes in a region hair hangs through (beside the head, the
  * jaw, the neck, the torso) whose hair score is within `margin` of its clothes score turns hair (COMP_HAIR |
  * COMP_JOINED). A block decided clothes that hair fits less well stops it: a dark shirt under dark hair, its
  * colours the clothes model learned. `decided`: per block, the index (< COMP_K) of the category decided, COMP_K

@@ -574,13 +574,14 @@ done:
             lp[COMP_BODY] = NL_BODY;
     }
     /* The ears: the head's side or its hair, but skin-coloured there is an ear (the face's, as MediaPipe's);
-     * hair hanging over them is unlike skin and stays hair. Only as far as colour tells them apart: on a
-     * greyscale frame blond hair over the ears has the face's luma (the grey portrait 0.760 -> 0.727). */
+     * hair hanging over them is unlike skin and stays hair. Only as far as colour tells them apart (from the
+     * region's odds toward the ear's by the frame's hue): on a greyscale frame blond hair over the ears has the
+     * face's luma. */
     if ((region == COMP_REGION_HEAD_SIDE || region == COMP_REGION_HEAD) && p->has_face)
         for (int k = 0; k < 2; k++) {
             float ea = (a - p->ear[k][0]) / EAR_RA, eb = (b - p->ear[k][1]) / EAR_RB;
             if (p->ear[k][0] != 0.0f && ea * ea + eb * eb <= 1.0f)
-                lp[COMP_FACE] = EAR_FACE * p->hue, lp[COMP_HAIR] = 0.0f;
+                lp[COMP_FACE] += p->hue * (EAR_FACE - lp[COMP_FACE]), lp[COMP_HAIR] -= p->hue * lp[COMP_HAIR];
         }
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
      * head turned away shows its collar) at even odds, and colour decides. */
