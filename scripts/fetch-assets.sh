@@ -12,7 +12,7 @@
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
 # --people-samples also fetches photos of people from the same package
 # (basketball1.png, messi5.jpg, face_swapped.jpg, jacket.jpg, glasses_panels.jpg,
-# webcam.jpg) for the composite segmenter's labelled tests.
+# webcam.jpg, webcam2.jpg) for the composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,6 +74,8 @@ if [ "$people_samples" = 1 ]; then
   # 642x508 screenshot of a webcam window: a woman with long dark hair, her hand on her cheek, a sleeveless top,
   # a dim room, a face detector's circles drawn over her (Cascade_Classifier_Tutorial_Result_Haar.jpg there).
   assets+=("webcam.jpg b543ccfacbc3cbf4bfbbe4c057cbbc7c6757627e86a9921a16f0c326d4bd4106 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/Cascade_Classifier_Tutorial_Result_Haar.jpg")
+  # ... and a second frame of the same webcam: she leans in at the right, a hand at her cheek (..._LBP.jpg there).
+  assets+=("webcam2.jpg 36dbd202b7aa949f37f22967518bf4964a4e1d8cb24004314b97a877cb5ecfdf deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/Cascade_Classifier_Tutorial_Result_LBP.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

@@ -49,7 +49,7 @@ score() {
 }
 
 # The labels rasterize as committed (the polygons are the source).
-for f in basketball1 messi5 camera face_swapped jacket glasses webcam; do
+for f in basketball1 messi5 camera face_swapped jacket glasses webcam webcam2; do
   python3 "$data/labels.py" "$data/$f.polygons.txt" "$tmp/$f.labels.png"
   if cmp -s "$tmp/$f.labels.png" "$data/$f.labels.png"; then ok; else bad "$f.labels.png is not what $f.polygons.txt rasterizes to"; fi
 done
@@ -83,7 +83,7 @@ variant dark dark-portrait "${portrait[@]}" 0.78 hair 0.84 face-skin 0.84 clothe
 variant haze hazy-portrait "${portrait[@]}" 0.71 hair 0.84 face-skin 0.84 clothes 0.78 body-skin 0.3
 
 # The opencv-doc photos: full body, arms and hands (messi5), two people in greyscale (basketball1).
-for f in messi5.jpg basketball1.png face_swapped.jpg jacket.jpg glasses_panels.jpg webcam.jpg; do
+for f in messi5.jpg basketball1.png face_swapped.jpg jacket.jpg glasses_panels.jpg webcam.jpg webcam2.jpg; do
   if [ ! -f "$assets/$f" ]; then
     echo "skipped: $f not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples fetches it)"
   fi
@@ -117,6 +117,10 @@ fi
 # prior made it clothes). README: limits: the shadowed chest is clothes.
 [ -f "$assets/webcam.jpg" ] && score webcam "$assets/webcam.jpg" "$data/webcam.labels.png" 0.55 \
   hair 0.72 face-skin 0.76 body-skin 0.28 clothes 0.40
+# webcam2.jpg: the same webcam's other frame (labelled after session 11's changes, by another helper): she leans in
+# at the right, her head on her hand, locks of hair down both sides of her neck (hair 0.51 without hair joining).
+[ -f "$assets/webcam2.jpg" ] && score webcam2 "$assets/webcam2.jpg" "$data/webcam2.labels.png" 0.47 \
+  hair 0.58 face-skin 0.72 body-skin 0.32 clothes 0.23
 # basketball1: the right player (from behind, no face) gets his pose from his person-mask component (segtex_pose_finder);
 # neither face is found, so both heads come from the poses (a guessed face, the head above the shoulders). The palm
 # detector finds no hand; the landmarker finds one at each player's wrist (segtex_hand_tracker_add_from_poses), so
