@@ -229,6 +229,9 @@ static void colour_gate_on_hue_and_grey_luma(void)
     comp_colours gm;
     learn(&gm, gskin, ghair, gcloth);
     CHECK(gm.skin.valid && gm.chroma < 2.0f, "skin learned on a grey frame (chroma %.1f)", gm.chroma);
+    /* how far colour tells skin from hair (the ears' odds move by it): all of it on the colour frame, none on the grey */
+    CHECK(comp_colours_hue(&m) == 1.0f && comp_colours_hue(&gm) == 0.0f, "hue: colour frame %.2f, grey frame %.2f",
+          comp_colours_hue(&m), comp_colours_hue(&gm));
     const uint8_t gshade[3] = {120, 120, 120};
     float gat = face_ll(&gm, gskin), gs = face_ll(&gm, gshade);
     CHECK(gs > SKIN_FLOOR + 0.5f && gs < gat, "grey frame: a face 30 levels darker scores, lower (%.2f < %.2f)", gs, gat);
@@ -505,7 +508,7 @@ static void ears_beside_the_cheeks(void)
     p[0].brow_b = 0.3f;
     comp_person grey = p[0], none = p[0];
     grey.hue = 0.0f;
-    none.ear[0][0] = none.ear[1][0] = 0.0f;
+    none.ears = 0;
     int in_head = 0;
     for (float b = -0.3f; b <= 0.8f; b += 0.05f) {
         float lg[COMP_K], ln[COMP_K], lc[COMP_K];
@@ -520,8 +523,7 @@ static void ears_beside_the_cheeks(void)
     CHECK(in_head > 0, "the ear's top reaches the head's region (where hair is likelier)");
     mesh_face(segtex_face_geometry_mesh(g), 70, 5, 200, 150, &faces.faces[0]);
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a profile mesh");
-    CHECK(p[0].ear[0][0] == 0.0f && p[0].ear[1][0] == 0.0f, "a profile: no ears placed (%.2f, %.2f)", p[0].ear[0][0],
-          p[0].ear[1][0]);
+    CHECK(!p[0].ears, "a profile: no ears placed");
     segtex_face_geometry_destroy(g);
 }
 

@@ -98,6 +98,18 @@ static inline float grid_at(const float *g, int w, int h, float u, float v)
     return a + (b - a) * fy;
 }
 
+/* The grid pixels of 2x2 block (bx, by), each once (a block on an odd grid's last column or row has fewer); returns
+ * how many. */
+static int block_pixels(int w, int h, int bx, int by, size_t idx[4])
+{
+    const int x = 2 * bx, y = 2 * by;
+    int n = 0;
+    for (int j = 0; j < 2 && y + j < h; j++)
+        for (int i = 0; i < 2 && x + i < w; i++)
+            idx[n++] = (size_t)(y + j) * w + (size_t)(x + i);
+    return n;
+}
+
 /* Share of a mask's pixels above one half. */
 static float coverage(const float *m, int w, int h)
 {
@@ -205,6 +217,7 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
     npose = npose < SEGTEX_MAX_POSES ? npose : SEGTEX_MAX_POSES;
     float sure_bg[SEGTEX_MAX_POSES];
     pose_map map[SEGTEX_MAX_POSES];
+    int box[SEGTEX_MAX_POSES][4];
     for (int q = 0; q < npose; q++) {
         const segtex_pose_result *pose = &people->pose[q];
         sure_bg[q] = -1.0f;
@@ -213,10 +226,10 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
         map[q] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
                             (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
         /* How much of the pose's mask the selfie mask holds (every other pixel): has it found this person? */
-        int in_pose = 0, in_both = 0, box[4];
-        pose_box(pose, gx, gy, w, h, box);
-        for (int y = box[1] & ~1; y < box[3]; y += 2)
-            for (int x = box[0] & ~1; x < box[2]; x += 2) {
+        int in_pose = 0, in_both = 0;
+        pose_box(pose, gx, gy, w, h, box[q]);
+        for (int y = box[q][1] & ~1; y < box[q][3]; y += 2)
+            for (int x = box[q][0] & ~1; x < box[q][2]; x += 2) {
                 float m = pose_mask_at(pose, &map[q], ((float)x + 0.5f) * gx, ((float)y + 0.5f) * gy);
                 in_pose += m >= 0.5f;
                 in_both += m >= 0.5f && c->person[y * w + x] >= 0.5f;
@@ -238,10 +251,8 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
             seen[b] = pose->landmarks[i][3] >= SEGTEX_POSE_SEEN && pose->landmarks[j][3] >= SEGTEX_POSE_SEEN;
         }
         const float reach = R_BONE * torso_size(pose, iw, ih);
-        int box[4];
-        pose_box(pose, gx, gy, w, h, box);
-        for (int y = box[1]; y < box[3]; y++)
-            for (int x = box[0]; x < box[2]; x++) {
+        for (int y = box[q][1]; y < box[q][3]; y++)
+            for (int x = box[q][0]; x < box[q][2]; x++) {
                 float *p = &c->person[y * w + x];
                 if (*p >= 0.99f) /* nothing to add to a sure pixel */
                     continue;
@@ -326,7 +337,7 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
     }
     memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
     for (int i = 0; i < np; i++)
-        c->people[i].hue = fminf(fmaxf((c->colours[i].chroma - 4.0f) / 8.0f, 0.0f), 1.0f); /* noise: 3-4 levels */
+        c->people[i].hue = comp_colours_hue(&c->colours[i]);
     c->ncolours = np;
 }
 
@@ -409,13 +420,14 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
      * then the most likely. */
     for (int by = 0; by < bh; by++)
         for (int bx = 0; bx < bw; bx++) {
-            const int x = 2 * bx, y = 2 * by, x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
-            const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
+            size_t idx[4];
+            const int npx = block_pixels(w, h, bx, by, idx);
             const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * COMP_SCORE_N;
             float s[COMP_K] = {0};
             int best = COMP_CLOTHES;
-            float pmax = comp_max(comp_max(c->person[idx[0]], c->person[idx[1]]),
-                                  comp_max(c->person[idx[2]], c->person[idx[3]]));
+            float pmax = 0.0f;
+            for (int q = 0; q < npx; q++)
+                pmax = comp_max(pmax, c->person[idx[q]]);
             if (!isnan(sc[0])) {
                 float acc[COMP_K], wsum = 1.0f, second = -INFINITY;
                 int top = 0;
@@ -458,7 +470,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             }
             uint8_t cat = pmax >= 0.5f ? (uint8_t)to_category[best] : 0;
             c->decided[(size_t)by * bw + (size_t)bx] = (uint8_t)(cat ? best : COMP_K);
-            for (int q = 0; q < 4; q++) {
+            for (int q = 0; q < npx; q++) {
                 float p = c->person[idx[q]], *o = out->prob + idx[q] * C;
                 o[SEGTEX_CATEGORY_BACKGROUND] = 1.0f - p;
                 for (int k = 0; k < COMP_K; k++)
@@ -473,11 +485,9 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         for (int b = 0; b < bw * bh; b++) {
             if (!(c->decided[b] & COMP_JOINED))
                 continue;
-            const int x = 2 * (b % bw), y = 2 * (b / bw), x1 = x + 1 < w ? x + 1 : x, y1 = y + 1 < h ? y + 1 : y;
-            const size_t idx[4] = {(size_t)y * w + x, (size_t)y * w + x1, (size_t)y1 * w + x, (size_t)y1 * w + x1};
-            for (int q = 0; q < 4; q++) {
-                if ((q & 1 && x1 == x) || (q & 2 && y1 == y)) /* an odd edge's block: a pixel listed twice */
-                    continue;
+            size_t idx[4];
+            const int npx = block_pixels(w, h, b % bw, b / bw, idx);
+            for (int q = 0; q < npx; q++) { /* each pixel once: swapped twice, it would swap back */
                 float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
                 pr[SEGTEX_CATEGORY_HAIR] = pr[SEGTEX_CATEGORY_CLOTHES], pr[SEGTEX_CATEGORY_CLOTHES] = t;
                 c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR; /* a joined block was clothes: a person's */

@@ -56,9 +56,10 @@ typedef struct comp_person {
     float neck_a[2]; /* the neck's sides across the face frame, in half widths */
     float neck_b;    /* the neck's bottom up the face frame, in half heights (0: no neck) */
     float brow_b; /* the top of the brows, in face-frame half heights up from the centre: no hair below it */
-    float hue; /* how well colour tells skin from hair on this frame: 1 (comp_people_build's), down to 0 on a
-                * greyscale frame (set from the person's colour models once learned) */
-    float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes (a: 0 when unseen) */
+    float hue; /* how well colour tells skin from hair on this frame: 1 (comp_people_build's); the composite sets
+                * comp_colours_hue of the person's colour models once learned */
+    int ears;  /* ear[] placed (a frontal face mesh) */
+    float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes */
     comp_poly oval, eyes[2], brows[2], lips;
     comp_poly torso, neck;
     int ncaps;
@@ -152,5 +153,9 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
  * on greyscale or IR frames, is weak evidence: the geometry decides more).
  */
 void comp_colours_loglik(const comp_colours *m, const float ycc[3], float ll[COMP_K]);
+
+/* How well a person's colours tell skin from hair: 0 on a greyscale frame (chroma up to 4 levels is noise), 1 from
+ * 12 levels of chroma up. */
+float comp_colours_hue(const comp_colours *m);
 
 #endif

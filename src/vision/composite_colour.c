@@ -317,6 +317,11 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     m->cx = p->cx, m->cy = p->cy;
 }
 
+float comp_colours_hue(const comp_colours *m)
+{
+    return comp_min(comp_max((m->chroma - 4.0f) / 8.0f, 0.0f), 1.0f);
+}
+
 void comp_colours_loglik(const comp_colours *m, const float c[3], float ll[COMP_K])
 {
     ll[COMP_HAIR] = gauss_ll(&m->hair, c, LL_MIN - 2.0f, INFINITY); /* hair: highlights and shadows */

@@ -163,7 +163,8 @@ static void add_face(comp_person *p, const segtex_face_landmarks *f, int w, int 
     p->back = fmaxf(fminf(frame_across(p, mx, my), 2.0f), -2.0f);
     /* The ears: just out from the cheeks' extremes, a little above them. On a face turned aside, an ear lies
      * behind its cheek's extreme (hidden on the far side, or where the head's side already is): frontal only. */
-    for (int k = 0; k < 2 && fabsf(p->back) < EAR_FRONTAL; k++) {
+    p->ears = fabsf(p->back) < EAR_FRONTAL;
+    for (int k = 0; k < 2 && p->ears; k++) {
         float ea = frame_across(p, (k ? rx : lx) - p->fcx, (k ? ry : ly) - p->fcy),
               eb = frame_up(p, (k ? rx : lx) - p->fcx, (k ? ry : ly) - p->fcy);
         p->ear[k][0] = ea + (ea < 0 ? -EAR_OUT : EAR_OUT), p->ear[k][1] = eb + EAR_UP;
@@ -577,10 +578,10 @@ done:
      * hair hanging over them is unlike skin and stays hair. Only as far as colour tells them apart (from the
      * region's odds toward the ear's by the frame's hue): on a greyscale frame blond hair over the ears has the
      * face's luma. */
-    if ((region == COMP_REGION_HEAD_SIDE || region == COMP_REGION_HEAD) && p->has_face)
+    if ((region == COMP_REGION_HEAD_SIDE || region == COMP_REGION_HEAD) && p->ears)
         for (int k = 0; k < 2; k++) {
             float ea = (a - p->ear[k][0]) / EAR_RA, eb = (b - p->ear[k][1]) / EAR_RB;
-            if (p->ear[k][0] != 0.0f && ea * ea + eb * eb <= 1.0f)
+            if (ea * ea + eb * eb <= 1.0f)
                 lp[COMP_FACE] += p->hue * (EAR_FACE - lp[COMP_FACE]), lp[COMP_HAIR] -= p->hue * lp[COMP_HAIR];
         }
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
