@@ -229,18 +229,18 @@ static void live_last_frame_has_its_results(void)
     CHECK(segtex_pipeline_create(&po, &p) == SEGTEX_OK, "pipeline");
     if (!p)
         return;
-    /* Let the source read its 3 frames and reach the end before the first next(). */
+    /* Let the source read its 3 frames and reach the end before the first next() (the end is what makes the last
+     * frame wait for its own results; waiting a fixed time for it failed under TSan on a loaded machine). */
     segtex_pipeline_stats s;
-    for (int i = 0; i < 2000; i++) {
+    for (int i = 0; i < 20000; i++) {
         segtex_pipeline_get_stats(p, &s);
-        if (s.frames_in == 3)
+        if (s.source_ended)
             break;
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
-    /* The end comes microseconds after the third frame; the models' first results take milliseconds. */
-    struct timespec ts = {0, 2000000};
-    nanosleep(&ts, NULL);
+    CHECK(s.source_ended && s.frames_in == 3, "the source ended (%d) after %lld frames, expected 3", s.source_ended,
+          (long long)s.frames_in);
     segtex_pipeline_frame f;
     int out = 0;
     int64_t index = -1, faces = -1, seg_index = -1;

@@ -97,6 +97,7 @@ typedef struct segtex_pipeline_stats {
     int64_t pose_detections, palm_detections; /* frames the pose / palm detector ran on */
     int64_t dropped_output;  /* live: frames next() skipped for a newer one */
     int resizes;             /* size changes handled */
+    int source_ended;        /* the source has reached its end (or failed): no frame will be read after frames_in */
     segtex_stage_stats source, face, seg, pose, hands; /* seg: inference and composite, not the wait */
 } segtex_pipeline_stats;
 

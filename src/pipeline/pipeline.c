@@ -207,7 +207,7 @@ static void *source_main(void *arg)
         }
         if (r < 0 && !p->error)
             p->error = (segtex_status)r;
-        p->eof = 1;
+        p->eof = p->stats.source_ended = 1;
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
         break;
