@@ -527,6 +527,36 @@ static void ears_beside_the_cheeks(void)
     segtex_face_geometry_destroy(g);
 }
 
+/* The chin's underside, which the mesh's oval stops short of, is face skin: the oval's lower half grows by
+ * JAW_GROW (4 % at the chin), its upper half does not. */
+static void chin_underside_is_face(void)
+{
+    static segtex_face_result faces;
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_people people = {&faces, NULL, NULL, 0};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d, x, y;
+    memset(&faces, 0, sizeof faces);
+    faces.count = 1;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    /* b = -1 is the mesh's chin (152), +1 its forehead's top (10), in the face's half heights */
+    comp_frame_pt(&p[0], 0.0f, -1.025f, &x, &y);
+    int r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK((r == COMP_REGION_CHEEKS || r == COMP_REGION_FACE) && lp[COMP_FACE] > lp[COMP_BODY] + 2.0f,
+          "just under the mesh's chin: face (region %d, face %.1f, body %.1f)", r, lp[COMP_FACE], lp[COMP_BODY]);
+    comp_frame_pt(&p[0], 0.0f, -1.08f, &x, &y);
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_JAW || r == COMP_REGION_NECK, "under the chin by 8 %%: the jaw or neck (region %d)", r);
+    comp_frame_pt(&p[0], 0.0f, 1.02f, &x, &y);
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_FOREHEAD, "just over the mesh's forehead: the hairline's region, not the oval (region %d)", r);
+    segtex_face_geometry_destroy(g);
+}
+
 /* A block's scores for comp_hair_joins: `hair` against clothes' 0, person `who`, in `region`. */
 static void block(float *sc, float hair, int who, int region)
 {
@@ -608,6 +638,7 @@ int main(void)
     RUN(high_forehead_hair_model);
     RUN(elbow_below_the_frame_holds_the_forearm);
     RUN(ears_beside_the_cheeks);
+    RUN(chin_underside_is_face);
     RUN(hair_hangs_from_the_head);
     return test_summary();
 }
