@@ -557,6 +557,43 @@ static void chin_underside_is_face(void)
     segtex_face_geometry_destroy(g);
 }
 
+/* A forearm raised to the face (a hand on the cheek) passes beside it, below the brows: there the arm's odds count
+ * as well as the head side's (the forearm is not hair, nor the cheek's skin): each category at the likelier. */
+static void forearm_beside_the_face(void)
+{
+    static segtex_face_result faces;
+    static segtex_pose_result pose;
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_people people = {&faces, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], base[COMP_K], d, x, y;
+    memset(&faces, 0, sizeof faces);
+    faces.count = 1;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh and its pose: one person");
+    comp_frame_pt(&p[0], 1.4f, -0.4f, &x, &y); /* beside the cheek, below the brows */
+    int r0 = comp_prior(&p[0], x, y, base, &d);
+    CHECK(r0 == COMP_REGION_HEAD_SIDE && base[COMP_BODY] < -2.0f, "beside the cheek, no arm: the head's side (region %d, "
+          "body %.1f)", r0, base[COMP_BODY]);
+    /* the left forearm up to the cheek, from an elbow below the shoulder */
+    set_pt(&pose, SEGTEX_POSE_LEFT_ELBOW, x + 20, y + 120), set_pt(&pose, SEGTEX_POSE_LEFT_WRIST, x, y - 10);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    int r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_HEAD_SIDE && lp[COMP_BODY] >= 0.0f && lp[COMP_CLOTHES] >= 0.75f &&
+              lp[COMP_HAIR] == base[COMP_HAIR] && lp[COMP_FACE] == base[COMP_FACE],
+          "beside the cheek on the forearm: the arm's odds too (region %d: hair %.1f body %.1f face %.1f clothes %.1f)",
+          r, lp[COMP_HAIR], lp[COMP_BODY], lp[COMP_FACE], lp[COMP_CLOTHES]);
+    comp_frame_pt(&p[0], -1.4f, -0.4f, &x, &y); /* the other cheek: no arm there */
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_HEAD_SIDE && lp[COMP_BODY] < -2.0f, "the other cheek: the head's side alone (body %.1f)",
+          lp[COMP_BODY]);
+    segtex_face_geometry_destroy(g);
+}
+
 /* A block's scores for comp_hair_joins: `hair` against clothes' 0, person `who`, in `region`. */
 static void block(float *sc, float hair, int who, int region)
 {
@@ -639,6 +676,7 @@ int main(void)
     RUN(elbow_below_the_frame_holds_the_forearm);
     RUN(ears_beside_the_cheeks);
     RUN(chin_underside_is_face);
+    RUN(forearm_beside_the_face);
     RUN(hair_hangs_from_the_head);
     return test_summary();
 }

@@ -466,7 +466,7 @@ static int in_cap(const comp_capsule *c, float x, float y)
 
 int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *dist)
 {
-    int region = COMP_REGION_BODY;
+    int region = COMP_REGION_BODY, arm_too = 0;
     *dist = 0;
     /* Face frame coordinates: b up from the face's centre (in half heights), a across (in half widths). */
     const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? frame_up(p, dx, dy) : 0.0f,
@@ -515,6 +515,10 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
              * its neck is (half its skull's offset back), so that in front of its profile is beside it too */
             region = p->has_face && b < p->brow_b && fabsf(a - 0.5f * p->back) > 0.6f ? COMP_REGION_HEAD_SIDE
                                                                                        : COMP_REGION_HEAD;
+            /* ... where a forearm raised to the face (a hand on the cheek or the chin) passes too: see `done` */
+            if (region == COMP_REGION_HEAD_SIDE)
+                for (int i = 0; i < p->ncaps && !arm_too; i++)
+                    arm_too = p->caps[i].kind == COMP_REGION_ARM && in_cap(&p->caps[i], x, y);
             goto done;
         }
     }
@@ -568,6 +572,13 @@ outside: {
     }
 done:
     memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
+    /* Beside the face and on an arm's capsule: either region's explanation holds (hair hanging, the cheek wider
+     * than the mesh, or the forearm), each category at the likelier of its two odds; with a hand found, a bare
+     * arm's (sleeves at the arm's odds, as below). */
+    for (int k = 0; arm_too && k < COMP_K; k++) {
+        float arm = region_prior[COMP_REGION_ARM][k == COMP_CLOTHES && p->hands ? COMP_BODY : k];
+        lp[k] = comp_max(lp[k], arm);
+    }
     /* Long hair hangs over the shoulders and the chest: within its reach, the torso is as likely to hold
      * hair as the rest of the body is, and colour decides (further down, a dark colour is clothes). */
     if (region == COMP_REGION_TORSO && p->fw > 0 && b > -HAIR_REACH)
