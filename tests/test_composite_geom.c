@@ -244,6 +244,45 @@ static void colour_gate_on_hue_and_grey_luma(void)
           cat - cs);
 }
 
+/* A bare torso (a bare chest, a turned person's bare shoulder): on a colour frame, a torso sampled as the face's
+ * own skin is bare, its clothes model is not learned from it, and over the body skin is at even odds with clothes;
+ * clothes of another colour, skin-coloured clothes (khaki) and a greyscale frame are not. */
+static void bare_torso_is_skin(void)
+{
+    static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {60, 45, 35}, cloth[3] = {40, 60, 140},
+                         khaki[3] = {185, 170, 115}, gskin[3] = {150, 150, 150}, ghair[3] = {40, 40, 40};
+    comp_colours m;
+    float ycc[3], ll[COMP_K];
+    learn(&m, skin, hair, skin);
+    comp_rgb_to_ycc(skin, ycc);
+    comp_colours_loglik(&m, ycc, ll);
+    CHECK(comp_colours_bare(&m) && ll[COMP_BODY] > ll[COMP_CLOTHES] + 2.0f,
+          "a torso of the face's skin: bare (%d), skin not learned as clothes (body %.1f, clothes %.1f)",
+          comp_colours_bare(&m), ll[COMP_BODY], ll[COMP_CLOTHES]);
+    learn(&m, skin, hair, cloth);
+    CHECK(!comp_colours_bare(&m), "a blue shirt: not bare");
+    learn(&m, skin, hair, khaki);
+    CHECK(!comp_colours_bare(&m), "a khaki shirt, near the skin's hue: not bare");
+    learn(&m, gskin, ghair, gskin);
+    CHECK(!comp_colours_bare(&m), "greyscale, the torso at the face's luma: luma alone does not say bare");
+    static segtex_pose_result pose;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d;
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    int r = comp_prior(&p[0], 200, 290, lp, &d);
+    CHECK(r == COMP_REGION_TORSO && lp[COMP_BODY] < lp[COMP_CLOTHES] - 3.0f, "a torso, not bare: clothes likelier "
+          "(region %d, body %.1f, clothes %.1f)", r, lp[COMP_BODY], lp[COMP_CLOTHES]);
+    p[0].bare = 1;
+    const float at[][2] = {{200, 290}, {200, 390}, {330, 300}}; /* the torso, below the hips, beside the torso */
+    for (int i = 0; i < 3; i++) {
+        r = comp_prior(&p[0], at[i][0], at[i][1], lp, &d);
+        CHECK(lp[COMP_BODY] == lp[COMP_CLOTHES], "bare, at (%.0f, %.0f): skin at the clothes' odds (region %d, body "
+              "%.1f, clothes %.1f)", at[i][0], at[i][1], r, lp[COMP_BODY], lp[COMP_CLOTHES]);
+    }
+}
+
 /*
  * MediaPipe's canonical face mesh as the landmarks of a face turned `yaw` degrees about the vertical (positive:
  * the nose toward image right), `s` pixels a centimetre, its nose tip at (cx, cy): orthographic, as the
@@ -689,6 +728,7 @@ int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
     RUN(colour_gate_on_hue_and_grey_luma);
+    RUN(bare_torso_is_skin);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
     RUN(profile_mesh_skull_and_neck_behind);

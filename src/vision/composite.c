@@ -337,7 +337,7 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
     }
     memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
     for (int i = 0; i < np; i++)
-        c->people[i].hue = comp_colours_hue(&c->colours[i]);
+        c->people[i].hue = comp_colours_hue(&c->colours[i]), c->people[i].bare = comp_colours_bare(&c->colours[i]);
     c->ncolours = np;
 }
 

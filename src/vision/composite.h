@@ -58,6 +58,7 @@ typedef struct comp_person {
     float brow_b; /* the top of the brows, in face-frame half heights up from the centre: no hair below it */
     float hue; /* how well colour tells skin from hair on this frame: 1 (comp_people_build's); the composite sets
                 * comp_colours_hue of the person's colour models once learned */
+    int bare;  /* a bare torso (comp_colours_bare, set like hue): skin and clothes at even odds over the body */
     int ears;  /* ear[] placed (a frontal face mesh) */
     float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes */
     comp_poly oval, eyes[2], brows[2], lips;
@@ -121,6 +122,7 @@ typedef struct comp_colours {
     int valid; /* 1 once learned */
     float chroma; /* mean |Cb - 128| + |Cr - 128| of the person's samples: near 0 on greyscale frames */
     float cx, cy; /* where the person was when last learned (matching between frames) */
+    float bare;   /* running estimate of "the torso is bare": 1 when its samples are the face's skin (see bare_torso) */
 } comp_colours;
 
 void comp_rgb_to_ycc(const uint8_t *p, float out[3]);
@@ -157,5 +159,7 @@ void comp_colours_loglik(const comp_colours *m, const float ycc[3], float ll[COM
 /* How well a person's colours tell skin from hair: 0 on a greyscale frame (chroma up to 4 levels is noise), 1 from
  * 12 levels of chroma up. */
 float comp_colours_hue(const comp_colours *m);
+/* 1 when the person's torso is bare (their running estimate over half), else 0. */
+int comp_colours_bare(const comp_colours *m);
 
 #endif

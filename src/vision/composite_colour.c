@@ -16,6 +16,8 @@
 #define WIDEN_GREY 2.5f /* a guessed face's luma variance grows by this much more on a greyscale frame (as the body's) */
 #define HAIR_TOP 1.6f /* the hair band's top over a face mesh, in half heights from its centre (the mesh's top: 1) */
 #define HAIR_SHARE 0.35f /* the hair band's samples unlike skin, if at least this share, are its hair */
+#define BARE_D2 3.0f     /* a bare torso: its samples this near the face's skin (squared Mahalanobis), */
+#define BARE_SHARE 0.5f  /* ... at least this share of them */
 #define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
@@ -180,6 +182,32 @@ static int drop_skin(const comp_gauss *skin, float *s, int n, float d2, float mi
     return k;
 }
 
+/* Keep only the samples unlike skin (beyond d2), whatever their share. */
+static int keep_unlike(const comp_gauss *skin, float *s, int n, float d2)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (gauss_d2(skin, s + i * 3) > d2)
+            memmove(s + k * 3, s + i * 3, sizeof(float) * 3), k++;
+    return k;
+}
+
+/*
+ * A bare torso (a bare chest, a turned person's bare shoulder): on a frame with colour, most of the torso's samples
+ * are the face's skin itself (within BARE_D2 of its model as sampled). Skin-coloured clothes (khaki, an orange suit)
+ * are near it in hue but not that near (none of the labelled photos' clothes has over a quarter of its samples
+ * there; a bare shoulder has three quarters); on a greyscale frame luma alone cannot tell, and this says no.
+ */
+static int bare_torso(const comp_gauss *skin, float skin_sat, const float *s, int n)
+{
+    if (!skin->valid || skin_sat < 8.0f || n < 12)
+        return 0;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += gauss_d2(skin, s + i * 3) < BARE_D2;
+    return (float)k >= BARE_SHARE * (float)n;
+}
+
 /* Sort samples by luma (insertion: at most a few hundred, and qsort may allocate). */
 static void sort_luma(float *s, int n)
 {
@@ -199,6 +227,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         rate = 1.0f;
     sampler s = {img, person, w, h, ex, buf, 0, 0.0, 0};
     comp_gauss skin_ref = m->skin; /* the skin as sampled (not widened): what hair and clothes samples must not be */
+    float skin_sat = 0.0f;         /* the sampled skin's chroma: how far colour tells skin apart on this frame */
     /* Skin: cheeks and forehead; else the hands. */
     if (p->has_face) {
         static const float spots[][2] = {{-0.5f, -0.15f}, {0.5f, -0.15f}, {0.0f, 0.62f}, {-0.3f, 0.55f}, {0.3f, 0.55f}};
@@ -239,6 +268,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         for (int i = 0; i < k; i++)
             sat += fabsf(s.buf[i * 3 + 1] - 128.0f) + fabsf(s.buf[i * 3 + 2] - 128.0f);
         sat = k ? sat / (float)k : 0.0f;
+        skin_sat = sat;
         /* With no hue, luma is all there is, and shading moves it across a face (a jaw in shadow). A face
          * guessed from the pose is sampled in three small patches where its nose is thought to be, which
          * miss its shaded parts: on a grey frame its model is as wide in luma as the body's. A face the
@@ -301,7 +331,9 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
-    s.n = drop_skin(&skin_ref, s.buf, s.n, 6.0f, CLOTHES_SHARE);
+    int bare = bare_torso(&skin_ref, skin_sat, s.buf, s.n);
+    m->bare = m->valid ? m->bare + rate * ((float)bare - m->bare) : (float)bare;
+    s.n = bare ? keep_unlike(&skin_ref, s.buf, s.n, 6.0f) : drop_skin(&skin_ref, s.buf, s.n, 6.0f, CLOTHES_SHARE);
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
@@ -319,6 +351,8 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     m->valid = 1;
     m->cx = p->cx, m->cy = p->cy;
 }
+
+int comp_colours_bare(const comp_colours *m) { return m->bare > 0.5f; }
 
 float comp_colours_hue(const comp_colours *m)
 {

@@ -562,6 +562,8 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
     if (p->fw > 0 && b < -HAIR_REACH)
         lp[COMP_HAIR] = -4.0f;
+    if (p->bare) /* a bare torso: see below */
+        lp[COMP_BODY] = comp_max(lp[COMP_BODY], lp[COMP_CLOTHES]);
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
 outside: {
         float dx = x - p->cx, dy = y - p->cy;
@@ -608,6 +610,10 @@ done:
             if (ea * ea + eb * eb <= 1.0f)
                 lp[COMP_FACE] += p->hue * (EAR_FACE - lp[COMP_FACE]), lp[COMP_HAIR] -= p->hue * lp[COMP_HAIR];
         }
+    /* A bare torso (a bare chest, a turned person's bare shoulder): over the body skin is as likely as clothes, and
+     * colour decides (the person's clothes model is then learned only from what is unlike their skin). */
+    if (p->bare && (region == COMP_REGION_TORSO || region == COMP_REGION_BODY || region == COMP_REGION_ARM))
+        lp[COMP_BODY] = comp_max(lp[COMP_BODY], lp[COMP_CLOTHES]);
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
      * head turned away shows its collar) at even odds, and colour decides. */
     if (region == COMP_REGION_NECK && !p->has_face)
