@@ -186,6 +186,7 @@ int cmd_segment(int argc, char **argv)
         if (segtex_face_models_load(dir, (segtex_detector_kind)dk, 1, &mo, &fm))
             goto done;
         to.fallback_detector = fm.fallback;
+        to.max_faces = SEGTEX_MAX_POSES; /* every person's face (a pose each), not the tracker's default one */
         if (segtex_face_tracker_create(fm.detector, fm.landmarker, &to, &tr) || segtex_face_tracker_process(tr, &img, 0, faces))
             goto done;
         if (segtex_hand_models_load(dir, 1, &mo, &hm) || segtex_hand_tracker_create(hm.detector, hm.landmarker, &ho, &htr) ||

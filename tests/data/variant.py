@@ -10,7 +10,9 @@ case (scripts/hard-case.sh). KIND:
   dark    every channel x 0.35 plus sensor noise of +-2 levels (a fixed pseudo-random sequence): a room at
           night, the camera's exposure short of it; the labels are unchanged
   haze    every channel halved and raised by 100 (washed out: glare, fog, contrast turned down); the
-          labels are unchanged"""
+          labels are unchanged
+  quad    the top of the photo's middle (its middle half across, its top half down: a portrait's head) four
+          times, 2x2, the photo's size: four faces with no shoulders under them (as a video call's grid)"""
 import os
 import sys
 
@@ -63,16 +65,23 @@ def dark(w, h, c, rows):
     return w, h, c, out
 
 
+def quad(w, h, c, rows):
+    x0, tw, th = w // 4, w // 2, h // 2
+    tile = [bytes(r[x0 * c:(x0 + tw) * c]) for r in rows[:th]]
+    out = [t + t for t in tile] * 2
+    return 2 * tw, 2 * th, c, out
+
+
 def haze(w, h, c, rows):
     return w, h, c, [bytes((v + 1) // 2 + 100 for v in r) for r in rows]
 
 
-PHOTO = {'grey': grey, 'mirror': mirror, 'dark': dark, 'haze': haze}  # small takes its fill and mode too
+PHOTO = {'grey': grey, 'mirror': mirror, 'dark': dark, 'haze': haze, 'quad': quad}  # small takes its fill and mode too
 
 
 def main():
     if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('small', *PHOTO):
-        sys.exit('usage: variant.py grey|mirror|small|dark|haze IN.png OUT.png [LABELS.png OUT_LABELS.png]')
+        sys.exit('usage: variant.py grey|mirror|small|dark|haze|quad IN.png OUT.png [LABELS.png OUT_LABELS.png]')
     kind = sys.argv[1]
     w, h, c, rows = segpng.read(sys.argv[2])
     if kind == 'grey' and c < 3:
@@ -85,7 +94,7 @@ def main():
             sys.exit('variant.py: the labels are %dx%d, the photo %dx%d' % (lw, lh, w, h))
         lab = [bytes(r[0:lw * lc:lc]) for r in lab]  # ids: the first channel
         out = (small(lw, lh, 1, lab, 0, False) if kind == 'small' else mirror(lw, lh, 1, lab) if kind == 'mirror' else
-               (lw, lh, 1, lab))  # the other kinds move no pixel
+               quad(lw, lh, 1, lab) if kind == 'quad' else (lw, lh, 1, lab))  # the other kinds move no pixel
         segpng.write(sys.argv[5], *out)
 
 
