@@ -12,7 +12,7 @@
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
 # --people-samples also fetches photos of people from the same package
 # (basketball1.png, messi5.jpg, face_swapped.jpg, jacket.jpg, glasses_panels.jpg,
-# webcam.jpg, webcam2.jpg) for the composite segmenter's labelled tests.
+# webcam.jpg, webcam2.jpg, lena.png) for the composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,6 +76,9 @@ if [ "$people_samples" = 1 ]; then
   assets+=("webcam.jpg b543ccfacbc3cbf4bfbbe4c057cbbc7c6757627e86a9921a16f0c326d4bd4106 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/Cascade_Classifier_Tutorial_Result_Haar.jpg")
   # ... and a second frame of the same webcam: she leans in at the right, a hand at her cheek (..._LBP.jpg there).
   assets+=("webcam2.jpg 36dbd202b7aa949f37f22967518bf4964a4e1d8cb24004314b97a877cb5ecfdf deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/Cascade_Classifier_Tutorial_Result_LBP.jpg")
+  # 512x512 colour, the classic portrait in a wide-brimmed hat with a feather plume, a bare shoulder, a face
+  # detector's rectangle drawn over her face (faceDetection.png there).
+  assets+=("lena.png dc0959a0c6c202da4779da95ff752b02510219bfcff3c0464d6d47184a082601 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/faceDetection.png")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

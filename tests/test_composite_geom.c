@@ -618,6 +618,34 @@ static void chin_underside_is_face(void)
     segtex_face_geometry_destroy(g);
 }
 
+/* Far over a face mesh's top (a hat, a bald crown) nothing is face skin; just over it (a high forehead's top, beside
+ * the forehead's ellipse) the head's odds stand, and colour decides. */
+static void no_face_over_the_head(void)
+{
+    static segtex_face_result faces;
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_people people = {&faces, NULL, NULL, 0};
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], d, x, y;
+    memset(&faces, 0, sizeof faces);
+    faces.count = 1;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 200, &faces.faces[0]);
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    comp_frame_pt(&p[0], 0.0f, 1.9f, &x, &y);
+    int r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_HEAD && lp[COMP_FACE] <= -4.0f && lp[COMP_HAIR] > lp[COMP_FACE] + 4.0f,
+          "1.9 half heights up: the head, no face skin (region %d, face %.1f, hair %.1f)", r, lp[COMP_FACE],
+          lp[COMP_HAIR]);
+    comp_frame_pt(&p[0], 0.8f, 1.3f, &x, &y);
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_HEAD && lp[COMP_FACE] == 0.0f, "1.3 up beside the forehead: the head's even odds of face "
+          "(region %d, face %.1f)", r, lp[COMP_FACE]);
+    segtex_face_geometry_destroy(g);
+}
+
 /* A forearm raised to the face (a hand on the cheek) passes beside it, below the brows: there the arm's odds count
  * as well as the head side's (the forearm is not hair, nor the cheek's skin): each category at the likelier. */
 static void forearm_beside_the_face(void)
@@ -739,6 +767,7 @@ int main(void)
     RUN(ears_beside_the_cheeks);
     RUN(chin_underside_is_face);
     RUN(forearm_beside_the_face);
+    RUN(no_face_over_the_head);
     RUN(hair_hangs_from_the_head);
     return test_summary();
 }

@@ -21,6 +21,7 @@
 #define NL_D 1.5f    /* ... its depth, in face half heights, */
 #define NL_BODY 0.0f /* ... and the body skin's log prior in it */
 #define JAW_GROW 0.04f /* the oval's lower half grows by this share of its size at the chin (see add_face) */
+#define FACE_TOP 1.6f /* no face skin over a face mesh's top by more than this many half heights (see comp_prior) */
 #define EAR_OUT 0.12f /* an ear's centre: out from the cheek's extreme (234, 454), in face half widths, */
 #define EAR_UP 0.1f   /* ... and up from it, in half heights; */
 #define EAR_RA 0.16f  /* its half width and */
@@ -581,6 +582,11 @@ done:
         float arm = region_prior[COMP_REGION_ARM][k == COMP_CLOTHES && p->hands ? COMP_BODY : k];
         lp[k] = comp_max(lp[k], arm);
     }
+    /* Over a face mesh's top by more than FACE_TOP half heights nothing is face skin, however skin-coloured (a
+     * straw hat, a bald crown, a raised hand's skin tone in the head's column): the highest forehead of the
+     * labelled photos ends under 1.6, and face skin painted above 1.4 was all wrong (Lena's hat, 5,353 pixels). */
+    if (region == COMP_REGION_HEAD && p->has_face && b > FACE_TOP)
+        lp[COMP_FACE] = comp_min(lp[COMP_FACE], region_prior[COMP_REGION_TORSO][COMP_FACE]);
     /* Long hair hangs over the shoulders and the chest: within its reach, the torso is as likely to hold
      * hair as the rest of the body is, and colour decides (further down, a dark colour is clothes). */
     if (region == COMP_REGION_TORSO && p->fw > 0 && b > -HAIR_REACH)
