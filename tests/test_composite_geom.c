@@ -304,6 +304,20 @@ static void mesh_face(const segtex_face_mesh *m, float yaw, float s, float cx, f
     }
 }
 
+/* A frontal canonical mesh, its nose tip at (200, cy), 5 px a centimetre, as `faces`' one face. Returns the geometry
+ * (the caller destroys it), or NULL when its file is missing (profile_mesh_skull_and_neck_behind reports that). */
+static segtex_face_geometry *frontal_mesh(segtex_face_result *faces, float cy)
+{
+    segtex_face_geometry *g = NULL;
+    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
+    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
+        return NULL;
+    memset(faces, 0, sizeof *faces);
+    faces->count = 1;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, cy, &faces->faces[0]);
+    return g;
+}
+
 /* A turned face's throat slopes back from under its chin: low down, its front is out of the neck, its back in;
  * `front` is the front's side across the face frame (+1: the nose toward +a). */
 static void throat_slopes_back(const comp_person *p, float front)
@@ -407,13 +421,9 @@ static void guessed_neck_even_odds(void)
     CHECK(r != COMP_REGION_NECK || lp[COMP_BODY] == lp[COMP_CLOTHES],
           "guessed neck: skin %.1f and clothes %.1f at even odds", lp[COMP_BODY], lp[COMP_CLOTHES]);
 
-    segtex_face_geometry *g = NULL;
-    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
-    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
-        return; /* profile_mesh_skull_and_neck_behind reports it */
-    memset(&faces, 0, sizeof faces);
-    faces.count = 1;
-    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
+    segtex_face_geometry *g = frontal_mesh(&faces, 150);
+    if (!g)
+        return;
     people = (segtex_people){&faces, NULL, NULL, 0};
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     r = comp_prior(&p[0], 200, 150 + 0.5f * (p[0].fh * 2.0f + 20.0f), lp, &d);
@@ -503,14 +513,10 @@ static void high_forehead_hair_model(void)
      * 0.38 half heights over the mesh's top leaves hair in three of its seven rows (in two if it stopped at 1.45,
      * too few to sift the skin out: the hair model took the forehead's colour too). */
     static segtex_face_result faces;
-    segtex_face_geometry *g = NULL;
-    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
-    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
-        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_face_geometry *g = frontal_mesh(&faces, 200);
+    if (!g)
+        return;
     people = (segtex_people){&faces, NULL, NULL, 0};
-    memset(&faces, 0, sizeof faces);
-    faces.count = 1;
-    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 200, &faces.faces[0]);
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     forehead_and_hair_apart(&p[0], 1.38f, "a high forehead over a mesh");
     segtex_face_geometry_destroy(g);
@@ -541,16 +547,12 @@ static void elbow_below_the_frame_holds_the_forearm(void)
 static void ears_beside_the_cheeks(void)
 {
     static segtex_face_result faces;
-    segtex_face_geometry *g = NULL;
-    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
-    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
-        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_face_geometry *g = frontal_mesh(&faces, 150);
+    if (!g)
+        return;
     segtex_people people = {&faces, NULL, NULL, 0};
     comp_person p[COMP_MAX_PEOPLE];
     float lp[COMP_K], d, x, y;
-    memset(&faces, 0, sizeof faces);
-    faces.count = 1;
-    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     for (int side = -1; side <= 1; side += 2) {
         comp_frame_pt(&p[0], side * 1.1f, 0.1f, &x, &y);
@@ -588,21 +590,17 @@ static void ears_beside_the_cheeks(void)
     segtex_face_geometry_destroy(g);
 }
 
-/* The chin's underside, which the mesh's oval stops short of, is face skin: the oval's lower half grows by
- * JAW_GROW (4 % at the chin), its upper half does not. */
-static void chin_underside_is_face(void)
+/* How far face skin reaches: the chin's underside, which the mesh's oval stops short of, is face skin (the oval's
+ * lower half grows by JAW_GROW, 4 % at the chin; its upper half does not), and far over the head it is not. */
+static void face_skin_from_chin_to_crown(void)
 {
     static segtex_face_result faces;
-    segtex_face_geometry *g = NULL;
-    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
-    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
-        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_face_geometry *g = frontal_mesh(&faces, 150);
+    if (!g)
+        return;
     segtex_people people = {&faces, NULL, NULL, 0};
     comp_person p[COMP_MAX_PEOPLE];
     float lp[COMP_K], d, x, y;
-    memset(&faces, 0, sizeof faces);
-    faces.count = 1;
-    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     /* b = -1 is the mesh's chin (152), +1 its forehead's top (10), in the face's half heights */
     comp_frame_pt(&p[0], 0.0f, -1.025f, &x, &y);
@@ -615,27 +613,10 @@ static void chin_underside_is_face(void)
     comp_frame_pt(&p[0], 0.0f, 1.02f, &x, &y);
     r = comp_prior(&p[0], x, y, lp, &d);
     CHECK(r == COMP_REGION_FOREHEAD, "just over the mesh's forehead: the hairline's region, not the oval (region %d)", r);
-    segtex_face_geometry_destroy(g);
-}
-
-/* Far over a face mesh's top (a hat, a bald crown) nothing is face skin; just over it (a high forehead's top, beside
- * the forehead's ellipse) the head's odds stand, and colour decides. */
-static void no_face_over_the_head(void)
-{
-    static segtex_face_result faces;
-    segtex_face_geometry *g = NULL;
-    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
-    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
-        return; /* profile_mesh_skull_and_neck_behind reports it */
-    segtex_people people = {&faces, NULL, NULL, 0};
-    comp_person p[COMP_MAX_PEOPLE];
-    float lp[COMP_K], d, x, y;
-    memset(&faces, 0, sizeof faces);
-    faces.count = 1;
-    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 200, &faces.faces[0]);
-    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    /* Far over the mesh's top (a hat, a bald crown) nothing is face skin; just over it (a high forehead's top, beside
+     * the forehead's ellipse) the head's odds stand, and colour decides. */
     comp_frame_pt(&p[0], 0.0f, 1.9f, &x, &y);
-    int r = comp_prior(&p[0], x, y, lp, &d);
+    r = comp_prior(&p[0], x, y, lp, &d);
     CHECK(r == COMP_REGION_HEAD && lp[COMP_FACE] <= -4.0f && lp[COMP_HAIR] > lp[COMP_FACE] + 4.0f,
           "1.9 half heights up: the head, no face skin (region %d, face %.1f, hair %.1f)", r, lp[COMP_FACE],
           lp[COMP_HAIR]);
@@ -652,16 +633,12 @@ static void forearm_beside_the_face(void)
 {
     static segtex_face_result faces;
     static segtex_pose_result pose;
-    segtex_face_geometry *g = NULL;
-    const char *path = test_asset(SEGTEX_FACE_GEOMETRY_FILE);
-    if (!path || segtex_face_geometry_create(path, &g) != SEGTEX_OK)
-        return; /* profile_mesh_skull_and_neck_behind reports it */
+    segtex_face_geometry *g = frontal_mesh(&faces, 150);
+    if (!g)
+        return;
     segtex_people people = {&faces, &pose, NULL, 1};
     comp_person p[COMP_MAX_PEOPLE];
     float lp[COMP_K], base[COMP_K], d, x, y;
-    memset(&faces, 0, sizeof faces);
-    faces.count = 1;
-    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 150, &faces.faces[0]);
     person_pose(&pose, 200, 0);
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh and its pose: one person");
     comp_frame_pt(&p[0], 1.4f, -0.4f, &x, &y); /* beside the cheek, below the brows */
@@ -765,9 +742,8 @@ int main(void)
     RUN(high_forehead_hair_model);
     RUN(elbow_below_the_frame_holds_the_forearm);
     RUN(ears_beside_the_cheeks);
-    RUN(chin_underside_is_face);
+    RUN(face_skin_from_chin_to_crown);
     RUN(forearm_beside_the_face);
-    RUN(no_face_over_the_head);
     RUN(hair_hangs_from_the_head);
     return test_summary();
 }
