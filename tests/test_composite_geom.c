@@ -118,7 +118,8 @@ static void paint(segtex_image *img, const uint8_t skin[3], const uint8_t hair[3
         }
 }
 
-static void learn(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3])
+/* Learn from a painted person into `m`, blending by `rate` (1: replace; the video's running estimate below). */
+static void learn_at(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3], float rate)
 {
     static segtex_pose_result pose;
     static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
@@ -132,9 +133,14 @@ static void learn(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3],
         person[i] = 1.0f;
     segtex_image_alloc(&img, W, H, 3);
     paint(&img, skin, hair, cloth, &seed);
-    memset(m, 0, sizeof *m);
-    comp_colours_learn(m, &p[0], &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+    comp_colours_learn(m, &p[0], &img, person, W, H, rate, (comp_exposure){1.0f, 0.0f}, buf);
     segtex_image_free(&img);
+}
+
+static void learn(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3])
+{
+    memset(m, 0, sizeof *m);
+    learn_at(m, skin, hair, cloth, 1.0f);
 }
 
 static float face_ll(const comp_colours *m, const uint8_t rgb[3])
@@ -259,6 +265,11 @@ static void bare_torso_is_skin(void)
     CHECK(comp_colours_bare(&m) && ll[COMP_BODY] > ll[COMP_CLOTHES] + 2.0f,
           "a torso of the face's skin: bare (%d), skin not learned as clothes (body %.1f, clothes %.1f)",
           comp_colours_bare(&m), ll[COMP_BODY], ll[COMP_CLOTHES]);
+    /* in video a running estimate: a shirt put on turns the torso clothed a few frames later, not at once */
+    int frames = 0;
+    while (comp_colours_bare(&m) && frames < 20)
+        learn_at(&m, skin, hair, cloth, 0.15f), frames++;
+    CHECK(frames >= 3 && frames <= 6, "video: a shirt put on, clothed after %d frames at a rate of 0.15", frames);
     learn(&m, skin, hair, cloth);
     CHECK(!comp_colours_bare(&m), "a blue shirt: not bare");
     learn(&m, skin, hair, khaki);
@@ -315,6 +326,16 @@ static segtex_face_geometry *frontal_mesh(segtex_face_result *faces, float cy)
     memset(faces, 0, sizeof *faces);
     faces->count = 1;
     mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, cy, &faces->faces[0]);
+    return g;
+}
+
+/* ... and built into p[0], checked to be one person with that face. */
+static segtex_face_geometry *frontal_person(segtex_face_result *faces, float cy, comp_person p[COMP_MAX_PEOPLE])
+{
+    segtex_face_geometry *g = frontal_mesh(faces, cy);
+    segtex_people people = {faces, NULL, NULL, 0};
+    if (g)
+        CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     return g;
 }
 
@@ -547,13 +568,11 @@ static void elbow_below_the_frame_holds_the_forearm(void)
 static void ears_beside_the_cheeks(void)
 {
     static segtex_face_result faces;
-    segtex_face_geometry *g = frontal_mesh(&faces, 150);
-    if (!g)
-        return;
-    segtex_people people = {&faces, NULL, NULL, 0};
     comp_person p[COMP_MAX_PEOPLE];
     float lp[COMP_K], d, x, y;
-    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    segtex_face_geometry *g = frontal_person(&faces, 150, p);
+    if (!g)
+        return;
     for (int side = -1; side <= 1; side += 2) {
         comp_frame_pt(&p[0], side * 1.1f, 0.1f, &x, &y);
         int r = comp_prior(&p[0], x, y, lp, &d);
@@ -585,6 +604,7 @@ static void ears_beside_the_cheeks(void)
     }
     CHECK(in_head > 0, "the ear's top reaches the head's region (where hair is likelier)");
     mesh_face(segtex_face_geometry_mesh(g), 70, 5, 200, 150, &faces.faces[0]);
+    segtex_people people = {&faces, NULL, NULL, 0};
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a profile mesh");
     CHECK(!p[0].ears, "a profile: no ears placed");
     segtex_face_geometry_destroy(g);
@@ -595,13 +615,11 @@ static void ears_beside_the_cheeks(void)
 static void face_skin_from_chin_to_crown(void)
 {
     static segtex_face_result faces;
-    segtex_face_geometry *g = frontal_mesh(&faces, 150);
-    if (!g)
-        return;
-    segtex_people people = {&faces, NULL, NULL, 0};
     comp_person p[COMP_MAX_PEOPLE];
     float lp[COMP_K], d, x, y;
-    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
+    segtex_face_geometry *g = frontal_person(&faces, 150, p);
+    if (!g)
+        return;
     /* b = -1 is the mesh's chin (152), +1 its forehead's top (10), in the face's half heights */
     comp_frame_pt(&p[0], 0.0f, -1.025f, &x, &y);
     int r = comp_prior(&p[0], x, y, lp, &d);

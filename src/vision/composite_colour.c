@@ -163,6 +163,16 @@ static int on_feature(const comp_person *p, float x, float y)
            comp_poly_inside(&p->lips, x, y);
 }
 
+/* Keep only the samples unlike skin (beyond d2), whatever their share. */
+static int keep_unlike(const comp_gauss *skin, float *s, int n, float d2)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (gauss_d2(skin, s + i * 3) > d2)
+            memmove(s + k * 3, s + i * 3, sizeof(float) * 3), k++;
+    return k;
+}
+
 /* Keep the samples within the skin model's ellipsoid out (for hair and clothes) when the rest are at least
  * `min_share` of them (a high forehead in the hair band, an open collar); fewer mean skin-coloured hair or
  * clothes (blond hair on a greyscale frame): keep them all. */
@@ -175,21 +185,7 @@ static int drop_skin(const comp_gauss *skin, float *s, int n, float d2, float mi
         k += gauss_d2(skin, s + i * 3) > d2;
     if (k < 12 || (float)k < min_share * (float)n)
         return n;
-    k = 0;
-    for (int i = 0; i < n; i++)
-        if (gauss_d2(skin, s + i * 3) > d2)
-            memmove(s + k * 3, s + i * 3, sizeof(float) * 3), k++;
-    return k;
-}
-
-/* Keep only the samples unlike skin (beyond d2), whatever their share. */
-static int keep_unlike(const comp_gauss *skin, float *s, int n, float d2)
-{
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (gauss_d2(skin, s + i * 3) > d2)
-            memmove(s + k * 3, s + i * 3, sizeof(float) * 3), k++;
-    return k;
+    return keep_unlike(skin, s, n, d2);
 }
 
 /*
@@ -227,7 +223,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         rate = 1.0f;
     sampler s = {img, person, w, h, ex, buf, 0, 0.0, 0};
     comp_gauss skin_ref = m->skin; /* the skin as sampled (not widened): what hair and clothes samples must not be */
-    float skin_sat = 0.0f;         /* the sampled skin's chroma: how far colour tells skin apart on this frame */
+    float sat = 0.0f;              /* the sampled skin's chroma: how far colour tells skin apart on this frame */
     /* Skin: cheeks and forehead; else the hands. */
     if (p->has_face) {
         static const float spots[][2] = {{-0.5f, -0.15f}, {0.5f, -0.15f}, {0.0f, 0.62f}, {-0.3f, 0.55f}, {0.3f, 0.55f}};
@@ -264,11 +260,9 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         for (int i = 0; i < s.n; i++)
             if (!tight.valid || gauss_d2(&tight, s.buf + i * 3) < 9.0f)
                 memmove(s.buf + k * 3, s.buf + i * 3, sizeof(float) * 3), k++;
-        float sat = 0;
         for (int i = 0; i < k; i++)
             sat += fabsf(s.buf[i * 3 + 1] - 128.0f) + fabsf(s.buf[i * 3 + 2] - 128.0f);
         sat = k ? sat / (float)k : 0.0f;
-        skin_sat = sat;
         /* With no hue, luma is all there is, and shading moves it across a face (a jaw in shadow). A face
          * guessed from the pose is sampled in three small patches where its nose is thought to be, which
          * miss its shaded parts: on a grey frame its model is as wide in luma as the body's. A face the
@@ -331,7 +325,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
-    int bare = bare_torso(&skin_ref, skin_sat, s.buf, s.n);
+    int bare = bare_torso(&skin_ref, sat, s.buf, s.n);
     m->bare = m->valid ? m->bare + rate * ((float)bare - m->bare) : (float)bare;
     s.n = bare ? keep_unlike(&skin_ref, s.buf, s.n, 6.0f) : drop_skin(&skin_ref, s.buf, s.n, 6.0f, CLOTHES_SHARE);
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */

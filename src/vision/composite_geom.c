@@ -467,7 +467,7 @@ static int in_cap(const comp_capsule *c, float x, float y)
 
 int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *dist)
 {
-    int region = COMP_REGION_BODY, arm_too = 0;
+    int region = COMP_REGION_BODY, arm_too = 0, lp_set = 0; /* lp_set: the body's odds already adjusted below */
     *dist = 0;
     /* Face frame coordinates: b up from the face's centre (in half heights), a across (in half widths). */
     const float dx = x - p->fcx, dy = y - p->fcy, b = p->fw > 0 ? frame_up(p, dx, dy) : 0.0f,
@@ -563,18 +563,16 @@ int comp_prior(const comp_person *p, float x, float y, float lp[COMP_K], float *
     /* Hair hangs to the shoulders, rarely to the hips: far below the face, a dark colour is a shadow. */
     if (p->fw > 0 && b < -HAIR_REACH)
         lp[COMP_HAIR] = -4.0f;
-    if (p->bare) /* a bare torso: see below */
-        lp[COMP_BODY] = comp_max(lp[COMP_BODY], lp[COMP_CLOTHES]);
+    lp_set = 1;
     /* Elsewhere: how far from the person, horizontally mostly (a body hangs below its face). */
 outside: {
         float dx = x - p->cx, dy = y - p->cy;
         dy = dy > 0 ? 0.3f * dy : dy;
         *dist = 0.1f + hypot2(dx, dy) / comp_max(p->scale, 1.0f);
-        if (region == COMP_REGION_BODY && !(x < p->box[0] || y < p->box[1] || x > p->box[2] || y > p->box[3]))
-            return region; /* lp set above */
     }
 done:
-    memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
+    if (!lp_set)
+        memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
     /* Beside the face and on an arm's capsule: either region's explanation holds (hair hanging, the cheek wider
      * than the mesh, or the forearm), each category at the likelier of its two odds; with a hand found, a bare
      * arm's (sleeves at the arm's odds, as below). */
