@@ -675,6 +675,27 @@ static void forearm_beside_the_face(void)
     r = comp_prior(&p[0], x, y, lp, &d);
     CHECK(r == COMP_REGION_HEAD_SIDE && lp[COMP_BODY] < -2.0f, "the other cheek: the head's side alone (body %.1f)",
           lp[COMP_BODY]);
+    /* A hand against the cheek is half seen (webcam2's wrist: visibility 0.49): where the seen elbow points, inside
+     * the frame, still the forearm's end; 0.3 is not, nor 0.45 off the frame's edge. */
+    pose.landmarks[SEGTEX_POSE_LEFT_WRIST][3] = 0.45f;
+    comp_frame_pt(&p[0], 1.4f, -0.4f, &x, &y);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(lp[COMP_BODY] >= 0.0f, "a half-seen wrist at the cheek (0.45): the arm's odds (body %.1f)", lp[COMP_BODY]);
+    pose.landmarks[SEGTEX_POSE_LEFT_WRIST][3] = 0.3f;
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(lp[COMP_BODY] < -2.0f, "a wrist seen at 0.3: the head's side alone (body %.1f)", lp[COMP_BODY]);
+    /* the same arm reaching out of the frame's top, the wrist 10 px past its edge, half seen: no forearm */
+    set_pt(&pose, SEGTEX_POSE_LEFT_ELBOW, 300, 60), set_pt(&pose, SEGTEX_POSE_LEFT_WRIST, 300, -10);
+    pose.landmarks[SEGTEX_POSE_LEFT_WRIST][3] = 0.45f;
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    r = comp_prior(&p[0], 300, 5, lp, &d);
+    CHECK(r != COMP_REGION_ARM, "a half-seen wrist off the frame: no forearm up to it (region %d)", r);
+    pose.landmarks[SEGTEX_POSE_LEFT_WRIST][1] = 10.0f / H;
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    r = comp_prior(&p[0], 300, 15, lp, &d);
+    CHECK(r == COMP_REGION_ARM, "the same wrist 10 px inside the frame: the forearm (region %d)", r);
     segtex_face_geometry_destroy(g);
 }
 

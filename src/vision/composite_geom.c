@@ -21,6 +21,7 @@
 #define NL_D 1.5f    /* ... its depth, in face half heights, */
 #define NL_BODY 0.0f /* ... and the body skin's log prior in it */
 #define JAW_GROW 0.04f /* the oval's lower half grows by this share of its size at the chin (see add_face) */
+#define WRIST_SEEN 0.4f /* a wrist where a seen elbow points, inside the frame, is seen from this visibility up */
 #define FACE_TOP 1.6f /* no face skin over a face mesh's top by more than this many half heights (see comp_prior) */
 #define EAR_OUT 0.12f /* an ear's centre: out from the cheek's extreme (234, 454), in face half widths, */
 #define EAR_UP 0.1f   /* ... and up from it, in half heights; */
@@ -295,6 +296,12 @@ static void add_pose(comp_person *p, const segtex_pose_result *r, int w, int h)
     static const int arms[][3] = {{11, 13, 15}, {12, 14, 16}};
     for (int a = 0; a < 2; a++) {
         int sh = arms[a][0], el = arms[a][1], wr = arms[a][2];
+        /* A hand raised against the face or the chest is seen at visibility 0.4-0.5 (webcam2's, on her cheek:
+         * 0.49): below SEGTEX_POSE_SEEN, but where a seen elbow points, inside the frame, it is the forearm's end
+         * (off the frame, a visibility that low is a guess: Lena's wrists). */
+        if (!ok[wr] && ok[el] && r->landmarks[wr][3] >= WRIST_SEEN && x[wr] >= 0 && x[wr] < (float)w && y[wr] >= 0 &&
+            y[wr] < (float)h)
+            ok[wr] = 1;
         if (ok[sh] && ok[el])
             add_cap(p, x[sh], y[sh], x[el], y[el], 0.17f * s, COMP_REGION_ARM);
         if (ok[el] && ok[wr])
