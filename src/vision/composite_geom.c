@@ -580,12 +580,14 @@ outside: {
 done:
     if (!lp_set)
         memcpy(lp, region_prior[region], sizeof(float) * COMP_K);
-    /* Beside the face and on an arm's capsule: either region's explanation holds (hair hanging, the cheek wider
-     * than the mesh, or the forearm), each category at the likelier of its two odds; with a hand found, a bare
-     * arm's (sleeves at the arm's odds, as below). */
+    /* Beside the face and on an arm's capsule: either region's explanation holds (hair hanging, or the forearm),
+     * each category at the likelier of its two odds; with a hand found, a bare arm's (sleeves at the arm's odds, as
+     * below). Skin there is the forearm's, not a cheek wider than the mesh: face skin at the arm's odds (at the
+     * head's, the face's tighter colour model took the hand on webcam2's cheek; at the arm's, webcam +0.004,
+     * webcam2 +0.006, the greyscale footballer +0.005, nothing lower). The ears' odds below still hold. */
     for (int k = 0; arm_too && k < COMP_K; k++) {
         float arm = region_prior[COMP_REGION_ARM][k == COMP_CLOTHES && p->hands ? COMP_BODY : k];
-        lp[k] = comp_max(lp[k], arm);
+        lp[k] = k == COMP_FACE ? arm : comp_max(lp[k], arm);
     }
     /* Over a face mesh's top by more than FACE_TOP half heights nothing is face skin, however skin-coloured (a
      * straw hat, a bald crown, a raised hand's skin tone in the head's column): the highest forehead of the
