@@ -540,6 +540,10 @@ static void high_forehead_hair_model(void)
     people = (segtex_people){&faces, NULL, NULL, 0};
     CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     forehead_and_hair_apart(&p[0], 1.38f, "a high forehead over a mesh");
+    /* A receding hairline, 0.15 half heights over the band's top: no row of it holds hair, and on a frame with
+     * colour the band reaches up to the lowest row that is mostly not skin (a man's receding hairline on
+     * opencv-doc's ab-1.jpg: his forehead was painted hair up to 0.5 half heights over the mesh). */
+    forehead_and_hair_apart(&p[0], 1.75f, "a receding hairline over a mesh");
     segtex_face_geometry_destroy(g);
 }
 

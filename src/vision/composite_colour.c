@@ -15,6 +15,9 @@
 #define FLOOR_C_BODY 25.0f /* body skin, on a frame with colour: 5 (lit otherwise than the face, its hue shifts) */
 #define WIDEN_GREY 2.5f /* a guessed face's luma variance grows by this much more on a greyscale frame (as the body's) */
 #define HAIR_TOP 1.6f /* the hair band's top over a face mesh, in half heights from its centre (the mesh's top: 1) */
+#define HAIR_SCAN 2.4f /* a receding hairline is looked for up to this many half heights over the face's centre, */
+#define HAIR_ROWS 17  /* ... in this many rows (0.08 apart) */
+#define HAIR_OVER 0.3f  /* ... and the band then reaches this far over it (half heights) */
 #define HAIR_SHARE 0.35f /* the hair band's samples unlike skin, if at least this share, are its hair */
 #define BARE_D2 3.0f     /* a bare torso: its samples this near the face's skin (squared Mahalanobis), */
 #define BARE_SHARE 0.5f  /* ... at least this share of them */
@@ -163,6 +166,50 @@ static int on_feature(const comp_person *p, float x, float y)
            comp_poly_inside(&p->lips, x, y);
 }
 
+/* A band of 15 x 7 points across the face frame, from b0 to b1 half heights up (a guessed face's narrower). */
+static void hair_band(const comp_person *p, sampler *s, float b0, float b1)
+{
+    static const float narrow = 0.8f; /* a face guessed from the pose: its frame is the whole head's */
+    s->n = 0;
+    for (int i = -7; i <= 7; i++)
+        for (int j = 0; j <= 6; j++) {
+            float x, y;
+            face_pt(p, 0.1f * i * (p->has_face ? 1.0f : narrow), b0 + (b1 - b0) * j / 6.0f, &x, &y);
+            take(s, x, y);
+        }
+}
+
+/* How many of samples s[0..n) lie beyond squared Mahalanobis distance d2 of the skin model. */
+static int unlike_count(const comp_gauss *skin, const float *s, int n, float d2)
+{
+    int k = 0;
+    for (int i = 0; skin->valid && i < n; i++)
+        k += gauss_d2(skin, s + i * 3) > d2;
+    return k;
+}
+
+/* The lowest row over the mesh's top, up to HAIR_SCAN half heights, where most of the person's samples (at least
+ * 5 of 15) are unlike the skin: the hairline. 0 if none. */
+static float hairline(const comp_person *p, sampler *s, const comp_gauss *skin)
+{
+    const double chroma = s->chroma;
+    const int taken = s->taken;
+    float found = 0.0f;
+    for (int r = 0; r < HAIR_ROWS && !found; r++) {
+        const float b = 1.08f + (HAIR_SCAN - 1.08f) * (float)r / (float)(HAIR_ROWS - 1);
+        s->n = 0;
+        for (int i = -7; i <= 7; i++) {
+            float x, y;
+            face_pt(p, 0.1f * i, b, &x, &y);
+            take(s, x, y);
+        }
+        if (s->n >= 5 && 2 * unlike_count(skin, s->buf, s->n, 7.8f) >= s->n)
+            found = b;
+    }
+    s->n = 0, s->chroma = chroma, s->taken = taken; /* a search: its samples are not the person's colours */
+    return found;
+}
+
 /* Keep only the samples unlike skin (beyond d2), whatever their share. */
 static int keep_unlike(const comp_gauss *skin, float *s, int n, float d2)
 {
@@ -180,9 +227,7 @@ static int drop_skin(const comp_gauss *skin, float *s, int n, float d2, float mi
 {
     if (!skin->valid)
         return n;
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        k += gauss_d2(skin, s + i * 3) > d2;
+    int k = unlike_count(skin, s, n, d2);
     if (k < 12 || (float)k < min_share * (float)n)
         return n;
     return keep_unlike(skin, s, n, d2);
@@ -288,12 +333,20 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     s.n = 0;
     if (p->fw > 0) {
         float b0 = p->has_face ? 1.08f : 1.2f, b1 = p->has_face ? HAIR_TOP : 1.7f;
-        for (int i = -7; i <= 7; i++)
-            for (int j = 0; j <= 6; j++) {
-                float x, y;
-                face_pt(p, 0.1f * i * (p->has_face ? 1.0f : 0.8f), b0 + (b1 - b0) * j / 6.0f, &x, &y);
-                take(&s, x, y);
-            }
+        const double chroma = s.chroma;
+        const int taken = s.taken;
+        hair_band(p, &s, b0, b1);
+        /* A receding hairline: the band is the forehead's skin, too little of it unlike skin to sift. On a frame
+         * with colour it reaches up past the lowest row mostly unlike the skin, by HAIR_OVER: then the hair is
+         * enough of it to sift out (if there is no such row, blond or grey hair, the band stays). Moved up instead
+         * of reaching up, it lost the dark portrait's hair by its forehead, whose colour is near its skin's
+         * (0.843 -> 0.826); reaching 0.3 over the hairline, it is unchanged (0.2: -0.0003; 0.45: -0.0012). */
+        if (p->has_face && sat >= 8.0f &&
+            (float)unlike_count(&skin_ref, s.buf, s.n, 7.8f) < comp_max(12.0f, HAIR_SHARE * (float)s.n)) {
+            const float top = hairline(p, &s, &skin_ref) + HAIR_OVER;
+            s.chroma = chroma, s.taken = taken; /* the person's colour statistic counts one band */
+            hair_band(p, &s, b0, comp_max(b1, top));
+        }
     }
     /* The band sits just above the mesh's top; on a high forehead most of it is skin, and a hair model learned
      * from it all took the forehead for hair (a third of the band unlike skin is hair enough). It reaches 0.6 half
