@@ -12,7 +12,7 @@
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
 # --people-samples also fetches photos of people from the same package
 # (basketball1.png, messi5.jpg, face_swapped.jpg, jacket.jpg, glasses_panels.jpg,
-# webcam.jpg, webcam2.jpg, lena.png) for the composite segmenter's labelled tests.
+# webcam.jpg, webcam2.jpg, lena.png, receding.jpg) for the composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,6 +79,9 @@ if [ "$people_samples" = 1 ]; then
   # 512x512 colour, the classic portrait in a wide-brimmed hat with a feather plume, a bare shoulder, a face
   # detector's rectangle drawn over her face (faceDetection.png there).
   assets+=("lena.png dc0959a0c6c202da4779da95ff752b02510219bfcff3c0464d6d47184a082601 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/faceDetection.png")
+  # 450x450 colour, a man with a receding hairline, an ear, a dark green collar, a face detector's red landmark
+  # dots and blue box drawn over him (ab-1.jpg there).
+  assets+=("receding.jpg 22938d6e6e4fa55ab940544eed5b0235a819f338a2ada31ea8dacd04c3c13b8d deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/ab-1.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
