@@ -19,6 +19,8 @@
 #define HAIR_ROWS 17  /* ... in this many rows (0.08 apart) */
 #define HAIR_OVER 0.3f  /* ... and the band then reaches this far over it (half heights) */
 #define HAIR_SHARE 0.35f /* the hair band's samples unlike skin, if at least this share, are its hair */
+#define HAIR_D2 7.8f     /* ... unlike skin: beyond this squared Mahalanobis distance of the skin as sampled */
+#define SAT_FULL 8.0f    /* the sampled skin's chroma from which colour tells skin apart fully (a colour frame) */
 #define BARE_D2 3.0f     /* a bare torso: its samples this near the face's skin (squared Mahalanobis), */
 #define BARE_SHARE 0.5f  /* ... at least this share of them */
 #define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
@@ -166,15 +168,17 @@ static int on_feature(const comp_person *p, float x, float y)
            comp_poly_inside(&p->lips, x, y);
 }
 
-/* A band of 15 x 7 points across the face frame, from b0 to b1 half heights up (a guessed face's narrower). */
-static void hair_band(const comp_person *p, sampler *s, float b0, float b1)
+/* `rows` rows of 15 points across the face frame, from b0 to b1 half heights up (one row: at b0), a guessed
+ * face's narrower; the sampler's buffer starts again. */
+static void hair_rows(const comp_person *p, sampler *s, float b0, float b1, int rows)
 {
     static const float narrow = 0.8f; /* a face guessed from the pose: its frame is the whole head's */
     s->n = 0;
     for (int i = -7; i <= 7; i++)
-        for (int j = 0; j <= 6; j++) {
+        for (int j = 0; j < rows; j++) {
             float x, y;
-            face_pt(p, 0.1f * i * (p->has_face ? 1.0f : narrow), b0 + (b1 - b0) * j / 6.0f, &x, &y);
+            face_pt(p, 0.1f * i * (p->has_face ? 1.0f : narrow),
+                    rows > 1 ? b0 + (b1 - b0) * (float)j / (float)(rows - 1) : b0, &x, &y);
             take(s, x, y);
         }
 }
@@ -188,26 +192,17 @@ static int unlike_count(const comp_gauss *skin, const float *s, int n, float d2)
     return k;
 }
 
-/* The lowest row over the mesh's top, up to HAIR_SCAN half heights, where most of the person's samples (at least
- * 5 of 15) are unlike the skin: the hairline. 0 if none. */
-static float hairline(const comp_person *p, sampler *s, const comp_gauss *skin)
+/* The lowest row from b0 up to HAIR_SCAN half heights where most of the person's samples (at least 5 of 15) are
+ * unlike the skin: the hairline; 0 if none. It samples: the caller rewinds the sampler's colour statistic. */
+static float hairline(const comp_person *p, sampler *s, const comp_gauss *skin, float b0)
 {
-    const double chroma = s->chroma;
-    const int taken = s->taken;
-    float found = 0.0f;
-    for (int r = 0; r < HAIR_ROWS && !found; r++) {
-        const float b = 1.08f + (HAIR_SCAN - 1.08f) * (float)r / (float)(HAIR_ROWS - 1);
-        s->n = 0;
-        for (int i = -7; i <= 7; i++) {
-            float x, y;
-            face_pt(p, 0.1f * i, b, &x, &y);
-            take(s, x, y);
-        }
-        if (s->n >= 5 && 2 * unlike_count(skin, s->buf, s->n, 7.8f) >= s->n)
-            found = b;
+    for (int r = 0; r < HAIR_ROWS; r++) {
+        const float b = b0 + (HAIR_SCAN - b0) * (float)r / (float)(HAIR_ROWS - 1);
+        hair_rows(p, s, b, b, 1);
+        if (s->n >= 5 && 2 * unlike_count(skin, s->buf, s->n, HAIR_D2) >= s->n)
+            return b;
     }
-    s->n = 0, s->chroma = chroma, s->taken = taken; /* a search: its samples are not the person's colours */
-    return found;
+    return 0.0f;
 }
 
 /* Keep only the samples unlike skin (beyond d2), whatever their share. */
@@ -220,17 +215,19 @@ static int keep_unlike(const comp_gauss *skin, float *s, int n, float d2)
     return k;
 }
 
+/* Whether the samples unlike skin (beyond d2) are enough to learn from: at least 12, and `min_share` of them. */
+static int sifts(const comp_gauss *skin, const float *s, int n, float d2, float min_share)
+{
+    const int k = unlike_count(skin, s, n, d2);
+    return skin->valid && k >= 12 && (float)k >= min_share * (float)n;
+}
+
 /* Keep the samples within the skin model's ellipsoid out (for hair and clothes) when the rest are at least
  * `min_share` of them (a high forehead in the hair band, an open collar); fewer mean skin-coloured hair or
  * clothes (blond hair on a greyscale frame): keep them all. */
 static int drop_skin(const comp_gauss *skin, float *s, int n, float d2, float min_share)
 {
-    if (!skin->valid)
-        return n;
-    int k = unlike_count(skin, s, n, d2);
-    if (k < 12 || (float)k < min_share * (float)n)
-        return n;
-    return keep_unlike(skin, s, n, d2);
+    return sifts(skin, s, n, d2, min_share) ? keep_unlike(skin, s, n, d2) : n;
 }
 
 /*
@@ -241,7 +238,7 @@ static int drop_skin(const comp_gauss *skin, float *s, int n, float d2, float mi
  */
 static int bare_torso(const comp_gauss *skin, float skin_sat, const float *s, int n)
 {
-    if (!skin->valid || skin_sat < 8.0f || n < 12)
+    if (!skin->valid || skin_sat < SAT_FULL || n < 12)
         return 0;
     int k = 0;
     for (int i = 0; i < n; i++)
@@ -314,15 +311,15 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
          * mesh found is sampled over its cheeks and forehead, shading included, and stays tight (blond hair
          * has a face's luma: widened, the grey portrait's face took its fringe, mIoU4 0.634 -> 0.566).
          * Hair and clothes samples are sifted by the skin as sampled. */
-        float widen = p->has_face ? 0.0f : WIDEN_GREY * (1.0f - fminf(sat / 8.0f, 1.0f));
+        float widen = p->has_face ? 0.0f : WIDEN_GREY * (1.0f - fminf(sat / SAT_FULL, 1.0f));
         fit(&skin_ref, s.buf, k, 1.5f, FLOOR_C, 1.0f);
         fit(&m->skin, s.buf, k, 1.5f + widen, FLOOR_C, rate);
         /* The body is lit otherwise than the face: wider in luma and, when the frame has colour, in hue.
          * Four times the face's luma variance with colour, where hue still says what is skin; twice on a
          * greyscale frame, where luma is all there is: four times as wide, the body's model was flat enough
          * to take the grey portrait's dark collar and neck ring for its neck (2990 px, body skin 0.247). */
-        float wide = 4.0f - 2.0f * (1.0f - fminf(sat / 8.0f, 1.0f));
-        fit(&m->skin_body, s.buf, k, wide, FLOOR_C + (FLOOR_C_BODY - FLOOR_C) * fminf(sat / 8.0f, 1.0f), rate);
+        float wide = 4.0f - 2.0f * (1.0f - fminf(sat / SAT_FULL, 1.0f));
+        fit(&m->skin_body, s.buf, k, wide, FLOOR_C + (FLOOR_C_BODY - FLOOR_C) * fminf(sat / SAT_FULL, 1.0f), rate);
     }
     if (!m->skin.valid) {
         m->skin = generic(150, 110, 150, 2500, 150);
@@ -335,24 +332,23 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
         float b0 = p->has_face ? 1.08f : 1.2f, b1 = p->has_face ? HAIR_TOP : 1.7f;
         const double chroma = s.chroma;
         const int taken = s.taken;
-        hair_band(p, &s, b0, b1);
+        hair_rows(p, &s, b0, b1, 7);
         /* A receding hairline: the band is the forehead's skin, too little of it unlike skin to sift. On a frame
          * with colour it reaches up past the lowest row mostly unlike the skin, by HAIR_OVER: then the hair is
          * enough of it to sift out (if there is no such row, blond or grey hair, the band stays). Moved up instead
          * of reaching up, it lost the dark portrait's hair by its forehead, whose colour is near its skin's
          * (0.843 -> 0.826); reaching 0.3 over the hairline, it is unchanged (0.2: -0.0003; 0.45: -0.0012). */
-        if (p->has_face && sat >= 8.0f &&
-            (float)unlike_count(&skin_ref, s.buf, s.n, 7.8f) < comp_max(12.0f, HAIR_SHARE * (float)s.n)) {
-            const float top = hairline(p, &s, &skin_ref) + HAIR_OVER;
+        if (p->has_face && sat >= SAT_FULL && !sifts(&skin_ref, s.buf, s.n, HAIR_D2, HAIR_SHARE)) {
+            const float top = hairline(p, &s, &skin_ref, b0) + HAIR_OVER;
             s.chroma = chroma, s.taken = taken; /* the person's colour statistic counts one band */
-            hair_band(p, &s, b0, comp_max(b1, top));
+            hair_rows(p, &s, b0, comp_max(b1, top), 7);
         }
     }
     /* The band sits just above the mesh's top; on a high forehead most of it is skin, and a hair model learned
      * from it all took the forehead for hair (a third of the band unlike skin is hair enough). It reaches 0.6 half
      * heights over the mesh's top (0.45 left face_swapped's hair in too few of its rows: its hair model was its
      * forehead's colour, mIoU4 0.827 -> 0.866; 0.8 costs the mirrored footballer 0.012). */
-    s.n = drop_skin(&skin_ref, s.buf, s.n, 7.8f, HAIR_SHARE);
+    s.n = drop_skin(&skin_ref, s.buf, s.n, HAIR_D2, HAIR_SHARE);
     fit(&m->hair, s.buf, s.n, 1.0f, FLOOR_C, rate);
     if (!m->hair.valid) {
         m->hair = generic(50, 128, 130, 900, 100);
