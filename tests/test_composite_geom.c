@@ -7,7 +7,8 @@
  * and, from MediaPipe's canonical face mesh turned to a profile, where a
  * turned face's skull and neck lie; a guessed face's neck, and the neckline
  * under a neck; a forearm from an elbow below the frame, the ears, and
- * hair hanging from the head over the torso.
+ * hair hanging from the head over the torso, and the hair model refitted
+ * from the head's sure hair.
  */
 #include "harness.h"
 #include "segtex/face_geometry.h"
@@ -773,6 +774,88 @@ static void hair_hangs_from_the_head(void)
 #undef AT
 }
 
+/*
+ * A hat over the hair band: the hair model learned there is the hat's colour. Refitted from the head's sure hair (the
+ * band's model still ahead by 3 there: its nearest colour), the hair beside the face, where clothes had won, is hair;
+ * the hat's colour is less hair than it was. Another person's blocks are untouched, and so is everything with
+ * fewer than 24 sure blocks or on a greyscale frame.
+ */
+static void hair_refitted_from_the_head(void)
+{
+    enum { GW = 64, GH = 64, BW = GW / 2, BH = GH / 2 };
+    static const uint8_t skin[3] = {200, 150, 120}, hat[3] = {190, 170, 140}, hair[3] = {110, 60, 35},
+                         cloth[3] = {60, 90, 160};
+    static float score[BW * BH * COMP_SCORE_N], before[BW * BH * COMP_SCORE_N], colour[BW * BH * 3],
+        person[GW * GH], buf[COMP_MAX_SAMPLES * 3];
+    comp_colours m, grey;
+    learn(&m, skin, hat, cloth);
+    CHECK(comp_colours_hue(&m) >= 0.5f, "a frame with hue");
+    for (int i = 0; i < GW * GH; i++)
+        person[i] = 1.0f;
+    /* block rows 0-7: the head's hair (sure: hair 3.5 ahead); rows 8-15: hair (left half) and the hat's colour
+     * (right half) beside the face, clothes 0.5 ahead of hair there; the last block column is person 1's */
+    for (int by = 0; by < BH; by++)
+        for (int bx = 0; bx < BW; bx++) {
+            const int who = bx == BW - 1;
+            float *sc = score + (by * BW + bx) * COMP_SCORE_N;
+            comp_rgb_to_ycc(by < 8 || bx < BW / 2 ? hair : hat, colour + (by * BW + bx) * 3);
+            if (by < 8)
+                block(sc, 0.0f, who, COMP_REGION_HEAD), sc[COMP_CLOTHES] = -3.5f;
+            else
+                block(sc, -0.5f, who, COMP_REGION_HEAD_SIDE);
+        }
+    memcpy(before, score, sizeof score);
+    const int n = comp_refit_hair(&m, 0, score, colour, person, GW, GH, 0.15f, buf);
+    CHECK(n == 8 * (BW - 1), "every sure block of person 0 sampled once (%d)", n);
+    float ycc[3];
+    comp_rgb_to_ycc(hair, ycc);
+    CHECK(fabsf(m.hair.mean[0] - ycc[0]) < 2.0f && fabsf(m.hair.mean[2] - ycc[2]) < 2.0f,
+          "the hair model is the head's hair (Y %.0f Cr %.0f, the hair's %.0f %.0f)", m.hair.mean[0], m.hair.mean[2],
+          ycc[0], ycc[2]);
+#define SC(bx, by, k) score[((by) * BW + (bx)) * COMP_SCORE_N + (k)]
+#define BEFORE(bx, by, k) before[((by) * BW + (bx)) * COMP_SCORE_N + (k)]
+    CHECK(SC(4, 12, COMP_HAIR) == 0.0f && SC(4, 12, COMP_CLOTHES) < 0.0f,
+          "hair beside the face is hair now (hair %.1f, clothes %.1f)", SC(4, 12, COMP_HAIR), SC(4, 12, COMP_CLOTHES));
+    CHECK(SC(20, 12, COMP_HAIR) - SC(20, 12, COMP_CLOTHES) < BEFORE(20, 12, COMP_HAIR) - BEFORE(20, 12, COMP_CLOTHES),
+          "the hat's colour is less hair than before (%.1f, was %.1f)", SC(20, 12, COMP_HAIR) - SC(20, 12, COMP_CLOTHES),
+          BEFORE(20, 12, COMP_HAIR) - BEFORE(20, 12, COMP_CLOTHES));
+    int other = 1;
+    for (int by = 0; by < BH; by++)
+        for (int k = 0; k < COMP_SCORE_N; k++)
+            other &= SC(BW - 1, by, k) == BEFORE(BW - 1, by, k);
+    CHECK(other, "person 1's blocks untouched");
+    /* 23 sure blocks: nothing moves */
+    learn(&m, skin, hat, cloth);
+    memcpy(score, before, sizeof score);
+    for (int b = 23; b < 8 * BW; b++)
+        if (b % BW != BW - 1)
+            score[b * COMP_SCORE_N + COMP_CLOTHES] = -1.0f;
+    memcpy(before, score, sizeof score);
+    const comp_gauss band = m.hair;
+    CHECK(comp_refit_hair(&m, 0, score, colour, person, GW, GH, 0.15f, buf) == 0, "23 sure blocks: no refit");
+    CHECK(!memcmp(score, before, sizeof score) && !memcmp(&m.hair, &band, sizeof band), "23: untouched");
+    /* out of the person mask: not sure hair */
+    memcpy(score, before, sizeof score);
+    for (int b = 0; b < 8 * BW; b++)
+        score[b * COMP_SCORE_N + COMP_CLOTHES] = -3.5f;
+    memcpy(before, score, sizeof score);
+    for (int i = 0; i < GW * GH; i++)
+        person[i] = 0.4f;
+    CHECK(comp_refit_hair(&m, 0, score, colour, person, GW, GH, 0.15f, buf) == 0, "outside the person mask: no refit");
+    for (int i = 0; i < GW * GH; i++)
+        person[i] = 1.0f;
+    /* greyscale: the same sure blocks, no refit */
+    const uint8_t gskin[3] = {170, 170, 170}, ghat[3] = {150, 150, 150}, gcloth[3] = {90, 90, 90};
+    learn(&grey, gskin, ghat, gcloth);
+    CHECK(comp_colours_hue(&grey) < 0.5f, "a greyscale frame");
+    CHECK(comp_refit_hair(&grey, 0, score, colour, person, GW, GH, 0.15f, buf) == 0 &&
+              !memcmp(score, before, sizeof score),
+          "greyscale: no refit");
+    CHECK(comp_refit_hair(&m, 0, score, colour, person, GW, GH, 0.15f, buf) == 8 * (BW - 1), "the same in colour: refit");
+#undef SC
+#undef BEFORE
+}
+
 int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
@@ -789,5 +872,6 @@ int main(void)
     RUN(face_skin_from_chin_to_crown);
     RUN(forearm_beside_the_face);
     RUN(hair_hangs_from_the_head);
+    RUN(hair_refitted_from_the_head);
     return test_summary();
 }

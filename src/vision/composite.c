@@ -28,6 +28,8 @@
 #define SURE_BG 0.02f /* ... and below this it is sure of background: there the pose's mask counts only */
 #define R_BONE 0.3f   /* ... within this many torso sizes of its nearest bone, when it sees both its ends */
 #define HAIR_JOIN 2.0f /* comp_hair_joins' margin (see there) */
+#define HAIR_SURE 3.0f /* comp_refit_hair: a head block whose hair score is this far ahead of the rest is sure hair, */
+#define HAIR_REFIT_HUE 0.5f /* ... on a frame with this much hue (comp_colours_hue): a grey head has only its luma */
 
 struct segtex_composite {
     int max_pixels;
@@ -36,6 +38,7 @@ struct segtex_composite {
     int prev_w, prev_h;
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
     float *score;      /* per 2x2 block: COMP_SCORE_N floats (scores less the best; NAN: no person), row-major */
+    float *colour;     /* per block: its mean colour (Y'CbCr, exposed), as scored */
     uint8_t *decided;  /* per block: the index (< COMP_K) of the category decided; COMP_K: background */
     int *queue;        /* comp_hair_joins' blocks to visit */
     comp_person people[COMP_MAX_PEOPLE];
@@ -55,9 +58,10 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->prev = segtex_malloc((size_t)max_pixels);
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
     c->score = segtex_malloc(sizeof(float) * COMP_SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
+    c->colour = segtex_malloc(sizeof(float) * 3 * (size_t)max_pixels);
     c->decided = segtex_malloc((size_t)max_pixels);
     c->queue = segtex_malloc(sizeof(int) * (size_t)max_pixels);
-    if (!c->person || !c->prev || !c->samples || !c->score || !c->decided || !c->queue) {
+    if (!c->person || !c->prev || !c->samples || !c->score || !c->colour || !c->decided || !c->queue) {
         segtex_composite_destroy(c);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -73,6 +77,7 @@ void segtex_composite_destroy(segtex_composite *c)
     segtex_free(c->prev);
     segtex_free(c->samples);
     segtex_free(c->score);
+    segtex_free(c->colour);
     segtex_free(c->decided);
     segtex_free(c->queue);
     segtex_free(c);
@@ -341,6 +346,70 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
     c->ncolours = np;
 }
 
+/* Block (x, y)'s (the grid's 2 x 2 pixels from there) mean colour, exposed: Y'CbCr is affine in RGB, so the mean RGB
+ * is converted once. */
+static void block_colour(const segtex_image *img, int x, int y, int w, int h, comp_exposure ex, float ycc[3])
+{
+    const int iw = img->width, ih = img->height;
+    const float sx = (float)iw / (float)w, sy = (float)ih / (float)h;
+    const int gx[2] = {x, x + 1 < w ? x + 1 : x}, gy[2] = {y, y + 1 < h ? y + 1 : y};
+    unsigned sum[3] = {0, 0, 0};
+    for (int j = 0; j < 2; j++) {
+        int iy = (int)(((float)gy[j] + 0.5f) * sy);
+        const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
+        for (int i = 0; i < 2; i++) {
+            int ix = (int)(((float)gx[i] + 0.5f) * sx);
+            const uint8_t *q = row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels;
+            sum[0] += q[0], sum[1] += q[1], sum[2] += q[2];
+        }
+    }
+    comp_rgb_to_ycc_f(0.25f * (float)sum[0], 0.25f * (float)sum[1], 0.25f * (float)sum[2], ycc);
+    comp_expose(ycc, ex);
+}
+
+/* Whether the block at grid (x, y) with scores sc is sure hair of person `who`'s head: in the head's region and the
+ * person mask, hair ahead of every other category by HAIR_SURE. */
+static int sure_hair(const float *sc, const float *person, int who, int x, int y, int w, int h)
+{
+    if (isnan(sc[0]) || sc[COMP_K] != (float)(who * COMP_REGION_COUNT + COMP_REGION_HEAD) || sc[COMP_HAIR] < 0.0f)
+        return 0;
+    for (int k = 0; k < COMP_K; k++)
+        if (k != COMP_HAIR && sc[k] > -HAIR_SURE)
+            return 0;
+    return person[(size_t)y * w + x] >= 0.5f && person[(size_t)(y + 1 < h ? y + 1 : y) * w + x] >= 0.5f;
+}
+
+int comp_refit_hair(comp_colours *m, int who, float *score, const float *colour, const float *person, int w, int h,
+                    float rate, float *buf)
+{
+    if (comp_colours_hue(m) < HAIR_REFIT_HUE)
+        return 0;
+    const int bw = (w + 1) / 2, bh = (h + 1) / 2;
+    int sure = 0, n = 0, seen = 0;
+    for (int b = 0; b < bw * bh; b++)
+        sure += sure_hair(score + (size_t)b * COMP_SCORE_N, person, who, (b % bw) * 2, (b / bw) * 2, w, h);
+    const int step = sure / COMP_MAX_SAMPLES + 1; /* evenly over the head, at most COMP_MAX_SAMPLES */
+    for (int b = 0; b < bw * bh && n < COMP_MAX_SAMPLES; b++)
+        if (sure_hair(score + (size_t)b * COMP_SCORE_N, person, who, (b % bw) * 2, (b / bw) * 2, w, h) &&
+            seen++ % step == 0)
+            memcpy(buf + 3 * n++, colour + (size_t)b * 3, sizeof(float) * 3);
+    const comp_colours before = *m;
+    if (!comp_colours_refit_hair(m, buf, n, rate))
+        return 0;
+    for (int b = 0; b < bw * bh; b++) {
+        float *sc = score + (size_t)b * COMP_SCORE_N, mx = -INFINITY;
+        if (isnan(sc[0]) || (int)sc[COMP_K] / COMP_REGION_COUNT != who)
+            continue;
+        sc[COMP_HAIR] += COLOUR_W * (comp_colours_hair_ll(m, colour + (size_t)b * 3) -
+                                     comp_colours_hair_ll(&before, colour + (size_t)b * 3));
+        for (int k = 0; k < COMP_K; k++)
+            mx = comp_max(mx, sc[k]);
+        for (int k = 0; k < COMP_K; k++)
+            sc[k] -= mx;
+    }
+    return n;
+}
+
 static const int to_category[COMP_K] = {SEGTEX_CATEGORY_HAIR, SEGTEX_CATEGORY_BODY_SKIN, SEGTEX_CATEGORY_FACE_SKIN,
                                         SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_OTHERS};
 
@@ -391,21 +460,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 if (d == 0)
                     break;
             }
-            /* The block's mean colour: Y'CbCr is affine in RGB, so the mean RGB converted once. */
-            float ycc[3], ll[COMP_K];
-            unsigned sum[3] = {0, 0, 0};
-            const int gx[2] = {x, x1}, gy[2] = {y, y1};
-            for (int j = 0; j < 2; j++) {
-                int iy = (int)(((float)gy[j] + 0.5f) * sy);
-                const uint8_t *row = img->data + (ptrdiff_t)(iy < ih ? iy : ih - 1) * img->stride;
-                for (int i = 0; i < 2; i++) {
-                    int ix = (int)(((float)gx[i] + 0.5f) * sx);
-                    const uint8_t *q = row + (ptrdiff_t)(ix < iw ? ix : iw - 1) * img->channels;
-                    sum[0] += q[0], sum[1] += q[1], sum[2] += q[2];
-                }
-            }
-            comp_rgb_to_ycc_f(0.25f * (float)sum[0], 0.25f * (float)sum[1], 0.25f * (float)sum[2], ycc);
-            comp_expose(ycc, ex);
+            float *ycc = c->colour + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * 3, ll[COMP_K];
+            block_colour(img, x, y, w, h, ex, ycc);
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)
@@ -415,6 +471,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             sc[COMP_K] = (float)region; /* pooled only with blocks of the same person and region */
         }
     }
+    for (int i = 0; i < np; i++)
+        comp_refit_hair(&c->colours[i], i, c->score, c->colour, c->person, w, h, RATE, c->samples);
     /* Decide: each block's score pooled with its person neighbours' (weight POOL each: a shadowed
      * knee or a highlight on a sleeve follows what surrounds it), the previous category's bonus,
      * then the most likely. */

@@ -123,6 +123,7 @@ typedef struct comp_colours {
     float chroma; /* mean |Cb - 128| + |Cr - 128| of the person's samples: near 0 on greyscale frames */
     float cx, cy; /* where the person was when last learned (matching between frames) */
     float bare;   /* running estimate of "the torso is bare": 1 when its samples are the face's skin (see bare_torso) */
+    int frames;   /* frames learned from (1: this frame's models replaced any before) */
 } comp_colours;
 
 void comp_rgb_to_ycc(const uint8_t *p, float out[3]);
@@ -155,6 +156,25 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
  * on greyscale or IR frames, is weak evidence: the geometry decides more).
  */
 void comp_colours_loglik(const comp_colours *m, const float ycc[3], float ll[COMP_K]);
+
+/* The hair model refitted from samples s[0..n) of the head's sure hair (comp_refit_hair), at least 24 of them (else
+ * 0, and m untouched), blended by `rate` unless this frame's models replaced any before (comp_colours.frames). */
+int comp_colours_refit_hair(comp_colours *m, const float *s, int n, float rate);
+/* The hair log likelihood of comp_colours_loglik alone. */
+float comp_colours_hair_ll(const comp_colours *m, const float ycc[3]);
+
+/*
+ * The hair band (comp_colours_learn) is a strip over the face, and a hat's brim, a forehead or a box drawn over the
+ * frame lie across it. Once a frame's blocks are scored (`score` as comp_hair_joins', `colour` their mean Y'CbCr, 3
+ * floats each; grid w x h of `person`, the fused mask), person `who`'s hair model `m` is refitted from the head's
+ * sure hair: its blocks in the person mask whose hair score is ahead of every other by HAIR_SURE (composite.c),
+ * blended by `rate` (as comp_colours_learn's this frame). Every block of the person then has its hair score moved by
+ * what the refitted model says instead of the band's. Returns how many samples it took; 0, with m and the scores
+ * untouched, under 24 of them or on a frame without hue (where a grey head's sure hair is its darkest, and a model of
+ * it alone loses the rest). `buf` holds COMP_MAX_SAMPLES x 3 floats.
+ */
+int comp_refit_hair(comp_colours *m, int who, float *score, const float *colour, const float *person, int w, int h,
+                    float rate, float *buf);
 
 /* How well a person's colours tell skin from hair: 0 on a greyscale frame (chroma up to 4 levels is noise), 1 from
  * 12 levels of chroma up. */

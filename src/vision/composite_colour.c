@@ -392,7 +392,16 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     float chroma = s.taken ? (float)(s.chroma / s.taken) : 0.0f;
     m->chroma = m->valid ? m->chroma + rate * (chroma - m->chroma) : chroma;
     m->valid = 1;
+    m->frames = rate < 1.0f ? m->frames + 1 : 1;
     m->cx = p->cx, m->cy = p->cy;
+}
+
+int comp_colours_refit_hair(comp_colours *m, const float *s, int n, float rate)
+{
+    if (n < 24)
+        return 0;
+    fit(&m->hair, s, n, 1.0f, FLOOR_C, m->frames > 1 ? rate : 1.0f);
+    return 1;
 }
 
 int comp_colours_bare(const comp_colours *m) { return m->bare > 0.5f; }
@@ -402,9 +411,19 @@ float comp_colours_hue(const comp_colours *m)
     return comp_min(comp_max((m->chroma - 4.0f) / 8.0f, 0.0f), 1.0f);
 }
 
+/* Colour weight: 1 from 8 levels of chroma up, down to 0.35 on a greyscale frame. */
+static float colour_weight(const comp_colours *m) { return 0.35f + 0.65f * fminf(m->chroma / 8.0f, 1.0f); }
+
+static float hair_ll(const comp_colours *m, const float c[3])
+{
+    return gauss_ll(&m->hair, c, LL_MIN - 2.0f, INFINITY); /* hair: highlights and shadows */
+}
+
+float comp_colours_hair_ll(const comp_colours *m, const float c[3]) { return hair_ll(m, c) * colour_weight(m); }
+
 void comp_colours_loglik(const comp_colours *m, const float c[3], float ll[COMP_K])
 {
-    ll[COMP_HAIR] = gauss_ll(&m->hair, c, LL_MIN - 2.0f, INFINITY); /* hair: highlights and shadows */
+    ll[COMP_HAIR] = hair_ll(m, c);
     ll[COMP_FACE] = gauss_ll(&m->skin, c, LL_MIN - 12.0f, GATE_D2);
     ll[COMP_BODY] = gauss_ll(&m->skin_body, c, LL_MIN - 12.0f, GATE_D2);
     float best = LL_MIN;
@@ -412,8 +431,7 @@ void comp_colours_loglik(const comp_colours *m, const float c[3], float ll[COMP_
         best = comp_max(best, gauss_ll(&m->clothes[k], c, LL_MIN, INFINITY) - 1.1f); /* log 1/3: equal parts */
     ll[COMP_CLOTHES] = best;
     ll[COMP_OTHERS] = LL_MIN + 3.0f; /* an object: any colour, none likely (a flat density) */
-    /* Colour weight: 1 from 8 levels of chroma up, down to 0.35 on a greyscale frame. */
-    float wgt = 0.35f + 0.65f * fminf(m->chroma / 8.0f, 1.0f);
+    const float wgt = colour_weight(m);
     for (int k = 0; k < COMP_K; k++)
         ll[k] *= wgt;
 }
