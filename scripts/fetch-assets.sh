@@ -82,6 +82,9 @@ if [ "$people_samples" = 1 ]; then
   # 450x450 colour, a man with a receding hairline, an ear, a dark green collar, a face detector's red landmark
   # dots and blue box drawn over him (ab-1.jpg there).
   assets+=("receding.jpg 22938d6e6e4fa55ab940544eed5b0235a819f338a2ada31ea8dacd04c3c13b8d deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/ab-1.jpg")
+  # 450x450 colour, long dark hair tied back, a black polo shirt, an earring, a face detector's red landmark dots
+  # and blue box drawn over the face (ab.jpg there).
+  assets+=("longhair.jpg 1e2cfdc1bd15a4e418abd8562bcd6788320659cdc5bfe52db2cc6ff28b0953cc deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/ab.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

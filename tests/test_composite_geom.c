@@ -7,8 +7,8 @@
  * and, from MediaPipe's canonical face mesh turned to a profile, where a
  * turned face's skull and neck lie; a guessed face's neck, and the neckline
  * under a neck; a forearm from an elbow below the frame, the ears, and
- * hair hanging from the head over the torso, and the hair model refitted
- * from the head's sure hair.
+ * hair hanging from the head over the torso, the hair model refitted
+ * from the head's sure hair, and a torso that shows no clothes.
  */
 #include "harness.h"
 #include "segtex/face_geometry.h"
@@ -119,8 +119,10 @@ static void paint(segtex_image *img, const uint8_t skin[3], const uint8_t hair[3
         }
 }
 
-/* Learn from a painted person into `m`, blending by `rate` (1: replace; the video's running estimate below). */
-static void learn_at(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3], float rate)
+/* Learn from a painted person into `m`, blending by `rate` (1: replace; the video's running estimate below), the
+ * person mask over the image's first `rows` rows; the person into *who when not NULL. */
+static void learn_rows(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3],
+                       float rate, int rows, comp_person *who)
 {
     static segtex_pose_result pose;
     static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
@@ -131,11 +133,18 @@ static void learn_at(comp_colours *m, const uint8_t skin[3], const uint8_t hair[
     person_pose(&pose, 200, 0);
     comp_people_build(&people, W, H, p);
     for (int i = 0; i < W * H; i++)
-        person[i] = 1.0f;
+        person[i] = i / W < rows ? 1.0f : 0.0f;
     segtex_image_alloc(&img, W, H, 3);
     paint(&img, skin, hair, cloth, &seed);
     comp_colours_learn(m, &p[0], &img, person, W, H, rate, (comp_exposure){1.0f, 0.0f}, buf);
     segtex_image_free(&img);
+    if (who)
+        *who = p[0];
+}
+
+static void learn_at(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3], float rate)
+{
+    learn_rows(m, skin, hair, cloth, rate, H, NULL);
 }
 
 static void learn(comp_colours *m, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3])
@@ -251,32 +260,56 @@ static void colour_gate_on_hue_and_grey_luma(void)
           cat - cs);
 }
 
+static const uint8_t t_skin[3] = {200, 150, 120}, t_hair[3] = {60, 45, 35}, t_cloth[3] = {40, 60, 140},
+                     t_khaki[3] = {185, 170, 115}, t_gskin[3] = {150, 150, 150}, t_ghair[3] = {40, 40, 40};
+
+/* A torso flag learned from the torso's colours (comp_colours_bare, comp_colours_clothes_unseen): set by a torso of
+ * colour `torso`, in video a running estimate (a blue shirt put on clears it 3-6 frames later at a rate of 0.15),
+ * clear for a blue or a khaki shirt, and never on a greyscale frame (its torso `gtorso`). */
+static void torso_flag(int (*flag)(const comp_colours *), const char *what, const uint8_t torso[3],
+                       const uint8_t gtorso[3], comp_colours *m)
+{
+    learn(m, t_skin, t_hair, torso);
+    CHECK(flag(m), "%s: set", what);
+    int frames = 0;
+    comp_colours v = *m;
+    while (flag(&v) && frames < 20)
+        learn_at(&v, t_skin, t_hair, t_cloth, 0.15f), frames++;
+    CHECK(frames >= 3 && frames <= 6, "%s, video: a shirt put on clears it after %d frames at a rate of 0.15", what,
+          frames);
+    comp_colours o;
+    learn(&o, t_skin, t_hair, t_cloth);
+    CHECK(!flag(&o), "%s: not for a blue shirt", what);
+    learn(&o, t_skin, t_hair, t_khaki);
+    CHECK(!flag(&o), "%s: not for a khaki shirt, near the skin's hue", what);
+    learn(&o, t_gskin, t_ghair, gtorso);
+    CHECK(!flag(&o), "%s: not on a greyscale frame (luma alone cannot tell)", what);
+}
+
+/* With `p`'s flag set, skin is at the clothes' odds over the body: the torso, below the hips, beside the torso. */
+static void skin_at_clothes_odds(const comp_person *p, const char *what)
+{
+    static const float at[][2] = {{200, 290}, {200, 390}, {330, 300}};
+    float lp[COMP_K], d;
+    for (int i = 0; i < 3; i++) {
+        int r = comp_prior(p, at[i][0], at[i][1], lp, &d);
+        CHECK(lp[COMP_BODY] == lp[COMP_CLOTHES], "%s, at (%.0f, %.0f): skin at the clothes' odds (region %d, body "
+              "%.1f, clothes %.1f)", what, at[i][0], at[i][1], r, lp[COMP_BODY], lp[COMP_CLOTHES]);
+    }
+}
+
 /* A bare torso (a bare chest, a turned person's bare shoulder): on a colour frame, a torso sampled as the face's
  * own skin is bare, its clothes model is not learned from it, and over the body skin is at even odds with clothes;
  * clothes of another colour, skin-coloured clothes (khaki) and a greyscale frame are not. */
 static void bare_torso_is_skin(void)
 {
-    static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {60, 45, 35}, cloth[3] = {40, 60, 140},
-                         khaki[3] = {185, 170, 115}, gskin[3] = {150, 150, 150}, ghair[3] = {40, 40, 40};
     comp_colours m;
     float ycc[3], ll[COMP_K];
-    learn(&m, skin, hair, skin);
-    comp_rgb_to_ycc(skin, ycc);
+    torso_flag(comp_colours_bare, "a torso of the face's skin: bare", t_skin, t_gskin, &m);
+    comp_rgb_to_ycc(t_skin, ycc);
     comp_colours_loglik(&m, ycc, ll);
-    CHECK(comp_colours_bare(&m) && ll[COMP_BODY] > ll[COMP_CLOTHES] + 2.0f,
-          "a torso of the face's skin: bare (%d), skin not learned as clothes (body %.1f, clothes %.1f)",
-          comp_colours_bare(&m), ll[COMP_BODY], ll[COMP_CLOTHES]);
-    /* in video a running estimate: a shirt put on turns the torso clothed a few frames later, not at once */
-    int frames = 0;
-    while (comp_colours_bare(&m) && frames < 20)
-        learn_at(&m, skin, hair, cloth, 0.15f), frames++;
-    CHECK(frames >= 3 && frames <= 6, "video: a shirt put on, clothed after %d frames at a rate of 0.15", frames);
-    learn(&m, skin, hair, cloth);
-    CHECK(!comp_colours_bare(&m), "a blue shirt: not bare");
-    learn(&m, skin, hair, khaki);
-    CHECK(!comp_colours_bare(&m), "a khaki shirt, near the skin's hue: not bare");
-    learn(&m, gskin, ghair, gskin);
-    CHECK(!comp_colours_bare(&m), "greyscale, the torso at the face's luma: luma alone does not say bare");
+    CHECK(ll[COMP_BODY] > ll[COMP_CLOTHES] + 2.0f, "bare: skin not learned as clothes (body %.1f, clothes %.1f)",
+          ll[COMP_BODY], ll[COMP_CLOTHES]);
     static segtex_pose_result pose;
     segtex_people people = {NULL, &pose, NULL, 1};
     comp_person p[COMP_MAX_PEOPLE];
@@ -287,12 +320,31 @@ static void bare_torso_is_skin(void)
     CHECK(r == COMP_REGION_TORSO && lp[COMP_BODY] < lp[COMP_CLOTHES] - 3.0f, "a torso, not bare: clothes likelier "
           "(region %d, body %.1f, clothes %.1f)", r, lp[COMP_BODY], lp[COMP_CLOTHES]);
     p[0].bare = 1;
-    const float at[][2] = {{200, 290}, {200, 390}, {330, 300}}; /* the torso, below the hips, beside the torso */
-    for (int i = 0; i < 3; i++) {
-        r = comp_prior(&p[0], at[i][0], at[i][1], lp, &d);
-        CHECK(lp[COMP_BODY] == lp[COMP_CLOTHES], "bare, at (%.0f, %.0f): skin at the clothes' odds (region %d, body "
-              "%.1f, clothes %.1f)", at[i][0], at[i][1], r, lp[COMP_BODY], lp[COMP_CLOTHES]);
-    }
+    skin_at_clothes_odds(&p[0], "bare");
+}
+
+/*
+ * A torso that shows no clothes: its samples the hair's (long hair over the chest) or none at all (a close-up's
+ * torso below the frame: outside the person mask here). Then skin is at the clothes' odds over the body, as for a
+ * bare torso. A blue or khaki shirt shows; a greyscale frame (luma cannot tell skin from a shirt) never says so.
+ */
+static void torso_without_clothes(void)
+{
+    comp_colours m;
+    torso_flag(comp_colours_clothes_unseen, "a torso of the hair's colour: no clothes seen", t_hair, t_ghair, &m);
+    CHECK(!comp_colours_bare(&m), "a torso of the hair's colour: not bare");
+    /* no torso sample at all: the person mask ends above the torso (the face's skin ends at row 175) */
+    comp_person p;
+    memset(&m, 0, sizeof m);
+    learn_rows(&m, t_skin, t_hair, t_cloth, 1.0f, 175, &p);
+    CHECK(comp_colours_clothes_unseen(&m), "a torso out of the frame (no samples): no clothes seen");
+    p.unseen = 1;
+    skin_at_clothes_odds(&p, "no clothes seen");
+    p.unseen = 0;
+    float lp[COMP_K], d;
+    comp_prior(&p, 200, 290, lp, &d);
+    CHECK(lp[COMP_BODY] < lp[COMP_CLOTHES] - 3.0f, "clothes seen: the torso's clothes likelier (body %.1f, clothes "
+          "%.1f)", lp[COMP_BODY], lp[COMP_CLOTHES]);
 }
 
 /*
@@ -753,7 +805,19 @@ static void hair_hangs_from_the_head(void)
     decided[AT(5, 7)] = COMP_HAIR;
     block(score + AT(5, 6) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
     block(score + AT(4, 6) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_TORSO);
+    /* column 2: under the head's hair (2, 0), a bare chest's block decided body skin in the torso (hair 1.0 under
+     * it) joins; under it a neck's block decided body skin does not (hair passes through skin only over a torso) */
+    block(score + AT(2, 0) * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[AT(2, 0)] = COMP_HAIR;
+    block(score + AT(2, 1) * COMP_SCORE_N, -1.0f, 0, COMP_REGION_TORSO);
+    score[AT(2, 1) * COMP_SCORE_N + COMP_BODY] = 0.0f, score[AT(2, 1) * COMP_SCORE_N + COMP_CLOTHES] = -6.0f;
+    decided[AT(2, 1)] = COMP_BODY;
+    block(score + AT(2, 2) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_NECK);
+    score[AT(2, 2) * COMP_SCORE_N + COMP_BODY] = 0.0f, score[AT(2, 2) * COMP_SCORE_N + COMP_CLOTHES] = -6.0f;
+    decided[AT(2, 2)] = COMP_BODY;
     int turned = comp_hair_joins(score, decided, queue, BW, BH, 2.0f);
+    CHECK(decided[AT(2, 1)] == (COMP_HAIR | COMP_JOINED | COMP_JOINED_SKIN),
+          "a lock over a bare chest: the torso's skin block turned hair (%#x)", decided[AT(2, 1)]);
+    CHECK(decided[AT(2, 2)] == COMP_BODY, "a neck's skin block stays skin (%#x)", decided[AT(2, 2)]);
     for (int y = 2; y < 6; y++)
         CHECK(decided[AT(1, y)] == (COMP_HAIR | COMP_JOINED), "the lock's block at row %d turned hair (%d)", y,
               decided[AT(1, y)]);
@@ -766,10 +830,10 @@ static void hair_hangs_from_the_head(void)
     CHECK(decided[AT(0, 7)] == COMP_CLOTHES, "not on from hair beside the person (%d)", decided[AT(0, 7)]);
     CHECK(decided[AT(5, 6)] == COMP_CLOTHES && decided[AT(4, 6)] == COMP_CLOTHES,
           "not from hair outside a head's regions (%d, %d)", decided[AT(5, 6)], decided[AT(4, 6)]);
-    CHECK(turned == 4, "4 blocks turned, got %d", turned);
+    CHECK(turned == 5, "5 blocks turned, got %d", turned);
     int flags = 0;
     for (int b = 0; b < BW * BH; b++)
-        flags |= decided[b] & ~(COMP_JOINED | 7);
+        flags |= decided[b] & ~(COMP_JOINED | COMP_JOINED_SKIN | 7);
     CHECK(flags == 0, "no visit marks left (%#x)", flags);
 #undef AT
 }
@@ -861,6 +925,7 @@ int main(void)
     RUN(turned_head_skull_behind_the_ears);
     RUN(colour_gate_on_hue_and_grey_luma);
     RUN(bare_torso_is_skin);
+    RUN(torso_without_clothes);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
     RUN(profile_mesh_skull_and_neck_behind);

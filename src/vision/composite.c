@@ -342,7 +342,8 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
     }
     memcpy(c->colours, c->scratch, sizeof(comp_colours) * (size_t)np);
     for (int i = 0; i < np; i++)
-        c->people[i].hue = comp_colours_hue(&c->colours[i]), c->people[i].bare = comp_colours_bare(&c->colours[i]);
+        c->people[i].hue = comp_colours_hue(&c->colours[i]), c->people[i].bare = comp_colours_bare(&c->colours[i]),
+        c->people[i].unseen = comp_colours_clothes_unseen(&c->colours[i]);
     c->ncolours = np;
 }
 
@@ -537,8 +538,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             }
         }
     c->prev_w = w, c->prev_h = h;
-    /* Hair hanging from the head: the blocks comp_hair_joins turns get clothes' share as hair's (and hair's as
-     * clothes'), and the previous category hair. */
+    /* Hair hanging from the head: the blocks comp_hair_joins turns get clothes' (or body skin's) share as hair's
+     * (and hair's as theirs), and the previous category hair. */
     if (comp_hair_joins(c->score, c->decided, c->queue, bw, bh, HAIR_JOIN) > 0)
         for (int b = 0; b < bw * bh; b++) {
             if (!(c->decided[b] & COMP_JOINED))
@@ -546,8 +547,9 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             size_t idx[4];
             const int npx = block_pixels(w, h, b % bw, b / bw, idx);
             for (int q = 0; q < npx; q++) { /* each pixel once: swapped twice, it would swap back */
+                const int was = c->decided[b] & COMP_JOINED_SKIN ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES;
                 float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
-                pr[SEGTEX_CATEGORY_HAIR] = pr[SEGTEX_CATEGORY_CLOTHES], pr[SEGTEX_CATEGORY_CLOTHES] = t;
+                pr[SEGTEX_CATEGORY_HAIR] = pr[was], pr[was] = t;
                 c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR; /* a joined block was clothes: a person's */
             }
         }
@@ -579,9 +581,11 @@ int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, in
             const int head = r == COMP_REGION_HEAD || r == COMP_REGION_HEAD_SIDE,
                       hangs = r == COMP_REGION_HEAD_SIDE || r == COMP_REGION_JAW || r == COMP_REGION_NECK ||
                               r == COMP_REGION_TORSO;
-            /* hair passes on only where hair hangs from the head (not from a stray beside the arm) */
-            if (decided[o] == COMP_CLOTHES && hangs && so[COMP_HAIR] - so[COMP_CLOTHES] >= -margin)
-                decided[o] = COMP_HAIR | COMP_JOINED, turned++;
+            /* hair passes on only where hair hangs from the head (not from a stray beside the arm); over a torso it
+             * turns a shirt's block or a bare chest's (a bare or unseen torso's skin is at the clothes' odds) */
+            const int skin = decided[o] == COMP_BODY && r == COMP_REGION_TORSO;
+            if ((decided[o] == COMP_CLOTHES || skin) && hangs && so[COMP_HAIR] - so[decided[o]] >= -margin)
+                decided[o] = COMP_HAIR | COMP_JOINED | (skin ? COMP_JOINED_SKIN : 0), turned++;
             else if (decided[o] != COMP_HAIR || !(head || hangs))
                 continue;
             decided[o] |= VISITED, queue[n++] = o;

@@ -59,6 +59,7 @@ typedef struct comp_person {
     float hue; /* how well colour tells skin from hair on this frame: 1 (comp_people_build's); the composite sets
                 * comp_colours_hue of the person's colour models once learned */
     int bare;  /* a bare torso (comp_colours_bare, set like hue): skin and clothes at even odds over the body */
+    int unseen; /* a torso that shows no clothes (comp_colours_clothes_unseen, set like hue): the same odds */
     int ears;  /* ear[] placed (a frontal face mesh) */
     float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes */
     comp_poly oval, eyes[2], brows[2], lips;
@@ -76,16 +77,19 @@ typedef struct comp_person {
  * COMP_REGION_COUNT when the frame has nobody).
  */
 #define COMP_SCORE_N (COMP_K + 1)
-#define COMP_JOINED 0x40 /* comp_hair_joins: the block was clothes and turned hair */
+#define COMP_JOINED 0x40 /* comp_hair_joins: the block was clothes and turned hair, */
+#define COMP_JOINED_SKIN 0x20 /* ... or it was body skin (with COMP_JOINED) */
 
 /*
  * Hair hanging from the head joins its hair (a lock over the chest, where the torso's prior says clothes): from
  * every block decided hair in a head's region (COMP_REGION_HEAD, _HEAD_SIDE), through 4-neighbours of the same
- * person decided hair (in those regions or one hair hangs through) or clothes, a block decided clothes in a region hair hangs through (beside the head, the
- * jaw, the neck, the torso) whose hair score is within `margin` of its clothes score turns hair (COMP_HAIR |
- * COMP_JOINED). A block decided clothes that hair fits less well stops it: a dark shirt under dark hair, its
- * colours the clothes model learned. `decided`: per block, the index (< COMP_K) of the category decided, COMP_K
- * for background; `score`: the blocks' scores as above; `queue`: bw * bh ints. Returns how many turned.
+ * person decided hair (in those regions or one hair hangs through) or clothes, a block decided clothes in a region
+ * hair hangs through (beside the head, the jaw, the neck, the torso) whose hair score is within `margin` of its
+ * clothes score turns hair (COMP_HAIR | COMP_JOINED); so does a torso's block decided body skin within `margin` of
+ * it (a lock over a bare chest; COMP_JOINED_SKIN too). A block that hair fits less well stops it: a dark shirt
+ * under dark hair, its colours the clothes model learned. `decided`: per block, the index (< COMP_K) of the
+ * category decided, COMP_K for background; `score`: the blocks' scores as above; `queue`: bw * bh ints. Returns
+ * how many turned.
  */
 int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin);
 
@@ -123,6 +127,7 @@ typedef struct comp_colours {
     float chroma; /* mean |Cb - 128| + |Cr - 128| of the person's samples: near 0 on greyscale frames */
     float cx, cy; /* where the person was when last learned (matching between frames) */
     float bare;   /* running estimate of "the torso is bare": 1 when its samples are the face's skin (see bare_torso) */
+    float unseen; /* running estimate of "the torso shows no clothes" (see clothes_seen) */
     int frames;   /* frames learned from (1: this frame's models replaced any before) */
 } comp_colours;
 
@@ -181,5 +186,8 @@ int comp_refit_hair(comp_colours *m, int who, float *score, const float *colour,
 float comp_colours_hue(const comp_colours *m);
 /* 1 when the person's torso is bare (their running estimate over half), else 0. */
 int comp_colours_bare(const comp_colours *m);
+/* 1 when the person's torso shows no clothes (fewer than 12 of its samples are unlike both their body's skin and
+ * their hair: a close-up's torso below the frame, a bare chest under long hair; a running estimate over half). */
+int comp_colours_clothes_unseen(const comp_colours *m);
 
 #endif

@@ -24,6 +24,8 @@
 #define BARE_D2 3.0f     /* a bare torso: its samples this near the face's skin (squared Mahalanobis), */
 #define BARE_SHARE 0.5f  /* ... at least this share of them */
 #define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
+#define CLOTHES_D2 6.0f    /* a torso sample this near the skin or the hair (squared Mahalanobis) is not clothes, */
+#define CLOTHES_SEEN 12    /* ... and with fewer than this many others the torso shows no clothes */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
 
@@ -246,6 +248,20 @@ static int bare_torso(const comp_gauss *skin, float skin_sat, const float *s, in
     return (float)k >= BARE_SHARE * (float)n;
 }
 
+/*
+ * How many torso samples are neither the body's skin nor the hair (beyond CLOTHES_D2 of both models, as learned
+ * this frame): the clothes the torso shows. A close-up (a webcam's) has its torso's grid mostly below the frame, and
+ * what is left of it is a bare chest in shade and long hair over it.
+ */
+static int clothes_seen(const comp_colours *m, const float *s, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += (!m->hair.valid || gauss_d2(&m->hair, s + i * 3) > CLOTHES_D2) &&
+             (!m->skin_body.valid || gauss_d2(&m->skin_body, s + i * 3) > CLOTHES_D2);
+    return k;
+}
+
 /* Sort samples by luma (insertion: at most a few hundred, and qsort may allocate). */
 static void sort_luma(float *s, int n)
 {
@@ -376,7 +392,10 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     }
     int bare = bare_torso(&skin_ref, sat, s.buf, s.n);
     m->bare = m->valid ? m->bare + rate * ((float)bare - m->bare) : (float)bare;
-    s.n = bare ? keep_unlike(&skin_ref, s.buf, s.n, 6.0f) : drop_skin(&skin_ref, s.buf, s.n, 6.0f, CLOTHES_SHARE);
+    s.n = bare ? keep_unlike(&skin_ref, s.buf, s.n, CLOTHES_D2)
+               : drop_skin(&skin_ref, s.buf, s.n, CLOTHES_D2, CLOTHES_SHARE);
+    const int unseen = sat >= SAT_FULL && clothes_seen(m, s.buf, s.n) < CLOTHES_SEEN;
+    m->unseen = m->valid ? m->unseen + rate * ((float)unseen - m->unseen) : (float)unseen;
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
@@ -405,6 +424,8 @@ int comp_colours_refit_hair(comp_colours *m, const float *s, int n, float rate)
 }
 
 int comp_colours_bare(const comp_colours *m) { return m->bare > 0.5f; }
+
+int comp_colours_clothes_unseen(const comp_colours *m) { return m->unseen > 0.5f; }
 
 float comp_colours_hue(const comp_colours *m)
 {

@@ -624,8 +624,12 @@ done:
                 lp[COMP_FACE] += p->hue * (EAR_FACE - lp[COMP_FACE]), lp[COMP_HAIR] -= p->hue * lp[COMP_HAIR];
         }
     /* A bare torso (a bare chest, a turned person's bare shoulder): over the body skin is as likely as clothes, and
-     * colour decides (the person's clothes model is then learned only from what is unlike their skin). */
-    if (p->bare && (region == COMP_REGION_TORSO || region == COMP_REGION_BODY || region == COMP_REGION_ARM))
+     * colour decides (the person's clothes model is then learned only from what is unlike their skin). So too where
+     * the torso shows no clothes (a close-up's torso below the frame, a bare chest in shade under long hair): nothing
+     * says the body is clothed, and skin's colour model, gated on hue, still tells a shirt from skin (webcam and
+     * webcam2 +0.032 / +0.027: their shaded chests and bare shoulders were clothes at the torso's odds). */
+    if ((p->bare || p->unseen) &&
+        (region == COMP_REGION_TORSO || region == COMP_REGION_BODY || region == COMP_REGION_ARM))
         lp[COMP_BODY] = comp_max(lp[COMP_BODY], lp[COMP_CLOTHES]);
     /* Under a face guessed from the pose, where the chin is is a guess too: the neck's skin or a collar (a
      * head turned away shows its collar) at even odds, and colour decides. */
