@@ -348,11 +348,11 @@ static void learn(segtex_composite *c, int np, const segtex_image *img, int w, i
 }
 
 /* Block (x, y)'s (the grid's 2 x 2 pixels from there) mean colour, exposed: Y'CbCr is affine in RGB, so the mean RGB
- * is converted once. */
-static void block_colour(const segtex_image *img, int x, int y, int w, int h, comp_exposure ex, float ycc[3])
+ * is converted once. (sx, sy): image pixels per grid pixel. */
+static void block_colour(const segtex_image *img, int x, int y, int w, int h, float sx, float sy, comp_exposure ex,
+                         float ycc[3])
 {
     const int iw = img->width, ih = img->height;
-    const float sx = (float)iw / (float)w, sy = (float)ih / (float)h;
     const int gx[2] = {x, x + 1 < w ? x + 1 : x}, gy[2] = {y, y + 1 < h ? y + 1 : y};
     unsigned sum[3] = {0, 0, 0};
     for (int j = 0; j < 2; j++) {
@@ -462,7 +462,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                     break;
             }
             float *ycc = c->colour + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * 3, ll[COMP_K];
-            block_colour(img, x, y, w, h, ex, ycc);
+            block_colour(img, x, y, w, h, sx, sy, ex, ycc);
             comp_colours_loglik(m, ycc, ll);
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)
@@ -546,8 +546,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 continue;
             size_t idx[4];
             const int npx = block_pixels(w, h, b % bw, b / bw, idx);
+            const int was = c->decided[b] & COMP_JOINED_SKIN ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES;
             for (int q = 0; q < npx; q++) { /* each pixel once: swapped twice, it would swap back */
-                const int was = c->decided[b] & COMP_JOINED_SKIN ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES;
                 float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
                 pr[SEGTEX_CATEGORY_HAIR] = pr[was], pr[was] = t;
                 c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR; /* a joined block was clothes: a person's */
