@@ -12,7 +12,8 @@
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
 # --people-samples also fetches photos of people from the same package
 # (basketball1.png, messi5.jpg, face_swapped.jpg, jacket.jpg, glasses_panels.jpg,
-# webcam.jpg, webcam2.jpg, lena.png, receding.jpg) for the composite segmenter's labelled tests.
+# webcam.jpg, webcam2.jpg, lena.png, receding.jpg, longhair.jpg, basketball2.png, whitetee.jpg) for the
+# composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,6 +86,12 @@ if [ "$people_samples" = 1 ]; then
   # 450x450 colour, long dark hair tied back, a black polo shirt, an earring, a face detector's red landmark dots
   # and blue box drawn over the face (ab.jpg there).
   assets+=("longhair.jpg 1e2cfdc1bd15a4e418abd8562bcd6788320659cdc5bfe52db2cc6ff28b0953cc deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/ab.jpg")
+  # 640x480 greyscale, the same two players as basketball1.png a moment later: the near one turned away, his
+  # patterned shirt down to the frame's bottom, his arms reaching out (basketball2.png, OpenCV's sample data).
+  assets+=("basketball2.png b3047772e0dc6c9d83c26f64894ca1a897f799f855c5574ac24b2ef934c2978e deb opencv-doc ./usr/share/doc/opencv-doc/examples/data/basketball2.png")
+  # 434x434 colour, a smiling man in a white T-shirt with a wide neckline, a necklace on his bare chest, a dark
+  # background (227943776_1.jpg in the HTML documentation).
+  assets+=("whitetee.jpg b038fd3919363b92037715027c36f5671cc2f9cf1fda9770325f75daf9c8fa56 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/227943776_1.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

@@ -295,9 +295,78 @@ out:
     free(pose);
 }
 
+/*
+ * Where both selfie models ran, the composite takes the one whose mask agrees better with the poses' own masks
+ * (basketball2: the landscape model is unsure of the near man and loses the far one; messi5: the square model
+ * spills over the grass); with no pose, the one that finds more.
+ */
+static void selfie_model_agreeing_with_the_pose(void)
+{
+    enum { W = 128 };
+    segtex_image img = {0};
+    segtex_seg_result r = {0};
+    segtex_composite *c = NULL;
+    float *fits = calloc(W * W, sizeof(float)), *spills = calloc(W * W, sizeof(float));
+    segtex_pose_result *pose = calloc(1, sizeof *pose);
+    CHECK(fits && spills && pose && segtex_image_alloc(&img, W, W, 3) == SEGTEX_OK &&
+              segtex_seg_result_alloc(&r, W * W) == SEGTEX_OK && segtex_composite_create(W * W, &c) == SEGTEX_OK,
+          "set up");
+    if (!c || !fits || !spills || !pose)
+        goto out;
+    memset(img.data, 120, (size_t)img.stride * W);
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* every landmark seen, on the torso's axis */
+        pose->landmarks[i][0] = 0.5f, pose->landmarks[i][1] = 0.2f + 0.6f * (float)i / SEGTEX_POSE_POINTS,
+        pose->landmarks[i][3] = pose->landmarks[i][4] = 1.0f;
+    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
+    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
+    for (int y = 20; y < 100; y++) /* the person: the pose's mask and the fitting selfie mask */
+        for (int x = 40; x < 88; x++) {
+            fits[y * W + x] = 1.0f;
+            mask_disc(pose, x + 0.5f, y + 0.5f, 0.8f);
+        }
+    for (int y = 0; y < W; y++) /* the other: the person and the floor under and beside them, 2.3x the area */
+        for (int x = 0; x < W; x++)
+            spills[y * W + x] = (x >= 40 && x < 88 && y >= 20) || y >= 80 ? 1.0f : 0.0f;
+    segtex_people people = {NULL, pose, NULL, 1}, nobody = {NULL, NULL, NULL, 0};
+    float a_fit = segtex_composite_pose_agreement(fits, W, W, &people, W, W),
+          a_spill = segtex_composite_pose_agreement(spills, W, W, &people, W, W);
+    CHECK(a_fit > 0.95f && a_spill > 0.3f && a_spill < 0.5f, "agreement: fitting %.3f, spilling %.3f", a_fit,
+          a_spill);
+    CHECK(segtex_composite_pose_agreement(fits, W, W, &nobody, W, W) < 0.0f, "no pose: no agreement to measure");
+    /* A 2:1 landscape grid of the fitting mask agrees as well: the grids are sampled over the whole image. */
+    static float wide[64 * 32];
+    for (int y = 0; y < 32; y++)
+        for (int x = 0; x < 64; x++)
+            wide[y * 64 + x] = fits[(y * 4 + 2) * W + x * 2 + 1];
+    CHECK(segtex_composite_pose_agreement(wide, 64, 32, &people, W, W) > 0.9f, "a coarser grid agrees too (%.3f)",
+          segtex_composite_pose_agreement(wide, 64, 32, &people, W, W));
+    r.width = r.height = W;
+    for (int k = 0; k < 2; k++) { /* the spilling mask as the square model's, then as the landscape one's */
+        segtex_composite_masks mk = k ? (segtex_composite_masks){fits, W, W, spills, W, W}
+                                      : (segtex_composite_masks){spills, W, W, fits, W, W};
+        segtex_composite_reset(c);
+        segtex_composite_run(c, &img, &people, &mk, &r);
+        CHECK(person_at(&r, 64, 60) > 0.9f && person_at(&r, 10, 110) < 0.1f && person_at(&r, 120, 90) < 0.1f,
+              "%s spills: the other is taken (person %.2f, floor %.2f %.2f)", k ? "the landscape" : "the square",
+              person_at(&r, 64, 60), person_at(&r, 10, 110), person_at(&r, 120, 90));
+        segtex_composite_reset(c);
+        segtex_composite_run(c, &img, &nobody, &mk, &r);
+        CHECK(person_at(&r, 10, 110) > 0.9f, "%s spills, no pose: the one finding more is taken (floor %.2f)",
+              k ? "the landscape" : "the square", person_at(&r, 10, 110));
+    }
+out:
+    segtex_composite_destroy(c);
+    segtex_seg_result_free(&r);
+    segtex_image_free(&img);
+    free(fits);
+    free(spills);
+    free(pose);
+}
+
 int main(void)
 {
     RUN(pose_mask_needs_seen_bones);
+    RUN(selfie_model_agreeing_with_the_pose);
     const char *path = test_asset("astronaut.png");
     CHECK(path != NULL, "astronaut.png missing");
     if (!path || segtex_image_load(path, 3, &portrait))

@@ -185,12 +185,43 @@ static float torso_size(const segtex_pose_result *pose, int iw, int ih)
     return fmaxf(len, hypotf((L[ls][0] - L[rs][0]) * (float)iw, (L[ls][1] - L[rs][1]) * (float)ih));
 }
 
+float segtex_composite_pose_agreement(const float *mask, int w, int h, const segtex_people *people, int iw, int ih)
+{
+    int npose = segtex_people_pose_count(people);
+    npose = npose < SEGTEX_MAX_POSES ? npose : SEGTEX_MAX_POSES;
+    pose_map map[SEGTEX_MAX_POSES];
+    int any = 0;
+    for (int q = 0; q < npose; q++) {
+        const segtex_pose_result *pose = &people->pose[q];
+        if (pose_has_mask(pose))
+            map[q] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
+                                (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size}, any = 1;
+    }
+    if (!any || !mask || w < 1 || h < 1 || iw < 1 || ih < 1)
+        return -1.0f;
+    const int n = SEGTEX_POSE_AGREE_GRID;
+    long both = 0, either = 0;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) {
+            const float u = ((float)i + 0.5f) / (float)n, v = ((float)j + 0.5f) / (float)n;
+            float pm = 0.0f;
+            for (int q = 0; q < npose && pm < 0.5f; q++)
+                if (pose_has_mask(&people->pose[q]))
+                    pm = comp_max(pm, pose_mask_at(&people->pose[q], &map[q], u * (float)iw, v * (float)ih));
+            const int a = grid_at(mask, w, h, u, v) >= 0.5f, b = pm >= 0.5f;
+            both += a && b, either += a || b;
+        }
+    return either ? (float)both / (float)either : 0.0f;
+}
+
 /*
  * The person probability on the output grid. Measured on the labelled
  * photos (README: "Composite segmenter"): below 4:3 the square selfie model
  * (the landscape one is not run); from 4:3 up the landscape model, which
- * misses less of a small, far body, unless it finds nobody (it does on
- * some 4:3 photos) while the square one does; then the pose model's own
+ * misses less of a small, far body; where the square one ran too (the
+ * landscape one found nobody, or its mask agreed with the poses' own under
+ * POSE_DOUBT, segmenter.c), the one agreeing better with the poses' masks,
+ * or without poses the one finding more; then the pose model's own
  * mask, where the pose is, by maximum (it holds the limbs the selfie models
  * lose, and people they miss). Where the selfie mask has found the pose's
  * person (holds AGREE of its mask) and is sure a pixel is background (under
@@ -203,8 +234,15 @@ static float torso_size(const segtex_pose_result *pose, int iw, int ih)
 static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, const segtex_people *people, int w,
                         int h, int iw, int ih)
 {
-    int use_landscape = mk->landscape && (!mk->square || coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >=
-                                                             coverage(mk->square, mk->square_w, mk->square_h));
+    /* Both selfie models ran: the one that agrees better with the poses' masks, else the one that finds more. */
+    int use_landscape = mk->landscape != NULL;
+    if (mk->landscape && mk->square) {
+        float al = segtex_composite_pose_agreement(mk->landscape, mk->landscape_w, mk->landscape_h, people, iw, ih);
+        float as = segtex_composite_pose_agreement(mk->square, mk->square_w, mk->square_h, people, iw, ih);
+        use_landscape = al >= 0.0f ? al >= as
+                                   : coverage(mk->landscape, mk->landscape_w, mk->landscape_h) >=
+                                         coverage(mk->square, mk->square_w, mk->square_h);
+    }
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             float u = ((float)x + 0.5f) / (float)w, v = ((float)y + 0.5f) / (float)h, p;

@@ -28,4 +28,13 @@ void segtex_composite_reset(segtex_composite *c);
 void segtex_composite_run(segtex_composite *c, const segtex_image *img, const segtex_people *people,
                           const segtex_composite_masks *masks, segtex_seg_result *out);
 
+/*
+ * How well a selfie model's mask (w x h, over the whole iw x ih image) agrees
+ * with the poses' own masks: the intersection over union of the two at one
+ * half, on a SEGTEX_POSE_AGREE_GRID square grid of sample points. -1 when no
+ * pose carries a mask. Never allocates.
+ */
+#define SEGTEX_POSE_AGREE_GRID 96
+float segtex_composite_pose_agreement(const float *mask, int w, int h, const segtex_people *people, int iw, int ih);
+
 #endif

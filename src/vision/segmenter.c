@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define C SEGTEX_CATEGORY_COUNT
+#define POSE_DOUBT 0.5f /* the landscape mask agreeing less with the poses' (IoU) has the square one run too */
 
 struct segtex_segmenter {
     segtex_segmenter_kind kind;
@@ -221,8 +222,9 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
     segtex_status st;
     if (s->kind == SEGTEX_SEGMENTER_COMPOSITE) {
         /* The composite (see composite.c, fuse_person): from 4:3 up the landscape model, and the
-         * square one only when the landscape one finds nobody (it misses people on some 4:3
-         * photos); below 4:3 the square model. res holds the square's output (rank 0: not run). */
+         * square one when the landscape one finds nobody (it misses people on some 4:3 photos) or,
+         * in finish, disagrees with the poses; below 4:3 the square model. res holds the square's
+         * output (rank 0: not run). */
         memset(&s->res, 0, sizeof s->res);
         if (img->width * 3 >= img->height * 4) {
             st = run(s->landscape, img, &s->res2);
@@ -283,6 +285,17 @@ segtex_status segtex_segmenter_finish(segtex_segmenter *s, const segtex_image *i
             o[SEGTEX_CATEGORY_CLOTHES] = p;
         }
     } else {
+        /* The landscape model alone ran: when its mask disagrees with the poses' (it lost a person they hold, or
+         * is unsure of one), the square model runs too, and the composite takes the one that agrees better. */
+        float agree = s->res2.rank == 4 && res->rank != 4 ? segtex_composite_pose_agreement(
+                                                                s->res2.data, s->res2.dims[2], s->res2.dims[1],
+                                                                people, img->width, img->height)
+                                                          : -1.0f;
+        if (agree >= 0.0f && agree < POSE_DOUBT) {
+            segtex_status st = run(s->square, img, &s->res);
+            if (st)
+                return st;
+        }
         segtex_composite_masks mk = {res->rank == 4 ? res->data : NULL, res->dims[2], res->dims[1],
                                      s->res2.rank == 4 ? s->res2.data : NULL,
                                      s->res2.dims[2], s->res2.dims[1]};
