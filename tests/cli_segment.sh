@@ -44,6 +44,10 @@ py() { python3 -c "import sys; sys.path.insert(0, '$tmp'); from png import read;
 "$bin" segment --help >"$tmp/help"
 for opt in --person --categories --colored --json --detector --out --preview --segmenter; do
   expect "segment --help mentions $opt" 'grep -q -- "$opt" "$tmp/help"'
+  expect "segment --help describes $opt on a line of its own" 'grep -q -- "^$opt " "$tmp/help"'
+done
+for opt in --person --categories --colored; do
+  expect "segment --help describes $opt OUT.png" 'grep -q -- "^$opt OUT.png " "$tmp/help"'
 done
 "$bin" face --help >"$tmp/fhelp"
 expect "face --help mentions --detector auto|short|full" 'grep -q -- "--detector auto|short|full" "$tmp/fhelp"'

@@ -24,16 +24,16 @@ static const char segment_usage[] =
     "             person: background and person only (the person reported as clothes)\n"
     "--detector   the face detector the composite segmenter uses: auto (default): short range, and\n"
     "             full range when short range finds no face; short: faces near the camera; full: far\n"
-    "--person F   the person probability x 255 as an 8-bit grey PNG at the image's size\n"
-    "--categories F  the category ids 0..5 as an 8-bit grey PNG at the image's size (the six\n"
+    "--person OUT.png  the person probability x 255 as an 8-bit grey PNG at the image's size\n"
+    "--categories OUT.png  the category ids 0..5 as an 8-bit grey PNG at the image's size (the six\n"
     "             probabilities interpolated bilinearly per pixel, then the most likely one)\n"
-    "--colored F  the categories in colour over the dimmed photo, with a legend strip of six\n"
+    "--colored OUT.png  the categories in colour over the dimmed photo, with a legend strip of six\n"
     "             swatches (ids 0..5, left to right) in the bottom-left corner, as PNG\n"
     "--json       print {\"segmenter\":\"composite|multiclass|person\",\"width\":W,\"height\":H,\n"
     "             \"shares\":{\"background\":f,\"hair\":f,...}} instead of the text report\n"
     "--out FILE   the category map at model resolution as a greyscale PNG of ids 0..5\n"
     "             (the input of `segtex render --categories`)\n"
-    "--preview F  the categories painted in their default colours over the image, as PNG\n"
+    "--preview OUT.png  the categories painted in their default colours over the image, as PNG\n"
     "--models DIR where the .tflite files are (default: $SEGTEX_ASSETS, else ./assets)\n";
 
 /* Photo brightness kept under the colours, and the colours' weight, in 1/256. */

@@ -189,15 +189,16 @@ float segtex_composite_pose_agreement(const float *mask, int w, int h, const seg
 {
     int npose = segtex_people_pose_count(people);
     npose = npose < SEGTEX_MAX_POSES ? npose : SEGTEX_MAX_POSES;
+    const segtex_pose_result *with[SEGTEX_MAX_POSES]; /* the poses carrying a mask, and their maps */
     pose_map map[SEGTEX_MAX_POSES];
-    int any = 0;
-    for (int q = 0; q < npose; q++) {
-        const segtex_pose_result *pose = &people->pose[q];
-        if (pose_has_mask(pose))
-            map[q] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
-                                (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size}, any = 1;
-    }
-    if (!any || !mask || w < 1 || h < 1 || iw < 1 || ih < 1)
+    int nm = 0;
+    for (int q = 0; q < npose; q++)
+        if (pose_has_mask(&people->pose[q])) {
+            const segtex_pose_result *pose = with[nm] = &people->pose[q];
+            map[nm++] = (pose_map){cosf(pose->roi.rotation), sinf(pose->roi.rotation),
+                                   (float)SEGTEX_POSE_MASK_SIZE / pose->roi.size};
+        }
+    if (!nm || !mask || w < 1 || h < 1 || iw < 1 || ih < 1)
         return -1.0f;
     const int n = SEGTEX_POSE_AGREE_GRID;
     long both = 0, either = 0;
@@ -205,9 +206,8 @@ float segtex_composite_pose_agreement(const float *mask, int w, int h, const seg
         for (int i = 0; i < n; i++) {
             const float u = ((float)i + 0.5f) / (float)n, v = ((float)j + 0.5f) / (float)n;
             float pm = 0.0f;
-            for (int q = 0; q < npose && pm < 0.5f; q++)
-                if (pose_has_mask(&people->pose[q]))
-                    pm = comp_max(pm, pose_mask_at(&people->pose[q], &map[q], u * (float)iw, v * (float)ih));
+            for (int q = 0; q < nm && pm < 0.5f; q++)
+                pm = comp_max(pm, pose_mask_at(with[q], &map[q], u * (float)iw, v * (float)ih));
             const int a = grid_at(mask, w, h, u, v) >= 0.5f, b = pm >= 0.5f;
             both += a && b, either += a || b;
         }
