@@ -162,6 +162,13 @@ int segtex_effect_is_live(const segtex_effect *effect);
 int segtex_effect_next(segtex_effect *effect, segtex_image *out, segtex_effect_result *res);
 
 /*
+ * Pull mode: the frame as filmed that the last segtex_effect_next painted
+ * (its data outputs are at its size: e.g. segtex_snap_categories' `frame`);
+ * valid until the next call. NULL before the first frame and in push mode.
+ */
+const segtex_image *segtex_effect_source(const segtex_effect *effect);
+
+/*
  * Paint the last frame again with the current settings (a paused preview
  * whose mode or paints change). SEGTEX_ERROR_INVALID_ARGUMENT when there is
  * no last frame.

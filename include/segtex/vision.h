@@ -230,6 +230,26 @@ int segtex_seg_result_sample(const segtex_seg_result *r, float u, float v, float
 void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *categories, segtex_image *person,
                                 double shares[SEGTEX_CATEGORY_COUNT]);
 
+/*
+ * Category borders snapped to the image's edges, for a category map at the
+ * image's size (segtex_seg_result_upsample's) from a result at model
+ * resolution `model_width` x `model_height`: each person pixel within 2 model
+ * pixels of another person category takes the category its neighbours within
+ * 6 model pixels vote for (81 of them, each weighted by nearness and by how
+ * like the pixel's colour theirs is). Background and person pixels stay what
+ * they are: the person mask is the segmenter's. `frame`: the image, RGB (3 or
+ * 4 channels), the map's size; `shares` (may be NULL) gets each category's
+ * fraction of the pixels after. The composite segmenter's maps (`segtex
+ * segment --categories`, `run -o categories:`) go through it; the multiclass
+ * model's are left as the model has them. No allocation; a snapper is used by
+ * one thread at a time.
+ */
+typedef struct segtex_snap segtex_snap;
+segtex_status segtex_snap_create(int max_width, int max_height, segtex_snap **out);
+void segtex_snap_destroy(segtex_snap *snap);
+segtex_status segtex_snap_categories(segtex_snap *snap, const segtex_image *frame, int model_width, int model_height,
+                                     segtex_image *categories, double shares[SEGTEX_CATEGORY_COUNT]);
+
 typedef struct segtex_segmenter_options {
     segtex_segmenter_kind kind;
     const char *models_dir;          /* folder of the .tflite files (required) */

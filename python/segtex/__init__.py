@@ -23,7 +23,8 @@ messages go to the standard logging module's "segtex" logger.
 """
 from ._lib import Error, path as library_path
 from ._effect import (ANCHORS, CATEGORIES, MODES, PAINT_KINDS, POSE_LANDMARKS, Effect, Face, Hand, Pose, Segmentation,
-                      face, load_image, models_dir, segment, upsample_categories)
+                      face, load_image, models_dir, segment, snap_categories, upsample_categories)
 
 __all__ = ["ANCHORS", "CATEGORIES", "MODES", "PAINT_KINDS", "POSE_LANDMARKS", "Effect", "Error", "Face", "Hand", "Pose",
-           "Segmentation", "face", "library_path", "load_image", "models_dir", "segment", "upsample_categories"]
+           "Segmentation", "face", "library_path", "load_image", "models_dir", "segment", "snap_categories",
+           "upsample_categories"]

@@ -464,12 +464,19 @@ class Effect:
         a zero-copy view, valid until the next `process`; None while a live effect has none yet."""
         return self._result_views()["probabilities"]
 
-    def categories_at(self, width, height):
+    def categories_at(self, width, height, frame=None):
         """The last frame's categories at `width` x `height` (a new uint8 array): the six
-        probabilities interpolated bilinearly per pixel, then the most likely one, as
-        `segtex segment --categories` (segtex_seg_result_sample)."""
+        probabilities interpolated bilinearly per pixel, then the most likely one
+        (segtex_seg_result_sample). With `frame`, the RGB frame processed last (as it was before
+        it was painted) at that size, the composite segmenter's borders are then snapped to its
+        edges (`snap_categories`): `segtex segment --categories`' map."""
         p = self.probabilities
-        return None if p is None else upsample_categories(p, width, height)
+        if p is None:
+            return None
+        c = upsample_categories(p, width, height)
+        if frame is not None and self.segmenter == "composite":
+            c = snap_categories(c, frame, p.shape[1], p.shape[0])
+        return c
 
     @property
     def result(self):
@@ -690,6 +697,36 @@ def upsample_categories(probabilities, width, height):
     return out
 
 
+def snap_categories(categories, image, model_width, model_height):
+    """The composite segmenter's category borders snapped to `image`'s edges (a new uint8 array):
+    `categories` (h, w) ids at the image's size, e.g. `upsample_categories`'s; `image` the (h, w, 3)
+    uint8 RGB frame they were found on; the model's size (the probabilities' w, h). Each person pixel
+    within 2 model pixels of another person category takes what its neighbours that look like it
+    vote for; background and person stay what they are. The library's segtex_snap_categories, as
+    `segtex segment --categories` for the composite segmenter."""
+    c = np.ascontiguousarray(categories, dtype=np.uint8).copy()
+    if c.ndim != 2:
+        raise Error("categories must be (h, w), got %s" % (c.shape,), -1)
+    view = _rgb_view(image, "image")
+    if view is None:
+        image = np.ascontiguousarray(image)
+        view = image.ctypes.data, image.strides[0]
+    h, w = c.shape
+    if image.shape[:2] != (h, w):
+        raise Error("image is %dx%d, categories %dx%d: they must have one size" % (
+            image.shape[1], image.shape[0], w, h), -1)
+    snap = ctypes.c_void_p()
+    _lib.check(_lib.segtex_snap_create(w, h, ctypes.byref(snap)), "snap")
+    try:
+        frame = _lib.Image(view[0], w, h, 3, view[1])
+        cv = _lib.Image(c.ctypes.data, w, h, 1, w)
+        _lib.check(_lib.segtex_snap_categories(snap, ctypes.byref(frame), int(model_width), int(model_height),
+                                               ctypes.byref(cv), None), "snap")
+    finally:
+        _lib.segtex_snap_destroy(snap)
+    return c
+
+
 def _still(image, **options):
     if isinstance(image, (str, bytes, os.PathLike)):
         image = load_image(image)
@@ -713,15 +750,21 @@ class Segmentation:
     `categories` (h, w) uint8 ids 0..5 and `probabilities` (h, w, 6) float32 at model
     resolution (copies); `segmenter` the segmenter used; `width`, `height` the image's size;
     `faces` the faces the composite segmenter used. `at_size()` gives the categories at the
-    image's size (or another), as `segtex segment --categories`.
+    image's size, as `segtex segment --categories` (the composite's borders snapped to the
+    image's edges), or at another size (upsampled only).
     """
 
-    def __init__(self, categories, probabilities, segmenter, width, height, faces):
+    def __init__(self, categories, probabilities, segmenter, width, height, faces, image=None):
         self.categories, self.probabilities, self.segmenter = categories, probabilities, segmenter
         self.width, self.height, self.faces = width, height, faces
+        self._image = image
 
     def at_size(self, width=None, height=None):
-        return upsample_categories(self.probabilities, width or self.width, height or self.height)
+        width, height = width or self.width, height or self.height
+        c = upsample_categories(self.probabilities, width, height)
+        if self.segmenter == "composite" and self._image is not None and (width, height) == (self.width, self.height):
+            c = snap_categories(c, self._image, self.probabilities.shape[1], self.probabilities.shape[0])
+        return c
 
     def shares(self):
         """Share of each category's pixels at the image's size, by name."""
@@ -742,4 +785,4 @@ def segment(image, models=None, segmenter="auto", detector="auto", backend="auto
     with effect:
         effect.process(image, 0.0)
         return Segmentation(effect.categories.copy(), effect.probabilities.copy(), effect.segmenter,
-                            image.shape[1], image.shape[0], [f.copy() for f in effect.faces])
+                            image.shape[1], image.shape[0], [f.copy() for f in effect.faces], image)

@@ -213,6 +213,11 @@ segtex_seg_result_sample = _proto("segtex_seg_result_sample", c_int, ctypes.POIN
 segtex_seg_result_upsample = _proto("segtex_seg_result_upsample", None, ctypes.POINTER(SegResult),
                                     ctypes.POINTER(Image), ctypes.POINTER(Image), ctypes.POINTER(c_double))
 
+segtex_snap_create = _proto("segtex_snap_create", c_int, c_int, c_int, ctypes.POINTER(_p))
+segtex_snap_destroy = _proto("segtex_snap_destroy", None, _p)
+segtex_snap_categories = _proto("segtex_snap_categories", c_int, _p, ctypes.POINTER(Image), c_int, c_int,
+                                ctypes.POINTER(Image), ctypes.POINTER(c_double))
+
 segtex_effect_options_default = _proto("segtex_effect_options_default", EffectOptions)
 segtex_effect_create = _proto("segtex_effect_create", c_int, ctypes.POINTER(EffectOptions), ctypes.POINTER(_p))
 segtex_effect_destroy = _proto("segtex_effect_destroy", None, _p)

@@ -100,7 +100,12 @@ def test_categories_match_segtex_segment(portrait, portrait_path, segtex_bin, as
     assert np.array_equal(mine, cli), "%d pixels differ" % (mine != cli).sum()
     with segtex.Effect(smooth=False, pose="lite", hands=2) as fx:  # what `segtex segment` reads
         fx.process(portrait)
-        assert np.array_equal(fx.categories_at(portrait.shape[1], portrait.shape[0]), cli)
+        plain = fx.categories_at(portrait.shape[1], portrait.shape[0])
+        assert np.array_equal(fx.categories_at(portrait.shape[1], portrait.shape[0], portrait), cli)
+    # The composite's borders are snapped to the photo's edges: a few thousand pixels, none to or from background
+    if seg.segmenter == "composite":
+        assert 0 < (plain != cli).sum() < 0.05 * cli.size
+        assert np.array_equal(plain == 0, cli == 0)
 
 
 def test_upsample_matches_the_library_sample(still, portrait):
@@ -115,6 +120,23 @@ def test_upsample_matches_the_library_sample(still, portrait):
         for x in range(w):
             assert mine[y, x] == _lib.segtex_seg_result_sample(ctypes.byref(seg), np.float32(x + 0.5) / np.float32(w),
                                                                np.float32(y + 0.5) / np.float32(h), None), (x, y)
+
+
+def test_snap_categories(portrait):
+    """snap_categories moves a border a model pixel off onto the photo's edge, and checks sizes."""
+    img = np.zeros((64, 96, 3), np.uint8)
+    img[:, :48] = (200, 150, 120)  # skin left of column 48
+    img[:, 48:] = (30, 40, 90)  # a shirt from it
+    cat = np.full((64, 96), 3, np.uint8)
+    cat[:, 50:] = 4  # the map's border 2 pixels off (a 48 x 32 model: 2 pixels a model pixel)
+    cat[:4] = 0
+    out = segtex.snap_categories(cat, img, 48, 32)
+    assert (out[4:, :48] == 3).all() and (out[4:, 48:] == 4).all() and (out[:4] == 0).all()
+    assert (cat[4:, 48:50] == 3).all()  # the input is not changed
+    with pytest.raises(segtex.Error, match="one size"):
+        segtex.snap_categories(cat[:, :40], img, 48, 32)
+    with pytest.raises(segtex.Error, match="snap"):
+        segtex.snap_categories(cat, img, 0, 32)
 
 
 def test_errors_raise_with_the_library_message(assets, portrait):

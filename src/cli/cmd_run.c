@@ -239,7 +239,7 @@ static int frame_loop(run_state *st)
                 return -1;
             }
             have = 1;
-            int w = cli_outputs_write(&st->out, &out, &res);
+            int w = cli_outputs_write(&st->out, &out, segtex_effect_source(st->fx), &res);
             if (w < 0)
                 return -1;
             if (w == 0 && !st->out.has_window) {
@@ -316,6 +316,7 @@ int cmd_run(int argc, char **argv)
     }
     if (cli_outputs_open(&st->out, s->outputs, s->num_outputs, &st->info, default_output))
         goto done;
+    st->out.snapping = segtex_effect_segmenter(st->fx) == SEGTEX_SEGMENTER_COMPOSITE;
     if (segtex_effect_start(st->fx, &reader))
         goto done;
     st->live = segtex_effect_is_live(st->fx);

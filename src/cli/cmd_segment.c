@@ -26,7 +26,8 @@ static const char segment_usage[] =
     "             full range when short range finds no face; short: faces near the camera; full: far\n"
     "--person OUT.png  the person probability x 255 as an 8-bit grey PNG at the image's size\n"
     "--categories OUT.png  the category ids 0..5 as an 8-bit grey PNG at the image's size (the six\n"
-    "             probabilities interpolated bilinearly per pixel, then the most likely one)\n"
+    "             probabilities interpolated bilinearly per pixel, then the most likely one; the\n"
+    "             composite's borders between person categories then snapped to the photo's edges)\n"
     "--colored OUT.png  the categories in colour over the dimmed photo, with a legend strip of six\n"
     "             swatches (ids 0..5, left to right) in the bottom-left corner, as PNG\n"
     "--json       print {\"segmenter\":\"composite|multiclass|person\",\"width\":W,\"height\":H,\n"
@@ -173,6 +174,7 @@ int cmd_segment(int argc, char **argv)
     segtex_face_result *faces = calloc(1, sizeof *faces);
     segtex_image img = {0};
     uint8_t *cat = NULL, *person = NULL;
+    segtex_snap *snap = NULL;
     if (!faces || !pose || !hands || segtex_image_load(image, 3, &img) || segtex_threadpool_create((int)threads, &pool))
         goto done;
     segtex_segmenter_options so = {(segtex_segmenter_kind)k, dir, {(segtex_backend)be, pool}, 0};
@@ -213,6 +215,10 @@ int cmd_segment(int argc, char **argv)
     }
     segtex_image cat_view = {cat, w, h, 1, w}, person_view = {person, w, h, 1, w};
     segtex_seg_result_upsample(&res, &cat_view, &person_view, shares);
+    /* The composite's borders onto the photo's edges (the multiclass model's stay as the model has them). */
+    if (used == SEGTEX_SEGMENTER_COMPOSITE &&
+        (segtex_snap_create(w, h, &snap) || segtex_snap_categories(snap, &img, res.width, res.height, &cat_view, shares)))
+        goto done;
     if (json) {
         printf("{\"segmenter\":\"%s\",\"width\":%d,\"height\":%d,\"shares\":{", segtex_segmenter_kind_name(used), w, h);
         for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
@@ -239,6 +245,7 @@ int cmd_segment(int argc, char **argv)
     if (rc == 0 && prev)
         rc = cli_save_painted(&img, &res, NULL, NULL, prev, pool);
 done:
+    segtex_snap_destroy(snap);
     segtex_seg_result_free(&res);
     segtex_segmenter_destroy(seg);
     segtex_face_tracker_destroy(tr);

@@ -72,20 +72,27 @@ int cli_outputs_open(cli_outputs *o, const char *const *targets, int n, const se
                 return -1;
         }
     }
-    if (o->has_data && segtex_image_alloc(&o->categories, info->width, info->height, 1))
+    if (o->has_data && (segtex_image_alloc(&o->categories, info->width, info->height, 1) ||
+                        segtex_snap_create(info->width, info->height, &o->snap)))
         return -1;
     return 0;
 }
 
-int cli_outputs_write(cli_outputs *o, const segtex_image *frame, const segtex_effect_result *res)
+int cli_outputs_write(cli_outputs *o, const segtex_image *frame, const segtex_image *source,
+                      const segtex_effect_result *res)
 {
     double t0 = segtex_now();
     double shares[SEGTEX_CATEGORY_COUNT] = {1, 0, 0, 0, 0, 0};
     float fshares[SEGTEX_CATEGORY_COUNT];
-    if (o->has_data && res->seg)
+    if (o->has_data && res->seg) {
         segtex_seg_result_upsample(res->seg, &o->categories, NULL, shares);
-    else if (o->has_data)
+        /* As `segtex segment`: the composite's borders onto the frame's edges (the same size: it checks) */
+        if (o->snapping && source &&
+            segtex_snap_categories(o->snap, source, res->seg->width, res->seg->height, &o->categories, shares))
+            return -1;
+    } else if (o->has_data) {
         memset(o->categories.data, 0, (size_t)o->categories.stride * (size_t)o->categories.height);
+    }
     for (int c = 0; c < SEGTEX_CATEGORY_COUNT; c++)
         fshares[c] = (float)shares[c];
     int open = 0;
@@ -143,6 +150,8 @@ int cli_outputs_close(cli_outputs *o)
         }
     }
     segtex_image_free(&o->categories);
+    segtex_snap_destroy(o->snap);
+    o->snap = NULL;
     o->count = 0; /* the write timer stays: the summary and --stats-json read it after the files are closed */
     return rc;
 }

@@ -30,6 +30,8 @@ typedef struct cli_outputs {
     int count;
     int has_window, has_data;
     segtex_image categories; /* the frame's category ids at the input's size (data outputs only) */
+    segtex_snap *snap;       /* the composite's borders onto the frame's edges (data outputs only) */
+    int snapping;            /* the segmenter is the composite: its maps are snapped (segtex_snap_categories) */
     segtex_stage_timer t_write;
 } cli_outputs;
 
@@ -46,11 +48,14 @@ int cli_outputs_check(const char *const *targets, int n, const char *input);
 int cli_outputs_open(cli_outputs *o, const char *const *targets, int n, const segtex_source_info *info,
                      int make_folder);
 /*
- * Write one painted frame and its results everywhere. 1 while some output
- * still takes frames, 0 when every reader has gone (a quiet end), -1 when a
- * write failed (the sink said what was lost).
+ * Write one painted frame and its results everywhere; `source`: the frame as
+ * filmed (the category maps' borders are snapped to its edges when
+ * o->snapping; NULL: not snapped). 1 while some output still takes frames, 0
+ * when every reader has gone (a quiet end), -1 when a write failed (the sink
+ * said what was lost).
  */
-int cli_outputs_write(cli_outputs *o, const segtex_image *frame, const segtex_effect_result *res);
+int cli_outputs_write(cli_outputs *o, const segtex_image *frame, const segtex_image *source,
+                      const segtex_effect_result *res);
 /* Finalize and free everything; say where each output went. 0, or -1 when any frame was lost. */
 int cli_outputs_close(cli_outputs *o);
 

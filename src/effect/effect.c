@@ -615,6 +615,11 @@ int segtex_effect_next(segtex_effect *e, segtex_image *out, segtex_effect_result
     return 1;
 }
 
+const segtex_image *segtex_effect_source(const segtex_effect *e)
+{
+    return e && e->started && e->holding ? e->held.image : NULL;
+}
+
 segtex_status segtex_effect_redraw(segtex_effect *e, segtex_image *out, segtex_effect_result *res)
 {
     if (!e || !out || !e->started || !e->holding || !e->held.image) {
