@@ -12,8 +12,8 @@
 # from the 95 MB opencv-doc package: opt-in for its size) for the hand tests.
 # --people-samples also fetches photos of people from the same package
 # (basketball1.png, messi5.jpg, face_swapped.jpg, jacket.jpg, glasses_panels.jpg,
-# webcam.jpg, webcam2.jpg, lena.png, receding.jpg, longhair.jpg, basketball2.png, whitetee.jpg) for the
-# composite segmenter's labelled tests.
+# webcam.jpg, webcam2.jpg, lena.png, receding.jpg, longhair.jpg, basketball2.png, whitetee.jpg,
+# fist_panels.jpg, earring_panels.jpg, blonde_panels.jpg) for the composite segmenter's labelled tests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,6 +92,13 @@ if [ "$people_samples" = 1 ]; then
   # 434x434 colour, a smiling man in a white T-shirt with a wide neckline, a necklace on his bare chest, a dark
   # background (227943776_1.jpg in the HTML documentation).
   assets+=("whitetee.jpg b038fd3919363b92037715027c36f5671cc2f9cf1fda9770325f75daf9c8fa56 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/227943776_1.jpg")
+  # 1616x512 colour, three panels (a film still, its Sobel and its random-forest edges): the left 512x512 is a
+  # close-up of a woman in warm dim light, her fist with a straw at her mouth, an olive jacket (05.jpg there).
+  assets+=("fist_panels.jpg 10f195bea900399327b9a9e1308027ce289f1962bf0d0346f2256a468fce82e1 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/05.jpg")
+  # the same tutorial's second: a dark-haired woman, a lock over her cheek, an earring, letterbox bars (06.jpg).
+  assets+=("earring_panels.jpg b6d0e93364824f07f149af4f51ee9861568a473cae05881e4bee5989c5b340c7 deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/06.jpg")
+  # ... and its third: a blonde woman looking down, hair tied back, a skin-coloured coat, letterbox bars (12.jpg).
+  assets+=("blonde_panels.jpg b4df3241cfc632b6d085a2faf49cccb575e3e9b76adf02bb2cdeb77a3633956e deb opencv-doc ./usr/share/doc/opencv-doc/opencv4/html/12.jpg")
 fi
 
 verified() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }

@@ -25,7 +25,9 @@
 #define BARE_SHARE 0.5f  /* ... at least this share of them */
 #define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
 #define CLOTHES_D2 6.0f    /* a torso sample this near the skin or the hair (squared Mahalanobis) is not clothes, */
-#define CLOTHES_SEEN 12    /* ... and with fewer than this many others the torso shows no clothes */
+#define CLOTHES_SEEN 12    /* ... and with fewer than this many others the torso shows no clothes, */
+#define UNSEEN_MIN 12      /* ... of at least this many samples of it (fewer: the frame does not show it) */
+#define HAIR_SIDE_MIN 24   /* fewer hair band samples than this (the head's top off the frame): beside the face too */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
 
@@ -365,6 +367,24 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
      * heights over the mesh's top (0.45 left face_swapped's hair in too few of its rows: its hair model was its
      * forehead's colour, mIoU4 0.827 -> 0.866; 0.8 costs the mirrored footballer 0.012). */
     s.n = drop_skin(&skin_ref, s.buf, s.n, HAIR_D2, HAIR_SHARE);
+    /* A close-up whose head's top is off the frame (a film still, a webcam leaned into) has little or no band:
+     * then the hair beside the face, at the temples and the cheeks (outside the oval, unlike the skin), is the
+     * hair there is to learn from. None of the 26 labelled cases has fewer than HAIR_SIDE_MIN band samples; the
+     * blonde close-up has 18 (its hair 0.03 -> 0.31: blond hair near the skin's colour was the generic model's). */
+    if (p->has_face && s.n < HAIR_SIDE_MIN) {
+        const int band = s.n, taken = s.taken;
+        const double chroma = s.chroma;
+        for (int side = -1; side <= 1; side += 2)
+            for (int i = 0; i < 7; i++)
+                for (int j = 0; j < 9; j++) {
+                    float x, y;
+                    face_pt(p, (float)side * (1.08f + 0.07f * (float)i), -0.4f + 0.15f * (float)j, &x, &y);
+                    take(&s, x, y);
+                }
+        s.chroma = chroma, s.taken = taken; /* the person's colour statistic counts the band only */
+        const int kept = keep_unlike(&skin_ref, s.buf + band * 3, s.n - band, HAIR_D2);
+        s.n = band + (kept >= 12 ? kept : 0);
+    }
     fit(&m->hair, s.buf, s.n, 1.0f, FLOOR_C, rate);
     if (!m->hair.valid) {
         m->hair = generic(50, 128, 130, 900, 100);
@@ -390,11 +410,17 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                 take(&s, x, y);
             }
     }
+    const int torso_n = s.n; /* the torso's samples in the frame and the person */
     int bare = bare_torso(&skin_ref, sat, s.buf, s.n);
     m->bare = m->valid ? m->bare + rate * ((float)bare - m->bare) : (float)bare;
     s.n = bare ? keep_unlike(&skin_ref, s.buf, s.n, CLOTHES_D2)
                : drop_skin(&skin_ref, s.buf, s.n, CLOTHES_D2, CLOTHES_SHARE);
-    const int unseen = sat >= SAT_FULL && clothes_seen(m, s.buf, s.n) < CLOTHES_SEEN;
+    /* ... as far as the frame shows the torso: with fewer than UNSEEN_MIN samples of it (a close-up's chest below
+     * the frame, no pose, the box under the chin off it) nothing says the body is bare, and its prior holds (the
+     * blonde close-up's skin-coloured coat was body skin: clothes 0.04 -> 0.50, mIoU4 0.39 -> 0.56; receding -0.005,
+     * glasses -0.0005, with no torso sample either). */
+    const int unseen =
+        sat >= SAT_FULL && torso_n >= UNSEEN_MIN && clothes_seen(m, s.buf, s.n) < CLOTHES_SEEN;
     m->unseen = m->valid ? m->unseen + rate * ((float)unseen - m->unseen) : (float)unseen;
     if (s.n >= 24) { /* three parts by luma: dark, middle, light */
         sort_luma(s.buf, s.n);
