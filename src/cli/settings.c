@@ -50,7 +50,8 @@ static const opt table[] = {
      "\"height\":H,\"faces\":[as segtex face --json],\"poses\":[as segtex pose --json],\n"
      "\"hands\":[as segtex hands --json],\"shares\":[six category fractions]} (poses and hands\n"
      "are empty unless --pose / --hands track them).\n"
-     "categories:maps/%05d.png: each frame's category ids 0..5 as 8-bit grey PNGs at its size.\n"
+     "categories:maps/%05d.png: each frame's category ids 0..5 as 8-bit grey PNGs at its size\n"
+     "(the composite's borders snapped to the frame's edges, as segtex segment --categories).\n"
      "An output that names the input, or two outputs naming one file, is refused before\n"
      "anything is opened; the default output's folder (out/) is created"},
     {O_IMAGE, "image", 0, "IMG", CMD_RENDER, "Render", "the photo to paint (PNG or JPEG)"},
