@@ -99,6 +99,7 @@ static void test_push_equals_pull(void)
         push_hash[i] = hash_image(&out);
         push_seg[i] = fnv(0xcbf29ce484222325ull, r.seg->category, (size_t)r.seg->width * r.seg->height);
         push_faces += r.faces->count;
+        CHECK(segtex_effect_source(e) == NULL, "push: no source frame held (the caller has it)");
     }
     segtex_effect_destroy(e);
 
@@ -119,6 +120,11 @@ static void test_push_equals_pull(void)
     while ((r = segtex_effect_next(e, &out, &res)) == 1) {
         CHECK(res.index == n, "pull: frame %lld in order (expected %d)", (long long)res.index, n);
         if (n < FRAMES) {
+            /* the frame as filmed that this painted frame came from (run's category maps are snapped to it) */
+            const segtex_image *src = segtex_effect_source(e);
+            CHECK(src && src->width == clip[n].width && src->height == clip[n].height &&
+                      hash_image(src) == hash_image(&clip[n]),
+                  "pull: frame %d's source is the frame read", n);
             pull_hash[n] = hash_image(&out);
             pull_seg[n] = fnv(0xcbf29ce484222325ull, res.seg->category, (size_t)res.seg->width * res.seg->height);
             pull_faces += res.faces->count;
