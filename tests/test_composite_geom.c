@@ -105,12 +105,13 @@ static void turned_head_skull_behind_the_ears(void)
     CHECK(r != COMP_REGION_HEAD, "75 px beside a frontal face: not the head, got region %d", r);
 }
 
-/* An image of the person: skin (Y'CbCr given as RGB) in the face, hair above it, clothes on the torso. */
+/* An image of the person: skin (Y'CbCr given as RGB) in the face, hair above it, clothes on the torso (the rows
+ * the image has: a frame ending above the hips cuts the torso). */
 static void paint(segtex_image *img, const uint8_t skin[3], const uint8_t hair[3], const uint8_t cloth[3],
                   uint32_t *seed)
 {
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
+    for (int y = 0; y < img->height; y++)
+        for (int x = 0; x < img->width; x++) {
             const uint8_t *c = y < 110 ? hair : y < 175 ? skin : cloth;
             uint8_t *q = img->data + (size_t)y * img->stride + (size_t)x * 3;
             int n = (int)(test_rand(seed) % 17) - 8; /* shading and noise, the same in every channel */
@@ -347,6 +348,66 @@ static void torso_without_clothes(void)
     comp_prior(&p, 200, 290, lp, &d);
     CHECK(lp[COMP_BODY] < lp[COMP_CLOTHES] - 3.0f, "clothes seen: the torso's clothes likelier (body %.1f, clothes "
           "%.1f)", lp[COMP_BODY], lp[COMP_CLOTHES]);
+}
+
+/*
+ * A close-up framed at the chest: the frame ends `rows` rows down (under the shoulders, at y 200, the hips far below
+ * it), the torso painted `torso` under the face's skin. The clothes' model comes from the torso's visible top, at its
+ * sides, unless that is skin: a dark top the hair's colour is clothes as much as hair (the torso's prior decides,
+ * not hair's tight model against the generic one), bare shoulders teach nothing. Returns the torso colour's log
+ * likelihoods (hair, clothes) in ll.
+ */
+static int close_up_clothes(const uint8_t torso[3], int rows, int hang, const uint8_t probe[3], float ll[COMP_K])
+{
+    static segtex_pose_result pose;
+    static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    comp_colours m;
+    segtex_image img = {0};
+    uint32_t seed = 11;
+    person_pose(&pose, 200, 0);
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* the same pixels in a frame `rows` high */
+        pose.landmarks[i][1] *= (float)H / (float)rows;
+    comp_people_build(&people, W, rows, p);
+    for (int i = 0; i < W * rows; i++)
+        person[i] = 1.0f;
+    segtex_image_alloc(&img, W, rows, 3);
+    paint(&img, t_skin, t_hair, torso, &seed);
+    for (int y = 110; hang && y < rows; y++) /* long hair hanging beside the face, over the shoulders */
+        for (int x = 0; x < W; x++)
+            if (fabsf(fabsf((float)x - 200.0f) - 45.0f) < 15.0f)
+                memcpy(img.data + (size_t)y * img.stride + (size_t)x * 3, t_hair, 3);
+    memset(&m, 0, sizeof m);
+    comp_colours_learn(&m, &p[0], &img, person, W, rows, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+    float ycc[3];
+    comp_rgb_to_ycc(probe, ycc);
+    comp_colours_loglik(&m, ycc, ll);
+    segtex_image_free(&img);
+    return m.clothes[0].valid;
+}
+
+static void close_up_torso_top_is_clothes(void)
+{
+    float ll[COMP_K];
+    /* the frame cut 15 px under the shoulders: the torso's grid under their line has no sample in it */
+    CHECK(close_up_clothes(t_hair, 215, 0, t_hair, ll), "a close-up's dark top: its clothes learned from the torso's "
+          "top");
+    CHECK(ll[COMP_CLOTHES] > ll[COMP_HAIR] - 1.0f, "a close-up's dark top the hair's colour: clothes as likely as hair "
+          "(clothes %.1f, hair %.1f)", ll[COMP_CLOTHES], ll[COMP_HAIR]);
+    CHECK(close_up_clothes(t_cloth, 215, 0, t_cloth, ll) && ll[COMP_CLOTHES] > ll[COMP_HAIR] + 3.0f,
+          "a close-up's blue top: clothes (clothes %.1f, hair %.1f)", ll[COMP_CLOTHES], ll[COMP_HAIR]);
+    /* long hair hanging beside the face over the torso's sides (30 to 60 px off the face's axis): what shows there
+     * under the hair hanging beside the face is not learned as clothes */
+    close_up_clothes(t_cloth, 215, 1, t_hair, ll);
+    CHECK(ll[COMP_CLOTHES] < ll[COMP_HAIR] - 3.0f, "long hair over a close-up's shoulders: not learned as clothes "
+          "(clothes %.1f, hair %.1f)", ll[COMP_CLOTHES], ll[COMP_HAIR]);
+    /* bare shoulders lit 18 levels brighter than the face: too far from its tight model to be a bare torso's skin
+     * (bare_torso), near the body's wider one */
+    static const uint8_t lit[3] = {218, 168, 138};
+    CHECK(!close_up_clothes(lit, 215, 0, lit, ll), "a close-up's bare shoulders: no clothes learned from them");
+    CHECK(ll[COMP_CLOTHES] < ll[COMP_BODY] - 3.0f, "a close-up's bare shoulders: skin (clothes %.1f, body %.1f)",
+          ll[COMP_CLOTHES], ll[COMP_BODY]);
 }
 
 /*
@@ -928,6 +989,7 @@ int main(void)
     RUN(colour_gate_on_hue_and_grey_luma);
     RUN(bare_torso_is_skin);
     RUN(torso_without_clothes);
+    RUN(close_up_torso_top_is_clothes);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
     RUN(profile_mesh_skull_and_neck_behind);

@@ -11,6 +11,8 @@ case (scripts/hard-case.sh). KIND:
           night, the camera's exposure short of it; the labels are unchanged
   haze    every channel halved and raised by 100 (washed out: glare, fog, contrast turned down); the
           labels are unchanged
+  chest   the top five sixths of the rows: framed at the chest (a webcam's close-up), most of the torso below the
+          frame
   quad    the top of the photo's middle (its middle half across, its top half down: a portrait's head) four
           times, 2x2, the photo's size: four faces with no shoulders under them (as a video call's grid)"""
 import os
@@ -72,16 +74,20 @@ def quad(w, h, c, rows):
     return 2 * tw, 2 * th, c, out
 
 
+def chest(w, h, c, rows):
+    return w, h * 5 // 6, c, rows[:h * 5 // 6]
+
+
 def haze(w, h, c, rows):
     return w, h, c, [bytes((v + 1) // 2 + 100 for v in r) for r in rows]
 
 
-PHOTO = {'grey': grey, 'mirror': mirror, 'dark': dark, 'haze': haze, 'quad': quad}  # small takes its fill and mode too
+PHOTO = {'grey': grey, 'mirror': mirror, 'dark': dark, 'haze': haze, 'quad': quad, 'chest': chest}  # small takes its fill and mode too
 
 
 def main():
     if len(sys.argv) not in (4, 6) or sys.argv[1] not in ('small', *PHOTO):
-        sys.exit('usage: variant.py grey|mirror|small|dark|haze|quad IN.png OUT.png [LABELS.png OUT_LABELS.png]')
+        sys.exit('usage: variant.py grey|mirror|small|dark|haze|quad|chest IN.png OUT.png [LABELS.png OUT_LABELS.png]')
     kind = sys.argv[1]
     w, h, c, rows = segpng.read(sys.argv[2])
     if kind == 'grey' and c < 3:
@@ -94,7 +100,8 @@ def main():
             sys.exit('variant.py: the labels are %dx%d, the photo %dx%d' % (lw, lh, w, h))
         lab = [bytes(r[0:lw * lc:lc]) for r in lab]  # ids: the first channel
         out = (small(lw, lh, 1, lab, 0, False) if kind == 'small' else mirror(lw, lh, 1, lab) if kind == 'mirror' else
-               quad(lw, lh, 1, lab) if kind == 'quad' else (lw, lh, 1, lab))  # the other kinds move no pixel
+               quad(lw, lh, 1, lab) if kind == 'quad' else chest(lw, lh, 1, lab) if kind == 'chest' else
+               (lw, lh, 1, lab))  # the other kinds move no pixel
         segpng.write(sys.argv[5], *out)
 
 
