@@ -145,19 +145,30 @@ typedef struct sampler {
     int taken;
 } sampler;
 
+/* The image's colour at pixel point (x, y) into c (Y'CbCr, exposed as the frame's) when it is in the frame and the
+ * person mask is confident there; else 0. */
+static int colour_at(const sampler *s, float x, float y, float c[3])
+{
+    int ix = (int)x, iy = (int)y;
+    if (x < 0 || y < 0 || ix >= s->img->width || iy >= s->img->height)
+        return 0;
+    int gx = (int)(x * (float)s->w / (float)s->img->width), gy = (int)(y * (float)s->h / (float)s->img->height);
+    if (s->person[gy * s->w + gx] < 0.6f)
+        return 0;
+    comp_rgb_to_ycc(s->img->data + (ptrdiff_t)iy * s->img->stride + (ptrdiff_t)ix * s->img->channels, c);
+    comp_expose(c, s->ex);
+    return 1;
+}
+
 /* Add the image's colour at pixel point (x, y) when the person mask is confident there. */
 static void take(sampler *s, float x, float y)
 {
-    int ix = (int)x, iy = (int)y;
-    if (s->n >= COMP_MAX_SAMPLES || x < 0 || y < 0 || ix >= s->img->width || iy >= s->img->height)
+    if (s->n >= COMP_MAX_SAMPLES)
         return;
-    int gx = (int)(x * (float)s->w / (float)s->img->width), gy = (int)(y * (float)s->h / (float)s->img->height);
-    if (s->person[gy * s->w + gx] < 0.6f)
+    float *c = s->buf + s->n * 3;
+    if (!colour_at(s, x, y, c))
         return;
-    comp_rgb_to_ycc(s->img->data + (ptrdiff_t)iy * s->img->stride + (ptrdiff_t)ix * s->img->channels,
-                    s->buf + s->n * 3);
-    comp_expose(s->buf + s->n * 3, s->ex);
-    s->chroma += fabsf(s->buf[s->n * 3 + 1] - 128.0f) + fabsf(s->buf[s->n * 3 + 2] - 128.0f);
+    s->chroma += fabsf(c[1] - 128.0f) + fabsf(c[2] - 128.0f);
     s->taken++;
     s->n++;
 }
@@ -271,16 +282,8 @@ static int clothes_seen(const comp_colours *m, const float *s, int n)
 /* Whether the image at (x, y) is in the person and like `hair` (within CLOTHES_D2). */
 static int hair_like_at(const sampler *s, const comp_gauss *hair, float x, float y)
 {
-    int ix = (int)x, iy = (int)y;
-    if (x < 0 || y < 0 || ix >= s->img->width || iy >= s->img->height)
-        return 0;
-    int gx = (int)(x * (float)s->w / (float)s->img->width), gy = (int)(y * (float)s->h / (float)s->img->height);
-    if (s->person[gy * s->w + gx] < 0.6f)
-        return 0;
     float c[3];
-    comp_rgb_to_ycc(s->img->data + (ptrdiff_t)iy * s->img->stride + (ptrdiff_t)ix * s->img->channels, c);
-    comp_expose(c, s->ex);
-    return gauss_d2(hair, c) <= CLOTHES_D2;
+    return colour_at(s, x, y, c) && gauss_d2(hair, c) <= CLOTHES_D2;
 }
 
 /* Samples over the torso's polygon, in 11 rows from v0 to v1 of its height under its raised top: 11 columns across
