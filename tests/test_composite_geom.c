@@ -411,6 +411,42 @@ static void close_up_torso_top_is_clothes(void)
 }
 
 /*
+ * Points off the frame or not numbers (a torso from landmarks far outside it, a degenerate pose's NaN) are never
+ * read: the samplers check every point against the frame before they index the image or the person mask (under
+ * the address sanitizer a read outside them fails the test).
+ */
+static void samples_outside_the_frame_are_not_read(void)
+{
+    static segtex_pose_result pose;
+    static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    comp_colours m;
+    segtex_image img = {0};
+    uint32_t seed = 11;
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    for (int i = 0; i < W * H; i++)
+        person[i] = 1.0f;
+    segtex_image_alloc(&img, W, H, 3);
+    paint(&img, t_skin, t_hair, t_cloth, &seed);
+    static const float bad[] = {NAN, INFINITY, -INFINITY, 1e30f, -1e30f};
+    for (int k = 0; k < (int)(sizeof bad / sizeof bad[0]); k++) {
+        comp_person q = p[0];
+        for (int i = 0; i < 4; i++)
+            q.torso.x[i] = bad[k], q.torso.y[i] = i < 2 ? 150.0f : bad[k];
+        memset(&m, 0, sizeof m);
+        comp_colours_learn(&m, &q, &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+        CHECK(!m.clothes[0].valid, "a torso at %g: no clothes learned from outside the frame", (double)bad[k]);
+        q = p[0];
+        q.fcx = bad[k];
+        memset(&m, 0, sizeof m);
+        comp_colours_learn(&m, &q, &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+    }
+    segtex_image_free(&img);
+}
+
+/*
  * MediaPipe's canonical face mesh as the landmarks of a face turned `yaw` degrees about the vertical (positive:
  * the nose toward image right), `s` pixels a centimetre, its nose tip at (cx, cy): orthographic, as the
  * landmarker's x, y and z (z in the scale of x).
@@ -990,6 +1026,7 @@ int main(void)
     RUN(bare_torso_is_skin);
     RUN(torso_without_clothes);
     RUN(close_up_torso_top_is_clothes);
+    RUN(samples_outside_the_frame_are_not_read);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
     RUN(profile_mesh_skull_and_neck_behind);

@@ -149,9 +149,11 @@ typedef struct sampler {
  * person mask is confident there; else 0. */
 static int colour_at(const sampler *s, float x, float y, float c[3])
 {
-    int ix = (int)x, iy = (int)y;
-    if (x < 0 || y < 0 || ix >= s->img->width || iy >= s->img->height)
+    /* in float, before any conversion: a point off the frame by more than an int holds, or not a number (a degenerate
+     * pose's), fails here */
+    if (!(x >= 0.0f && y >= 0.0f && x < (float)s->img->width && y < (float)s->img->height))
         return 0;
+    int ix = (int)x, iy = (int)y;
     int gx = (int)(x * (float)s->w / (float)s->img->width), gy = (int)(y * (float)s->h / (float)s->img->height);
     if (s->person[gy * s->w + gx] < 0.6f)
         return 0;
