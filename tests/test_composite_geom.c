@@ -350,36 +350,46 @@ static void torso_without_clothes(void)
           "%.1f)", lp[COMP_BODY], lp[COMP_CLOTHES]);
 }
 
+/* A frontal upright person (person_pose) in a frame W wide and `rows` high (the same pixels: under 330 the hips are
+ * off it), painted as `paint` does with `torso` under the face, the person mask over all of it: p[0] and img (the
+ * caller frees it). Returns how many people comp_people_build found. */
+static int painted_person(const uint8_t torso[3], int rows, segtex_image *img, comp_person p[COMP_MAX_PEOPLE])
+{
+    static segtex_pose_result pose;
+    segtex_people people = {NULL, &pose, NULL, 1};
+    uint32_t seed = 11;
+    person_pose(&pose, 200, 0);
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++)
+        pose.landmarks[i][1] *= (float)H / (float)rows;
+    segtex_image_alloc(img, W, rows, 3);
+    paint(img, t_skin, t_hair, torso, &seed);
+    return comp_people_build(&people, W, rows, p);
+}
+
+static float all_person[W * H], sample_buf[COMP_MAX_SAMPLES * 3]; /* a person mask of ones; the samplers' buffer */
+
 /*
  * A close-up framed at the chest: the frame ends `rows` rows down (under the shoulders, at y 200, the hips far below
- * it), the torso painted `torso` under the face's skin. The clothes' model comes from the torso's visible top, at its
- * sides, unless that is skin: a dark top the hair's colour is clothes as much as hair (the torso's prior decides,
- * not hair's tight model against the generic one), bare shoulders teach nothing. Returns the torso colour's log
- * likelihoods (hair, clothes) in ll.
+ * it), the torso painted `torso` under the face's skin, with `hang` long hair hanging beside the face over it. The
+ * clothes' model comes from the torso's visible top, at its sides, unless that is skin or lies under the hanging
+ * hair: a dark top the hair's colour is clothes as much as hair (the torso's prior decides, not hair's tight model
+ * against the generic one), bare shoulders teach nothing. Puts colour `probe`'s log likelihoods in ll; returns
+ * whether a clothes model was learned.
  */
 static int close_up_clothes(const uint8_t torso[3], int rows, int hang, const uint8_t probe[3], float ll[COMP_K])
 {
-    static segtex_pose_result pose;
-    static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
-    segtex_people people = {NULL, &pose, NULL, 1};
     comp_person p[COMP_MAX_PEOPLE];
     comp_colours m;
     segtex_image img = {0};
-    uint32_t seed = 11;
-    person_pose(&pose, 200, 0);
-    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* the same pixels in a frame `rows` high */
-        pose.landmarks[i][1] *= (float)H / (float)rows;
-    comp_people_build(&people, W, rows, p);
-    for (int i = 0; i < W * rows; i++)
-        person[i] = 1.0f;
-    segtex_image_alloc(&img, W, rows, 3);
-    paint(&img, t_skin, t_hair, torso, &seed);
-    for (int y = 110; hang && y < rows; y++) /* long hair hanging beside the face, over the shoulders */
+    painted_person(torso, rows, &img, p);
+    for (int y = 110; hang && y < rows; y++) /* 30 px wide, 30 to 60 px off the face's axis */
         for (int x = 0; x < W; x++)
             if (fabsf(fabsf((float)x - 200.0f) - 45.0f) < 15.0f)
                 memcpy(img.data + (size_t)y * img.stride + (size_t)x * 3, t_hair, 3);
+    for (int i = 0; i < W * H; i++)
+        all_person[i] = 1.0f;
     memset(&m, 0, sizeof m);
-    comp_colours_learn(&m, &p[0], &img, person, W, rows, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+    comp_colours_learn(&m, &p[0], &img, all_person, W, rows, 1.0f, (comp_exposure){1.0f, 0.0f}, sample_buf);
     float ycc[3];
     comp_rgb_to_ycc(probe, ycc);
     comp_colours_loglik(&m, ycc, ll);
@@ -417,31 +427,24 @@ static void close_up_torso_top_is_clothes(void)
  */
 static void samples_outside_the_frame_are_not_read(void)
 {
-    static segtex_pose_result pose;
-    static float person[W * H], buf[COMP_MAX_SAMPLES * 3];
-    segtex_people people = {NULL, &pose, NULL, 1};
     comp_person p[COMP_MAX_PEOPLE];
     comp_colours m;
     segtex_image img = {0};
-    uint32_t seed = 11;
-    person_pose(&pose, 200, 0);
-    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    CHECK(painted_person(t_cloth, H, &img, p) == 1, "one person");
     for (int i = 0; i < W * H; i++)
-        person[i] = 1.0f;
-    segtex_image_alloc(&img, W, H, 3);
-    paint(&img, t_skin, t_hair, t_cloth, &seed);
+        all_person[i] = 1.0f;
     static const float bad[] = {NAN, INFINITY, -INFINITY, 1e30f, -1e30f};
     for (int k = 0; k < (int)(sizeof bad / sizeof bad[0]); k++) {
         comp_person q = p[0];
         for (int i = 0; i < 4; i++)
             q.torso.x[i] = bad[k], q.torso.y[i] = i < 2 ? 150.0f : bad[k];
         memset(&m, 0, sizeof m);
-        comp_colours_learn(&m, &q, &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+        comp_colours_learn(&m, &q, &img, all_person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, sample_buf);
         CHECK(!m.clothes[0].valid, "a torso at %g: no clothes learned from outside the frame", (double)bad[k]);
         q = p[0];
         q.fcx = bad[k];
         memset(&m, 0, sizeof m);
-        comp_colours_learn(&m, &q, &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
+        comp_colours_learn(&m, &q, &img, all_person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, sample_buf);
     }
     segtex_image_free(&img);
 }
