@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "vision/composite.h"
+#include "vision/letterbox.h"
 
 #include <math.h>
 #include <string.h>
@@ -310,6 +311,20 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
         c->person[i] = comp_min(comp_max(c->person[i], 0.0f), 1.0f);
 }
 
+/* A film's black bars (letterbox.c): no person there, whatever the selfie models saw (a bar under a chin is
+ * not the person's clothes). A grid cell is out when its centre is (gx, gy: image pixels per cell). */
+static void outside_picture(float *person, int w, int h, float gx, float gy, const int pic[4])
+{
+    for (int y = 0; y < h; y++) {
+        const float iy = ((float)y + 0.5f) * gy;
+        for (int x = 0; x < w; x++) {
+            const float ix = ((float)x + 0.5f) * gx;
+            if (ix < (float)pic[0] || iy < (float)pic[1] || ix >= (float)pic[2] || iy >= (float)pic[3])
+                person[y * w + x] = 0.0f;
+        }
+    }
+}
+
 /*
  * The frame's exposure (comp_expose). A dark frame (a room at night) has its
  * luma and its chroma shrunk alike, under the colour models' variance
@@ -457,6 +472,9 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
 {
     const int w = out->width, h = out->height, iw = img->width, ih = img->height;
     fuse_person(c, masks, people, w, h, iw, ih);
+    int pic[4];
+    if (letterbox_find(img, pic))
+        outside_picture(c->person, w, h, (float)iw / (float)w, (float)ih / (float)h, pic);
     int np = comp_people_build(people, iw, ih, c->people);
     const comp_exposure ex = exposure(c, img, w, h);
     learn(c, np, img, w, h, ex);
