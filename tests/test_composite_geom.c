@@ -15,6 +15,7 @@
 #include "segtex/vision.h"
 #include "vision/composite.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -492,6 +493,65 @@ static segtex_face_geometry *frontal_person(segtex_face_result *faces, float cy,
     if (g)
         CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].has_face, "a frontal mesh");
     return g;
+}
+
+/*
+ * A face mesh and no pose (segtex run without --pose; a pose lost for a frame): the torso is guessed under the face
+ * where a pose's shoulders lie on average, so the chest under the neck has the torso's odds (clothes likelier than
+ * over the rest of the body) and the belly far below it does not; a turned or tilted face carries it along. With a
+ * pose, the torso is the pose's.
+ */
+static void torso_guessed_under_a_face(void)
+{
+    static segtex_face_result faces;
+    comp_person p[COMP_MAX_PEOPLE];
+    float lp[COMP_K], body[COMP_K], d, x, y;
+    segtex_face_geometry *g = frontal_person(&faces, 100, p);
+    if (!g)
+        return;
+    CHECK(p[0].torso_guessed && p[0].torso.n == 4, "a face, no pose: a torso guessed");
+    comp_frame_pt(&p[0], 0.0f, -4.0f, &x, &y); /* the chest, under the neck's bottom and the neckline */
+    int r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_TORSO, "the chest (%.0f, %.0f): the torso (region %d)", x, y, r);
+    comp_frame_pt(&p[0], 2.9f, -4.0f, &x, &y); /* beside it, out past the shoulders */
+    r = comp_prior(&p[0], x, y, body, &d);
+    CHECK(r == COMP_REGION_BODY && lp[COMP_CLOTHES] > body[COMP_CLOTHES],
+          "beside the chest: the body's odds, clothes less likely (region %d, clothes %.2f against %.2f)", r,
+          body[COMP_CLOTHES], lp[COMP_CLOTHES]);
+    comp_frame_pt(&p[0], 0.0f, -9.0f, &x, &y); /* the belly, past the guessed torso's end */
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r != COMP_REGION_TORSO, "far under the face: not the torso (region %d)", r);
+    /* The face tilted 30 degrees: the torso follows the face's axis. */
+    segtex_face_landmarks *f = &faces.faces[0];
+    const float c = cosf(0.5236f), sn = sinf(0.5236f), cx = 200.0f / W, cy = 100.0f / H;
+    for (int i = 0; i < f->count; i++) {
+        const float dx = (f->xyz[i][0] - cx) * W, dy = (f->xyz[i][1] - cy) * H;
+        f->xyz[i][0] = cx + (c * dx - sn * dy) / W, f->xyz[i][1] = cy + (sn * dx + c * dy) / H;
+    }
+    segtex_people people = {&faces, NULL, NULL, 0};
+    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].torso_guessed, "tilted: one person, a torso guessed");
+    comp_frame_pt(&p[0], 0.0f, -4.0f, &x, &y);
+    r = comp_prior(&p[0], x, y, lp, &d);
+    CHECK(r == COMP_REGION_TORSO && x < 190.0f, "tilted: the chest down the face's axis (%.0f, %.0f) the torso (%d)", x,
+          y, r);
+    /* A video call's grid: a second face under the first, framed at the neck. The upper face's torso would hold the
+     * lower face: it has none (the lower one's blocks stay its own); the lower one keeps its guess. */
+    faces.count = 2;
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 100, &faces.faces[0]);
+    mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 300, &faces.faces[1]);
+    CHECK(comp_people_build(&people, W, H, p) == 2 && !p[0].torso_guessed && p[0].torso.n == 0 && p[1].torso_guessed,
+          "two faces one above the other: no torso over the lower face (upper %d, lower %d)", p[0].torso_guessed,
+          p[1].torso_guessed);
+    /* With a pose: the pose's torso. */
+    segtex_pose_result *pose = calloc(1, sizeof *pose);
+    if (pose) {
+        person_pose(pose, 200, 0);
+        segtex_people both = {NULL, pose, NULL, 1};
+        CHECK(comp_people_build(&both, W, H, p) == 1 && !p[0].torso_guessed && p[0].torso.n == 4,
+              "a pose: its own torso, none guessed");
+        free(pose);
+    }
+    segtex_face_geometry_destroy(g);
 }
 
 /* A turned face's throat slopes back from under its chin: low down, its front is out of the neck, its back in;
@@ -1038,6 +1098,7 @@ int main(void)
     RUN(high_forehead_hair_model);
     RUN(elbow_below_the_frame_holds_the_forearm);
     RUN(ears_beside_the_cheeks);
+    RUN(torso_guessed_under_a_face);
     RUN(face_skin_from_chin_to_crown);
     RUN(forearm_beside_the_face);
     RUN(hair_hangs_from_the_head);

@@ -60,6 +60,7 @@ typedef struct comp_person {
                 * comp_colours_hue of the person's colour models once learned */
     int bare;  /* a bare torso (comp_colours_bare, set like hue): skin and clothes at even odds over the body */
     int unseen; /* a torso that shows no clothes (comp_colours_clothes_unseen, set like hue): the same odds */
+    int torso_guessed; /* the torso guessed under the face (no pose found: comp_people_build) */
     int ears;  /* ear[] placed (a frontal face mesh) */
     float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes */
     comp_poly oval, eyes[2], brows[2], lips;
