@@ -928,6 +928,15 @@ static void block(float *sc, float hair, int who, int region)
     sc[COMP_K] = (float)(who * COMP_REGION_COUNT + region);
 }
 
+/* Every block person 0's torso, decided clothes (hair 6 under it). */
+static void torso_of_clothes(float *score, uint8_t *decided, int blocks)
+{
+    for (int b = 0; b < blocks; b++) {
+        block(score + b * COMP_SCORE_N, -6.0f, 0, COMP_REGION_TORSO);
+        decided[b] = COMP_CLOTHES;
+    }
+}
+
 /* Hair hanging from the head: a column of blocks under a head's hair, decided clothes, turns hair down to where
  * hair fits less well than the margin; a block as hair-like but joined only through the body's region (beside
  * the person: the person mask's strays), or another person's, or reached from a hair block outside a head's
@@ -938,10 +947,7 @@ static void hair_hangs_from_the_head(void)
     static float score[BW * BH * COMP_SCORE_N];
     static uint8_t decided[BW * BH];
     static int queue[BW * BH];
-    for (int b = 0; b < BW * BH; b++) {
-        block(score + b * COMP_SCORE_N, -6.0f, 0, COMP_REGION_TORSO);
-        decided[b] = COMP_CLOTHES;
-    }
+    torso_of_clothes(score, decided, BW * BH);
 #define AT(x, y) ((y) * BW + (x))
     /* column 1: the head's hair (rows 0-1), then beside the head, the neck, the torso: hair 1.0 / 1.5 / 1.9 under
      * clothes; row 6 at 2.5 under: the lock's end */
@@ -996,6 +1002,58 @@ static void hair_hangs_from_the_head(void)
     int flags = 0;
     for (int b = 0; b < BW * BH; b++)
         flags |= decided[b] & ~(COMP_JOINED | COMP_JOINED_SKIN | 7);
+    CHECK(flags == 0, "no visit marks left (%#x)", flags);
+#undef AT
+}
+
+/*
+ * Hair is one piece from the head: a lock of hair blocks down from a head's hair through the neck and the torso stays
+ * hair (through another region's hair block too); a blob of hair blocks in the torso, an arm or the body that no
+ * chain of the same person's hair reaches turns clothes (flagged); another person's hair beside it does not link it;
+ * a detached hair block in the face's, the jaw's or the neck's regions stays hair; background stays background.
+ */
+static void hair_detached_from_the_head_is_clothes(void)
+{
+    enum { BW = 6, BH = 6 };
+    static float score[BW * BH * COMP_SCORE_N];
+    static uint8_t decided[BW * BH];
+    static int queue[BW * BH];
+    torso_of_clothes(score, decided, BW * BH);
+#define AT(x, y) ((y) * BW + (x))
+#define HAIR(x, y, who, region) \
+    (block(score + AT(x, y) * COMP_SCORE_N, 0.0f, who, region), decided[AT(x, y)] = COMP_HAIR)
+    /* column 0: the head's hair, then the lock: beside the head, the neck, the torso, the torso */
+    HAIR(0, 0, 0, COMP_REGION_HEAD), HAIR(0, 1, 0, COMP_REGION_HEAD_SIDE), HAIR(0, 2, 0, COMP_REGION_NECK);
+    HAIR(0, 3, 0, COMP_REGION_TORSO), HAIR(0, 4, 0, COMP_REGION_TORSO);
+    /* (1, 4): the lock's end, reached from its side */
+    HAIR(1, 4, 0, COMP_REGION_ARM);
+    /* a dark jacket's blob in the torso and on an arm, away from the lock: (3, 3), (3, 4), (4, 4) */
+    HAIR(3, 3, 0, COMP_REGION_TORSO), HAIR(3, 4, 0, COMP_REGION_TORSO), HAIR(4, 4, 0, COMP_REGION_ARM);
+    /* another person's head hair at (5, 3) and (5, 5), beside the blob: no link */
+    HAIR(5, 3, 1, COMP_REGION_HEAD), HAIR(5, 5, 1, COMP_REGION_HEAD);
+    HAIR(4, 5, 0, COMP_REGION_BODY); /* beside the person, under the blob */
+    /* detached hair in the neck's and the jaw's regions: stays */
+    HAIR(2, 0, 0, COMP_REGION_NECK), HAIR(3, 0, 0, COMP_REGION_JAW);
+    /* background at (2, 5) */
+    score[AT(2, 5) * COMP_SCORE_N] = NAN, score[AT(2, 5) * COMP_SCORE_N + COMP_K] = -1.0f, decided[AT(2, 5)] = COMP_K;
+#undef HAIR
+    int turned = comp_hair_detached(score, decided, queue, BW, BH);
+    for (int y = 0; y < 5; y++)
+        CHECK(decided[AT(0, y)] == COMP_HAIR, "the lock's block at row %d stays hair (%#x)", y, decided[AT(0, y)]);
+    CHECK(decided[AT(1, 4)] == COMP_HAIR, "the lock's end on the arm stays hair (%#x)", decided[AT(1, 4)]);
+    static const int off[][2] = {{3, 3}, {3, 4}, {4, 4}, {4, 5}};
+    for (int i = 0; i < 4; i++)
+        CHECK(decided[AT(off[i][0], off[i][1])] == (COMP_CLOTHES | COMP_DETACHED),
+              "the blob's block (%d, %d) away from the head turns clothes (%#x)", off[i][0], off[i][1],
+              decided[AT(off[i][0], off[i][1])]);
+    CHECK(decided[AT(5, 3)] == COMP_HAIR && decided[AT(5, 5)] == COMP_HAIR, "the other person's hair stays");
+    CHECK(decided[AT(2, 0)] == COMP_HAIR && decided[AT(3, 0)] == COMP_HAIR,
+          "detached hair in the neck's and the jaw's regions stays (%#x, %#x)", decided[AT(2, 0)], decided[AT(3, 0)]);
+    CHECK(decided[AT(2, 5)] == COMP_K, "background stays (%#x)", decided[AT(2, 5)]);
+    CHECK(turned == 4, "4 blocks turned, got %d", turned);
+    int flags = 0;
+    for (int b = 0; b < BW * BH; b++)
+        flags |= decided[b] & 0x80;
     CHECK(flags == 0, "no visit marks left (%#x)", flags);
 #undef AT
 }
@@ -1102,6 +1160,7 @@ int main(void)
     RUN(face_skin_from_chin_to_crown);
     RUN(forearm_beside_the_face);
     RUN(hair_hangs_from_the_head);
+    RUN(hair_detached_from_the_head_is_clothes);
     RUN(hair_refitted_from_the_head);
     return test_summary();
 }

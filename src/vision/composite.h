@@ -94,6 +94,17 @@ typedef struct comp_person {
  */
 int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin);
 
+/*
+ * Hair is one piece hanging from the head: after comp_hair_joins, a block decided hair (COMP_HAIR, no flag) in a
+ * region below the head (the torso, an arm, a leg, near a hand, the rest of the body) that no chain of the same
+ * person's hair blocks (4-neighbours, any region) links to a block of hair in a head's region (COMP_REGION_HEAD,
+ * _HEAD_SIDE) turns clothes (COMP_CLOTHES | COMP_DETACHED): a dark jacket at a close-up's shoulder, the hair's own
+ * colour, is not a lock. Hair in the face's, the jaw's and the neck's regions stays. `decided`, `score`, `queue`:
+ * as comp_hair_joins'. Returns how many turned.
+ */
+#define COMP_DETACHED 0x10
+int comp_hair_detached(const float *score, uint8_t *decided, int *queue, int bw, int bh);
+
 /* Build the people of a frame from what the trackers found; returns how many (<= COMP_MAX_PEOPLE). */
 int comp_people_build(const segtex_people *people, int width, int height, comp_person *out);
 
