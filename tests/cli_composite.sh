@@ -213,9 +213,9 @@ fi
 # olive jacket the colour of her hair (clothes 0.03, hair and "others", until its clothes were learned from the
 # torso's visible top: CUT_MIN). earring: a dark lock over her cheek inside the mesh's oval (face); her dark jacket at
 # the frame's corner, hair by colour, hangs from no head: clothes (composite.c, comp_hair_detached; clothes 0.21 and
-# mIoU4 0.455 without). earring's and
-# blonde's letterbox bars (captions on the lower ones) are inside the selfie mask: nobody is on them (letterbox.c;
-# without: person 0.830 and 0.896, blonde's mIoU4 0.561, hair 0.31 and clothes 0.50, the bars painted hair and clothes).
+# mIoU4 0.455 without). earring's and blonde's letterbox bars (captions on the lower ones) are inside the selfie mask:
+# nobody is on them (letterbox.c; without: person 0.830 and 0.896, blonde's mIoU4 0.561, hair 0.31 and clothes 0.50,
+# the bars painted hair and clothes).
 # blonde: the head's top off the frame leaves the hair band 18 samples, and the hair beside the face is learned too
 # (composite_colour.c, HAIR_SIDE_MIN; hair 0.03 without); no torso sample, so her skin-coloured coat keeps the
 # torso's prior (UNSEEN_MIN; clothes 0.04 and mIoU4 0.39 without).
