@@ -509,7 +509,7 @@ static void torso_guessed_under_a_face(void)
     segtex_face_geometry *g = frontal_person(&faces, 100, p);
     if (!g)
         return;
-    CHECK(p[0].torso_guessed && p[0].torso.n == 4, "a face, no pose: a torso guessed");
+    CHECK(comp_torso_guessed(&p[0]) && p[0].torso.n == 4, "a face, no pose: a torso guessed");
     comp_frame_pt(&p[0], 0.0f, -4.0f, &x, &y); /* the chest, under the neck's bottom and the neckline */
     int r = comp_prior(&p[0], x, y, lp, &d);
     CHECK(r == COMP_REGION_TORSO, "the chest (%.0f, %.0f): the torso (region %d)", x, y, r);
@@ -529,7 +529,7 @@ static void torso_guessed_under_a_face(void)
         f->xyz[i][0] = cx + (c * dx - sn * dy) / W, f->xyz[i][1] = cy + (sn * dx + c * dy) / H;
     }
     segtex_people people = {&faces, NULL, NULL, 0};
-    CHECK(comp_people_build(&people, W, H, p) == 1 && p[0].torso_guessed, "tilted: one person, a torso guessed");
+    CHECK(comp_people_build(&people, W, H, p) == 1 && comp_torso_guessed(&p[0]), "tilted: one person, a torso guessed");
     comp_frame_pt(&p[0], 0.0f, -4.0f, &x, &y);
     r = comp_prior(&p[0], x, y, lp, &d);
     CHECK(r == COMP_REGION_TORSO && x < 190.0f, "tilted: the chest down the face's axis (%.0f, %.0f) the torso (%d)", x,
@@ -539,15 +539,15 @@ static void torso_guessed_under_a_face(void)
     faces.count = 2;
     mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 100, &faces.faces[0]);
     mesh_face(segtex_face_geometry_mesh(g), 0, 5, 200, 300, &faces.faces[1]);
-    CHECK(comp_people_build(&people, W, H, p) == 2 && !p[0].torso_guessed && p[0].torso.n == 0 && p[1].torso_guessed,
-          "two faces one above the other: no torso over the lower face (upper %d, lower %d)", p[0].torso_guessed,
-          p[1].torso_guessed);
+    CHECK(comp_people_build(&people, W, H, p) == 2 && !comp_torso_guessed(&p[0]) && p[0].torso.n == 0 && comp_torso_guessed(&p[1]),
+          "two faces one above the other: no torso over the lower face (upper %d, lower %d)", comp_torso_guessed(&p[0]),
+          comp_torso_guessed(&p[1]));
     /* With a pose: the pose's torso. */
     segtex_pose_result *pose = calloc(1, sizeof *pose);
     if (pose) {
         person_pose(pose, 200, 0);
         segtex_people both = {NULL, pose, NULL, 1};
-        CHECK(comp_people_build(&both, W, H, p) == 1 && !p[0].torso_guessed && p[0].torso.n == 4,
+        CHECK(comp_people_build(&both, W, H, p) == 1 && !comp_torso_guessed(&p[0]) && p[0].torso.n == 4,
               "a pose: its own torso, none guessed");
         free(pose);
     }

@@ -467,6 +467,31 @@ int comp_refit_hair(comp_colours *m, int who, float *score, const float *colour,
 static const int to_category[COMP_K] = {SEGTEX_CATEGORY_HAIR, SEGTEX_CATEGORY_BODY_SKIN, SEGTEX_CATEGORY_FACE_SKIN,
                                         SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_OTHERS};
 
+/*
+ * The blocks a hair flood re-labelled (`flag`: COMP_JOINED or COMP_DETACHED in c->decided): each pixel's hair
+ * probability trades places with the category the block was (joined: clothes, or body skin with COMP_JOINED_SKIN)
+ * or becomes (detached: clothes), and its previous category is the new one. Each pixel once: swapped twice, it would
+ * swap back.
+ */
+static void swap_flagged(segtex_composite *c, segtex_seg_result *out, int bw, int bh, int flag)
+{
+    const int w = out->width, h = out->height;
+    for (int b = 0; b < bw * bh; b++) {
+        if (!(c->decided[b] & flag))
+            continue;
+        const int other = flag == COMP_JOINED && (c->decided[b] & COMP_JOINED_SKIN) ? SEGTEX_CATEGORY_BODY_SKIN
+                                                                                     : SEGTEX_CATEGORY_CLOTHES;
+        const uint8_t now = flag == COMP_JOINED ? SEGTEX_CATEGORY_HAIR : (uint8_t)other;
+        size_t idx[4];
+        const int npx = block_pixels(w, h, b % bw, b / bw, idx);
+        for (int q = 0; q < npx; q++) {
+            float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
+            pr[SEGTEX_CATEGORY_HAIR] = pr[other], pr[other] = t;
+            c->prev[idx[q]] = now;
+        }
+    }
+}
+
 void segtex_composite_run(segtex_composite *c, const segtex_image *img, const segtex_people *people,
                           const segtex_composite_masks *masks, segtex_seg_result *out)
 {
@@ -594,37 +619,24 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             }
         }
     c->prev_w = w, c->prev_h = h;
-    /* Hair hanging from the head: the blocks comp_hair_joins turns get clothes' (or body skin's) share as hair's
-     * (and hair's as theirs), and the previous category hair. */
+    /* Hair hanging from the head: the blocks comp_hair_joins turns take hair's share from clothes' (or body skin's),
+     * and the previous category hair. */
     if (comp_hair_joins(c->score, c->decided, c->queue, bw, bh, HAIR_JOIN) > 0)
-        for (int b = 0; b < bw * bh; b++) {
-            if (!(c->decided[b] & COMP_JOINED))
-                continue;
-            size_t idx[4];
-            const int npx = block_pixels(w, h, b % bw, b / bw, idx);
-            const int was = c->decided[b] & COMP_JOINED_SKIN ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES;
-            for (int q = 0; q < npx; q++) { /* each pixel once: swapped twice, it would swap back */
-                float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
-                pr[SEGTEX_CATEGORY_HAIR] = pr[was], pr[was] = t;
-                c->prev[idx[q]] = SEGTEX_CATEGORY_HAIR; /* a joined block was clothes: a person's */
-            }
-        }
-    /* ... and hair that hangs from no head is not hair: those blocks get hair's share as clothes' (and clothes' as
-     * hair's), and the previous category clothes (earring +0.048: its dark jacket at the frame's corner, under the
-     * letterbox's bar; blonde +0.004; nothing lower by more than 0.0005 on the 25 cases nor at all on 26 crops of
-     * them at the neck to the chest; `segtex run` on the 20: fist +0.019). */
+        swap_flagged(c, out, bw, bh, COMP_JOINED);
+    /* ... and hair that hangs from no head is not hair: those blocks give hair's share to clothes, and the previous
+     * category clothes (earring +0.048: its dark jacket at the frame's corner, under the letterbox's bar; blonde
+     * +0.004; nothing lower by more than 0.0005 on the 25 cases nor at all on 26 crops of them at the neck to the
+     * chest; `segtex run` on the 20: fist +0.019). */
     if (comp_hair_detached(c->score, c->decided, c->queue, bw, bh) > 0)
-        for (int b = 0; b < bw * bh; b++) {
-            if (!(c->decided[b] & COMP_DETACHED))
-                continue;
-            size_t idx[4];
-            const int npx = block_pixels(w, h, b % bw, b / bw, idx);
-            for (int q = 0; q < npx; q++) {
-                float *pr = out->prob + idx[q] * C, t = pr[SEGTEX_CATEGORY_HAIR];
-                pr[SEGTEX_CATEGORY_HAIR] = pr[SEGTEX_CATEGORY_CLOTHES], pr[SEGTEX_CATEGORY_CLOTHES] = t;
-                c->prev[idx[q]] = SEGTEX_CATEGORY_CLOTHES;
-            }
-        }
+        swap_flagged(c, out, bw, bh, COMP_DETACHED);
+}
+
+/* Block b's j-th 4-neighbour (j < 4) on a bw x bh grid, or -1 off the grid. */
+static int neighbour(int b, int j, int bw, int bh)
+{
+    static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+    const int nx = b % bw + nb[j][0], ny = b / bw + nb[j][1];
+    return nx < 0 || ny < 0 || nx >= bw || ny >= bh ? -1 : ny * bw + nx;
 }
 
 /* The hair flood's start (comp_hair_joins, comp_hair_detached): every block decided hair (flags aside; decided: a
@@ -648,12 +660,10 @@ int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, in
 {
     int n = queue_head_hair(score, decided, queue, bw * bh), turned = 0;
     for (int i = 0; i < n; i++) {
-        static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
-        const int b = queue[i], bx = b % bw, by = b / bw;
-        const int who = (int)score[(size_t)b * COMP_SCORE_N + COMP_K] / COMP_REGION_COUNT;
+        const int b = queue[i], who = (int)score[(size_t)b * COMP_SCORE_N + COMP_K] / COMP_REGION_COUNT;
         for (int j = 0; j < 4; j++) {
-            const int nx = bx + nb[j][0], ny = by + nb[j][1], o = ny * bw + nx;
-            if (nx < 0 || ny < 0 || nx >= bw || ny >= bh || (decided[o] & VISITED))
+            const int o = neighbour(b, j, bw, bh);
+            if (o < 0 || (decided[o] & VISITED))
                 continue;
             const float *so = score + (size_t)o * COMP_SCORE_N;
             if (decided[o] >= COMP_K || isnan(so[0]) || (int)so[COMP_K] / COMP_REGION_COUNT != who)
@@ -681,13 +691,10 @@ int comp_hair_detached(const float *score, uint8_t *decided, int *queue, int bw,
 {
     int n = queue_head_hair(score, decided, queue, bw * bh), turned = 0;
     for (int i = 0; i < n; i++) {
-        static const int nb[4][2] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
-        const int b = queue[i], bx = b % bw, by = b / bw;
-        const int who = (int)score[(size_t)b * COMP_SCORE_N + COMP_K] / COMP_REGION_COUNT;
+        const int b = queue[i], who = (int)score[(size_t)b * COMP_SCORE_N + COMP_K] / COMP_REGION_COUNT;
         for (int j = 0; j < 4; j++) {
-            const int nx = bx + nb[j][0], ny = by + nb[j][1], o = ny * bw + nx;
-            if (nx < 0 || ny < 0 || nx >= bw || ny >= bh || (decided[o] & VISITED) ||
-                (decided[o] & CATEGORY) != COMP_HAIR)
+            const int o = neighbour(b, j, bw, bh);
+            if (o < 0 || (decided[o] & VISITED) || (decided[o] & CATEGORY) != COMP_HAIR)
                 continue;
             const float *so = score + (size_t)o * COMP_SCORE_N;
             if (isnan(so[0]) || (int)so[COMP_K] / COMP_REGION_COUNT != who)

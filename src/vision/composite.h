@@ -60,7 +60,6 @@ typedef struct comp_person {
                 * comp_colours_hue of the person's colour models once learned */
     int bare;  /* a bare torso (comp_colours_bare, set like hue): skin and clothes at even odds over the body */
     int unseen; /* a torso that shows no clothes (comp_colours_clothes_unseen, set like hue): the same odds */
-    int torso_guessed; /* the torso guessed under the face (no pose found: comp_people_build) */
     int ears;  /* ear[] placed (a frontal face mesh) */
     float ear[2][2]; /* the ears' centres (a, b) in the face frame, beside the cheeks' extremes */
     comp_poly oval, eyes[2], brows[2], lips;
@@ -107,6 +106,9 @@ int comp_hair_detached(const float *score, uint8_t *decided, int *queue, int bw,
 
 /* Build the people of a frame from what the trackers found; returns how many (<= COMP_MAX_PEOPLE). */
 int comp_people_build(const segtex_people *people, int width, int height, comp_person *out);
+
+/* Whether p's torso is guessed under its face (comp_people_build: a face mesh and no pose), not a pose's. */
+static inline int comp_torso_guessed(const comp_person *p) { return p->has_face && !p->has_pose && p->torso.n == 4; }
 
 /*
  * The region of person `p` holding image point (x, y) (COMP_REGION_BODY

@@ -414,7 +414,6 @@ static void guess_torso(comp_person *p)
     comp_frame_pt(p, GUESS_A, GUESS_B, &lx, &ly);
     comp_frame_pt(p, -GUESS_A, GUESS_B, &rx, &ry);
     torso_from_shoulders(p, lx, ly, rx, ry, fmaxf(hypotf(lx - rx, ly - ry), p->scale));
-    p->torso_guessed = 1;
 }
 
 int comp_people_build(const segtex_people *people, int w, int h, comp_person *out)
@@ -465,13 +464,13 @@ int comp_people_build(const segtex_people *people, int w, int h, comp_person *ou
         if (!out[i].has_face || out[i].has_pose)
             continue;
         guess_torso(&out[i]);
-        for (int j = 0; j < n && out[i].torso_guessed; j++) {
+        for (int j = 0; j < n && out[i].torso.n == 4; j++) {
             float cx, cy;
             if (j == i || !out[j].has_face)
                 continue;
             comp_frame_pt(&out[j], 0.0f, -1.0f, &cx, &cy); /* its chin */
             if (comp_poly_inside(&out[i].torso, out[j].fcx, out[j].fcy) || comp_poly_inside(&out[i].torso, cx, cy))
-                out[i].torso.n = 0, out[i].torso_guessed = 0;
+                out[i].torso.n = 0;
         }
     }
     for (int k = 0; hr && k < hr->count && k < SEGTEX_MAX_HANDS; k++) { /* a hand to the nearest person */
