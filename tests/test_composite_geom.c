@@ -159,7 +159,7 @@ static float face_ll(const comp_colours *m, const uint8_t rgb[3])
 {
     float ycc[3], ll[COMP_K];
     comp_rgb_to_ycc(rgb, ycc);
-    comp_colours_loglik(m, ycc, ll);
+    comp_colours_loglik(m, ycc, 0, ll);
     return ll[COMP_FACE];
 }
 
@@ -262,6 +262,45 @@ static void colour_gate_on_hue_and_grey_luma(void)
           cat - cs);
 }
 
+/* The neck in the chin's shadow: the skin's colour at 60 % of its light (darker and greyer) is body skin where the
+ * block is in the neck's region (shaded), over the hair's model; elsewhere, as before, it is not. The hair itself (30 %
+ * of the skin's light, the same hue) stays hair, a garment of another hue stays gated, and on a grey frame, where
+ * shade cannot be told from a dark collar, the neck's region changes nothing. */
+static void neck_in_shade_is_skin(void)
+{
+    static const uint8_t skin[3] = {200, 150, 120}, hair[3] = {60, 45, 35}, cloth[3] = {40, 60, 140};
+    static const uint8_t neck[3] = {120, 90, 72}, blue[3] = {70, 80, 120};
+    comp_colours m;
+    learn(&m, skin, hair, cloth);
+    float ycc[3], lit[COMP_K], shade[COMP_K];
+    comp_rgb_to_ycc(neck, ycc);
+    comp_colours_loglik(&m, ycc, 0, lit);
+    comp_colours_loglik(&m, ycc, 1, shade);
+    CHECK(shade[COMP_BODY] > shade[COMP_HAIR] + 2.0f && shade[COMP_BODY] > shade[COMP_CLOTHES] + 2.0f,
+          "the shaded neck is body skin (skin %.2f, hair %.2f, clothes %.2f)", shade[COMP_BODY], shade[COMP_HAIR],
+          shade[COMP_CLOTHES]);
+    CHECK(lit[COMP_BODY] < lit[COMP_HAIR], "outside the neck's region it is not (skin %.2f, hair %.2f)", lit[COMP_BODY],
+          lit[COMP_HAIR]);
+    CHECK(shade[COMP_FACE] == lit[COMP_FACE] && shade[COMP_HAIR] == lit[COMP_HAIR], "only body skin changes");
+    comp_rgb_to_ycc(hair, ycc);
+    comp_colours_loglik(&m, ycc, 1, shade);
+    CHECK(shade[COMP_HAIR] > shade[COMP_BODY] + 2.0f, "the hair stays hair (hair %.2f, skin %.2f)", shade[COMP_HAIR],
+          shade[COMP_BODY]);
+    comp_rgb_to_ycc(blue, ycc);
+    comp_colours_loglik(&m, ycc, 1, shade);
+    comp_colours_loglik(&m, ycc, 0, lit);
+    CHECK(shade[COMP_BODY] == lit[COMP_BODY], "another hue stays gated (%.2f)", shade[COMP_BODY]);
+    static const uint8_t gskin[3] = {150, 150, 150}, ghair[3] = {40, 40, 40}, gcloth[3] = {90, 90, 90},
+                         gneck[3] = {90, 90, 90};
+    comp_colours gm;
+    learn(&gm, gskin, ghair, gcloth);
+    comp_rgb_to_ycc(gneck, ycc);
+    comp_colours_loglik(&gm, ycc, 1, shade);
+    comp_colours_loglik(&gm, ycc, 0, lit);
+    CHECK(shade[COMP_BODY] == lit[COMP_BODY], "grey frame: the neck's region changes nothing (%.2f, %.2f)",
+          shade[COMP_BODY], lit[COMP_BODY]);
+}
+
 static const uint8_t t_skin[3] = {200, 150, 120}, t_hair[3] = {60, 45, 35}, t_cloth[3] = {40, 60, 140},
                      t_khaki[3] = {185, 170, 115}, t_gskin[3] = {150, 150, 150}, t_ghair[3] = {40, 40, 40};
 
@@ -309,7 +348,7 @@ static void bare_torso_is_skin(void)
     float ycc[3], ll[COMP_K];
     torso_flag(comp_colours_bare, "a torso of the face's skin: bare", t_skin, t_gskin, &m);
     comp_rgb_to_ycc(t_skin, ycc);
-    comp_colours_loglik(&m, ycc, ll);
+    comp_colours_loglik(&m, ycc, 0, ll);
     CHECK(ll[COMP_BODY] > ll[COMP_CLOTHES] + 2.0f, "bare: skin not learned as clothes (body %.1f, clothes %.1f)",
           ll[COMP_BODY], ll[COMP_CLOTHES]);
     static segtex_pose_result pose;
@@ -393,7 +432,7 @@ static int close_up_clothes(const uint8_t torso[3], int rows, int hang, const ui
     comp_colours_learn(&m, &p[0], &img, all_person, W, rows, 1.0f, (comp_exposure){1.0f, 0.0f}, sample_buf);
     float ycc[3];
     comp_rgb_to_ycc(probe, ycc);
-    comp_colours_loglik(&m, ycc, ll);
+    comp_colours_loglik(&m, ycc, 0, ll);
     segtex_image_free(&img);
     return m.clothes[0].valid;
 }
@@ -726,9 +765,9 @@ static void forehead_and_hair_apart(const comp_person *p, float hair_b, const ch
     comp_colours_learn(&m, p, &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
     float ycc[3], ll_skin[COMP_K], ll_hair[COMP_K];
     comp_rgb_to_ycc(skin, ycc);
-    comp_colours_loglik(&m, ycc, ll_skin);
+    comp_colours_loglik(&m, ycc, 0, ll_skin);
     comp_rgb_to_ycc(hair, ycc);
-    comp_colours_loglik(&m, ycc, ll_hair);
+    comp_colours_loglik(&m, ycc, 0, ll_hair);
     CHECK(ll_skin[COMP_FACE] - ll_skin[COMP_HAIR] > 4.0f, "%s: the forehead's skin: face %.1f over hair %.1f", what,
           ll_skin[COMP_FACE], ll_skin[COMP_HAIR]);
     CHECK(ll_hair[COMP_HAIR] - ll_hair[COMP_FACE] > 4.0f, "%s: the hair: hair %.1f over face %.1f", what,
@@ -1144,6 +1183,7 @@ int main(void)
 {
     RUN(turned_head_skull_behind_the_ears);
     RUN(colour_gate_on_hue_and_grey_luma);
+    RUN(neck_in_shade_is_skin);
     RUN(bare_torso_is_skin);
     RUN(torso_without_clothes);
     RUN(close_up_torso_top_is_clothes);

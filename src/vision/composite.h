@@ -174,7 +174,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
  * clamped from below, scaled by how much colour the frame has (luma alone,
  * on greyscale or IR frames, is weak evidence: the geometry decides more).
  */
-void comp_colours_loglik(const comp_colours *m, const float ycc[3], float ll[COMP_K]);
+void comp_colours_loglik(const comp_colours *m, const float ycc[3], int shaded, float ll[COMP_K]);
 
 /* The hair model refitted from samples s[0..n) of the head's sure hair (comp_refit_hair), at least 24 of them (else
  * 0, and m untouched), blended by `rate` unless this frame's models replaced any before (comp_colours.frames). */

@@ -34,6 +34,8 @@
 #define HANG_B -0.8f       /* ... not under hair hanging beside the face at this height (in half heights) */
 #define LL_MIN -12.0f  /* a pixel unlike every model is left to the priors */
 #define GATE_D2 16.0f  /* beyond this (squared Mahalanobis, chroma), a colour is not of that model at all */
+#define SHADE_MIN 0.55f /* a neck in the chin's shadow: lit down to this share of the skin's luma, */
+#define SHADE_COST 2.0f /* ... at this log likelihood per (ln share)^2 */
 
 void comp_rgb_to_ycc(const uint8_t *p, float out[3]) { comp_rgb_to_ycc_f(p[0], p[1], p[2], out); }
 
@@ -536,11 +538,27 @@ static float hair_ll(const comp_colours *m, const float c[3])
 
 float comp_colours_hair_ll(const comp_colours *m, const float c[3]) { return hair_ll(m, c) * colour_weight(m); }
 
-void comp_colours_loglik(const comp_colours *m, const float c[3], float ll[COMP_K])
+/*
+ * Skin in shade: shade scales R, G and B alike, so luma and chroma alike (a
+ * neck in the chin's shadow is the face's skin, darker and greyer). The
+ * pixel lit back up to the skin's luma is scored, less the cost of that much
+ * shade; no brighter than the skin (a highlight is the model's own spread).
+ */
+static float shaded_ll(const comp_gauss *g, const float c[3], float floor)
+{
+    float s = g->mean[0] > 1.0f ? comp_min(comp_max(c[0] / g->mean[0], SHADE_MIN), 1.0f) : 1.0f;
+    float lit[3] = {c[0] / s, 128.0f + (c[1] - 128.0f) / s, 128.0f + (c[2] - 128.0f) / s}, l = logf(s);
+    float v = gauss_ll(g, lit, floor, GATE_D2);
+    return v <= floor ? floor : v - SHADE_COST * l * l;
+}
+
+void comp_colours_loglik(const comp_colours *m, const float c[3], int shaded, float ll[COMP_K])
 {
     ll[COMP_HAIR] = hair_ll(m, c);
     ll[COMP_FACE] = gauss_ll(&m->skin, c, LL_MIN - 12.0f, GATE_D2);
     ll[COMP_BODY] = gauss_ll(&m->skin_body, c, LL_MIN - 12.0f, GATE_D2);
+    if (shaded && m->skin_body.valid && comp_colours_hue(m) >= 1.0f) /* on a grey frame, shade is a dark collar */
+        ll[COMP_BODY] = comp_max(ll[COMP_BODY], shaded_ll(&m->skin_body, c, LL_MIN - 12.0f));
     float best = LL_MIN;
     for (int k = 0; k < COMP_CLOTHES_PARTS; k++)
         best = comp_max(best, gauss_ll(&m->clothes[k], c, LL_MIN, INFINITY) - 1.1f); /* log 1/3: equal parts */
