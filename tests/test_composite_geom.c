@@ -965,6 +965,7 @@ static void block(float *sc, float hair, int who, int region)
         sc[k] = -6.0f;
     sc[COMP_HAIR] = hair, sc[COMP_CLOTHES] = 0.0f;
     sc[COMP_K] = (float)(who * COMP_REGION_COUNT + region);
+    sc[COMP_HELD] = 0.0f; /* a still: no previous frame */
 }
 
 /* Every block person 0's torso, decided clothes (hair 6 under it). */
@@ -1021,7 +1022,7 @@ static void hair_hangs_from_the_head(void)
     block(score + AT(2, 2) * COMP_SCORE_N, -0.5f, 0, COMP_REGION_NECK);
     score[AT(2, 2) * COMP_SCORE_N + COMP_BODY] = 0.0f, score[AT(2, 2) * COMP_SCORE_N + COMP_CLOTHES] = -6.0f;
     decided[AT(2, 2)] = COMP_BODY;
-    int turned = comp_hair_joins(score, decided, queue, BW, BH, 2.0f);
+    int turned = comp_hair_joins(score, decided, queue, BW, BH, 2.0f, 1.5f);
     CHECK(decided[AT(2, 1)] == (COMP_HAIR | COMP_JOINED | COMP_JOINED_SKIN),
           "a lock over a bare chest: the torso's skin block turned hair (%#x)", decided[AT(2, 1)]);
     CHECK(decided[AT(2, 2)] == COMP_BODY, "a neck's skin block stays skin (%#x)", decided[AT(2, 2)]);
@@ -1043,6 +1044,41 @@ static void hair_hangs_from_the_head(void)
         flags |= decided[b] & ~(COMP_JOINED | COMP_JOINED_SKIN | 7);
     CHECK(flags == 0, "no visit marks left (%#x)", flags);
 #undef AT
+}
+
+/* In video, the join keeps the decision's hysteresis: a torso block hair fits 2.5 worse than clothes (past the
+ * margin of 2: a still leaves it clothes) stays joined when it was hair in the previous frame, one 4.0 worse does
+ * not; one 1.0 worse (a still joins it) stays clothes when it was clothes, and a bare chest's block skin. */
+static void joined_lock_holds_in_video(void)
+{
+    enum { BW = 4, BH = 3 };
+    static float score[BW * BH * COMP_SCORE_N];
+    static uint8_t decided[BW * BH];
+    static int queue[BW * BH];
+    static const float lead[BW] = {-2.5f, -1.0f, -4.0f, -1.0f};
+    for (int pass = 0; pass < 2; pass++) { /* 0: a still (nothing held); 1: video */
+        torso_of_clothes(score, decided, BW * BH);
+        for (int x = 0; x < BW; x++) {
+            block(score + x * COMP_SCORE_N, 0.0f, 0, COMP_REGION_HEAD), decided[x] = COMP_HAIR;
+            float *sc = score + (BW + x) * COMP_SCORE_N;
+            block(sc, lead[x], 0, COMP_REGION_TORSO);
+            /* column 1: held clothes; column 3: body skin decided and held, hair 1.0 under it */
+            sc[COMP_HELD] = pass ? (float)(1 + (x == 1 ? COMP_CLOTHES : x == 3 ? COMP_BODY : COMP_HAIR)) : 0.0f;
+            if (x == 3)
+                sc[COMP_BODY] = 0.0f, sc[COMP_CLOTHES] = -6.0f, decided[BW + x] = COMP_BODY;
+        }
+        comp_hair_joins(score, decided, queue, BW, BH, 2.0f, 1.5f);
+        int j[BW];
+        for (int x = 0; x < BW; x++)
+            j[x] = (decided[BW + x] & ~(COMP_JOINED | COMP_JOINED_SKIN)) == COMP_HAIR;
+        if (!pass)
+            CHECK(!j[0] && j[1] && !j[2] && j[3], "a still: 2.5 under stays, 1.0 under joins (%d %d %d %d)", j[0],
+                  j[1], j[2], j[3]);
+        else
+            CHECK(j[0] && !j[1] && !j[2] && !j[3],
+                  "video: held hair 2.5 under joins (4.0 under: no), held clothes or skin 1.0 under stay (%d %d %d %d)",
+                  j[0], j[1], j[2], j[3]);
+    }
 }
 
 /*
@@ -1200,6 +1236,7 @@ int main(void)
     RUN(face_skin_from_chin_to_crown);
     RUN(forearm_beside_the_face);
     RUN(hair_hangs_from_the_head);
+    RUN(joined_lock_holds_in_video);
     RUN(hair_detached_from_the_head_is_clothes);
     RUN(hair_refitted_from_the_head);
     return test_summary();

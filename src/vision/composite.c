@@ -562,7 +562,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
         for (int bx = 0; bx < bw; bx++) {
             size_t idx[4];
             const int npx = block_pixels(w, h, bx, by, idx);
-            const float *sc = c->score + ((size_t)by * bw + (size_t)bx) * COMP_SCORE_N;
+            float *sc = c->score + ((size_t)by * bw + (size_t)bx) * COMP_SCORE_N;
+            sc[COMP_HELD] = 0.0f;
             float s[COMP_K] = {0};
             int best = COMP_CLOTHES;
             float pmax = 0.0f;
@@ -592,6 +593,9 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                     }
                 }
                 int prev = hyst ? c->prev[idx[0]] : 255;
+                for (int k = 0; k < COMP_K; k++)
+                    if (prev == to_category[k])
+                        sc[COMP_HELD] = (float)(k + 1); /* comp_hair_joins' hysteresis */
                 float mx = -INFINITY;
                 for (int k = 0; k < COMP_K; k++) {
                     s[k] = acc[k] / wsum + (prev == to_category[k] ? HYSTERESIS : 0.0f);
@@ -621,7 +625,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
     c->prev_w = w, c->prev_h = h;
     /* Hair hanging from the head: the blocks comp_hair_joins turns take hair's share from clothes' (or body skin's),
      * and the previous category hair. */
-    if (comp_hair_joins(c->score, c->decided, c->queue, bw, bh, HAIR_JOIN) > 0)
+    if (comp_hair_joins(c->score, c->decided, c->queue, bw, bh, HAIR_JOIN, HYSTERESIS) > 0)
         swap_flagged(c, out, bw, bh, COMP_JOINED);
     /* ... and hair that hangs from no head is not hair: those blocks give hair's share to clothes, and the previous
      * category clothes (earring +0.048: its dark jacket at the frame's corner, under the letterbox's bar; blonde
@@ -656,7 +660,7 @@ static int queue_head_hair(const float *score, uint8_t *decided, int *queue, int
     return n;
 }
 
-int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin)
+int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin, float hold)
 {
     int n = queue_head_hair(score, decided, queue, bw * bh), turned = 0;
     for (int i = 0; i < n; i++) {
@@ -674,8 +678,10 @@ int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, in
                               r == COMP_REGION_TORSO;
             /* hair passes on only where hair hangs from the head (not from a stray beside the arm); over a torso it
              * turns a shirt's block or a bare chest's (a bare or unseen torso's skin is at the clothes' odds) */
-            const int skin = decided[o] == COMP_BODY && r == COMP_REGION_TORSO;
-            if ((decided[o] == COMP_CLOTHES || skin) && hangs && so[COMP_HAIR] - so[decided[o]] >= -margin)
+            const int skin = decided[o] == COMP_BODY && r == COMP_REGION_TORSO, held = (int)so[COMP_HELD] - 1;
+            const float lead = so[COMP_HAIR] + (held == COMP_HAIR ? hold : 0.0f) -
+                               (so[decided[o]] + (held == decided[o] ? hold : 0.0f));
+            if ((decided[o] == COMP_CLOTHES || skin) && hangs && lead >= -margin)
                 decided[o] = COMP_HAIR | COMP_JOINED | (skin ? COMP_JOINED_SKIN : 0), turned++;
             else if (decided[o] != COMP_HAIR || !(head || hangs))
                 continue;

@@ -74,9 +74,11 @@ typedef struct comp_person {
 /*
  * A block's scores (composite.c): COMP_SCORE_N floats, the COMP_K categories' log scores less the best (NAN in
  * the first: no person there, and -1 as its region code), then person * COMP_REGION_COUNT + region (comp_prior's;
- * COMP_REGION_COUNT when the frame has nobody).
+ * COMP_REGION_COUNT when the frame has nobody), then COMP_HELD: 1 + the index of the category the block held in the
+ * previous frame of a video (0: none, a still or a block that was background).
  */
-#define COMP_SCORE_N (COMP_K + 1)
+#define COMP_HELD (COMP_K + 1)
+#define COMP_SCORE_N (COMP_K + 2)
 #define COMP_JOINED 0x40 /* comp_hair_joins: the block was clothes and turned hair, */
 #define COMP_JOINED_SKIN 0x20 /* ... or it was body skin (with COMP_JOINED) */
 
@@ -87,11 +89,14 @@ typedef struct comp_person {
  * hair hangs through (beside the head, the jaw, the neck, the torso) whose hair score is within `margin` of its
  * clothes score turns hair (COMP_HAIR | COMP_JOINED); so does a torso's block decided body skin within `margin` of
  * it (a lock over a bare chest; COMP_JOINED_SKIN too). A block that hair fits less well stops it: a dark shirt
- * under dark hair, its colours the clothes model learned. `decided`: per block, the index (< COMP_K) of the
- * category decided, COMP_K for background; `score`: the blocks' scores as above; `queue`: bw * bh ints. Returns
- * how many turned.
+ * under dark hair, its colours the clothes model learned. In video the category a block held (COMP_HELD) has
+ * `hold` added to its score, as the decision's hysteresis does: a lock joined stays joined, a shirt stays a shirt,
+ * unless the colours move by more (without, the one block that links a lock flipped with the sensor's noise, and
+ * the lock with it: a dim close-up's jacket changed 1.2 % of the frame's pixels a frame). `decided`: per block, the
+ * index (< COMP_K) of the category decided, COMP_K for background; `score`: the blocks' scores as above; `queue`:
+ * bw * bh ints. Returns how many turned.
  */
-int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin);
+int comp_hair_joins(const float *score, uint8_t *decided, int *queue, int bw, int bh, float margin, float hold);
 
 /*
  * Hair is one piece hanging from the head: after comp_hair_joins, a block decided hair (COMP_HAIR, no flag) in a
