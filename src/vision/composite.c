@@ -544,7 +544,8 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
             }
             float *ycc = c->colour + ((size_t)(y / 2) * bw + (size_t)(x / 2)) * 3, ll[COMP_K];
             block_colour(img, x, y, w, h, sx, sy, ex, ycc);
-            comp_colours_loglik(m, ycc, region % COMP_REGION_COUNT == COMP_REGION_NECK && region < COMP_REGION_COUNT * np, ll);
+            const int neck = region < COMP_REGION_COUNT * np && region % COMP_REGION_COUNT == COMP_REGION_NECK;
+            comp_colours_loglik(m, ycc, neck, ll); /* the neck: skin in the chin's shadow too */
             float mx = -INFINITY;
             for (int k = 0; k < COMP_K; k++)
                 mx = comp_max(mx, sc[k] = lp[k] + COLOUR_W * ll[k]);

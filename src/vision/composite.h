@@ -92,7 +92,7 @@ typedef struct comp_person {
  * under dark hair, its colours the clothes model learned. In video the category a block held (COMP_HELD) has
  * `hold` added to its score, as the decision's hysteresis does: a lock joined stays joined, a shirt stays a shirt,
  * unless the colours move by more (without, the one block that links a lock flipped with the sensor's noise, and
- * the lock with it: a dim close-up's jacket changed 1.2 % of the frame's pixels a frame). `decided`: per block, the
+ * the lock with it: a dim close-up's jacket changed 1.0-1.2 % of the frame's pixels a frame). `decided`: per block, the
  * index (< COMP_K) of the category decided, COMP_K for background; `score`: the blocks' scores as above; `queue`:
  * bw * bh ints. Returns how many turned.
  */
@@ -178,6 +178,8 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
  * Log likelihoods of the five categories for a pixel's (Y, Cb, Cr), each
  * clamped from below, scaled by how much colour the frame has (luma alone,
  * on greyscale or IR frames, is weak evidence: the geometry decides more).
+ * `shaded` (the neck's region): body skin is also the skin in shade, the
+ * pixel lit back up to the skin's luma, on a frame with colour.
  */
 void comp_colours_loglik(const comp_colours *m, const float ycc[3], int shaded, float ll[COMP_K]);
 
