@@ -283,5 +283,36 @@ else
   echo "skipped: camera.png not in \$SEGTEX_ASSETS (scripts/fetch-assets.sh fetches it)"
 fi
 
+# scripts/score-labels.sh, the README's numbers reproduced: a folder of NAME.png + NAME.labels.png scored case by case
+# (the same line as iou.py's above for the same command) and their mean on its exact last line; --make writes the
+# cases above (not under the sanitizers: 25 images through python3 take 15 s).
+mkdir "$tmp/set"
+cp "$assets/astronaut.png" "$tmp/set/portrait.png" && cp "$data/astronaut.labels.png" "$tmp/set/portrait.labels.png"
+python3 "$data/variant.py" mirror "$tmp/set/portrait.png" "$tmp/set/mirrored.png" "$data/astronaut.labels.png" \
+  "$tmp/set/mirrored.labels.png"
+if out=$(SEGTEX_BIN=$bin "$src/scripts/score-labels.sh" "$tmp/set" --segmenter composite 2>&1); then
+  echo "score-labels.sh: $(echo "$out" | tail -n 1)"
+  if [ "$(echo "$out" | grep '^portrait: ')" = "$(head -n 1 "$tmp/portrait.iou")" ]; then ok
+  else bad "score-labels.sh's portrait line is not iou.py's: $(echo "$out" | grep '^portrait: ')"; fi
+  if echo "$out" | tail -n 1 | grep -Eq '^mean mIoU4=0\.[0-9]{4} person=0\.[0-9]{4} cases=2$' &&
+    python3 -c "import re, sys; v = [float(x) for x in re.findall(r'\| mIoU4 ([0-9.]+)', sys.argv[1])]; \
+m = float(re.search(r'mean mIoU4=([0-9.]+)', sys.argv[1]).group(1)); sys.exit(not (len(v) == 2 and abs(m - sum(v) / 2) < 0.001))" "$out"
+  then ok; else bad "score-labels.sh's last line is not the mean of its 2 cases: $(echo "$out" | tail -n 1)"; fi
+else
+  bad "score-labels.sh failed: $(echo "$out" | tail -n 1)"
+fi
+if out=$(SEGTEX_BIN=$bin "$src/scripts/score-labels.sh" "$tmp/set" --run 2>&1) &&
+  echo "$out" | tail -n 1 | grep -Eq '^mean mIoU4=0\.[0-9]{4} person=0\.[0-9]{4} cases=2$'; then ok
+else bad "score-labels.sh --run: $(echo "$out" | tail -n 1)"; fi
+if SEGTEX_BIN=$bin "$src/scripts/score-labels.sh" "$tmp/nothing-here" >/dev/null 2>&1; then
+  bad "score-labels.sh on a missing folder succeeded"
+else ok; fi
+if [ -z "${SEGTEX_SANITIZED:-}" ] && [ -f "$assets/blonde_panels.jpg" ] && [ -f "$assets/messi5.jpg" ]; then
+  if SEGTEX_BIN=$bin "$src/scripts/score-labels.sh" --make "$tmp/cases" >/dev/null 2>&1 &&
+    [ "$(ls "$tmp/cases"/*.labels.png | wc -l)" -eq 25 ] && [ -f "$tmp/cases/longhair-at-chest.png" ] &&
+    python3 "$data/iou.py" "$tmp/cases/blonde.labels.png" "$data/blonde.labels.png" >/dev/null; then ok
+  else bad "score-labels.sh --make did not write the 25 cases"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
