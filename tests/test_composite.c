@@ -308,6 +308,53 @@ out:
 }
 
 /*
+ * The person's edge holds in video (composite.c, hold_person): a pixel whose person probability wanders across even
+ * (sensor noise at the mask's edge) keeps the previous frame's decision, either way; a larger move, or a sure one,
+ * changes it at once; a still (reset between frames) decides each frame on its own.
+ */
+static void person_edge_holds_in_video(void)
+{
+    enum { W = 64 };
+    segtex_image img = {0};
+    segtex_seg_result r = {0};
+    segtex_composite *c = NULL;
+    float *selfie = calloc(W * W, sizeof(float));
+    CHECK(selfie && segtex_image_alloc(&img, W, W, 3) == SEGTEX_OK && segtex_seg_result_alloc(&r, W * W) == SEGTEX_OK &&
+              segtex_composite_create(W * W, &c) == SEGTEX_OK,
+          "set up");
+    if (!c || !selfie)
+        goto out;
+    memset(img.data, 120, (size_t)img.stride * W);
+    r.width = r.height = W;
+    segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
+    /* columns: 16 sure person | 20 person, then just under even | 21 background, then just over | 22 person, then
+     * well under | 23 person, then sure background */
+    static const float before[5] = {0.95f, 0.55f, 0.45f, 0.55f, 0.95f}, after[5] = {0.95f, 0.45f, 0.55f, 0.3f, 0.02f};
+    static const int col[5] = {16, 20, 21, 22, 23};
+    for (int f = 0; f < 2; f++) {
+        for (int y = 0; y < W; y++)
+            for (int k = 0; k < 5; k++)
+                selfie[y * W + col[k]] = f ? after[k] : before[k];
+        segtex_composite_run(c, &img, NULL, &mk, &r);
+    }
+    CHECK(person_at(&r, 16, 32) > 0.9f, "sure person stays person (%.2f)", person_at(&r, 16, 32));
+    CHECK(person_at(&r, 20, 32) >= 0.5f, "person, then 0.45: held person (%.2f)", person_at(&r, 20, 32));
+    CHECK(person_at(&r, 21, 32) < 0.5f, "background, then 0.55: held background (%.2f)", person_at(&r, 21, 32));
+    CHECK(person_at(&r, 22, 32) < 0.5f, "person, then 0.3: background (%.2f)", person_at(&r, 22, 32));
+    CHECK(person_at(&r, 23, 32) < 0.05f, "person, then sure background: background (%.2f)", person_at(&r, 23, 32));
+    /* the same second frame as a still */
+    segtex_composite_reset(c);
+    segtex_composite_run(c, &img, NULL, &mk, &r);
+    CHECK(person_at(&r, 20, 32) < 0.5f && person_at(&r, 21, 32) >= 0.5f,
+          "a still: 0.45 background (%.2f), 0.55 person (%.2f)", person_at(&r, 20, 32), person_at(&r, 21, 32));
+out:
+    segtex_composite_destroy(c);
+    segtex_seg_result_free(&r);
+    segtex_image_free(&img);
+    free(selfie);
+}
+
+/*
  * Where both selfie models ran, the composite takes the one whose mask agrees better with the poses' own masks
  * (basketball2: the landscape model is unsure of the near man and loses the far one; messi5: the square model
  * spills over the grass); with no pose, the one that finds more.
@@ -378,6 +425,7 @@ out:
 int main(void)
 {
     RUN(pose_mask_needs_seen_bones);
+    RUN(person_edge_holds_in_video);
     RUN(selfie_model_agreeing_with_the_pose);
     const char *path = test_asset("astronaut.png");
     CHECK(path != NULL, "astronaut.png missing");

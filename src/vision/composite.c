@@ -17,6 +17,7 @@
 #define C SEGTEX_CATEGORY_COUNT
 #define RATE 0.15f       /* colour models: weight of a new frame's estimate */
 #define HYSTERESIS 1.5f  /* log-odds bonus of the previous frame's category */
+#define PERSON_HOLD 0.5f /* ... and of the previous frame's person decision, person or background (see hold_person) */
 #define COLOUR_W 0.6f    /* weight of the colour log likelihoods against the priors */
 #define POOL 0.3f        /* weight of each of a block's 4 neighbours (same person, same region) in its score */
 #define POOL_FLOOR 3.0f  /* a neighbour's score counts from its best down to this much below: no outlier sways */
@@ -36,6 +37,7 @@ struct segtex_composite {
     int max_pixels;
     float *person;     /* fused person probability, grid */
     uint8_t *prev;     /* previous category, grid (255: none) */
+    uint8_t *held;     /* previous person decision (1 person, 0 background), grid, after hold_person */
     int prev_w, prev_h;
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
     float *score;      /* per 2x2 block: COMP_SCORE_N floats (scores less the best; NAN: no person), row-major */
@@ -57,12 +59,13 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->max_pixels = max_pixels;
     c->person = segtex_aligned_alloc(sizeof(float) * (size_t)max_pixels, 64);
     c->prev = segtex_malloc((size_t)max_pixels);
+    c->held = segtex_malloc((size_t)max_pixels);
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
     c->score = segtex_malloc(sizeof(float) * COMP_SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
     c->colour = segtex_malloc(sizeof(float) * 3 * (size_t)max_pixels);
     c->decided = segtex_malloc((size_t)max_pixels);
     c->queue = segtex_malloc(sizeof(int) * (size_t)max_pixels);
-    if (!c->person || !c->prev || !c->samples || !c->score || !c->colour || !c->decided || !c->queue) {
+    if (!c->person || !c->prev || !c->held || !c->samples || !c->score || !c->colour || !c->decided || !c->queue) {
         segtex_composite_destroy(c);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -76,6 +79,7 @@ void segtex_composite_destroy(segtex_composite *c)
         return;
     segtex_aligned_free(c->person);
     segtex_free(c->prev);
+    segtex_free(c->held);
     segtex_free(c->samples);
     segtex_free(c->score);
     segtex_free(c->colour);
@@ -492,6 +496,24 @@ static void swap_flagged(segtex_composite *c, segtex_seg_result *out, int bw, in
     }
 }
 
+/*
+ * The person's edge in video: the person probability's odds times e^PERSON_HOLD where the previous frame decided
+ * person, divided by it where background, so a pixel near even stays what it was unless the masks move by more.
+ * Sensor noise flipped the mask's edge every frame: the larger part of the flicker left on still clips (README:
+ * "Composite segmenter", session 20). Only from frame to frame of one size (never on stills: reset).
+ */
+static void hold_person(segtex_composite *c, int n, int hyst)
+{
+    const float e = expf(PERSON_HOLD);
+    if (hyst)
+        for (int i = 0; i < n; i++) {
+            const float p = c->person[i], odds = c->held[i] ? e : 1.0f / e;
+            c->person[i] = p * odds / (p * odds + 1.0f - p);
+        }
+    for (int i = 0; i < n; i++)
+        c->held[i] = c->person[i] >= 0.5f;
+}
+
 void segtex_composite_run(segtex_composite *c, const segtex_image *img, const segtex_people *people,
                           const segtex_composite_masks *masks, segtex_seg_result *out)
 {
@@ -500,6 +522,7 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
     int pic[4];
     if (letterbox_find(img, pic))
         outside_picture(c->person, w, h, (float)iw / (float)w, (float)ih / (float)h, pic);
+    hold_person(c, w * h, c->prev_w == w && c->prev_h == h);
     int np = comp_people_build(people, iw, ih, c->people);
     const comp_exposure ex = exposure(c, img, w, h);
     learn(c, np, img, w, h, ex);
