@@ -246,6 +246,31 @@ static float person_at(const segtex_seg_result *r, int x, int y)
     return 1.0f - r->prob[((size_t)y * r->width + (size_t)x) * SEGTEX_CATEGORY_COUNT + SEGTEX_CATEGORY_BACKGROUND];
 }
 
+/* The synthetic tests' set-up: a W x W frame of grey 120, a result of its size and a composite for it. */
+typedef struct {
+    segtex_image img;
+    segtex_seg_result r;
+    segtex_composite *c;
+} synth;
+
+static int synth_open(synth *t, int w)
+{
+    memset(t, 0, sizeof *t);
+    if (segtex_image_alloc(&t->img, w, w, 3) != SEGTEX_OK || segtex_seg_result_alloc(&t->r, w * w) != SEGTEX_OK ||
+        segtex_composite_create(w * w, &t->c) != SEGTEX_OK)
+        return 0;
+    memset(t->img.data, 120, (size_t)t->img.stride * w);
+    t->r.width = t->r.height = w;
+    return 1;
+}
+
+static void synth_close(synth *t)
+{
+    segtex_composite_destroy(t->c);
+    segtex_seg_result_free(&t->r);
+    segtex_image_free(&t->img);
+}
+
 /* Fill a disc of the pose's mask (ROI = the whole 128 x 128 frame: mask pixel = 2 x image pixel). */
 static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r)
 {
@@ -263,17 +288,12 @@ static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r)
 static void pose_mask_needs_seen_bones(void)
 {
     enum { W = 128 };
-    segtex_image img = {0};
-    segtex_seg_result r = {0};
-    segtex_composite *c = NULL;
+    synth t;
     float *selfie = calloc(W * W, sizeof(float));
     segtex_pose_result *pose = calloc(1, sizeof *pose);
-    CHECK(selfie && pose && segtex_image_alloc(&img, W, W, 3) == SEGTEX_OK &&
-              segtex_seg_result_alloc(&r, W * W) == SEGTEX_OK && segtex_composite_create(W * W, &c) == SEGTEX_OK,
-          "set up");
-    if (!c || !selfie || !pose)
+    CHECK(selfie && pose && synth_open(&t, W), "set up");
+    if (!t.c || !selfie || !pose)
         goto out;
-    memset(img.data, 120, (size_t)img.stride * W);
     /* A standing body, every landmark where a pose would put it, all seen but its left leg (knee, ankle, heel
      * and foot at visibility 0.1: guessed, splayed out over the background). */
     static const float pts[SEGTEX_POSE_POINTS][3] = {
@@ -299,34 +319,32 @@ static void pose_mask_needs_seen_bones(void)
     mask_disc(pose, 24.0f, 114.0f, 5.0f); /* on the guessed leg */
     mask_disc(pose, 112.0f, 18.0f, 3.0f); /* beside the right shoulder, 29 px from its bones (torso 70 px) */
     segtex_people people = {NULL, pose, NULL, 1};
-    r.width = r.height = W;
     segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
-    segtex_composite_run(c, &img, &people, &mk, &r);
-    CHECK(person_at(&r, 64, 60) > 0.9f, "the torso: person (%.2f)", person_at(&r, 64, 60));
-    CHECK(person_at(&r, 112, 67) > 0.9f, "the seen forearm the selfie misses: person (%.2f)", person_at(&r, 112, 67));
-    CHECK(person_at(&r, 24, 114) < 0.1f, "the guessed leg over sure background: background (%.2f)",
-          person_at(&r, 24, 114));
-    CHECK(person_at(&r, 112, 18) < 0.1f, "far off the seen bones over sure background: background (%.2f)",
-          person_at(&r, 112, 18));
+    segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+    CHECK(person_at(&t.r, 64, 60) > 0.9f, "the torso: person (%.2f)", person_at(&t.r, 64, 60));
+    CHECK(person_at(&t.r, 112, 67) > 0.9f, "the seen forearm the selfie misses: person (%.2f)",
+          person_at(&t.r, 112, 67));
+    CHECK(person_at(&t.r, 24, 114) < 0.1f, "the guessed leg over sure background: background (%.2f)",
+          person_at(&t.r, 24, 114));
+    CHECK(person_at(&t.r, 112, 18) < 0.1f, "far off the seen bones over sure background: background (%.2f)",
+          person_at(&t.r, 112, 18));
     /* Bent toward the camera, the torso foreshortened to nothing (hips on the shoulders' line): the reach along a
      * seen bone comes from the shoulders' width, so the seen forearm still counts. */
     pose->landmarks[SEGTEX_POSE_LEFT_HIP][1] = pose->landmarks[SEGTEX_POSE_RIGHT_HIP][1] = 0.2f;
-    segtex_composite_reset(c);
-    segtex_composite_run(c, &img, &people, &mk, &r);
-    CHECK(person_at(&r, 112, 67) > 0.9f, "foreshortened torso: the seen forearm still person (%.2f)",
-          person_at(&r, 112, 67));
+    segtex_composite_reset(t.c);
+    segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+    CHECK(person_at(&t.r, 112, 67) > 0.9f, "foreshortened torso: the seen forearm still person (%.2f)",
+          person_at(&t.r, 112, 67));
     pose->landmarks[SEGTEX_POSE_LEFT_HIP][1] = pose->landmarks[SEGTEX_POSE_RIGHT_HIP][1] = 0.75f;
     /* A person the selfie model does not see at all: the pose's mask is all there is, guesses and all. */
     memset(selfie, 0, sizeof(float) * W * W);
-    segtex_composite_reset(c);
-    segtex_composite_run(c, &img, &people, &mk, &r);
-    CHECK(person_at(&r, 64, 60) > 0.9f && person_at(&r, 24, 114) > 0.9f,
-          "selfie empty: the pose's mask counts everywhere (torso %.2f, leg %.2f)", person_at(&r, 64, 60),
-          person_at(&r, 24, 114));
+    segtex_composite_reset(t.c);
+    segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+    CHECK(person_at(&t.r, 64, 60) > 0.9f && person_at(&t.r, 24, 114) > 0.9f,
+          "selfie empty: the pose's mask counts everywhere (torso %.2f, leg %.2f)", person_at(&t.r, 64, 60),
+          person_at(&t.r, 24, 114));
 out:
-    segtex_composite_destroy(c);
-    segtex_seg_result_free(&r);
-    segtex_image_free(&img);
+    synth_close(&t);
     free(selfie);
     free(pose);
 }
@@ -339,17 +357,11 @@ out:
 static void person_edge_holds_in_video(void)
 {
     enum { W = 64 };
-    segtex_image img = {0};
-    segtex_seg_result r = {0};
-    segtex_composite *c = NULL;
+    synth t;
     float *selfie = calloc(W * W, sizeof(float));
-    CHECK(selfie && segtex_image_alloc(&img, W, W, 3) == SEGTEX_OK && segtex_seg_result_alloc(&r, W * W) == SEGTEX_OK &&
-              segtex_composite_create(W * W, &c) == SEGTEX_OK,
-          "set up");
-    if (!c || !selfie)
+    CHECK(selfie && synth_open(&t, W), "set up");
+    if (!t.c || !selfie)
         goto out;
-    memset(img.data, 120, (size_t)img.stride * W);
-    r.width = r.height = W;
     segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
     /* columns: 16 sure person | 20 person, then just under even | 21 background, then just over | 22 person, then
      * well under | 23 person, then sure background */
@@ -359,22 +371,20 @@ static void person_edge_holds_in_video(void)
         for (int y = 0; y < W; y++)
             for (int k = 0; k < 5; k++)
                 selfie[y * W + col[k]] = f ? after[k] : before[k];
-        segtex_composite_run(c, &img, NULL, &mk, &r);
+        segtex_composite_run(t.c, &t.img, NULL, &mk, &t.r);
     }
-    CHECK(person_at(&r, 16, 32) > 0.9f, "sure person stays person (%.2f)", person_at(&r, 16, 32));
-    CHECK(person_at(&r, 20, 32) >= 0.5f, "person, then 0.45: held person (%.2f)", person_at(&r, 20, 32));
-    CHECK(person_at(&r, 21, 32) < 0.5f, "background, then 0.55: held background (%.2f)", person_at(&r, 21, 32));
-    CHECK(person_at(&r, 22, 32) < 0.5f, "person, then 0.3: background (%.2f)", person_at(&r, 22, 32));
-    CHECK(person_at(&r, 23, 32) < 0.05f, "person, then sure background: background (%.2f)", person_at(&r, 23, 32));
+    CHECK(person_at(&t.r, 16, 32) > 0.9f, "sure person stays person (%.2f)", person_at(&t.r, 16, 32));
+    CHECK(person_at(&t.r, 20, 32) >= 0.5f, "person, then 0.45: held person (%.2f)", person_at(&t.r, 20, 32));
+    CHECK(person_at(&t.r, 21, 32) < 0.5f, "background, then 0.55: held background (%.2f)", person_at(&t.r, 21, 32));
+    CHECK(person_at(&t.r, 22, 32) < 0.5f, "person, then 0.3: background (%.2f)", person_at(&t.r, 22, 32));
+    CHECK(person_at(&t.r, 23, 32) < 0.05f, "person, then sure background: background (%.2f)", person_at(&t.r, 23, 32));
     /* the same second frame as a still */
-    segtex_composite_reset(c);
-    segtex_composite_run(c, &img, NULL, &mk, &r);
-    CHECK(person_at(&r, 20, 32) < 0.5f && person_at(&r, 21, 32) >= 0.5f,
-          "a still: 0.45 background (%.2f), 0.55 person (%.2f)", person_at(&r, 20, 32), person_at(&r, 21, 32));
+    segtex_composite_reset(t.c);
+    segtex_composite_run(t.c, &t.img, NULL, &mk, &t.r);
+    CHECK(person_at(&t.r, 20, 32) < 0.5f && person_at(&t.r, 21, 32) >= 0.5f,
+          "a still: 0.45 background (%.2f), 0.55 person (%.2f)", person_at(&t.r, 20, 32), person_at(&t.r, 21, 32));
 out:
-    segtex_composite_destroy(c);
-    segtex_seg_result_free(&r);
-    segtex_image_free(&img);
+    synth_close(&t);
     free(selfie);
 }
 
@@ -386,17 +396,12 @@ out:
 static void selfie_model_agreeing_with_the_pose(void)
 {
     enum { W = 128 };
-    segtex_image img = {0};
-    segtex_seg_result r = {0};
-    segtex_composite *c = NULL;
+    synth t;
     float *fits = calloc(W * W, sizeof(float)), *spills = calloc(W * W, sizeof(float));
     segtex_pose_result *pose = calloc(1, sizeof *pose);
-    CHECK(fits && spills && pose && segtex_image_alloc(&img, W, W, 3) == SEGTEX_OK &&
-              segtex_seg_result_alloc(&r, W * W) == SEGTEX_OK && segtex_composite_create(W * W, &c) == SEGTEX_OK,
-          "set up");
-    if (!c || !fits || !spills || !pose)
+    CHECK(fits && spills && pose && synth_open(&t, W), "set up");
+    if (!t.c || !fits || !spills || !pose)
         goto out;
-    memset(img.data, 120, (size_t)img.stride * W);
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* every landmark seen, on the torso's axis */
         pose->landmarks[i][0] = 0.5f, pose->landmarks[i][1] = 0.2f + 0.6f * (float)i / SEGTEX_POSE_POINTS,
         pose->landmarks[i][3] = pose->landmarks[i][4] = 1.0f;
@@ -423,24 +428,21 @@ static void selfie_model_agreeing_with_the_pose(void)
             wide[y * 64 + x] = fits[(y * 4 + 2) * W + x * 2 + 1];
     CHECK(segtex_composite_pose_agreement(wide, 64, 32, &people, W, W) > 0.9f, "a coarser grid agrees too (%.3f)",
           segtex_composite_pose_agreement(wide, 64, 32, &people, W, W));
-    r.width = r.height = W;
     for (int k = 0; k < 2; k++) { /* the spilling mask as the square model's, then as the landscape one's */
         segtex_composite_masks mk = k ? (segtex_composite_masks){fits, W, W, spills, W, W}
                                       : (segtex_composite_masks){spills, W, W, fits, W, W};
-        segtex_composite_reset(c);
-        segtex_composite_run(c, &img, &people, &mk, &r);
-        CHECK(person_at(&r, 64, 60) > 0.9f && person_at(&r, 10, 110) < 0.1f && person_at(&r, 120, 90) < 0.1f,
+        segtex_composite_reset(t.c);
+        segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+        CHECK(person_at(&t.r, 64, 60) > 0.9f && person_at(&t.r, 10, 110) < 0.1f && person_at(&t.r, 120, 90) < 0.1f,
               "%s spills: the other is taken (person %.2f, floor %.2f %.2f)", k ? "the landscape" : "the square",
-              person_at(&r, 64, 60), person_at(&r, 10, 110), person_at(&r, 120, 90));
-        segtex_composite_reset(c);
-        segtex_composite_run(c, &img, &nobody, &mk, &r);
-        CHECK(person_at(&r, 10, 110) > 0.9f, "%s spills, no pose: the one finding more is taken (floor %.2f)",
-              k ? "the landscape" : "the square", person_at(&r, 10, 110));
+              person_at(&t.r, 64, 60), person_at(&t.r, 10, 110), person_at(&t.r, 120, 90));
+        segtex_composite_reset(t.c);
+        segtex_composite_run(t.c, &t.img, &nobody, &mk, &t.r);
+        CHECK(person_at(&t.r, 10, 110) > 0.9f, "%s spills, no pose: the one finding more is taken (floor %.2f)",
+              k ? "the landscape" : "the square", person_at(&t.r, 10, 110));
     }
 out:
-    segtex_composite_destroy(c);
-    segtex_seg_result_free(&r);
-    segtex_image_free(&img);
+    synth_close(&t);
     free(fits);
     free(spills);
     free(pose);

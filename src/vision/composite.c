@@ -42,7 +42,6 @@ struct segtex_composite {
     float *samples;    /* COMP_MAX_SAMPLES x 3 */
     float *score;      /* per 2x2 block: COMP_SCORE_N floats (scores less the best; NAN: no person), row-major */
     float *shares;     /* per block: the person's share of each category (COMP_K), as decided */
-    uint8_t *top;      /* per block: the top share's index (NOBODY: no person scored), | SMOOTH (smooth_blocks) */
     float *colour;     /* per block: its mean colour (Y'CbCr, exposed), as scored */
     uint8_t *decided;  /* per block: the index (< COMP_K) of the category decided; COMP_K: background */
     int *queue;        /* comp_hair_joins' blocks to visit */
@@ -65,12 +64,11 @@ segtex_status segtex_composite_create(int max_pixels, segtex_composite **out)
     c->samples = segtex_malloc(sizeof(float) * 3 * COMP_MAX_SAMPLES);
     c->score = segtex_malloc(sizeof(float) * COMP_SCORE_N * (size_t)max_pixels); /* blocks <= pixels */
     c->shares = segtex_malloc(sizeof(float) * COMP_K * (size_t)max_pixels);
-    c->top = segtex_malloc((size_t)max_pixels);
     c->colour = segtex_malloc(sizeof(float) * 3 * (size_t)max_pixels);
     c->decided = segtex_malloc((size_t)max_pixels);
     c->queue = segtex_malloc(sizeof(int) * (size_t)max_pixels);
-    if (!c->person || !c->prev || !c->held || !c->samples || !c->score || !c->shares || !c->top || !c->colour ||
-        !c->decided || !c->queue) {
+    if (!c->person || !c->prev || !c->held || !c->samples || !c->score || !c->shares || !c->colour || !c->decided ||
+        !c->queue) {
         segtex_composite_destroy(c);
         return SEGTEX_ERROR_OUT_OF_MEMORY;
     }
@@ -88,7 +86,6 @@ void segtex_composite_destroy(segtex_composite *c)
     segtex_free(c->samples);
     segtex_free(c->score);
     segtex_free(c->shares);
-    segtex_free(c->top);
     segtex_free(c->colour);
     segtex_free(c->decided);
     segtex_free(c->queue);
@@ -478,7 +475,8 @@ int comp_refit_hair(comp_colours *m, int who, float *score, const float *colour,
 static const int to_category[COMP_K] = {SEGTEX_CATEGORY_HAIR, SEGTEX_CATEGORY_BODY_SKIN, SEGTEX_CATEGORY_FACE_SKIN,
                                         SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_OTHERS};
 
-enum { NOBODY = 0x7f, SMOOTH = 0x80 }; /* c->top: no person scored in the block; (smooth_blocks) a border block */
+/* c->decided's flags past the category: the hair floods' mark (free again after them: smooth_blocks' border mark) */
+enum { VISITED = 0x80, SMOOTH = VISITED, CATEGORY = 0x0f };
 
 /*
  * The blocks a hair flood re-labelled (`flag`: COMP_JOINED or COMP_DETACHED in c->decided): each pixel's hair
@@ -498,7 +496,6 @@ static void swap_flagged(segtex_composite *c, segtex_seg_result *out, int bw, in
         float *sh = c->shares + (size_t)b * COMP_K, t = sh[COMP_HAIR];
         const int k = other == SEGTEX_CATEGORY_BODY_SKIN ? COMP_BODY : COMP_CLOTHES;
         sh[COMP_HAIR] = sh[k], sh[k] = t;
-        c->top[b] = (uint8_t)(flag == COMP_JOINED ? COMP_HAIR : COMP_CLOTHES);
         size_t idx[4];
         const int npx = block_pixels(w, h, b % bw, b / bw, idx);
         for (int q = 0; q < npx; q++) {
@@ -513,52 +510,51 @@ static void swap_flagged(segtex_composite *c, segtex_seg_result *out, int bw, in
  * Each pixel's categories (the person's share of each) bilinear between the centres of the four blocks nearest it
  * (9/16 its own block's, 3/16 each of the two beside it, 1/16 the one across), so the borders between categories
  * are smooth curves at the grid's resolution, not the blocks' 2 x 2 steps: at 720p a jaw rendered from the blocks
- * was a sawtooth of 10-pixel teeth. Only in blocks beside a block of another top category (inside a category the
- * shares move little; the person's edge is the person probability's, the pixel's own); blocks with nobody scored
- * do not count.
+ * was a sawtooth of 10-pixel teeth. Only in blocks beside a block decided another category (inside a category the
+ * shares move little; the person's edge is the person probability's, the pixel's own); blocks decided background
+ * (or with nobody scored) do not count.
  */
-static void smooth_blocks(const segtex_composite *c, segtex_seg_result *out, int bw, int bh)
+static void smooth_blocks(segtex_composite *c, segtex_seg_result *out, int bw, int bh)
 {
     const int w = out->width, h = out->height;
-    uint8_t *top = c->top; /* the decide pass's, and swap_flagged's */
-    /* SMOOTH: a block and its 8-neighbour of another top category, both someone's, each pair once */
+    uint8_t *d = c->decided; /* its category: COMP_K where nobody is (background, or no person scored) */
+    /* SMOOTH: a block and its 8-neighbour of another category, both someone's, each pair once */
     for (int by = 0; by < bh; by++)
         for (int bx = 0; bx < bw; bx++) {
-            const int b = by * bw + bx, t = top[b] & NOBODY;
-            if (t == NOBODY)
-                continue;
+            const int b = by * bw + bx, t = d[b] & CATEGORY;
             const int nb[4] = {bx + 1 < bw ? b + 1 : -1, by + 1 < bh ? b + bw : -1,
                                bx + 1 < bw && by + 1 < bh ? b + bw + 1 : -1, bx > 0 && by + 1 < bh ? b + bw - 1 : -1};
-            for (int j = 0; j < 4; j++)
-                if (nb[j] >= 0 && (top[nb[j]] & NOBODY) != t && (top[nb[j]] & NOBODY) != NOBODY)
-                    top[b] |= SMOOTH, top[nb[j]] |= SMOOTH;
+            for (int j = 0; j < 4 && t < COMP_K; j++)
+                if (nb[j] >= 0 && (d[nb[j]] & CATEGORY) != t && (d[nb[j]] & CATEGORY) < COMP_K)
+                    d[b] |= SMOOTH, d[nb[j]] |= SMOOTH;
         }
-    for (int b = 0; b < bw * bh; b++) {
-        if (!(top[b] & SMOOTH)) /* never a block of nobody's */
-            continue;
-        size_t idx[4];
-        const int npx = block_pixels(w, h, b % bw, b / bw, idx);
-        for (int q = 0; q < npx; q++) {
-            const int x = (int)(idx[q] % (size_t)w), y = (int)(idx[q] / (size_t)w);
-            const int bx0 = (x + 1) / 2 - 1, by0 = (y + 1) / 2 - 1; /* the block centres at or before the pixel's */
-            const float fx = (x & 1) ? 0.25f : 0.75f, fy = (y & 1) ? 0.25f : 0.75f; /* ... the next ones' weights */
-            float acc[COMP_K] = {0}, wsum = 0.0f;
-            for (int j = 0; j < 4; j++) {
-                const int tx = bx0 + (j & 1), ty = by0 + (j >> 1);
-                if (tx < 0 || ty < 0 || tx >= bw || ty >= bh || (top[ty * bw + tx] & NOBODY) == NOBODY)
-                    continue;
-                const float *sh = c->shares + ((size_t)ty * bw + (size_t)tx) * COMP_K;
-                const float wt = ((j & 1) ? fx : 1.0f - fx) * ((j >> 1) ? fy : 1.0f - fy);
-                for (int k = 0; k < COMP_K; k++)
-                    acc[k] += wt * sh[k];
-                wsum += wt;
-            }
-            float *o = out->prob + idx[q] * C;
-            const float f = (1.0f - o[SEGTEX_CATEGORY_BACKGROUND]) / wsum; /* its own block counts: wsum > 0 */
-            for (int k = 0; k < COMP_K; k++)
-                o[to_category[k]] = f * acc[k];
+    for (int by = 0; by < bh; by++)
+        for (int bx = 0; bx < bw; bx++) {
+            if (!(d[by * bw + bx] & SMOOTH))
+                continue;
+            for (int y = 2 * by; y < 2 * by + 2 && y < h; y++)
+                for (int x = 2 * bx; x < 2 * bx + 2 && x < w; x++) {
+                    const int bx0 = (x + 1) / 2 - 1, by0 = (y + 1) / 2 - 1; /* the block centres at or before it */
+                    const float fx = (x & 1) ? 0.25f : 0.75f, fy = (y & 1) ? 0.25f : 0.75f; /* the next ones' weights */
+                    float acc[COMP_K] = {0}, wsum = 0.0f;
+                    for (int j = 0; j < 4; j++) {
+                        const int tx = bx0 + (j & 1), ty = by0 + (j >> 1);
+                        if (tx < 0 || ty < 0 || tx >= bw || ty >= bh || (d[ty * bw + tx] & CATEGORY) == COMP_K)
+                            continue;
+                        const float *sh = c->shares + ((size_t)ty * bw + (size_t)tx) * COMP_K;
+                        const float wt = ((j & 1) ? fx : 1.0f - fx) * ((j >> 1) ? fy : 1.0f - fy);
+                        for (int k = 0; k < COMP_K; k++)
+                            acc[k] += wt * sh[k];
+                        wsum += wt;
+                    }
+                    float *o = out->prob + ((size_t)y * w + (size_t)x) * C;
+                    const float f = (1.0f - o[SEGTEX_CATEGORY_BACKGROUND]) / wsum; /* its own block counts */
+                    for (int k = 0; k < COMP_K; k++)
+                        o[to_category[k]] = f * acc[k];
+                }
         }
-    }
+    for (int b = 0; b < bw * bh; b++)
+        d[b] &= (uint8_t)~SMOOTH;
 }
 
 /*
@@ -570,13 +566,13 @@ static void smooth_blocks(const segtex_composite *c, segtex_seg_result *out, int
 static void hold_person(segtex_composite *c, int n, int hyst)
 {
     const float e = expf(PERSON_HOLD);
-    if (hyst)
-        for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) {
+        if (hyst) {
             const float p = c->person[i], odds = c->held[i] ? e : 1.0f / e;
             c->person[i] = p * odds / (p * odds + 1.0f - p);
         }
-    for (int i = 0; i < n; i++)
         c->held[i] = c->person[i] >= 0.5f;
+    }
 }
 
 void segtex_composite_run(segtex_composite *c, const segtex_image *img, const segtex_people *people,
@@ -702,7 +698,6 @@ void segtex_composite_run(segtex_composite *c, const segtex_image *img, const se
                 s[COMP_CLOTHES] = 1.0f; /* background: the person's share goes to clothes, nothing to decide */
             }
             memcpy(c->shares + ((size_t)by * bw + (size_t)bx) * COMP_K, s, sizeof s); /* for smooth_blocks */
-            c->top[(size_t)by * bw + (size_t)bx] = isnan(sc[0]) ? NOBODY : (uint8_t)best;
             uint8_t cat = pmax >= 0.5f ? (uint8_t)to_category[best] : 0;
             c->decided[(size_t)by * bw + (size_t)bx] = (uint8_t)(cat ? best : COMP_K);
             for (int q = 0; q < npx; q++) {
@@ -738,7 +733,6 @@ static int neighbour(int b, int j, int bw, int bh)
 /* The hair flood's start (comp_hair_joins, comp_hair_detached): every block decided hair (flags aside; decided: a
  * person's block, its region code set) in a head's region (COMP_REGION_HEAD, _HEAD_SIDE), marked VISITED and queued
  * once each (so the queue never holds more than the blocks). Returns how many. */
-enum { VISITED = 0x80, CATEGORY = 0x0f }; /* decided's flood mark; its category without flags */
 static int queue_head_hair(const float *score, uint8_t *decided, int *queue, int blocks)
 {
     int n = 0;
