@@ -2,7 +2,7 @@
 # Scores segtex's categories against hand-labelled maps, case by case, and their mean: the numbers of the README's
 # "Composite segmenter" tables, reproducible, and on any labelled set of your own.
 #   scripts/score-labels.sh DIR [--run] [OPTION...]   each DIR/NAME.png against DIR/NAME.labels.png
-#   scripts/score-labels.sh --make DIR                     writes the cases of tests/cli_composite.sh into DIR
+#   scripts/score-labels.sh --make DIR                     writes the cases tests/cli_composite.sh scores into DIR
 # A labels file is an 8-bit grey PNG of category ids 0..5 at its image's size (tests/data/README.md). Each case
 # goes through `segtex segment IMAGE --categories OPTION...` (the stills' path; e.g. --segmenter composite), or
 # with --run through the live path, `segtex run -i IMAGE -o categories:... OPTION...` as a one-frame clip (e.g.
