@@ -461,6 +461,53 @@ static void close_up_torso_top_is_clothes(void)
 }
 
 /*
+ * An overexposed frame: a pale face with every third pixel clipped white (its highlights), dark hair with clipped
+ * streaks, a white shirt clipped to white. A pixel clipped white has no hue: it is no skin (the face's model, widened
+ * by its highlights, held the shirt: the torso showed "no clothes", the shirt was body skin at even odds) and teaches
+ * the hair nothing (a clipped forehead in the hair band made the hair model white); the shirt is clothes, learned.
+ */
+static void clipped_white_is_no_skin(void)
+{
+    static const uint8_t pale[3] = {245, 215, 195}, white[3] = {255, 255, 255};
+    static segtex_pose_result pose;
+    static float person[W * H];
+    segtex_people people = {NULL, &pose, NULL, 1};
+    comp_person p[COMP_MAX_PEOPLE];
+    comp_colours m;
+    segtex_image img = {0};
+    uint32_t seed = 5;
+    person_pose(&pose, 200, 0);
+    CHECK(comp_people_build(&people, W, H, p) == 1, "one person");
+    CHECK(segtex_image_alloc(&img, W, H, 3) == SEGTEX_OK, "image");
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *c = y < 110 ? (x % 3 ? t_hair : white) : y < 175 ? (x % 3 ? pale : white) : white;
+            int n = (int)(test_rand(&seed) % 9) - 4;
+            for (int k = 0; k < 3; k++)
+                img.data[(size_t)y * img.stride + (size_t)x * 3 + k] = (uint8_t)(c[k] + n > 255 ? 255 : c[k] + n);
+            person[y * W + x] = 1.0f;
+        }
+    memset(&m, 0, sizeof m);
+    comp_colours_learn(&m, &p[0], &img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, sample_buf);
+    segtex_image_free(&img);
+    CHECK(!comp_colours_clothes_unseen(&m) && !comp_colours_bare(&m), "a white shirt: clothes seen (unseen %d, bare "
+          "%d)", comp_colours_clothes_unseen(&m), comp_colours_bare(&m));
+    float ycc[3], ll[COMP_K];
+    comp_rgb_to_ycc(white, ycc);
+    comp_colours_loglik(&m, ycc, 0, ll);
+    CHECK(ll[COMP_CLOTHES] > ll[COMP_BODY] + 2.0f && ll[COMP_CLOTHES] > ll[COMP_HAIR] + 2.0f,
+          "clipped white: clothes (clothes %.1f, body %.1f, hair %.1f)", ll[COMP_CLOTHES], ll[COMP_BODY], ll[COMP_HAIR]);
+    comp_rgb_to_ycc(pale, ycc);
+    comp_colours_loglik(&m, ycc, 0, ll);
+    CHECK(ll[COMP_FACE] > ll[COMP_CLOTHES] + 2.0f, "the pale skin: skin (face %.1f, clothes %.1f)", ll[COMP_FACE],
+          ll[COMP_CLOTHES]);
+    comp_rgb_to_ycc(t_hair, ycc);
+    comp_colours_loglik(&m, ycc, 0, ll);
+    CHECK(ll[COMP_HAIR] > ll[COMP_CLOTHES] + 2.0f, "the dark hair: hair (hair %.1f, clothes %.1f)", ll[COMP_HAIR],
+          ll[COMP_CLOTHES]);
+}
+
+/*
  * Points off the frame or not numbers (a torso from landmarks far outside it, a degenerate pose's NaN) are never
  * read: the samplers check every point against the frame before they index the image or the person mask (under
  * the address sanitizer a read outside them fails the test).
@@ -1223,6 +1270,7 @@ int main(void)
     RUN(bare_torso_is_skin);
     RUN(torso_without_clothes);
     RUN(close_up_torso_top_is_clothes);
+    RUN(clipped_white_is_no_skin);
     RUN(samples_outside_the_frame_are_not_read);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);

@@ -26,6 +26,8 @@
 #define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
 #define CLOTHES_D2 6.0f    /* a torso sample this near the skin or the hair (squared Mahalanobis) is not clothes, */
 #define CLOTHES_SEEN 12    /* ... and with fewer than this many others the torso shows no clothes, */
+#define CLIPPED_Y 245.0f /* a pixel clipped white: luma at this or over, */
+#define CLIPPED_C 6.0f   /* ... and its |Cb - 128| + |Cr - 128| at most this (clipped_white) */
 #define UNSEEN_MIN 12      /* ... of at least this many samples of it (fewer: the frame does not show it) */
 #define HAIR_SIDE_MIN 24   /* fewer hair band samples than this (the head's top off the frame): beside the face too */
 #define CUT_MIN 12         /* fewer torso samples than this, the torso cut by the frame's bottom: its visible top */
@@ -136,6 +138,20 @@ static comp_gauss generic(float y, float cb, float cr, float var_y, float var_c)
     return g;
 }
 
+/* A pixel clipped white: luma at CLIPPED_Y or over and no hue to speak of (an overexposed shirt, a highlight). */
+static int clipped_white(const float c[3])
+{
+    return c[0] >= CLIPPED_Y && fabsf(c[1] - 128.0f) + fabsf(c[2] - 128.0f) <= CLIPPED_C;
+}
+
+/* How far a colour is from a skin model (squared Mahalanobis): a skin with hue is never a pixel clipped white. */
+static float skin_d2(const comp_gauss *skin, const float c[3])
+{
+    if (clipped_white(c) && fabsf(skin->mean[1] - 128.0f) + fabsf(skin->mean[2] - 128.0f) >= SAT_FULL)
+        return INFINITY;
+    return gauss_d2(skin, c);
+}
+
 typedef struct sampler {
     const segtex_image *img;
     const float *person;
@@ -145,6 +161,7 @@ typedef struct sampler {
     int n;
     double chroma; /* sum of |Cb - 128| + |Cr - 128| over every sample taken */
     int taken;
+    int unclipped; /* 1: leave out pixels clipped white (clipped_white) */
 } sampler;
 
 /* The image's colour at pixel point (x, y) into c (Y'CbCr, exposed as the frame's) when it is in the frame and the
@@ -161,7 +178,7 @@ static int colour_at(const sampler *s, float x, float y, float c[3])
         return 0;
     comp_rgb_to_ycc(s->img->data + (ptrdiff_t)iy * s->img->stride + (ptrdiff_t)ix * s->img->channels, c);
     comp_expose(c, s->ex);
-    return 1;
+    return !(s->unclipped && clipped_white(c));
 }
 
 /* Add the image's colour at pixel point (x, y) when the person mask is confident there. */
@@ -211,7 +228,7 @@ static int unlike_count(const comp_gauss *skin, const float *s, int n, float d2)
 {
     int k = 0;
     for (int i = 0; skin->valid && i < n; i++)
-        k += gauss_d2(skin, s + i * 3) > d2;
+        k += skin_d2(skin, s + i * 3) > d2;
     return k;
 }
 
@@ -233,7 +250,7 @@ static int keep_unlike(const comp_gauss *skin, float *s, int n, float d2)
 {
     int k = 0;
     for (int i = 0; i < n; i++)
-        if (gauss_d2(skin, s + i * 3) > d2)
+        if (skin_d2(skin, s + i * 3) > d2)
             memmove(s + k * 3, s + i * 3, sizeof(float) * 3), k++;
     return k;
 }
@@ -265,7 +282,7 @@ static int bare_torso(const comp_gauss *skin, float skin_sat, const float *s, in
         return 0;
     int k = 0;
     for (int i = 0; i < n; i++)
-        k += gauss_d2(skin, s + i * 3) < BARE_D2;
+        k += skin_d2(skin, s + i * 3) < BARE_D2;
     return (float)k >= BARE_SHARE * (float)n;
 }
 
@@ -278,8 +295,8 @@ static int clothes_seen(const comp_colours *m, const float *s, int n)
 {
     int k = 0;
     for (int i = 0; i < n; i++)
-        k += (!m->hair.valid || gauss_d2(&m->hair, s + i * 3) > CLOTHES_D2) &&
-             (!m->skin_body.valid || gauss_d2(&m->skin_body, s + i * 3) > CLOTHES_D2);
+        k += clipped_white(s + i * 3) || ((!m->hair.valid || gauss_d2(&m->hair, s + i * 3) > CLOTHES_D2) &&
+                                           (!m->skin_body.valid || gauss_d2(&m->skin_body, s + i * 3) > CLOTHES_D2));
     return k;
 }
 
@@ -334,7 +351,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
 {
     if (!m->valid)
         rate = 1.0f;
-    sampler s = {img, person, w, h, ex, buf, 0, 0.0, 0};
+    sampler s = {img, person, w, h, ex, buf, 0, 0.0, 0, 0};
     comp_gauss skin_ref = m->skin; /* the skin as sampled (not widened): what hair and clothes samples must not be */
     float sat = 0.0f;              /* the sampled skin's chroma: how far colour tells skin apart on this frame */
     /* Skin: cheeks and forehead; else the hands. */
@@ -399,6 +416,8 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     }
     /* Hair: a band just above the hairline (the top of the face frame). */
     s.n = 0;
+    s.unclipped = 1; /* a clipped forehead or highlight is no hair's colour (the skin's samples keep theirs: a lit
+                      * face's own) */
     if (p->fw > 0) {
         float b0 = p->has_face ? 1.08f : 1.2f, b1 = p->has_face ? HAIR_TOP : 1.7f;
         const double chroma = s.chroma;
@@ -445,6 +464,7 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     }
     /* Clothes: the torso (shoulders to hips), else a box under the chin. */
     s.n = 0;
+    s.unclipped = 0; /* a white shirt clips */
     if (p->torso.n == 4) {
         const int taken = s.taken;
         const double chroma = s.chroma;
@@ -492,10 +512,15 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     const int unseen =
         sat >= SAT_FULL && torso_n >= UNSEEN_MIN && clothes_seen(m, s.buf, s.n) < CLOTHES_SEEN;
     m->unseen = m->valid ? m->unseen + rate * ((float)unseen - m->unseen) : (float)unseen;
-    if (s.n >= 24) { /* three parts by luma: dark, middle, light */
+    /* Three parts by luma (dark, middle, light) of at least 8 samples each; fewer samples, fewer parts, each part
+     * the model of its share (a close-up cut under the shoulders shows 8 to 23 samples of its top: without a model
+     * of them the clothes were the generic one, and a black polo the hair's colour hair: longhair cut 12 % at the
+     * bottom 0.772 -> 0.414); none from a torso that shows no clothes (what it shows is skin and hair). */
+    const int parts = s.n >= 8 * COMP_CLOTHES_PARTS ? COMP_CLOTHES_PARTS : unseen ? 0 : s.n / 8;
+    if (parts > 0) {
         sort_luma(s.buf, s.n);
         for (int k = 0; k < COMP_CLOTHES_PARTS; k++) {
-            int a = s.n * k / COMP_CLOTHES_PARTS, b = s.n * (k + 1) / COMP_CLOTHES_PARTS;
+            int j = k * parts / COMP_CLOTHES_PARTS, a = s.n * j / parts, b = s.n * (j + 1) / parts;
             fit(&m->clothes[k], s.buf + a * 3, b - a, 1.5f, FLOOR_C, rate);
         }
     }
