@@ -3,6 +3,7 @@
 # "Composite segmenter" tables, reproducible, and on any labelled set of your own.
 #   scripts/score-labels.sh DIR [--run] [OPTION...]   each DIR/NAME.png against DIR/NAME.labels.png
 #   scripts/score-labels.sh --make DIR                     writes the cases tests/cli_composite.sh scores into DIR
+#   scripts/score-labels.sh --perturb DIR OUT              writes each case of DIR seen otherwise into OUT
 # A labels file is an 8-bit grey PNG of category ids 0..5 at its image's size (tests/data/README.md). Each case
 # goes through `segtex segment IMAGE --categories OPTION...` (the stills' path; e.g. --segmenter composite), or
 # with --run through the live path, `segtex run -i IMAGE -o categories:... OPTION...` as a one-frame clip (e.g.
@@ -12,13 +13,16 @@
 # --make writes the portrait ($SEGTEX_ASSETS/astronaut.png) and its five variants and grid (tests/data/variant.py),
 # and the labelled photos of tests/data present in $SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples;
 # the panels cropped with python3-opencv), as NAME.png and NAME.labels.png.
+# --perturb writes OUT/NAME~KIND.png and its labels for each case of DIR and each KIND of tests/data/perturb.py
+# (brighter, dimmer, cut at a side, mirrored, JPEG, scaled: python3-opencv); score OUT as any folder, then
+# `python3 tests/data/perturb.py table SCORES` shows how far each kind moves each photo's mIoU4.
 # Needs build/segtex (or $SEGTEX_BIN), $SEGTEX_ASSETS (default ./assets) and python3.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SEGTEX_BIN:-$here/build/segtex}
 assets=${SEGTEX_ASSETS:-$here/assets}
 data=$here/tests/data
-usage() { echo "usage: scripts/score-labels.sh DIR [--run] [OPTION...] | --make DIR" >&2; exit 2; }
+usage() { echo "usage: scripts/score-labels.sh DIR [--run] [OPTION...] | --make DIR | --perturb DIR OUT" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 
 # The system's python3 when the one on PATH has no OpenCV (python3-opencv: scripts/install-deps.sh).
@@ -78,6 +82,12 @@ if [ "$1" = --make ]; then
   make_cases "$2"
   echo "score-labels: $(find "$2" -maxdepth 1 -name '*.labels.png' | wc -l) cases in $2"
   exit 0
+fi
+
+if [ "$1" = --perturb ]; then
+  [ $# -eq 3 ] || usage
+  py=$(cv_python) || { echo "score-labels: --perturb needs python3 with OpenCV (python3-opencv)" >&2; exit 1; }
+  exec "$py" "$data/perturb.py" make "$2" "$3"
 fi
 
 dir=$1; shift

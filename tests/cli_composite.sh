@@ -247,6 +247,22 @@ else bad "score-labels.sh --run: $(echo "$out" | tail -n 1)"; fi
 if SEGTEX_BIN=$bin "$src/scripts/score-labels.sh" "$tmp/nothing-here" >/dev/null 2>&1; then
   bad "score-labels.sh on a missing folder succeeded"
 else ok; fi
+# --perturb: each case of a folder seen otherwise (tests/data/perturb.py's 11 kinds), the labels moved alike (12 % cut
+# at the left narrows both); `perturb.py table` prints each kind's change of each photo's mIoU4 and the mean over all
+if python3 -c "import cv2" 2>/dev/null || /usr/bin/python3 -c "import cv2" 2>/dev/null; then
+  if SEGTEX_BIN=$bin "$src/scripts/score-labels.sh" --perturb "$tmp/set" "$tmp/pert" >/dev/null 2>&1 &&
+    [ "$(ls "$tmp/pert"/*~*.labels.png | wc -l)" -eq 22 ] &&
+    file "$tmp/pert/portrait~cl.png" | grep -q ' 451 x 512,' && file "$tmp/pert/portrait~cl.labels.png" | grep -q ' 451 x 512,'
+  then ok; else bad "score-labels.sh --perturb did not write 11 kinds of each case, their labels alike"; fi
+else
+  echo "skipped: score-labels.sh --perturb (no python3 with OpenCV)"
+fi
+printf '%s\n' 'a~orig: background 0.9 | mIoU4 0.800 person 0.9' 'a~bright: background 0.9 | mIoU4 0.700 person 0.9' \
+  'b~orig: background 0.9 | mIoU4 0.600 person 0.9' 'b~bright: background 0.9 | mIoU4 0.650 person 0.9' >"$tmp/pert.txt"
+if out=$(python3 "$data/perturb.py" table "$tmp/pert.txt") && echo "$out" | grep -Eq '^a +0\.800 +-0\.100$' &&
+  echo "$out" | grep -Eq '^mean +0\.700 +-0\.025$' && echo "$out" | tail -n 1 | grep -q '^mean over every case 0.6875 (4)$'
+then ok; else bad "perturb.py table: $out"; fi
+
 # --make wrote every case when every photo is there (their labels as committed)
 if [ -f "$assets/blonde_panels.jpg" ] && [ -f "$assets/messi5.jpg" ] && [ -f "$assets/camera.png" ]; then
   if [ "$(ls "$cases"/*.labels.png | wc -l)" -eq 25 ] && cmp -s "$cases/blonde.labels.png" "$data/blonde.labels.png"

@@ -26,9 +26,10 @@
 #define CLOTHES_SHARE 0.6f /* the torso's, if at least this share, are its clothes (fewer: skin-coloured clothes) */
 #define CLOTHES_D2 6.0f    /* a torso sample this near the skin or the hair (squared Mahalanobis) is not clothes, */
 #define CLOTHES_SEEN 12    /* ... and with fewer than this many others the torso shows no clothes, */
+#define UNSEEN_MIN 12      /* ... of at least this many samples of it (fewer: the frame does not show it) */
+#define UNSEEN_SHARE 0.4f  /* ... or fewer than this share of them (a torso mostly bare, or under hair) */
 #define CLIPPED_Y 245.0f /* a pixel clipped white: luma at this or over, */
 #define CLIPPED_C 6.0f   /* ... and its |Cb - 128| + |Cr - 128| at most this (clipped_white) */
-#define UNSEEN_MIN 12      /* ... of at least this many samples of it (fewer: the frame does not show it) */
 #define HAIR_SIDE_MIN 24   /* fewer hair band samples than this (the head's top off the frame): beside the face too */
 #define CUT_MIN 12         /* fewer torso samples than this, the torso cut by the frame's bottom: its visible top */
 #define CUT_SPAN 0.2f      /* ... sampled over at least this share of the torso's height (from 0.1 under its top), */
@@ -508,9 +509,12 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
     /* ... as far as the frame shows the torso: with fewer than UNSEEN_MIN samples of it (a close-up's chest below
      * the frame, no pose, the box under the chin off it) nothing says the body is bare, and its prior holds (the
      * blonde close-up's skin-coloured coat was body skin: clothes 0.04 -> 0.50, mIoU4 0.39 -> 0.56; receding -0.005,
-     * glasses -0.0005, with no torso sample either). */
-    const int unseen =
-        sat >= SAT_FULL && torso_n >= UNSEEN_MIN && clothes_seen(m, s.buf, s.n) < CLOTHES_SEEN;
+     * glasses -0.0005, with no torso sample either). A count alone was a cliff: webcam2's bare shoulders showed 3
+     * samples unlike skin and hair of 13, mirrored 16 of 47, and were clothes (0.642 -> 0.401); under UNSEEN_SHARE of
+     * them, the torso shows no clothes either (mirrored 0.533). */
+    const int seen = clothes_seen(m, s.buf, s.n),
+              unseen = sat >= SAT_FULL && torso_n >= UNSEEN_MIN &&
+                       (seen < CLOTHES_SEEN || (float)seen < UNSEEN_SHARE * (float)torso_n);
     m->unseen = m->valid ? m->unseen + rate * ((float)unseen - m->unseen) : (float)unseen;
     /* Three parts by luma (dark, middle, light) of at least 8 samples each; fewer samples, fewer parts, each part
      * the model of its share (a close-up cut under the shoulders shows 8 to 23 samples of its top: without a model

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""perturb.py: how much the categories' scores move when a labelled photo is seen a little otherwise.
+
+  perturb.py make IN OUT     for each IN/NAME.png + NAME.labels.png, writes OUT/NAME~KIND.png + NAME~KIND.labels.png
+                             for every KIND below (the labels moved as the photo is)
+  perturb.py table SCORES    reads scripts/score-labels.sh's output on OUT and prints, per photo, its mIoU4 as is
+                             and each kind's change from it, the mean change per kind, and the mean over every case
+
+KIND: orig (as is), bright (x 1.25 + 10, clipped: an overexposed webcam), dim (x 0.7), cl / cr / ct / cb (12 % of
+the columns or rows cut at the left, right, top or bottom: another framing), flip (mirrored), jpg (JPEG at quality
+60), s0.7 / s1.4 (scaled by 0.7 with area means, by 1.4 bilinear; the labels by nearest neighbour).
+Needs python3-opencv (scripts/install-deps.sh)."""
+import collections
+import os
+import re
+import sys
+
+KINDS = ('orig', 'bright', 'dim', 'cl', 'cr', 'ct', 'cb', 'flip', 'jpg', 's0.7', 's1.4')
+
+
+def variants(im, lab):
+    import cv2
+    import numpy as np
+    h, w = lab.shape[:2]
+    c, r = int(0.12 * w), int(0.12 * h)
+    out = {'orig': (im, lab),
+           'bright': (np.clip(im * 1.25 + 10, 0, 255).astype(np.uint8), lab),
+           'dim': (np.clip(im * 0.7, 0, 255).astype(np.uint8), lab),
+           'cl': (im[:, c:], lab[:, c:]), 'cr': (im[:, :w - c], lab[:, :w - c]),
+           'ct': (im[r:], lab[r:]), 'cb': (im[:h - r], lab[:h - r]),
+           'flip': (im[:, ::-1], lab[:, ::-1])}
+    ok, jpg = cv2.imencode('.jpg', im, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    out['jpg'] = (cv2.imdecode(jpg, cv2.IMREAD_COLOR) if ok else None, lab)
+    for s in (0.7, 1.4):
+        size = (int(w * s), int(h * s))
+        out['s%.1f' % s] = (cv2.resize(im, size, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR),
+                            cv2.resize(lab, size, interpolation=cv2.INTER_NEAREST))
+    return out
+
+
+def make(src, dst):
+    import cv2
+    import numpy as np
+    if not os.path.isdir(src):
+        sys.exit('perturb.py: %s is not a folder' % src)
+    if os.path.realpath(src) == os.path.realpath(dst):
+        sys.exit('perturb.py: OUT must be another folder than IN (%s)' % src)
+    os.makedirs(dst, exist_ok=True)
+    names = sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png'))
+    if not names:
+        sys.exit('perturb.py: no NAME.labels.png in %s' % src)
+    n = 0
+    for name in names:
+        im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
+        lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
+        if im is None or lab is None or lab.ndim != 2 or im.shape[:2] != lab.shape:
+            sys.exit('perturb.py: %s: no photo, or labels not an 8-bit grey map of its size' % name)
+        for kind, (a, b) in variants(im, lab).items():
+            base = os.path.join(dst, '%s~%s' % (name, kind))
+            if a is None or not cv2.imwrite(base + '.png', np.ascontiguousarray(a)) or \
+                    not cv2.imwrite(base + '.labels.png', np.ascontiguousarray(b)):
+                sys.exit('perturb.py: cannot write %s.png' % base)
+            n += 1
+    print('perturb.py: %d cases (%d photos x %d kinds) in %s' % (n, len(names), len(KINDS), dst))
+
+
+def table(path):
+    score = collections.defaultdict(dict)
+    with open(path) as f:
+        for line in f:
+            m = re.match(r'(\S+)~(\S+): .*\| mIoU4 ([0-9.]+)', line)
+            if m:
+                score[m.group(1)][m.group(2)] = float(m.group(3))
+    names = sorted(n for n in score if 'orig' in score[n])
+    if not names:
+        sys.exit('perturb.py: no NAME~orig line in %s' % path)
+    kinds = [k for k in KINDS[1:] if any(k in score[n] for n in names)]
+    print('%-22s %6s ' % ('photo', 'as is') + ' '.join('%6s' % k for k in kinds))
+    for n in names:
+        o = score[n]['orig']
+        print('%-22s %6.3f ' % (n, o) + ' '.join(
+            '%+6.3f' % (score[n][k] - o) if k in score[n] else '%6s' % '-' for k in kinds))
+    mean = [sum(score[n][k] - score[n]['orig'] for n in names if k in score[n]) /
+            max(1, sum(k in score[n] for n in names)) for k in kinds]
+    print('%-22s %6.3f ' % ('mean', sum(score[n]['orig'] for n in names) / len(names)) +
+          ' '.join('%+6.3f' % d for d in mean))
+    every = [v for n in names for v in score[n].values()]
+    print('mean over every case %.4f (%d)' % (sum(every) / len(every), len(every)))
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == 'make':
+        make(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == 'table':
+        table(sys.argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main()
