@@ -517,9 +517,10 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
                        (seen < CLOTHES_SEEN || (float)seen < UNSEEN_SHARE * (float)torso_n);
     m->unseen = m->valid ? m->unseen + rate * ((float)unseen - m->unseen) : (float)unseen;
     /* Three parts by luma (dark, middle, light) of at least 8 samples each; fewer samples, fewer parts, each part
-     * the model of its share (a close-up cut under the shoulders shows 8 to 23 samples of its top: without a model
-     * of them the clothes were the generic one, and a black polo the hair's colour hair: longhair cut 12 % at the
-     * bottom 0.772 -> 0.414); none from a torso that shows no clothes (what it shows is skin and hair). */
+     * the model of its share. A close-up cut under the shoulders shows 8 to 23 samples of its top: with no model
+     * from them the clothes were the generic one, and a black polo the hair's colour was hair (longhair cut 12 % at
+     * the bottom: 0.414, 0.748 with fewer parts). None from a torso that shows no clothes (what it shows is skin and
+     * hair). */
     const int parts = s.n >= 8 * COMP_CLOTHES_PARTS ? COMP_CLOTHES_PARTS : unseen ? 0 : s.n / 8;
     if (parts > 0) {
         sort_luma(s.buf, s.n);
