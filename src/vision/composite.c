@@ -560,8 +560,8 @@ static void smooth_blocks(segtex_composite *c, segtex_seg_result *out, int bw, i
 /*
  * The person's edge in video: the person probability's odds times e^PERSON_HOLD where the previous frame decided
  * person, divided by it where background, so a pixel near even stays what it was unless the masks move by more.
- * Sensor noise flipped the mask's edge every frame: the larger part of the flicker left on still clips (README:
- * "Composite segmenter", session 20). Only from frame to frame of one size (never on stills: reset).
+ * Sensor noise flipped the mask's edge every frame: the larger part of the flicker left on still clips
+ * (docs/composite.md, session 20). Only from frame to frame of one size (never on stills: reset).
  */
 static void hold_person(segtex_composite *c, int n, int hyst)
 {
