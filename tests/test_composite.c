@@ -280,6 +280,15 @@ static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r)
                 pose->mask[v * SEGTEX_POSE_MASK_SIZE + u] = 1.0f;
 }
 
+/* Set a disc of the pose's mask to v (as mask_disc). */
+static void mask_disc_at(segtex_pose_result *pose, float cx, float cy, float r, float v)
+{
+    for (int vy = 0; vy < SEGTEX_POSE_MASK_SIZE; vy++)
+        for (int u = 0; u < SEGTEX_POSE_MASK_SIZE; u++)
+            if (hypotf(0.5f * (u + 0.5f) - cx, 0.5f * (vy + 0.5f) - cy) < r)
+                pose->mask[vy * SEGTEX_POSE_MASK_SIZE + u] = v;
+}
+
 /*
  * The pose model's mask adds what the selfie model misses (thin limbs, a person it does not see at all), but
  * where the selfie model found this person and is sure a pixel is background, the pose's mask counts only
@@ -343,6 +352,60 @@ static void pose_mask_needs_seen_bones(void)
     CHECK(person_at(&t.r, 64, 60) > 0.9f && person_at(&t.r, 24, 114) > 0.9f,
           "selfie empty: the pose's mask counts everywhere (torso %.2f, leg %.2f)", person_at(&t.r, 64, 60),
           person_at(&t.r, 24, 114));
+out:
+    synth_close(&t);
+    free(selfie);
+    free(pose);
+}
+
+/*
+ * Where the selfie model has found the person, the pose's mask is blurrier at its edges (a halo over the room
+ * beside a shoulder): a pixel the selfie calls unlikely turns person only when the two are sure enough together
+ * (PAIR_SURE); the pose's own sure pixels still count. Where the selfie has not found the person, the pose's mask
+ * is all there is, its halo too.
+ */
+static void pose_halo_needs_both(void)
+{
+    enum { W = 128 };
+    synth t;
+    float *selfie = calloc(W * W, sizeof(float));
+    segtex_pose_result *pose = calloc(1, sizeof *pose);
+    CHECK(selfie && pose && synth_open(&t, W), "set up");
+    if (!t.c || !selfie || !pose)
+        goto out;
+    /* An upper body: shoulders at y 40, hips below the frame; every point seen. */
+    for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
+        float *l = pose->landmarks[i];
+        l[0] = 0.5f, l[1] = 0.15f, l[3] = 1.0f, l[4] = 1.0f;
+    }
+    pose->landmarks[SEGTEX_POSE_LEFT_SHOULDER][0] = 0.7f, pose->landmarks[SEGTEX_POSE_RIGHT_SHOULDER][0] = 0.3f;
+    pose->landmarks[SEGTEX_POSE_LEFT_SHOULDER][1] = pose->landmarks[SEGTEX_POSE_RIGHT_SHOULDER][1] = 0.31f;
+    pose->landmarks[SEGTEX_POSE_LEFT_HIP][0] = 0.65f, pose->landmarks[SEGTEX_POSE_RIGHT_HIP][0] = 0.35f;
+    pose->landmarks[SEGTEX_POSE_LEFT_HIP][1] = pose->landmarks[SEGTEX_POSE_RIGHT_HIP][1] = 1.1f;
+    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
+    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
+    for (int y = 40; y < W; y++) /* the body, in both masks; around it the selfie's 0.2 */
+        for (int x = 0; x < W; x++)
+            selfie[y * W + x] = x >= 40 && x < 88 ? 1.0f : 0.2f;
+    for (int v = 80; v < SEGTEX_POSE_MASK_SIZE; v++) /* the body in the pose's mask (2 mask pixels per image pixel) */
+        for (int u = 80; u < 176; u++)
+            pose->mask[v * SEGTEX_POSE_MASK_SIZE + u] = 1.0f;
+    mask_disc_at(pose, 100.0f, 70.0f, 6.0f, 0.6f); /* a halo beside it: the pose at 0.6 */
+    mask_disc_at(pose, 28.0f, 70.0f, 6.0f, 0.9f);  /* an arm the selfie is unsure of: the pose at 0.9 */
+    segtex_people people = {NULL, pose, NULL, 1};
+    segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
+    segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+    CHECK(person_at(&t.r, 64, 80) > 0.9f, "the body: person (%.2f)", person_at(&t.r, 64, 80));
+    CHECK(person_at(&t.r, 100, 70) < 0.5f, "the pose's 0.6 over the selfie's 0.2: background (%.2f)",
+          person_at(&t.r, 100, 70));
+    CHECK(person_at(&t.r, 28, 70) > 0.85f, "the pose's 0.9 over the selfie's 0.2: person (%.2f)",
+          person_at(&t.r, 28, 70));
+    /* The selfie model has not found this person (it holds none of the pose's mask): the pose's halo counts. */
+    for (int i = 0; i < W * W; i++)
+        selfie[i] = 0.2f;
+    segtex_composite_reset(t.c);
+    segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+    CHECK(person_at(&t.r, 100, 70) > 0.55f, "selfie unaware: the pose's 0.6 counts (%.2f)", person_at(&t.r, 100, 70));
 out:
     synth_close(&t);
     free(selfie);
@@ -451,6 +514,7 @@ out:
 int main(void)
 {
     RUN(pose_mask_needs_seen_bones);
+    RUN(pose_halo_needs_both);
     RUN(person_edge_holds_in_video);
     RUN(selfie_model_agreeing_with_the_pose);
     const char *path = test_asset("astronaut.png");
