@@ -271,22 +271,29 @@ static void synth_close(synth *t)
     segtex_image_free(&t->img);
 }
 
-/* Fill a disc of the pose's mask (ROI = the whole 128 x 128 frame: mask pixel = 2 x image pixel). */
-static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r)
+/* A pose whose ROI is the whole 128 x 128 frame (mask pixel = half an image pixel), its mask empty: the synthetic
+ * tests' pose, landmarks set by each. */
+static void pose_over_frame(segtex_pose_result *pose)
 {
-    for (int v = 0; v < SEGTEX_POSE_MASK_SIZE; v++)
-        for (int u = 0; u < SEGTEX_POSE_MASK_SIZE; u++)
-            if (hypotf(0.5f * (u + 0.5f) - cx, 0.5f * (v + 0.5f) - cy) < r)
-                pose->mask[v * SEGTEX_POSE_MASK_SIZE + u] = 1.0f;
+    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
+    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
 }
 
-/* Set a disc of the pose's mask to v (as mask_disc). */
-static void mask_disc_at(segtex_pose_result *pose, float cx, float cy, float r, float v)
+/* Set the pose's mask to v over a disc of image pixels (centre cx, cy; radius r). */
+static void mask_disc(segtex_pose_result *pose, float cx, float cy, float r, float v)
 {
-    for (int vy = 0; vy < SEGTEX_POSE_MASK_SIZE; vy++)
-        for (int u = 0; u < SEGTEX_POSE_MASK_SIZE; u++)
-            if (hypotf(0.5f * (u + 0.5f) - cx, 0.5f * (vy + 0.5f) - cy) < r)
-                pose->mask[vy * SEGTEX_POSE_MASK_SIZE + u] = v;
+    for (int y = 0; y < SEGTEX_POSE_MASK_SIZE; y++)
+        for (int x = 0; x < SEGTEX_POSE_MASK_SIZE; x++)
+            if (hypotf(0.5f * (x + 0.5f) - cx, 0.5f * (y + 0.5f) - cy) < r)
+                pose->mask[y * SEGTEX_POSE_MASK_SIZE + x] = v;
+}
+
+/* Set the pose's mask to 1 over image pixels [x0, x1) x [y0, y1). */
+static void mask_box(segtex_pose_result *pose, int x0, int y0, int x1, int y1)
+{
+    for (int y = 2 * y0; y < 2 * y1 && y < SEGTEX_POSE_MASK_SIZE; y++)
+        for (int x = 2 * x0; x < 2 * x1 && x < SEGTEX_POSE_MASK_SIZE; x++)
+            pose->mask[y * SEGTEX_POSE_MASK_SIZE + x] = 1.0f;
 }
 
 /*
@@ -317,16 +324,14 @@ static void pose_mask_needs_seen_bones(void)
         float *l = pose->landmarks[i];
         l[0] = pts[i][0], l[1] = pts[i][1], l[3] = pts[i][2], l[4] = 1.0f;
     }
-    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
-    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
+    pose_over_frame(pose);
     for (int y = 20; y < 100; y++) /* the torso, in both masks */
-        for (int x = 40; x < 88; x++) {
+        for (int x = 40; x < 88; x++)
             selfie[y * W + x] = 1.0f;
-            mask_disc(pose, x + 0.5f, y + 0.5f, 0.8f);
-        }
-    mask_disc(pose, 112.0f, 67.0f, 4.0f); /* along the seen forearm (102,58)-(122,77) */
-    mask_disc(pose, 24.0f, 114.0f, 5.0f); /* on the guessed leg */
-    mask_disc(pose, 112.0f, 18.0f, 3.0f); /* beside the right shoulder, 29 px from its bones (torso 70 px) */
+    mask_box(pose, 40, 20, 88, 100);
+    mask_disc(pose, 112.0f, 67.0f, 4.0f, 1.0f); /* along the seen forearm (102,58)-(122,77) */
+    mask_disc(pose, 24.0f, 114.0f, 5.0f, 1.0f); /* on the guessed leg */
+    mask_disc(pose, 112.0f, 18.0f, 3.0f, 1.0f); /* beside the right shoulder, 29 px from its bones (torso 70 px) */
     segtex_people people = {NULL, pose, NULL, 1};
     segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
     segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
@@ -382,16 +387,13 @@ static void pose_halo_needs_both(void)
     pose->landmarks[SEGTEX_POSE_LEFT_SHOULDER][1] = pose->landmarks[SEGTEX_POSE_RIGHT_SHOULDER][1] = 0.31f;
     pose->landmarks[SEGTEX_POSE_LEFT_HIP][0] = 0.65f, pose->landmarks[SEGTEX_POSE_RIGHT_HIP][0] = 0.35f;
     pose->landmarks[SEGTEX_POSE_LEFT_HIP][1] = pose->landmarks[SEGTEX_POSE_RIGHT_HIP][1] = 1.1f;
-    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
-    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
+    pose_over_frame(pose);
     for (int y = 40; y < W; y++) /* the body, in both masks; around it the selfie's 0.2 */
         for (int x = 0; x < W; x++)
             selfie[y * W + x] = x >= 40 && x < 88 ? 1.0f : 0.2f;
-    for (int v = 80; v < SEGTEX_POSE_MASK_SIZE; v++) /* the body in the pose's mask (2 mask pixels per image pixel) */
-        for (int u = 80; u < 176; u++)
-            pose->mask[v * SEGTEX_POSE_MASK_SIZE + u] = 1.0f;
-    mask_disc_at(pose, 100.0f, 70.0f, 6.0f, 0.6f); /* a halo beside it: the pose at 0.6 */
-    mask_disc_at(pose, 28.0f, 70.0f, 6.0f, 0.9f);  /* an arm the selfie is unsure of: the pose at 0.9 */
+    mask_box(pose, 40, 40, 88, W);
+    mask_disc(pose, 100.0f, 70.0f, 6.0f, 0.6f); /* a halo beside it: the pose at 0.6 */
+    mask_disc(pose, 28.0f, 70.0f, 6.0f, 0.9f);  /* an arm the selfie is unsure of: the pose at 0.9 */
     segtex_people people = {NULL, pose, NULL, 1};
     segtex_composite_masks mk = {selfie, W, W, NULL, 0, 0};
     segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
@@ -468,13 +470,11 @@ static void selfie_model_agreeing_with_the_pose(void)
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++) /* every landmark seen, on the torso's axis */
         pose->landmarks[i][0] = 0.5f, pose->landmarks[i][1] = 0.2f + 0.6f * (float)i / SEGTEX_POSE_POINTS,
         pose->landmarks[i][3] = pose->landmarks[i][4] = 1.0f;
-    pose->count = 1, pose->score = 1.0f, pose->mask_size = SEGTEX_POSE_MASK_SIZE;
-    pose->roi = (segtex_roi){64.0f, 64.0f, 128.0f, 0.0f};
+    pose_over_frame(pose);
     for (int y = 20; y < 100; y++) /* the person: the pose's mask and the fitting selfie mask */
-        for (int x = 40; x < 88; x++) {
+        for (int x = 40; x < 88; x++)
             fits[y * W + x] = 1.0f;
-            mask_disc(pose, x + 0.5f, y + 0.5f, 0.8f);
-        }
+    mask_box(pose, 40, 20, 88, 100);
     for (int y = 0; y < W; y++) /* the other: the person and the floor under and beside them, 2.3x the area */
         for (int x = 0; x < W; x++)
             spills[y * W + x] = (x >= 40 && x < 88 && y >= 20) || y >= 80 ? 1.0f : 0.0f;

@@ -313,6 +313,7 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
             seen[b] = pose->landmarks[i][3] >= SEGTEX_POSE_SEEN && pose->landmarks[j][3] >= SEGTEX_POSE_SEEN;
         }
         const float reach = R_BONE * torso_size(pose, iw, ih);
+        const int found = sure_bg[q] >= 0.0f; /* the selfie mask holds this pose's person */
         for (int y = box[q][1]; y < box[q][3]; y++)
             for (int x = box[q][0]; x < box[q][2]; x++) {
                 float *p = &c->person[y * w + x];
@@ -320,9 +321,10 @@ static void fuse_person(segtex_composite *c, const segtex_composite_masks *mk, c
                     continue;
                 const float ix = ((float)x + 0.5f) * gx, iy = ((float)y + 0.5f) * gy;
                 const float m = pose_mask_at(pose, &map[q], ix, iy);
-                /* Over the selfie's sure background only a pixel the pose holds, along a bone it sees. */
+                /* Over the selfie's sure background only a pixel the pose holds, along a bone it sees; beside a
+                 * person the selfie found, the pose's value only where the two add up to PAIR_SURE. */
                 if (m > *p && (*p >= sure_bg[q] || (m >= 0.5f && near_seen_bone(bone, seen, reach, ix, iy))))
-                    *p = sure_bg[q] >= 0.0f && *p + m < PAIR_SURE ? 0.5f * (*p + m) : m;
+                    *p = found && *p + m < PAIR_SURE ? 0.5f * (*p + m) : m;
             }
     }
     for (int i = 0; i < w * h; i++)
