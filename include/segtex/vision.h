@@ -233,11 +233,13 @@ void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *catego
 /*
  * Category borders snapped to the image's edges, for a category map at the
  * image's size (segtex_seg_result_upsample's) from a result at model
- * resolution `model_width` x `model_height`: each person pixel within 2 model
- * pixels of another person category takes the category its neighbours within
- * 6 model pixels vote for (81 of them, each weighted by nearness and by how
- * like the pixel's colour theirs is). Background and person pixels stay what
- * they are: the person mask is the segmenter's. `frame`: the image, RGB (3 or
+ * resolution `model_width` x `model_height`: each pixel within 2 model
+ * pixels of another category takes the category its neighbours within 6
+ * model pixels vote for (81 of them, each weighted by nearness and by how
+ * like the pixel's colour theirs is). Background votes as a category: the
+ * person's edge moves onto the photo's edge too, so the map's background
+ * differs from the person mask upsampled by a few pixels along the edge; ids
+ * over 5 neither vote nor change. `frame`: the image, RGB (3 or
  * 4 channels), the map's size; `shares` (may be NULL) gets each category's
  * fraction of the pixels after. The composite segmenter's maps (`segtex
  * segment --categories`, `run -o categories:`) go through it; the multiclass

@@ -700,9 +700,9 @@ def upsample_categories(probabilities, width, height):
 def snap_categories(categories, image, model_width, model_height):
     """The composite segmenter's category borders snapped to `image`'s edges (a new uint8 array):
     `categories` (h, w) ids at the image's size, e.g. `upsample_categories`'s; `image` the (h, w, 3)
-    uint8 RGB frame they were found on; the model's size (the probabilities' w, h). Each person pixel
-    within 2 model pixels of another person category takes what its neighbours that look like it
-    vote for; background and person stay what they are. The library's segtex_snap_categories, as
+    uint8 RGB frame they were found on; the model's size (the probabilities' w, h). Each pixel
+    within 2 model pixels of another category takes what its neighbours that look like it vote
+    for; background votes too, so the person's outline moves as well. The library's segtex_snap_categories, as
     `segtex segment --categories` for the composite segmenter."""
     c = np.ascontiguousarray(categories, dtype=np.uint8).copy()
     if c.ndim != 2:

@@ -4,11 +4,17 @@
  * The composite segmenter decides its categories per 2 x 2 block of the
  * model's grid, so at the image's size its borders are placed to within a
  * block or two: a V-neck's edge, a hairline or a jaw a few pixels off. Each
- * person pixel within SNAP_NEAR model pixels of another person category takes
+ * pixel within SNAP_NEAR model pixels of another category takes
  * the category its neighbours (SNAP_TAPS x SNAP_TAPS of them, SNAP_CELLS
  * model pixels around) vote for, each vote weighted by nearness and by how
  * like the pixel's colour the neighbour's is: a joint bilateral vote, as a
- * CRF's mean field step. Background stays background and person stays person.
+ * CRF's mean field step. Background votes too: the person's edge, where the
+ * person mask (upsampled from the model's grid, soft over a model pixel or
+ * two) and the photo's edge disagree, moves onto the photo's edge as the
+ * borders between person categories do (session 24). The pixel's own
+ * category's votes count SNAP_OWN times: the composite decided it, and
+ * along a weak edge sensor noise would otherwise flip it frame to frame.
+ * Ids over 5 (no category) neither vote nor change.
  */
 #include "segtex/vision.h"
 
@@ -19,16 +25,17 @@
 
 #define C SEGTEX_CATEGORY_COUNT
 #define SNAP_CELLS 6.0f  /* the vote's reach, in model pixels (a block is 2) */
-#define SNAP_NEAR 2.0f   /* pixels this many model pixels from another person category may change */
+#define SNAP_NEAR 2.0f   /* pixels this many model pixels from another category may change */
 #define SNAP_TAPS 9      /* neighbours per side (odd), spread evenly over the reach */
-#define SNAP_SIGMA 20.0f /* colour likeness: a Gaussian of this sigma on the RGB distance */
+#define SNAP_SIGMA 40.0f /* colour likeness: a Gaussian of this sigma on the RGB distance (20 before session 24) */
+#define SNAP_OWN 1.25f   /* the pixel's own category's votes count this much more (the composite decided it) */
 #define LUT_SHIFT 6      /* the colour weight's table: one entry per 64 of squared RGB distance */
 #define LUT_N ((3 * 255 * 255 >> LUT_SHIFT) + 1)
 
 struct segtex_snap {
     int max_pixels;
     uint8_t *orig; /* the map as upsampled: the votes read it, not the map being written */
-    uint8_t *mask; /* per pixel: the person categories (bit c - 1) within the near distance, row pass first */
+    uint8_t *mask; /* per pixel: the categories (bit c) within the near distance, row pass first */
     float lut[LUT_N];
     int tap_dx[SNAP_TAPS * SNAP_TAPS], tap_dy[SNAP_TAPS * SNAP_TAPS];
     ptrdiff_t tap_lab[SNAP_TAPS * SNAP_TAPS], tap_img[SNAP_TAPS * SNAP_TAPS]; /* in the map's, the frame's bytes */
@@ -67,33 +74,34 @@ void segtex_snap_destroy(segtex_snap *s)
     segtex_free(s);
 }
 
-static inline uint8_t bit_of(uint8_t label) { return label && label < C ? (uint8_t)(1u << (label - 1)) : 0; }
+/* bit c for category c; ids over the categories are no category */
+static inline uint8_t bit_of(uint8_t label) { return label < C ? (uint8_t)(1u << label) : 0; }
 
 /*
- * mask[i] = the person categories within `r` pixels of pixel i along a line of n pixels `step` apart, from
+ * mask[i] = the categories within `r` pixels of pixel i along a line of n pixels `step` apart, from
  * `in` (labels when `labels`, else masks): two sweeps, each keeping where every category was last seen.
  */
 static void near_line(const uint8_t *in, uint8_t *mask, int n, ptrdiff_t step, int r, int labels)
 {
-    int last[C - 1];
-    for (int c = 0; c < C - 1; c++)
+    int last[C];
+    for (int c = 0; c < C; c++)
         last[c] = -(1 << 29);
     for (int i = 0; i < n; i++) {
         const uint8_t b = labels ? bit_of(in[i * step]) : in[i * step];
         uint8_t m = 0;
-        for (int c = 0; c < C - 1; c++) {
+        for (int c = 0; c < C; c++) {
             if (b >> c & 1)
                 last[c] = i;
             m |= (uint8_t)((i - last[c] <= r) << c);
         }
         mask[i * step] = m;
     }
-    for (int c = 0; c < C - 1; c++)
+    for (int c = 0; c < C; c++)
         last[c] = 1 << 29;
     for (int i = n - 1; i >= 0; i--) {
         const uint8_t b = labels ? bit_of(in[i * step]) : in[i * step];
         uint8_t m = 0;
-        for (int c = 0; c < C - 1; c++) {
+        for (int c = 0; c < C; c++) {
             if (b >> c & 1)
                 last[c] = i;
             m |= (uint8_t)((last[c] - i <= r) << c);
@@ -134,7 +142,7 @@ segtex_status segtex_snap_categories(segtex_snap *s, const segtex_image *frame, 
         }
     for (int y = 0; y < h; y++)
         memcpy(s->orig + (size_t)y * w, categories->data + (ptrdiff_t)y * categories->stride, (size_t)w);
-    /* The person categories within `near` pixels: rows, then columns of the rows' masks (a square reach). */
+    /* The categories within `near` pixels: rows, then columns of the rows' masks (a square reach). */
     for (int y = 0; y < h; y++)
         near_line(s->orig + (size_t)y * w, s->mask + (size_t)y * w, w, 1, near, 1);
     for (int x = 0; x < w; x++)
@@ -147,8 +155,8 @@ segtex_status segtex_snap_categories(segtex_snap *s, const segtex_image *frame, 
         uint8_t *out = categories->data + (ptrdiff_t)y * categories->stride;
         for (int x = 0; x < w; x++) {
             const uint8_t own = lab[x];
-            /* only a person pixel with another person category near it can change */
-            if (!own || own >= C || !(mask[x] & (uint8_t)~bit_of(own))) {
+            /* only a pixel with another category near it can change */
+            if (own >= C || !(mask[x] & (uint8_t)~bit_of(own))) {
                 counts[own < C ? own : 0]++;
                 continue;
             }
@@ -156,14 +164,14 @@ segtex_status segtex_snap_categories(segtex_snap *s, const segtex_image *frame, 
             float acc[C] = {0};
             if (x >= reach && y >= reach && x + reach < w && y + reach < h) { /* every tap inside */
                 const uint8_t *l0 = lab + x;
-                float slot[8] = {0}; /* by id, 0 and ids over 5 (not categories) into slots never read */
+                float slot[8] = {0}; /* by id; ids over 5 (not categories) into a slot never read */
                 for (int t = 0; t < taps; t++) {
                     const uint8_t *q = p + s->tap_img[t];
                     const int d0 = p[0] - q[0], d1 = p[1] - q[1], d2 = p[2] - q[2];
                     slot[l0[s->tap_lab[t]] < C ? l0[s->tap_lab[t]] : 7] +=
                         s->tap_w[t] * s->lut[(d0 * d0 + d1 * d1 + d2 * d2) >> LUT_SHIFT];
                 }
-                for (int c = 1; c < C; c++)
+                for (int c = 0; c < C; c++)
                     acc[c] = slot[c];
             } else {
                 for (int t = 0; t < taps; t++) {
@@ -171,15 +179,16 @@ segtex_status segtex_snap_categories(segtex_snap *s, const segtex_image *frame, 
                     if (qx < 0 || qy < 0 || qx >= w || qy >= h)
                         continue;
                     const uint8_t l = s->orig[(size_t)qy * w + qx];
-                    if (!l || l >= C)
+                    if (l >= C)
                         continue;
                     const uint8_t *q = frame->data + (ptrdiff_t)qy * frame->stride + (ptrdiff_t)qx * ch;
                     const int d0 = p[0] - q[0], d1 = p[1] - q[1], d2 = p[2] - q[2];
                     acc[l] += s->tap_w[t] * s->lut[(d0 * d0 + d1 * d1 + d2 * d2) >> LUT_SHIFT];
                 }
             }
+            acc[own] *= SNAP_OWN; /* sensor noise flips fewer pixels along a weak edge */
             int best = own;
-            for (int c = 1; c < C; c++)
+            for (int c = 0; c < C; c++)
                 best = acc[c] > acc[best] ? c : best;
             out[x] = (uint8_t)best;
             counts[best]++;
