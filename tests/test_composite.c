@@ -251,6 +251,8 @@ typedef struct {
     segtex_image img;
     segtex_seg_result r;
     segtex_composite *c;
+    float *selfie;            /* synth_open_pose's: a W x W selfie mask, all 0 */
+    segtex_pose_result *pose; /* ... and a pose, all 0 */
 } synth;
 
 static int synth_open(synth *t, int w)
@@ -264,11 +266,23 @@ static int synth_open(synth *t, int w)
     return 1;
 }
 
+/* synth_open, with a selfie mask and a pose for the fusion's tests */
+static int synth_open_pose(synth *t, int w)
+{
+    if (!synth_open(t, w))
+        return 0;
+    t->selfie = calloc((size_t)w * w, sizeof(float));
+    t->pose = calloc(1, sizeof *t->pose);
+    return t->selfie && t->pose;
+}
+
 static void synth_close(synth *t)
 {
     segtex_composite_destroy(t->c);
     segtex_seg_result_free(&t->r);
     segtex_image_free(&t->img);
+    free(t->selfie);
+    free(t->pose);
 }
 
 /* A pose whose ROI is the whole 128 x 128 frame (mask pixel = half an image pixel), its mask empty: the synthetic
@@ -305,10 +319,11 @@ static void pose_mask_needs_seen_bones(void)
 {
     enum { W = 128 };
     synth t;
-    float *selfie = calloc(W * W, sizeof(float));
-    segtex_pose_result *pose = calloc(1, sizeof *pose);
-    CHECK(selfie && pose && synth_open(&t, W), "set up");
-    if (!t.c || !selfie || !pose)
+    const int ok = synth_open_pose(&t, W);
+    float *selfie = t.selfie;
+    segtex_pose_result *pose = t.pose;
+    CHECK(ok, "set up");
+    if (!ok)
         goto out;
     /* A standing body, every landmark where a pose would put it, all seen but its left leg (knee, ankle, heel
      * and foot at visibility 0.1: guessed, splayed out over the background). */
@@ -359,8 +374,6 @@ static void pose_mask_needs_seen_bones(void)
           person_at(&t.r, 24, 114));
 out:
     synth_close(&t);
-    free(selfie);
-    free(pose);
 }
 
 /*
@@ -373,10 +386,11 @@ static void pose_halo_needs_both(void)
 {
     enum { W = 128 };
     synth t;
-    float *selfie = calloc(W * W, sizeof(float));
-    segtex_pose_result *pose = calloc(1, sizeof *pose);
-    CHECK(selfie && pose && synth_open(&t, W), "set up");
-    if (!t.c || !selfie || !pose)
+    const int ok = synth_open_pose(&t, W);
+    float *selfie = t.selfie;
+    segtex_pose_result *pose = t.pose;
+    CHECK(ok, "set up");
+    if (!ok)
         goto out;
     /* An upper body: shoulders at y 40, hips below the frame; every point seen. */
     for (int i = 0; i < SEGTEX_POSE_POINTS; i++) {
@@ -410,8 +424,6 @@ static void pose_halo_needs_both(void)
     CHECK(person_at(&t.r, 100, 70) > 0.55f, "selfie unaware: the pose's 0.6 counts (%.2f)", person_at(&t.r, 100, 70));
 out:
     synth_close(&t);
-    free(selfie);
-    free(pose);
 }
 
 /*
