@@ -235,8 +235,10 @@ void segtex_seg_result_upsample(const segtex_seg_result *r, segtex_image *catego
  * image's size (segtex_seg_result_upsample's) from a result at model
  * resolution `model_width` x `model_height`: each pixel within 2 model
  * pixels of another category takes the category its neighbours within 6
- * model pixels vote for (81 of them, each weighted by nearness and by how
- * like the pixel's colour theirs is). Background votes as a category: the
+ * model pixels vote for (up to 81 of them, each weighted by nearness and by
+ * how like the pixel's colour theirs is; the pixel's colour is the mean of
+ * its 3 x 3 neighbours like it, so that one pixel's sensor noise does not
+ * tip it across an edge). Background votes as a category: the
  * person's edge moves onto the photo's edge too, so the map's background
  * differs from the person mask upsampled by a few pixels along the edge; ids
  * over 5 neither vote nor change. `frame`: the image, RGB (3 or

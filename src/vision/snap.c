@@ -15,7 +15,7 @@
  * category's votes count SNAP_OWN times: the composite decided it, and
  * along a weak edge sensor noise would otherwise flip it frame to frame;
  * for the same reason the pixel's colour is its like neighbours' mean
- * (own_colour, session 25). Ids over 5 (no category) neither vote nor
+ * (like_colour, session 25). Ids over 5 (no category) neither vote nor
  * change.
  */
 #include "segtex/vision.h"
@@ -31,7 +31,7 @@
 #define SNAP_TAPS 9      /* neighbours per side (odd), spread evenly over the reach */
 #define SNAP_SIGMA 40.0f /* colour likeness: a Gaussian of this sigma on the RGB distance (20 before session 24) */
 #define SNAP_OWN 1.25f   /* the pixel's own category's votes count this much more (the composite decided it) */
-#define SNAP_PRE 24      /* the pixel's colour: the mean of its 3 x 3 neighbours within this RGB distance of it */
+#define SNAP_LIKE 24     /* the pixel's colour: the mean of its 3 x 3 neighbours within this RGB distance of it */
 #define LUT_SHIFT 6      /* the colour weight's table: one entry per 64 of squared RGB distance */
 #define LUT_N ((3 * 255 * 255 >> LUT_SHIFT) + 1)
 
@@ -78,22 +78,22 @@ void segtex_snap_destroy(segtex_snap *s)
 }
 
 /*
- * The colour pixel (x, y) votes with: the mean of its 3 x 3 neighbours whose colour is within SNAP_PRE of its own (a
- * tiny bilateral filter). Sensor noise in the one pixel would otherwise tip it toward one side of an edge or the other
- * frame by frame; an edge's other side is further off than SNAP_PRE and left out, so the edge stays sharp. On a
- * border 4 pixels off a 40-level edge under +-8 levels of noise, 130 of 480 pixels changed frame to frame with the
- * pixel's own colour, 12 with this.
+ * The colour pixel (x, y), at `p`, votes with: the mean of the pixels of its 3 x 3 neighbourhood (itself included;
+ * fewer at the frame's edges) whose colour is within SNAP_LIKE of its own (a tiny bilateral filter). Sensor noise in
+ * the one pixel would otherwise tip it toward one side of an edge or the other frame by frame; an edge's other side
+ * is further off than SNAP_LIKE and left out, so the edge stays sharp. In session 25's probe (a border 4 pixels off a
+ * 40-level edge under +-8 levels of noise) 130 of 480 pixels changed frame to frame with the pixel's own colour, 12
+ * with this. The mean truncates (half a level darker at most: nothing beside the likeness's sigma of 40).
  */
-static void own_colour(const segtex_image *frame, int x, int y, int out[3])
+static void like_colour(const segtex_image *frame, const uint8_t *p, int x, int y, int out[3])
 {
     const int ch = frame->channels;
-    const uint8_t *p = frame->data + (ptrdiff_t)y * frame->stride + (ptrdiff_t)x * ch;
     int sum[3] = {0, 0, 0}, n = 0;
     for (int yy = y > 0 ? y - 1 : 0; yy <= y + 1 && yy < frame->height; yy++)
         for (int xx = x > 0 ? x - 1 : 0; xx <= x + 1 && xx < frame->width; xx++) {
             const uint8_t *q = frame->data + (ptrdiff_t)yy * frame->stride + (ptrdiff_t)xx * ch;
             const int d0 = q[0] - p[0], d1 = q[1] - p[1], d2 = q[2] - p[2];
-            if (d0 * d0 + d1 * d1 + d2 * d2 <= SNAP_PRE * SNAP_PRE)
+            if (d0 * d0 + d1 * d1 + d2 * d2 <= SNAP_LIKE * SNAP_LIKE)
                 sum[0] += q[0], sum[1] += q[1], sum[2] += q[2], n++;
         }
     for (int k = 0; k < 3; k++)
@@ -187,15 +187,15 @@ segtex_status segtex_snap_categories(segtex_snap *s, const segtex_image *frame, 
                 continue;
             }
             const uint8_t *px = row + (ptrdiff_t)x * ch;
-            int p[3];
-            own_colour(frame, x, y, p);
+            int col[3];
+            like_colour(frame, px, x, y, col);
             float acc[C] = {0};
             if (x >= reach && y >= reach && x + reach < w && y + reach < h) { /* every tap inside */
                 const uint8_t *l0 = lab + x;
                 float slot[8] = {0}; /* by id; ids over 5 (not categories) into a slot never read */
                 for (int t = 0; t < taps; t++) {
                     const uint8_t *q = px + s->tap_img[t];
-                    const int d0 = p[0] - q[0], d1 = p[1] - q[1], d2 = p[2] - q[2];
+                    const int d0 = col[0] - q[0], d1 = col[1] - q[1], d2 = col[2] - q[2];
                     slot[l0[s->tap_lab[t]] < C ? l0[s->tap_lab[t]] : 7] +=
                         s->tap_w[t] * s->lut[(d0 * d0 + d1 * d1 + d2 * d2) >> LUT_SHIFT];
                 }
@@ -210,7 +210,7 @@ segtex_status segtex_snap_categories(segtex_snap *s, const segtex_image *frame, 
                     if (l >= C)
                         continue;
                     const uint8_t *q = frame->data + (ptrdiff_t)qy * frame->stride + (ptrdiff_t)qx * ch;
-                    const int d0 = p[0] - q[0], d1 = p[1] - q[1], d2 = p[2] - q[2];
+                    const int d0 = col[0] - q[0], d1 = col[1] - q[1], d2 = col[2] - q[2];
                     acc[l] += s->tap_w[t] * s->lut[(d0 * d0 + d1 * d1 + d2 * d2) >> LUT_SHIFT];
                 }
             }
