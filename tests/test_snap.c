@@ -161,21 +161,29 @@ static void noise_does_not_flicker(void)
     CHECK(segtex_snap_create(200, 120, &s) == SEGTEX_OK, "create");
     if (!s || !img.data || !map.data || !prev.data)
         goto out;
-    static const uint8_t grey[3] = {120, 120, 120}, fold[3] = {140, 140, 140}, lit[3] = {160, 160, 160};
-    static const char *const name[3] = {"a round border on a flat photo", "a border 3 pixels off a 20-level edge",
-                                        "a border 2 pixels off a 40-level edge"};
+    /* Each scene: the photo's right side from column `edge` (none: 0), the map's border (0: the round one). */
+    static const struct {
+        const char *name;
+        int edge, right, border;
+    } scenes[3] = {{"a round border on a flat photo", 0, 120, 0},
+                   {"a border 3 pixels off a 20-level edge", 100, 140, 103},
+                   {"a border 2 pixels off a 40-level edge", 100, 160, 102}};
+    static const uint8_t grey[3] = {120, 120, 120};
     int off = 0; /* pixels off the 40-level edge's side, over its ten frames */
     for (int scene = 0; scene < 3; scene++) {
+        const uint8_t right[3] = {(uint8_t)scenes[scene].right, (uint8_t)scenes[scene].right,
+                                  (uint8_t)scenes[scene].right};
+        const int border = scenes[scene].border;
         uint32_t seed = 7;
         int changed = 0;
         for (int t = 0; t < 10; t++) {
-            two_colours(&img, scene ? 100 : 0, grey, scene == 2 ? lit : scene ? fold : grey, 8, &seed);
+            two_colours(&img, scenes[scene].edge, grey, right, 8, &seed);
             for (int y = 0; y < 120; y++)
                 for (int x = 0; x < 200; x++) {
                     const int r2 = (x - 100) * (x - 100) + (y - 60) * (y - 60);
                     map.data[y * map.stride + x] =
-                        scene ? (x < (scene == 2 ? 102 : 103) ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES)
-                              : (r2 < 44 * 44 ? SEGTEX_CATEGORY_HAIR : SEGTEX_CATEGORY_BACKGROUND);
+                        border ? (x < border ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES)
+                               : (r2 < 44 * 44 ? SEGTEX_CATEGORY_HAIR : SEGTEX_CATEGORY_BACKGROUND);
                 }
             CHECK(segtex_snap_categories(s, &img, 50, 30, &map, NULL) == SEGTEX_OK, "snap");
             for (int i = 0; t > 0 && i < map.stride * 120; i++)
@@ -186,9 +194,9 @@ static void noise_does_not_flicker(void)
                            (x < 100 ? SEGTEX_CATEGORY_BODY_SKIN : SEGTEX_CATEGORY_CLOTHES);
             memcpy(prev.data, map.data, (size_t)map.stride * 120);
         }
-        printf("  %s: %.1f pixels a frame changed\n", name[scene], changed / 9.0);
+        printf("  %s: %.1f pixels a frame changed\n", scenes[scene].name, changed / 9.0);
         CHECK(changed < 15 * 9, "%s under sensor noise: %.1f pixels a frame changed (fewer than 15 on average)",
-              name[scene], changed / 9.0);
+              scenes[scene].name, changed / 9.0);
     }
     /* ... and the 40-level edge's border moved onto it: at most 12 pixels a frame on the wrong side near it */
     printf("  the 40-level edge: %.1f pixels a frame off it\n", off / 10.0);
