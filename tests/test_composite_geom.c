@@ -509,6 +509,8 @@ static void colour_ll(const comp_colours *m, const uint8_t rgb[3], float ll[COMP
  * streaks, a white shirt clipped to white. A pixel clipped white has no hue: it is no skin (the face's model, widened
  * by its highlights, held the shirt: the torso showed "no clothes", the shirt was body skin at even odds) and teaches
  * the hair nothing (a clipped forehead in the hair band made the hair model white); the shirt is clothes, learned.
+ * A pixel clipped white is skin as likely as clothes (a highlight on a forehead or a neck clips as the shirt does):
+ * the region's prior and its neighbours decide it.
  */
 static void clipped_white_is_no_skin(void)
 {
@@ -530,8 +532,11 @@ static void clipped_white_is_no_skin(void)
           "%d)", comp_colours_clothes_unseen(&m), comp_colours_bare(&m));
     float ll[COMP_K];
     colour_ll(&m, white, ll);
-    CHECK(ll[COMP_CLOTHES] > ll[COMP_BODY] + 2.0f && ll[COMP_CLOTHES] > ll[COMP_HAIR] + 2.0f,
-          "clipped white: clothes (clothes %.1f, body %.1f, hair %.1f)", ll[COMP_CLOTHES], ll[COMP_BODY], ll[COMP_HAIR]);
+    CHECK(ll[COMP_CLOTHES] > ll[COMP_HAIR] + 2.0f, "clipped white: no hair (clothes %.1f, hair %.1f)",
+          ll[COMP_CLOTHES], ll[COMP_HAIR]);
+    CHECK(ll[COMP_FACE] == ll[COMP_CLOTHES] && ll[COMP_BODY] == ll[COMP_CLOTHES],
+          "clipped white: a highlight on skin as likely as the shirt, the priors decide (face %.1f, body %.1f, clothes "
+          "%.1f)", ll[COMP_FACE], ll[COMP_BODY], ll[COMP_CLOTHES]);
     colour_ll(&m, pale, ll);
     CHECK(ll[COMP_FACE] > ll[COMP_CLOTHES] + 2.0f, "the pale skin: skin (face %.1f, clothes %.1f)", ll[COMP_FACE],
           ll[COMP_CLOTHES]);

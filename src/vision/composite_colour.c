@@ -594,6 +594,12 @@ void comp_colours_loglik(const comp_colours *m, const float c[3], int shaded, fl
         best = comp_max(best, gauss_ll(&m->clothes[k], c, LL_MIN, INFINITY) - 1.1f); /* log 1/3: equal parts */
     ll[COMP_CLOTHES] = best;
     ll[COMP_OTHERS] = LL_MIN + 3.0f; /* an object: any colour, none likely (a flat density) */
+    /* A pixel clipped white is a white shirt or a highlight on skin (a forehead, a neck in an overexposed frame): its
+     * colour cannot tell them apart, so skin is as likely there as the likeliest clothes, and the region's prior and
+     * the neighbours decide. The skin's gate had made a forehead's highlight a white shirt's (a dot of clothes) and
+     * an overexposed neck clothes. */
+    if (clipped_white(c))
+        ll[COMP_FACE] = comp_max(ll[COMP_FACE], best), ll[COMP_BODY] = comp_max(ll[COMP_BODY], best);
     const float wgt = colour_weight(m);
     for (int k = 0; k < COMP_K; k++)
         ll[k] *= wgt;
