@@ -493,6 +493,29 @@ static void test_hands_from_poses(void)
     /* Again: the hand is there already, so nothing is added twice. */
     CHECK(segtex_hand_tracker_add_from_poses(t, &img, poses, 1, &res) == SEGTEX_OK && res.count == 1,
           "no duplicate (got %d)", res.count);
+    /* At 0.7 of its brightness (a dim room; tests/data/perturb.py's "dim"), the left player's hand on the ball
+     * scores under MediaPipe's 0.5 (0.446; 0.565 as shot): at the wrist his pose sees, it is still kept (from 0.3 at
+     * the default min_presence), and not by a tracker asking 0.8 of its hands (0.48 at a pose's wrist). */
+    for (size_t i = 0; i < (size_t)img.width * img.height * 3; i++)
+        img.data[i] = (uint8_t)(img.data[i] * 0.7);
+    segtex_pose_result left = hand_pose(0, 0.2176f, 0.3551f, 0.2296f, 0.3302f, 0.2307f, 0.3154f, 0.86f);
+    res.count = 0;
+    CHECK(segtex_hand_tracker_add_from_poses(t, &img, &left, 1, &res) == SEGTEX_OK && res.count == 1,
+          "dim: the left player's hand kept at his seen wrist (got %d)", res.count);
+    if (res.count == 1) {
+        const segtex_hand_landmarks *h = &res.hands[0];
+        CHECK(h->presence >= 0.3f && h->presence < 0.5f, "dim: presence %g (0.3 to 0.5: the pose's share decides)",
+              h->presence);
+        CHECK(hypotf(h->xyz[0][0] * 640 - 139, h->xyz[0][1] * 480 - 170) < 25, "dim: wrist at (%.0f, %.0f)",
+              h->xyz[0][0] * 640, h->xyz[0][1] * 480);
+    }
+    segtex_hand_tracker *strict = NULL;
+    segtex_hand_tracker_options so = {.min_presence = 0.8f};
+    CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &so, &strict) == SEGTEX_OK, "strict tracker");
+    res.count = 0;
+    CHECK(segtex_hand_tracker_add_from_poses(strict, &img, &left, 1, &res) == SEGTEX_OK && res.count == 0,
+          "dim, min_presence 0.8: not kept (got %d)", res.count);
+    segtex_hand_tracker_destroy(strict);
     segtex_hand_tracker_destroy(t);
     segtex_image_free(&img);
 }

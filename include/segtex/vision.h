@@ -606,7 +606,9 @@ segtex_status segtex_hand_tracker_process(segtex_hand_tracker *tracker, const se
  * landmarker runs on segtex_hand_roi_from_pose, then once more on the ROI
  * from its own landmarks (Holistic refines the region with its re-crop
  * model instead); the hand is added to `out` (palm score 0) when its
- * presence is at least the tracker's min_presence, up to SEGTEX_MAX_HANDS.
+ * presence is at least 0.6 of the tracker's min_presence (0.3 at the
+ * default 0.5: the pose's wrist is the second witness; MediaPipe keeps
+ * 0.5), up to SEGTEX_MAX_HANDS.
  * The tracker's state is not touched. Never allocates.
  */
 segtex_status segtex_hand_tracker_add_from_poses(segtex_hand_tracker *tracker, const segtex_image *img,
