@@ -506,13 +506,13 @@ static void colour_ll(const comp_colours *m, const uint8_t rgb[3], float ll[COMP
 
 /*
  * An overexposed frame: a pale face with every third pixel clipped white (its highlights), dark hair with clipped
- * streaks, a white shirt clipped to white. A pixel clipped white has no hue: it is no skin (the face's model, widened
- * by its highlights, held the shirt: the torso showed "no clothes", the shirt was body skin at even odds) and teaches
- * the hair nothing (a clipped forehead in the hair band made the hair model white); the shirt is clothes, learned.
- * A pixel clipped white is skin as likely as clothes (a highlight on a forehead or a neck clips as the shirt does):
- * the region's prior and its neighbours decide it.
+ * streaks, a white shirt clipped to white. A pixel clipped white has no hue: the shirt is still learned as clothes
+ * (the face's model, widened by its highlights, once held the shirt: the torso showed "no clothes", the shirt was body
+ * skin at even odds), it teaches the hair nothing (a clipped forehead in the hair band made the hair model white), and
+ * it is skin as likely as clothes (a highlight on a forehead or a neck clips as the shirt does): the region's prior
+ * and its neighbours decide it.
  */
-static void clipped_white_is_no_skin(void)
+static void clipped_white_even_odds(void)
 {
     static const uint8_t pale[3] = {245, 215, 195}, white[3] = {255, 255, 255};
     comp_colours m;
@@ -1312,7 +1312,7 @@ int main(void)
     RUN(bare_torso_is_skin);
     RUN(torso_without_clothes);
     RUN(close_up_torso_top_is_clothes);
-    RUN(clipped_white_is_no_skin);
+    RUN(clipped_white_even_odds);
     RUN(samples_outside_the_frame_are_not_read);
     RUN(found_hand_arms_at_even_odds);
     RUN(hair_hangs_over_the_chest);
