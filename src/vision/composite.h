@@ -178,8 +178,8 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
  * Log likelihoods of the five categories for a pixel's (Y, Cb, Cr), each
  * clamped from below, scaled by how much colour the frame has (luma alone,
  * on greyscale or IR frames, is weak evidence: the geometry decides more).
- * `shaded` (the neck's region): body skin is also the skin in shade, the
- * pixel lit back up to the skin's luma, on a frame with colour.
+ * `shaded` (the neck's and the torso's regions): body skin is also the skin
+ * in shade, the pixel lit back up to the skin's luma, on a frame with colour.
  */
 void comp_colours_loglik(const comp_colours *m, const float ycc[3], int shaded, float ll[COMP_K]);
 
