@@ -513,8 +513,9 @@ static void test_hands_from_poses(void)
     segtex_hand_tracker_options so = {.min_presence = 0.8f};
     CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &so, &strict) == SEGTEX_OK, "strict tracker");
     res.count = 0;
-    CHECK(segtex_hand_tracker_add_from_poses(strict, &img, &left, 1, &res) == SEGTEX_OK && res.count == 0,
-          "dim, min_presence 0.8: not kept (got %d)", res.count);
+    if (strict)
+        CHECK(segtex_hand_tracker_add_from_poses(strict, &img, &left, 1, &res) == SEGTEX_OK && res.count == 0,
+              "dim, min_presence 0.8: not kept (got %d)", res.count);
     segtex_hand_tracker_destroy(strict);
     segtex_hand_tracker_destroy(t);
     segtex_image_free(&img);
@@ -607,6 +608,16 @@ static void test_rejects(void)
     segtex_hand_tracker_options o = {.max_hands = 3};
     CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &o, &t) == SEGTEX_ERROR_INVALID_ARGUMENT && !t,
           "max hands 3 rejected");
+    const float bad[] = {1.5f, NAN};
+    for (int i = 0; models.detector && i < 4; i++) { /* over 1, or not a number: one line naming both */
+        segtex_hand_tracker_options b = {.min_presence = i < 2 ? bad[i] : 0, .min_score = i < 2 ? 0 : bad[i - 2]};
+        test_log_reset();
+        t = (segtex_hand_tracker *)1;
+        CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &b, &t) == SEGTEX_ERROR_INVALID_ARGUMENT &&
+                  !t && test_log.errors == 1 && strstr(test_log.line, "must lie in [0, 1]"),
+              "min_presence %g, min_score %g rejected with one line: %s", (double)b.min_presence, (double)b.min_score,
+              test_log.line);
+    }
     segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
 }
 

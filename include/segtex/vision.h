@@ -568,8 +568,8 @@ segtex_status segtex_hand_landmarker_process(segtex_hand_landmarker *landmarker,
 typedef struct segtex_hand_tracker_options {
     int max_hands;      /* 1..SEGTEX_MAX_HANDS (0: 2, MediaPipe's usual) */
     int video;          /* 1: track between frames and smooth; 0: every frame is a still image */
-    float min_presence; /* keep hands whose presence is at least this (0: 0.5) */
-    float min_score;    /* palm detector threshold (0: 0.5) */
+    float min_presence; /* keep hands whose presence is at least this, 0.6 of it at a pose's wrist (0: 0.5); <= 1 */
+    float min_score;    /* palm detector threshold (0: 0.5); <= 1 */
     /* One-Euro smoothing (video only); 0 gives 0.05, 80, 1.0 (as the face tracker) */
     float min_cutoff, beta, derivate_cutoff;
     /*

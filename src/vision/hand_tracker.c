@@ -57,6 +57,11 @@ segtex_status segtex_hand_tracker_create(segtex_palm_detector *detector, segtex_
         LOG_ERROR("hand tracker: max hands %d, at most %d", o.max_hands, SEGTEX_MAX_HANDS);
         return SEGTEX_ERROR_INVALID_ARGUMENT;
     }
+    if (!(o.min_presence <= 1) || !(o.min_score <= 1)) { /* NaN too */
+        LOG_ERROR("hand tracker: min_presence %g and min_score %g must lie in [0, 1]", (double)o.min_presence,
+                  (double)o.min_score);
+        return SEGTEX_ERROR_INVALID_ARGUMENT;
+    }
     if (o.min_presence <= 0)
         o.min_presence = 0.5f;
     if (o.min_score <= 0)
