@@ -608,9 +608,11 @@ static void test_rejects(void)
     segtex_hand_tracker_options o = {.max_hands = 3};
     CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &o, &t) == SEGTEX_ERROR_INVALID_ARGUMENT && !t,
           "max hands 3 rejected");
-    const float bad[] = {1.5f, NAN};
-    for (int i = 0; models.detector && i < 4; i++) { /* over 1, or not a number: one line naming both */
-        segtex_hand_tracker_options b = {.min_presence = i < 2 ? bad[i] : 0, .min_score = i < 2 ? 0 : bad[i - 2]};
+    /* over 1, or not a number: one line naming both thresholds */
+    static const segtex_hand_tracker_options bads[] = {
+        {.min_presence = 1.5f}, {.min_presence = NAN}, {.min_score = 1.5f}, {.min_score = NAN}};
+    for (size_t i = 0; models.detector && i < sizeof bads / sizeof bads[0]; i++) {
+        const segtex_hand_tracker_options b = bads[i];
         test_log_reset();
         t = (segtex_hand_tracker *)1;
         CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &b, &t) == SEGTEX_ERROR_INVALID_ARGUMENT &&
