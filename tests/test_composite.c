@@ -6,7 +6,8 @@
  * still clip (flicker: share of pixels whose category changes between
  * consecutive frames, with small sensor noise), no allocation per frame,
  * greyscale frames degrade to geometry (no nonsense categories), and the
- * time one composite pass takes (printed, never asserted).
+ * time one composite pass takes (printed, never asserted). On a synthetic
+ * upper body: skin in shade on the chest is body skin, a shirt in shade clothes.
  */
 #include "harness.h"
 #include "segtex/io.h"
@@ -523,12 +524,102 @@ out:
     free(pose);
 }
 
+/* Paint the image's pixels inside the triangle (x0, y0) (x1, y0) (xa, ya), apex down, with rgb. */
+static void paint_v(segtex_image *img, float x0, float x1, float y0, float xa, float ya, const uint8_t rgb[3])
+{
+    for (int y = (int)y0; y < (int)ya && y < img->height; y++) {
+        const float f = (y + 0.5f - y0) / (ya - y0), l = x0 + f * (xa - x0), r = x1 + f * (xa - x1);
+        for (int x = (int)l; x < (int)r; x++)
+            if (x >= 0 && x < img->width)
+                memcpy(img->data + (size_t)y * img->stride + (size_t)x * 3, rgb, 3);
+    }
+}
+
+/* The likeliest category the composite gives pixel (x, y) of its result's grid. */
+static int category_at(const segtex_seg_result *r, int x, int y)
+{
+    const float *p = r->prob + ((size_t)y * r->width + (size_t)x) * SEGTEX_CATEGORY_COUNT;
+    int best = 0;
+    for (int k = 1; k < SEGTEX_CATEGORY_COUNT; k++)
+        best = p[k] > p[best] ? k : best;
+    return best;
+}
+
+/* Share of the pixels of a box of the result's grid whose likeliest category is `cat`. */
+static float share_of(const segtex_seg_result *r, int x0, int y0, int x1, int y1, int cat)
+{
+    int n = 0, k = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++, n++)
+            k += category_at(r, x, y) == cat;
+    return n ? (float)k / (float)n : 0.0f;
+}
+
+/*
+ * Skin in shade on the torso (composite.c passes `shaded` for the neck's and the torso's regions): the chin's shadow
+ * on the chest in a wide neckline is the face's skin lit to 0.65, darker and greyer, and is body skin, not the shirt;
+ * the shirt in the same shade stays clothes (lit back up it is the shirt's colour, not skin's). A person seen by the
+ * pose alone (the face guessed at its nose, the skin sampled there), over a flat grey room.
+ */
+static void torso_skin_in_shade(void)
+{
+    enum { W = 160 };
+    synth t;
+    const int ok = synth_open_pose(&t, W);
+    segtex_pose_result *pose = t.pose;
+    CHECK(ok, "set up");
+    if (!ok)
+        goto out;
+    static const uint8_t skin[3] = {214, 162, 132}, shirt[3] = {40, 72, 150};
+    uint8_t shade[3], shirt_shade[3];
+    for (int c = 0; c < 3; c++)
+        shade[c] = (uint8_t)(0.65f * skin[c] + 0.5f), shirt_shade[c] = (uint8_t)(0.65f * shirt[c] + 0.5f);
+    /* An upper body: the head a disc of skin around (80, 36), the neck, the shirt from the shoulders (y 72) to the
+     * frame's bottom with a V of shaded skin under the neck (to y 104), and a patch of the shirt in the same shade. */
+    for (int y = 0; y < W; y++)
+        for (int x = 0; x < W; x++) {
+            const int head = (x - 80) * (x - 80) + (y - 36) * (y - 36) < 22 * 22,
+                      neck = y >= 50 && y < 74 && abs(x - 80) < 12, body = y >= 66 && x >= 36 && x < 124;
+            const uint8_t *c = head || neck ? (neck && y >= 62 ? shade : skin) : body ? shirt : NULL;
+            if (c)
+                memcpy(t.img.data + (size_t)y * t.img.stride + (size_t)x * 3, c, 3);
+            t.selfie[y * W + x] = head || neck || body ? 1.0f : 0.0f;
+        }
+    paint_v(&t.img, 62.0f, 98.0f, 66.0f, 80.0f, 104.0f, shade);
+    for (int y = 120; y < 150; y++)
+        for (int x = 98; x < 118; x++)
+            memcpy(t.img.data + (size_t)y * t.img.stride + (size_t)x * 3, shirt_shade, 3);
+    static const struct { int i; float x, y; } pts[] = {
+        {SEGTEX_POSE_NOSE, 0.50f, 0.24f}, {SEGTEX_POSE_LEFT_EYE, 0.54f, 0.20f}, {SEGTEX_POSE_RIGHT_EYE, 0.46f, 0.20f},
+        {SEGTEX_POSE_LEFT_EAR, 0.61f, 0.22f}, {SEGTEX_POSE_RIGHT_EAR, 0.39f, 0.22f},
+        {SEGTEX_POSE_MOUTH_LEFT, 0.53f, 0.28f}, {SEGTEX_POSE_MOUTH_RIGHT, 0.47f, 0.28f},
+        {SEGTEX_POSE_LEFT_SHOULDER, 0.70f, 0.47f}, {SEGTEX_POSE_RIGHT_SHOULDER, 0.30f, 0.47f},
+        {SEGTEX_POSE_LEFT_HIP, 0.64f, 1.05f}, {SEGTEX_POSE_RIGHT_HIP, 0.36f, 1.05f}};
+    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+        float *l = pose->landmarks[pts[k].i];
+        l[0] = pts[k].x, l[1] = pts[k].y, l[3] = 1.0f, l[4] = 1.0f;
+    }
+    pose->count = 1, pose->score = 1.0f; /* no mask of its own: the selfie's is the person */
+    segtex_people people = {NULL, pose, NULL, 1};
+    segtex_composite_masks mk = {t.selfie, W, W, NULL, 0, 0};
+    segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
+    const float v = share_of(&t.r, 74, 70, 86, 90, SEGTEX_CATEGORY_BODY_SKIN),
+                side = share_of(&t.r, 44, 100, 64, 140, SEGTEX_CATEGORY_CLOTHES),
+                dark = share_of(&t.r, 101, 123, 115, 147, SEGTEX_CATEGORY_CLOTHES);
+    CHECK(v > 0.9f, "the chest in shade in the neckline: body skin (%.0f %%)", 100.0f * v);
+    CHECK(side > 0.9f && dark > 0.9f, "the shirt, lit and in the same shade: clothes (%.0f %%, %.0f %%)",
+          100.0f * side, 100.0f * dark);
+out:
+    synth_close(&t);
+}
+
 int main(void)
 {
     RUN(pose_mask_needs_seen_bones);
     RUN(pose_halo_needs_both);
     RUN(person_edge_holds_in_video);
     RUN(selfie_model_agreeing_with_the_pose);
+    RUN(torso_skin_in_shade);
     const char *path = test_asset("astronaut.png");
     CHECK(path != NULL, "astronaut.png missing");
     if (!path || segtex_image_load(path, 3, &portrait))
