@@ -524,17 +524,6 @@ out:
     free(pose);
 }
 
-/* Paint the image's pixels inside the triangle (x0, y0) (x1, y0) (xa, ya), apex down, with rgb. */
-static void paint_v(segtex_image *img, float x0, float x1, float y0, float xa, float ya, const uint8_t rgb[3])
-{
-    for (int y = (int)y0; y < (int)ya && y < img->height; y++) {
-        const float f = (y + 0.5f - y0) / (ya - y0), l = x0 + f * (xa - x0), r = x1 + f * (xa - x1);
-        for (int x = (int)l; x < (int)r; x++)
-            if (x >= 0 && x < img->width)
-                memcpy(img->data + (size_t)y * img->stride + (size_t)x * 3, rgb, 3);
-    }
-}
-
 /* The likeliest category the composite gives pixel (x, y) of its result's grid. */
 static int category_at(const segtex_seg_result *r, int x, int y)
 {
@@ -576,21 +565,25 @@ static void torso_skin_in_shade(void)
         shade[c] = (uint8_t)(0.65f * skin[c] + 0.5f), shirt_shade[c] = (uint8_t)(0.65f * shirt[c] + 0.5f);
     /* An upper body: the head a disc of skin around (80, 36), the neck (its lower half in the chin's shadow), the
      * shirt from y 66 (the shoulders' line at 75) to the frame's bottom with a V of shaded skin under the neck (to
-     * y 104), and a patch of the shirt in the same shade. The neckline's box is 98 % body skin (30 % without the
+     * y 104), and a patch of the shirt in the same shade. The neckline's box is 99 % body skin (0 % without the
      * torso's shade), the shirt's two boxes 100 % clothes. */
     for (int y = 0; y < W; y++)
         for (int x = 0; x < W; x++) {
             const int head = (x - 80) * (x - 80) + (y - 36) * (y - 36) < 22 * 22,
-                      neck = y >= 50 && y < 74 && abs(x - 80) < 12, body = y >= 66 && x >= 36 && x < 124;
-            const uint8_t *c = head || neck ? (neck && y >= 62 ? shade : skin) : body ? shirt : NULL;
+                      neck = y >= 50 && y < 74 && abs(x - 80) < 12, body = y >= 66 && x >= 36 && x < 124,
+                      v = y >= 66 && y < 104 && 38 * abs(x - 80) < 18 * (104 - y),
+                      patch = y >= 120 && y < 150 && x >= 84 && x < 104;
+            const uint8_t *c = NULL;
+            if (v || (neck && y >= 62))
+                c = shade;
+            else if (head || neck)
+                c = skin;
+            else if (body)
+                c = patch ? shirt_shade : shirt;
             if (c)
                 memcpy(t.img.data + (size_t)y * t.img.stride + (size_t)x * 3, c, 3);
             t.selfie[y * W + x] = head || neck || body ? 1.0f : 0.0f;
         }
-    paint_v(&t.img, 62.0f, 98.0f, 66.0f, 80.0f, 104.0f, shade);
-    for (int y = 120; y < 150; y++)
-        for (int x = 98; x < 118; x++)
-            memcpy(t.img.data + (size_t)y * t.img.stride + (size_t)x * 3, shirt_shade, 3);
     static const struct { int i; float x, y; } pts[] = {
         {SEGTEX_POSE_NOSE, 0.50f, 0.24f}, {SEGTEX_POSE_LEFT_EYE, 0.54f, 0.20f}, {SEGTEX_POSE_RIGHT_EYE, 0.46f, 0.20f},
         {SEGTEX_POSE_LEFT_EAR, 0.61f, 0.22f}, {SEGTEX_POSE_RIGHT_EAR, 0.39f, 0.22f},
@@ -605,9 +598,10 @@ static void torso_skin_in_shade(void)
     segtex_people people = {NULL, pose, NULL, 1};
     segtex_composite_masks mk = {t.selfie, W, W, NULL, 0, 0};
     segtex_composite_run(t.c, &t.img, &people, &mk, &t.r);
-    const float v = share_of(&t.r, 74, 70, 86, 90, SEGTEX_CATEGORY_BODY_SKIN),
-                side = share_of(&t.r, 44, 100, 64, 140, SEGTEX_CATEGORY_CLOTHES),
-                dark = share_of(&t.r, 101, 123, 115, 147, SEGTEX_CATEGORY_CLOTHES);
+    /* the boxes measured: under the neck's region (it reaches y 75), inside the torso's polygon (x 46 to 109) */
+    const float v = share_of(&t.r, 74, 76, 86, 90, SEGTEX_CATEGORY_BODY_SKIN),
+                side = share_of(&t.r, 52, 100, 72, 140, SEGTEX_CATEGORY_CLOTHES),
+                dark = share_of(&t.r, 87, 123, 101, 147, SEGTEX_CATEGORY_CLOTHES);
     CHECK(v > 0.9f, "the chest in shade in the neckline: body skin (%.0f %%)", 100.0f * v);
     CHECK(side > 0.9f && dark > 0.9f, "the shirt, lit and in the same shade: clothes (%.0f %%, %.0f %%)",
           100.0f * side, 100.0f * dark);
