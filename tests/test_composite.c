@@ -524,23 +524,13 @@ out:
     free(pose);
 }
 
-/* The likeliest category the composite gives pixel (x, y) of its result's grid. */
-static int category_at(const segtex_seg_result *r, int x, int y)
-{
-    const float *p = r->prob + ((size_t)y * r->width + (size_t)x) * SEGTEX_CATEGORY_COUNT;
-    int best = 0;
-    for (int k = 1; k < SEGTEX_CATEGORY_COUNT; k++)
-        best = p[k] > p[best] ? k : best;
-    return best;
-}
-
-/* Share of the pixels of a box of the result's grid whose likeliest category is `cat`. */
+/* Share of the pixels of a box of the result's grid (the image's size) whose likeliest category is `cat`. */
 static float share_of(const segtex_seg_result *r, int x0, int y0, int x1, int y1, int cat)
 {
     int n = 0, k = 0;
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++, n++)
-            k += category_at(r, x, y) == cat;
+            k += segtex_seg_result_sample(r, (x + 0.5f) / r->width, (y + 0.5f) / r->height, NULL) == cat;
     return n ? (float)k / (float)n : 0.0f;
 }
 

@@ -612,12 +612,12 @@ static void test_rejects(void)
     static const segtex_hand_tracker_options bads[] = {
         {.min_presence = 1.5f}, {.min_presence = NAN}, {.min_score = 1.5f}, {.min_score = NAN}};
     for (size_t i = 0; models.detector && i < sizeof bads / sizeof bads[0]; i++) {
-        const segtex_hand_tracker_options b = bads[i];
+        const segtex_hand_tracker_options *b = &bads[i];
         test_log_reset();
         t = (segtex_hand_tracker *)1;
-        CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, &b, &t) == SEGTEX_ERROR_INVALID_ARGUMENT &&
+        CHECK(segtex_hand_tracker_create(models.detector, models.landmarker, b, &t) == SEGTEX_ERROR_INVALID_ARGUMENT &&
                   !t && test_log.errors == 1 && strstr(test_log.line, "must lie in [0, 1]"),
-              "min_presence %g, min_score %g rejected with one line: %s", (double)b.min_presence, (double)b.min_score,
+              "min_presence %g, min_score %g rejected with one line: %s", (double)b->min_presence, (double)b->min_score,
               test_log.line);
     }
     segtex_set_log(segtex_log_stderr, NULL, SEGTEX_LOG_WARNING);
