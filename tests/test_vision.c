@@ -425,6 +425,44 @@ static void person_segmenter_and_errors(void)
         CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_ERROR_IO && s == NULL, "multiclass without its model");
 }
 
+/*
+ * The person segmenter on a 4:3 photo of two far, full bodies (basketball1, when fetched): the landscape model,
+ * which it picks from 4:3 up, finds nobody there, and it then runs the square one (as the composite does). Before,
+ * the mask was empty (background 100 %); the square model holds the right player whole and the left one's top.
+ */
+static void person_segmenter_far_bodies(void)
+{
+    const char *path = test_asset("basketball1.png");
+    segtex_image img = {0};
+    if (!path || segtex_image_load(path, 3, &img)) {
+        printf("  skipped: basketball1.png not in $SEGTEX_ASSETS (scripts/fetch-assets.sh --people-samples)\n");
+        return;
+    }
+    segtex_segmenter *s = NULL;
+    segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, models_dir, mo, 0};
+    segtex_seg_result r = {0};
+    CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_OK &&
+              segtex_seg_result_alloc(&r, segtex_segmenter_max_pixels(s)) == SEGTEX_OK &&
+              segtex_segmenter_process(s, &img, NULL, &r) == SEGTEX_OK,
+          "person segmenter on basketball1");
+    int person = 0;
+    for (int i = 0; i < r.width * r.height; i++)
+        person += r.category[i] == SEGTEX_CATEGORY_CLOTHES;
+    const float share = r.width > 0 ? (float)person / (float)(r.width * r.height) : 0.0f;
+    printf("  basketball1: person %.1f %% of a %dx%d mask\n", 100.0 * share, r.width, r.height);
+    CHECK(share > 0.1f, "basketball1: the person segmenter finds %.1f %% person (two players)", 100.0 * share);
+    /* the right player's shirt and head, and the wall between the two (image pixels of 640x480) */
+    const float pts[3][2] = {{560, 250}, {567, 75}, {300, 200}};
+    const int want[3] = {SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_BACKGROUND};
+    for (int k = 0; k < 3 && r.width > 0; k++) {
+        int got = segtex_seg_result_sample(&r, (pts[k][0] + 0.5f) / 640.0f, (pts[k][1] + 0.5f) / 480.0f, NULL);
+        CHECK(got == want[k], "basketball1 at (%.0f, %.0f): category %d, want %d", pts[k][0], pts[k][1], got, want[k]);
+    }
+    segtex_seg_result_free(&r);
+    segtex_segmenter_destroy(s);
+    segtex_image_free(&img);
+}
+
 /* Temporal blending: confident pixels take the new frame at once, uncertain ones keep some of the old. */
 static void temporal_smoothing(void)
 {
@@ -501,6 +539,7 @@ int main(void)
         RUN(smoothing_damps_jitter);
         RUN(composite_segmenter_categories);
         RUN(person_segmenter_and_errors);
+        RUN(person_segmenter_far_bodies);
         RUN(temporal_smoothing);
     }
     RUN(sample_is_bilinear_then_argmax);

@@ -211,6 +211,15 @@ static int check_image(const segtex_image *img)
     return img && img->data && img->width >= 1 && img->height >= 1 && (img->channels == 3 || img->channels == 4);
 }
 
+/* Whether a selfie model's mask holds nobody: under 1/500 of its pixels over 0.5. */
+static int finds_nobody(const segtex_tensor_info *res)
+{
+    long n = 0, total = (long)res->dims[1] * res->dims[2];
+    for (long i = 0; i < total; i++)
+        n += res->data[i] > 0.5f;
+    return n < total / 500;
+}
+
 segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *img)
 {
     if (!check_image(img)) {
@@ -219,6 +228,7 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
     }
     s->inferred = 0;
     memset(&s->res2, 0, sizeof s->res2);
+    const int wide = img->width * 3 >= img->height * 4;
     segtex_status st;
     if (s->kind == SEGTEX_SEGMENTER_COMPOSITE) {
         /* The composite (see composite.c, fuse_person): from 4:3 up the landscape model, and the
@@ -226,12 +236,9 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
          * in finish, disagrees with the poses; below 4:3 the square model. res holds the square's
          * output (rank 0: not run). */
         memset(&s->res, 0, sizeof s->res);
-        if (img->width * 3 >= img->height * 4) {
+        if (wide) {
             st = run(s->landscape, img, &s->res2);
-            long n = 0, total = (long)s->res2.dims[1] * s->res2.dims[2];
-            for (long i = 0; !st && i < total; i++)
-                n += s->res2.data[i] > 0.5f;
-            if (!st && n < total / 500)
+            if (!st && finds_nobody(&s->res2))
                 st = run(s->square, img, &s->res);
         } else {
             st = run(s->square, img, &s->res);
@@ -239,9 +246,18 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
         s->inferred = st == SEGTEX_OK;
         return st;
     }
-    /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. */
-    segtex_model *m = s->multiclass ? s->multiclass : img->width * 3 >= img->height * 4 ? s->landscape : s->square;
+    /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. The person segmenter then runs
+     * the square one too when the landscape one finds nobody, as the composite does: the landscape model, made
+     * for a video call's close-up, misses a far, full body on a 4:3 photo (basketball1's two players: person IoU
+     * 0.00, the square model's 0.58), and an empty mask there is a wrong answer, not a choice. */
+    segtex_model *m = s->square;
+    if (s->multiclass)
+        m = s->multiclass;
+    else if (wide)
+        m = s->landscape;
     st = run(m, img, &s->res);
+    if (!st && m == s->landscape && finds_nobody(&s->res))
+        st = run(s->square, img, &s->res);
     s->inferred = st == SEGTEX_OK;
     return st;
 }

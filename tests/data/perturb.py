@@ -3,6 +3,8 @@
 
   perturb.py make IN OUT     for each IN/NAME.png + NAME.labels.png, writes OUT/NAME~KIND.png + NAME~KIND.labels.png
                              for every KIND below (the labels moved as the photo is)
+  perturb.py tall IN OUT     writes OUT/NAME~tall.png + labels: each case cut to a 9:16 window around its person
+                             (a phone held upright; photos already that narrow left out), and prints NAME x0 width
   perturb.py table SCORES    reads scripts/score-labels.sh's output on OUT and prints, per photo, its mIoU4 as is
                              and each kind's change from it, the mean change per kind, and the mean over every case
 
@@ -64,6 +66,37 @@ def make(src, dst):
     print('perturb.py: %d cases (%d photos x %d kinds) in %s' % (n, len(names), len(KINDS), dst))
 
 
+def tall(src, dst):
+    """Each case cut to a 9:16 window (a phone held upright) around its labelled person's middle column, its full
+    height kept; a photo already that narrow (9:16 or under, within 10 %) is left out. Prints NAME x0 width."""
+    import cv2
+    import numpy as np
+    if not os.path.isdir(src):
+        sys.exit('perturb.py: %s is not a folder' % src)
+    if os.path.realpath(src) == os.path.realpath(dst):
+        sys.exit('perturb.py: OUT must be another folder than IN (%s)' % src)
+    os.makedirs(dst, exist_ok=True)
+    n = 0
+    for name in sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png')):
+        im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
+        lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
+        if im is None or lab is None or lab.ndim != 2 or im.shape[:2] != lab.shape:
+            sys.exit('perturb.py: %s: no photo, or labels not an 8-bit grey map of its size' % name)
+        h, w = lab.shape
+        tw = h * 9 // 16
+        xs = np.nonzero(lab > 0)[1]
+        if tw >= 0.9 * w or not len(xs):
+            continue
+        x0 = min(max(int(np.median(xs)) - tw // 2, 0), w - tw)
+        base = os.path.join(dst, '%s~tall' % name)
+        if not cv2.imwrite(base + '.png', np.ascontiguousarray(im[:, x0:x0 + tw])) or \
+                not cv2.imwrite(base + '.labels.png', np.ascontiguousarray(lab[:, x0:x0 + tw])):
+            sys.exit('perturb.py: cannot write %s.png' % base)
+        print('%s %d %d' % (name, x0, tw))
+        n += 1
+    print('perturb.py: %d tall cases in %s' % (n, dst))
+
+
 def table(path):
     score = collections.defaultdict(dict)
     with open(path) as f:
@@ -91,6 +124,8 @@ def table(path):
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == 'make':
         make(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == 'tall':
+        tall(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == 'table':
         table(sys.argv[2])
     else:
