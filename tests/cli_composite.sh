@@ -273,9 +273,11 @@ if python3 -c "import cv2" 2>/dev/null || /usr/bin/python3 -c "import cv2" 2>/de
   then ok; else bad "score-labels.sh --perturb did not write 11 kinds of each case, their labels alike"; fi
   # tall: a 9:16 window around the person (the portrait's 512 rows: 288 columns), its labels cut alike
   if "$pycv" "$data/perturb.py" tall "$tmp/set" "$tmp/tall" | grep -Eq '^portrait [0-9]+ 288$' &&
-    file "$tmp/tall/portrait~tall.png" | grep -q ' 288 x 512,' && file "$tmp/tall/portrait~tall.labels.png" | grep -q ' 288 x 512,'
+    file "$tmp/tall/portrait~tall.png" | grep -q ' 288 x 512,' &&
+    file "$tmp/tall/portrait~tall.labels.png" | grep -q ' 288 x 512,'
   then ok; else bad "perturb.py tall did not cut the portrait to 288 x 512, its labels alike"; fi
-  if "$pycv" "$data/perturb.py" tall "$tmp/set" "$tmp/set" >/dev/null 2>&1; then bad "perturb.py tall wrote into its input"
+  if "$pycv" "$data/perturb.py" tall "$tmp/set" "$tmp/set" >/dev/null 2>&1; then
+    bad "perturb.py tall wrote into its input"
   else ok; fi
 else
   echo "skipped: score-labels.sh --perturb (no python3 with OpenCV)"

@@ -425,10 +425,23 @@ static void person_segmenter_and_errors(void)
         CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_ERROR_IO && s == NULL, "multiclass without its model");
 }
 
+/* The person share of a person segmenter's result on `img`, and its grid's size. */
+static float person_share_of(segtex_segmenter *s, segtex_seg_result *r, const segtex_image *img)
+{
+    if (segtex_segmenter_process(s, img, NULL, r) != SEGTEX_OK || r->width < 1)
+        return -1.0f;
+    int person = 0;
+    for (int i = 0; i < r->width * r->height; i++)
+        person += r->category[i] == SEGTEX_CATEGORY_CLOTHES;
+    return (float)person / (float)(r->width * r->height);
+}
+
 /*
  * The person segmenter on a 4:3 photo of two far, full bodies (basketball1, when fetched): the landscape model,
- * which it picks from 4:3 up, finds nobody there, and it then runs the square one (as the composite does). Before,
- * the mask was empty (background 100 %); the square model holds the right player whole and the left one's top.
+ * which it picks from 4:3 up, finds nobody there (mirrored, 93 of its 36,864 pixels), and it then runs the square one
+ * and takes the one finding more, as the composite does without poses. Before, the mask was empty (background
+ * 100 %); the square model holds the right player whole and the left one's top. The result stays on the landscape
+ * grid (a frame's shape alone sets its size, so video keeps its temporal blend and its renderer's configuration).
  */
 static void person_segmenter_far_bodies(void)
 {
@@ -442,22 +455,31 @@ static void person_segmenter_far_bodies(void)
     segtex_segmenter_options so = {SEGTEX_SEGMENTER_PERSON, models_dir, mo, 0};
     segtex_seg_result r = {0};
     CHECK(segtex_segmenter_create(&so, &s) == SEGTEX_OK &&
-              segtex_seg_result_alloc(&r, segtex_segmenter_max_pixels(s)) == SEGTEX_OK &&
-              segtex_segmenter_process(s, &img, NULL, &r) == SEGTEX_OK,
-          "person segmenter on basketball1");
-    int person = 0;
-    for (int i = 0; i < r.width * r.height; i++)
-        person += r.category[i] == SEGTEX_CATEGORY_CLOTHES;
-    const float share = r.width > 0 ? (float)person / (float)(r.width * r.height) : 0.0f;
+              segtex_seg_result_alloc(&r, segtex_segmenter_max_pixels(s)) == SEGTEX_OK,
+          "person segmenter");
+    float share = s ? person_share_of(s, &r, &img) : -1.0f;
     printf("  basketball1: person %.1f %% of a %dx%d mask\n", 100.0 * share, r.width, r.height);
     CHECK(share > 0.1f, "basketball1: the person segmenter finds %.1f %% person (two players)", 100.0 * share);
+    CHECK(r.width == 256 && r.height == 144, "basketball1: a %dx%d grid, want the landscape model's 256x144", r.width,
+          r.height);
     /* the right player's shirt and head, and the wall between the two (image pixels of 640x480) */
     const float pts[3][2] = {{560, 250}, {567, 75}, {300, 200}};
     const int want[3] = {SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_CLOTHES, SEGTEX_CATEGORY_BACKGROUND};
-    for (int k = 0; k < 3 && r.width > 0; k++) {
+    for (int k = 0; k < 3 && share >= 0; k++) {
         int got = segtex_seg_result_sample(&r, (pts[k][0] + 0.5f) / 640.0f, (pts[k][1] + 0.5f) / 480.0f, NULL);
         CHECK(got == want[k], "basketball1 at (%.0f, %.0f): category %d, want %d", pts[k][0], pts[k][1], got, want[k]);
     }
+    /* Mirrored, the landscape mask is not empty but nearly (a few dozen pixels): the square one's is taken. */
+    for (int y = 0; y < img.height; y++)
+        for (int x = 0; x < img.width / 2; x++)
+            for (int c = 0; c < 3; c++) {
+                uint8_t *a = img.data + (size_t)y * img.stride + (size_t)x * 3 + c,
+                        *b = img.data + (size_t)y * img.stride + (size_t)(img.width - 1 - x) * 3 + c, t = *a;
+                *a = *b, *b = t;
+            }
+    share = s ? person_share_of(s, &r, &img) : -1.0f;
+    printf("  basketball1 mirrored: person %.1f %% of a %dx%d mask\n", 100.0 * share, r.width, r.height);
+    CHECK(share > 0.1f, "basketball1 mirrored: the person segmenter finds %.1f %% person", 100.0 * share);
     segtex_seg_result_free(&r);
     segtex_segmenter_destroy(s);
     segtex_image_free(&img);

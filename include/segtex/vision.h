@@ -281,8 +281,10 @@ int segtex_segmenter_max_pixels(const segtex_segmenter *seg);
 
 /*
  * Segment `img` (RGB/RGBA). The square or the landscape selfie model is
- * chosen by the image's aspect ratio (landscape from 4:3 up; the square one
- * too when the landscape one finds nobody, and the composite fuses). `people`
+ * chosen by the image's aspect ratio (landscape from 4:3 up; when the
+ * landscape one is nearly empty the square one runs too: the person
+ * segmenter takes the one finding more, on the landscape grid, and the
+ * composite fuses). `people`
  * (may be NULL: nobody's landmarks known) feeds the composite segmenter. With
  * `temporal`, the previous result is blended in where the new one is
  * uncertain (reset on a size change or segtex_segmenter_reset). Writes

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #define C SEGTEX_CATEGORY_COUNT
+#define NOBODY 0.002f /* composite: a landscape mask with less than this share over 0.5 has the square one run */
+#define UNSURE 0.01f  /* person: ... less than this share, the square one runs, and the one finding more is taken */
 #define POSE_DOUBT 0.5f /* the landscape mask agreeing less with the poses' (IoU) has the square one run too */
 
 struct segtex_segmenter {
@@ -27,6 +29,7 @@ struct segtex_segmenter {
     segtex_tensor_info res;  /* output of the last infer */
     segtex_tensor_info res2; /* composite: the landscape model's, when it ran (rank 0: not) */
     int inferred;           /* 1 between infer and finish */
+    float *onto;            /* person: the square model's mask resampled onto the landscape one's grid */
 };
 
 const char *segtex_segmenter_kind_name(segtex_segmenter_kind kind)
@@ -99,6 +102,7 @@ void segtex_segmenter_destroy(segtex_segmenter *s)
     segtex_model_destroy(s->landscape);
     segtex_model_destroy(s->multiclass);
     segtex_aligned_free(s->prev);
+    segtex_aligned_free(s->onto);
     segtex_composite_destroy(s->composite);
     segtex_free(s);
 }
@@ -174,7 +178,9 @@ segtex_status segtex_segmenter_create(const segtex_segmenter_options *o, segtex_
         st = SEGTEX_ERROR_OUT_OF_MEMORY;
         goto fail;
     }
-    if (!s->prev) {
+    if (s->kind == SEGTEX_SEGMENTER_PERSON)
+        s->onto = segtex_aligned_alloc(sizeof(float) * (size_t)model_pixels(s->landscape), 64);
+    if (!s->prev || (s->kind == SEGTEX_SEGMENTER_PERSON && !s->onto)) {
         st = SEGTEX_ERROR_OUT_OF_MEMORY;
         goto fail;
     }
@@ -211,13 +217,32 @@ static int check_image(const segtex_image *img)
     return img && img->data && img->width >= 1 && img->height >= 1 && (img->channels == 3 || img->channels == 4);
 }
 
-/* Whether a selfie model's mask holds nobody: under 1/500 of its pixels over 0.5. */
-static int finds_nobody(const segtex_tensor_info *res)
+/* The share of a selfie model's mask over 0.5. */
+static float person_share(const segtex_tensor_info *res)
 {
     long n = 0, total = (long)res->dims[1] * res->dims[2];
     for (long i = 0; i < total; i++)
         n += res->data[i] > 0.5f;
-    return n < total / 500;
+    return total > 0 ? (float)n / (float)total : 0.0f;
+}
+
+/* `from` (a mask covering the whole frame) resampled bilinearly onto `to`'s grid (also the whole frame). */
+static void resample_mask(const segtex_tensor_info *from, const segtex_tensor_info *to, float *dst)
+{
+    const int fw = from->dims[2], fh = from->dims[1], tw = to->dims[2], th = to->dims[1];
+    for (int y = 0; y < th; y++) {
+        float sy = fminf(fmaxf(((float)y + 0.5f) * (float)fh / (float)th - 0.5f, 0.0f), (float)(fh - 1));
+        int y0 = (int)sy, y1 = y0 + 1 < fh ? y0 + 1 : y0;
+        float fy = sy - (float)y0;
+        for (int x = 0; x < tw; x++) {
+            float sx = fminf(fmaxf(((float)x + 0.5f) * (float)fw / (float)tw - 0.5f, 0.0f), (float)(fw - 1));
+            int x0 = (int)sx, x1 = x0 + 1 < fw ? x0 + 1 : x0;
+            float fx = sx - (float)x0;
+            const float *r0 = from->data + (size_t)y0 * fw, *r1 = from->data + (size_t)y1 * fw;
+            float top = r0[x0] + (r0[x1] - r0[x0]) * fx, bot = r1[x0] + (r1[x1] - r1[x0]) * fx;
+            dst[(size_t)y * tw + x] = top + (bot - top) * fy;
+        }
+    }
 }
 
 segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *img)
@@ -238,7 +263,7 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
         memset(&s->res, 0, sizeof s->res);
         if (wide) {
             st = run(s->landscape, img, &s->res2);
-            if (!st && finds_nobody(&s->res2))
+            if (!st && person_share(&s->res2) < NOBODY)
                 st = run(s->square, img, &s->res);
         } else {
             st = run(s->square, img, &s->res);
@@ -246,18 +271,26 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
         s->inferred = st == SEGTEX_OK;
         return st;
     }
-    /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. The person segmenter then runs
-     * the square one too when the landscape one finds nobody, as the composite does: the landscape model, made
-     * for a video call's close-up, misses a far, full body on a 4:3 photo (basketball1's two players: person IoU
-     * 0.00, the square model's 0.58), and an empty mask there is a wrong answer, not a choice. */
+    /* Landscape model from 4:3 up: it is 256x144 (16:9), the square one 256x256. The person segmenter runs the
+     * square one too when the landscape one is nearly empty (under UNSURE of its mask), and takes the one finding
+     * more, as the composite does without poses: the landscape model, made for a video call's close-up, misses
+     * far, full bodies on 4:3 photos (basketball1's two players: person IoU 0.00, the square model's 0.58). The
+     * square's mask is resampled onto the landscape grid, so that a frame's shape alone sets the result's size
+     * (a grid changing from frame to frame would reset the temporal blend and reconfigure the renderer). */
     segtex_model *m = s->square;
     if (s->multiclass)
         m = s->multiclass;
     else if (wide)
         m = s->landscape;
     st = run(m, img, &s->res);
-    if (!st && m == s->landscape && finds_nobody(&s->res))
-        st = run(s->square, img, &s->res);
+    if (!st && m == s->landscape && person_share(&s->res) < UNSURE) {
+        segtex_tensor_info sq;
+        st = run(s->square, img, &sq);
+        if (!st && person_share(&sq) > person_share(&s->res)) {
+            resample_mask(&sq, &s->res, s->onto);
+            s->res.data = s->onto;
+        }
+    }
     s->inferred = st == SEGTEX_OK;
     return st;
 }

@@ -75,17 +75,19 @@ def tall(src, dst):
         sys.exit('perturb.py: %s is not a folder' % src)
     if os.path.realpath(src) == os.path.realpath(dst):
         sys.exit('perturb.py: OUT must be another folder than IN (%s)' % src)
+    if os.path.exists(dst) and not os.path.isdir(dst):
+        sys.exit('perturb.py: %s exists and is not a folder' % dst)
     os.makedirs(dst, exist_ok=True)
     n = 0
     for name in sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png')):
         im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
         lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
-        if im is None or lab is None or lab.ndim != 2 or im.shape[:2] != lab.shape:
+        if im is None or lab is None or lab.ndim != 2 or lab.dtype != np.uint8 or im.shape[:2] != lab.shape:
             sys.exit('perturb.py: %s: no photo, or labels not an 8-bit grey map of its size' % name)
         h, w = lab.shape
         tw = h * 9 // 16
         xs = np.nonzero(lab > 0)[1]
-        if tw >= 0.9 * w or not len(xs):
+        if tw < 1 or tw >= 0.9 * w or not len(xs):  # too small to cut, already that narrow, or nobody labelled
             continue
         x0 = min(max(int(np.median(xs)) - tw // 2, 0), w - tw)
         base = os.path.join(dst, '%s~tall' % name)
