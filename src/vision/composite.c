@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "vision/composite.h"
 #include "vision/letterbox.h"
+#include "vision/vision_math.h"
 
 #include <math.h>
 #include <string.h>
@@ -99,19 +100,6 @@ void segtex_composite_reset(segtex_composite *c)
     c->prev_w = c->prev_h = 0;
     c->ncolours = 0;
     memset(c->colours, 0, sizeof c->colours);
-}
-
-/* Bilinear sample of a w x h grid at normalized (u, v). */
-static inline float grid_at(const float *g, int w, int h, float u, float v)
-{
-    float x = u * (float)w - 0.5f, y = v * (float)h - 0.5f;
-    x = comp_min(comp_max(x, 0.0f), (float)(w - 1));
-    y = comp_min(comp_max(y, 0.0f), (float)(h - 1));
-    int x0 = (int)x, y0 = (int)y, x1 = x0 + 1 < w ? x0 + 1 : x0, y1 = y0 + 1 < h ? y0 + 1 : y0;
-    float fx = x - (float)x0, fy = y - (float)y0;
-    float a = g[y0 * w + x0] + (g[y0 * w + x1] - g[y0 * w + x0]) * fx;
-    float b = g[y1 * w + x0] + (g[y1 * w + x1] - g[y1 * w + x0]) * fx;
-    return a + (b - a) * fy;
 }
 
 /* The grid pixels of 2x2 block (bx, by), each once (a block on an odd grid's last column or row has fewer); returns

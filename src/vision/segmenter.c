@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "segtex/vision.h"
 #include "vision/composite_run.h"
+#include "vision/vision_math.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -229,20 +230,11 @@ static float person_share(const segtex_tensor_info *res)
 /* `from` (a mask covering the whole frame) resampled bilinearly onto `to`'s grid (also the whole frame). */
 static void resample_mask(const segtex_tensor_info *from, const segtex_tensor_info *to, float *dst)
 {
-    const int fw = from->dims[2], fh = from->dims[1], tw = to->dims[2], th = to->dims[1];
-    for (int y = 0; y < th; y++) {
-        float sy = fminf(fmaxf(((float)y + 0.5f) * (float)fh / (float)th - 0.5f, 0.0f), (float)(fh - 1));
-        int y0 = (int)sy, y1 = y0 + 1 < fh ? y0 + 1 : y0;
-        float fy = sy - (float)y0;
-        for (int x = 0; x < tw; x++) {
-            float sx = fminf(fmaxf(((float)x + 0.5f) * (float)fw / (float)tw - 0.5f, 0.0f), (float)(fw - 1));
-            int x0 = (int)sx, x1 = x0 + 1 < fw ? x0 + 1 : x0;
-            float fx = sx - (float)x0;
-            const float *r0 = from->data + (size_t)y0 * fw, *r1 = from->data + (size_t)y1 * fw;
-            float top = r0[x0] + (r0[x1] - r0[x0]) * fx, bot = r1[x0] + (r1[x1] - r1[x0]) * fx;
-            dst[(size_t)y * tw + x] = top + (bot - top) * fy;
-        }
-    }
+    const int tw = to->dims[2], th = to->dims[1];
+    for (int y = 0; y < th; y++)
+        for (int x = 0; x < tw; x++)
+            dst[(size_t)y * tw + x] = grid_at(from->data, from->dims[2], from->dims[1], ((float)x + 0.5f) / (float)tw,
+                                              ((float)y + 0.5f) / (float)th);
 }
 
 segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *img)
@@ -283,10 +275,11 @@ segtex_status segtex_segmenter_infer(segtex_segmenter *s, const segtex_image *im
     else if (wide)
         m = s->landscape;
     st = run(m, img, &s->res);
-    if (!st && m == s->landscape && person_share(&s->res) < UNSURE) {
+    const float found = !st && m == s->landscape ? person_share(&s->res) : 1.0f;
+    if (found < UNSURE) {
         segtex_tensor_info sq;
         st = run(s->square, img, &sq);
-        if (!st && person_share(&sq) > person_share(&s->res)) {
+        if (!st && person_share(&sq) > found) {
             resample_mask(&sq, &s->res, s->onto);
             s->res.data = s->onto;
         }
