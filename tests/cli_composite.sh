@@ -279,6 +279,21 @@ if python3 -c "import cv2" 2>/dev/null || /usr/bin/python3 -c "import cv2" 2>/de
   if "$pycv" "$data/perturb.py" tall "$tmp/set" "$tmp/set" >/dev/null 2>&1; then
     bad "perturb.py tall wrote into its input"
   else ok; fi
+  # roll: each case turned 0, -15, 15, -30, 30 degrees and cut to the middle window a 30-degree turn leaves whole
+  # (the portrait's 512 x 512: 374 x 374); unturned, the window is the photo's own middle, labels alike; turned 30
+  # degrees counter-clockwise, the face above the middle moves left
+  if "$pycv" "$data/perturb.py" roll "$tmp/set" "$tmp/roll" | grep -q '^portrait 374 374$' &&
+    [ "$(ls "$tmp/roll"/portrait~r*.labels.png | wc -l)" -eq 5 ] &&
+    file "$tmp/roll/portrait~r-30.png" | grep -q ' 374 x 374,' &&
+    "$pycv" -c "import cv2, numpy as np, sys; d, r = sys.argv[1], sys.argv[2]
+l = cv2.imread(d + '/portrait.labels.png', 0); a = cv2.imread(r + '/portrait~r0.labels.png', 0)
+b = cv2.imread(r + '/portrait~r30.labels.png', 0); x0 = (512 - 374) // 2
+sys.exit(not (np.array_equal(a, l[x0:x0 + 374, x0:x0 + 374]) and
+              np.nonzero(b == 3)[1].mean() < np.nonzero(a == 3)[1].mean() - 10))" "$tmp/set" "$tmp/roll"
+  then ok; else bad "perturb.py roll did not turn and cut the portrait to 374 x 374, its labels alike"; fi
+  if "$pycv" "$data/perturb.py" roll "$tmp/set" "$tmp/set" >/dev/null 2>&1; then
+    bad "perturb.py roll wrote into its input"
+  else ok; fi
 else
   echo "skipped: score-labels.sh --perturb (no python3 with OpenCV)"
 fi

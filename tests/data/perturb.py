@@ -5,6 +5,10 @@
                              for every KIND below (the labels moved as the photo is)
   perturb.py tall IN OUT     writes OUT/NAME~tall.png + labels: each case cut to a 9:16 window around its person
                              (a phone held upright; photos already that narrow left out), and prints NAME x0 width
+  perturb.py roll IN OUT     writes OUT/NAME~rA.png + labels for A in 0, -15, 15, -30, 30: each case turned A degrees
+                             (counter-clockwise; a head tilted) and cut to the middle window a 30-degree turn leaves
+                             whole (73 % of a square photo's side), the same for every A: ~r0 is that close-up
+                             framing unturned; prints NAME width height
   perturb.py table SCORES    reads scripts/score-labels.sh's output on OUT and prints, per photo, its mIoU4 as is
                              and each kind's change from it, the mean change per kind, and the mean over every case
 
@@ -99,6 +103,49 @@ def tall(src, dst):
     print('perturb.py: %d tall cases in %s' % (n, dst))
 
 
+ROLLS = (0, -15, 15, -30, 30)
+
+
+def roll(src, dst):
+    """Each case turned by each of ROLLS (degrees, counter-clockwise) about its middle, then cut to the middle window
+    of the photo's own shape that a 30-degree turn leaves inside the photo: every angle's case has the same window,
+    so NAME~r0 (that window unturned) is the close-up framing the others are measured against. Prints NAME w h."""
+    import cv2
+    import math
+    import numpy as np
+    if not os.path.isdir(src):
+        sys.exit('perturb.py: %s is not a folder' % src)
+    if os.path.realpath(src) == os.path.realpath(dst):
+        sys.exit('perturb.py: OUT must be another folder than IN (%s)' % src)
+    if os.path.exists(dst) and not os.path.isdir(dst):
+        sys.exit('perturb.py: %s exists and is not a folder' % dst)
+    os.makedirs(dst, exist_ok=True)
+    c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
+    n = 0
+    for name in sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png')):
+        im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
+        lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
+        if im is None or lab is None or lab.ndim != 2 or lab.dtype != np.uint8 or im.shape[:2] != lab.shape:
+            sys.exit('perturb.py: %s: no photo, or labels not an 8-bit grey map of its size' % name)
+        h, w = lab.shape
+        k = min(w / (w * c + h * s), h / (w * s + h * c))  # the window turned back fits in the photo
+        cw, ch = int(w * k), int(h * k)
+        if cw < 2 or ch < 2:  # too small to turn and cut
+            continue
+        x0, y0 = (w - cw) // 2, (h - ch) // 2
+        for a in ROLLS:
+            m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), a, 1.0)
+            ri = cv2.warpAffine(im, m, (w, h), flags=cv2.INTER_LINEAR) if a else im
+            rl = cv2.warpAffine(lab, m, (w, h), flags=cv2.INTER_NEAREST) if a else lab
+            base = os.path.join(dst, '%s~r%d' % (name, a))
+            if not cv2.imwrite(base + '.png', np.ascontiguousarray(ri[y0:y0 + ch, x0:x0 + cw])) or \
+                    not cv2.imwrite(base + '.labels.png', np.ascontiguousarray(rl[y0:y0 + ch, x0:x0 + cw])):
+                sys.exit('perturb.py: cannot write %s.png' % base)
+            n += 1
+        print('%s %d %d' % (name, cw, ch))
+    print('perturb.py: %d turned cases in %s' % (n, dst))
+
+
 def table(path):
     score = collections.defaultdict(dict)
     with open(path) as f:
@@ -128,6 +175,8 @@ def main():
         make(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == 'tall':
         tall(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == 'roll':
+        roll(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == 'table':
         table(sys.argv[2])
     else:
