@@ -379,9 +379,9 @@ static void learn_from(const segtex_image *img, comp_colours *m)
     comp_colours_learn(m, &p[0], img, person, W, H, 1.0f, (comp_exposure){1.0f, 0.0f}, buf);
 }
 
-/* The torso flag "no clothes seen" of a torso painted the hair's colour with a band of the blue shirt in every
+/* The torso flag "no clothes seen" of a torso painted the hair's colour with a band of the shirt `shirt` in every
  * `period` bands of 3 rows (a shirt glimpsed between locks of hair over the chest, or beside bare skin). */
-static int striped_torso_unseen(int period)
+static int striped_torso_unseen(int period, const uint8_t shirt[3])
 {
     comp_colours m;
     segtex_image img = {0};
@@ -390,7 +390,7 @@ static int striped_torso_unseen(int period)
     paint(&img, t_skin, t_hair, t_hair, &seed);
     for (int y = 175; y < H; y++)
         for (int x = 0; x < W && (y - 175) / 3 % period == 0; x++)
-            memcpy(img.data + (size_t)y * img.stride + (size_t)x * 3, t_cloth, 3);
+            memcpy(img.data + (size_t)y * img.stride + (size_t)x * 3, shirt, 3);
     learn_from(&img, &m);
     segtex_image_free(&img);
     return comp_colours_clothes_unseen(&m);
@@ -422,8 +422,13 @@ static void torso_without_clothes(void)
           "%.1f)", lp[COMP_BODY], lp[COMP_CLOTHES]);
     /* a share, not a count: a third of a large torso's samples the shirt's (dozens of them) shows no clothes yet (a
      * count of 12 was a cliff: webcam2's shoulders mirrored); half of them does */
-    CHECK(striped_torso_unseen(3), "a torso a third shirt, two thirds hair: no clothes seen");
-    CHECK(!striped_torso_unseen(2), "a torso half shirt, half hair: clothes seen");
+    CHECK(striped_torso_unseen(3, t_cloth), "a torso a third shirt, two thirds hair: no clothes seen");
+    CHECK(!striped_torso_unseen(2, t_cloth), "a torso half shirt, half hair: clothes seen");
+    /* ... but a white shirt clipped white (no skin is): a third of it shows clothes (a tilted close-up's T-shirt
+     * between its V-neck's skin and the frame's edge) */
+    static const uint8_t white[3] = {255, 255, 255};
+    CHECK(!striped_torso_unseen(3, white), "a torso a third white shirt (clipped), two thirds hair: clothes seen");
+    CHECK(!striped_torso_unseen(6, white), "a torso a sixth white shirt (clipped), the rest hair: clothes seen");
 }
 
 /* A frontal upright person (person_pose) in a frame W wide and `rows` high (the same pixels: under 330 the hips are

@@ -27,7 +27,8 @@
 #define CLOTHES_D2 6.0f    /* a torso sample this near the skin or the hair (squared Mahalanobis) is not clothes, */
 #define CLOTHES_SEEN 12    /* ... and with fewer than this many others the torso shows no clothes, */
 #define UNSEEN_MIN 12      /* ... of at least this many samples of it (fewer: the frame does not show it) */
-#define UNSEEN_SHARE 0.4f  /* ... or fewer than this share of them (a torso mostly bare, or under hair) */
+#define UNSEEN_SHARE 0.4f  /* ... or fewer than this share of them (a torso mostly bare, or under hair), */
+#define CLIPPED_SEEN 3     /* ... unless this many of them are clipped white (a white shirt) */
 #define CLIPPED_Y 245.0f /* a pixel clipped white: luma at this or over, */
 #define CLIPPED_C 6.0f   /* ... and its |Cb - 128| + |Cr - 128| at most this (clipped_white) */
 #define HAIR_SIDE_MIN 24   /* fewer hair band samples than this (the head's top off the frame): beside the face too */
@@ -290,14 +291,18 @@ static int bare_torso(const comp_gauss *skin, float skin_sat, const float *s, in
 /*
  * How many torso samples are neither the body's skin nor the hair (beyond CLOTHES_D2 of both models, as learned
  * this frame): the clothes the torso shows. A close-up (a webcam's) has its torso's grid mostly below the frame, and
- * what is left of it is a bare chest in shade and long hair over it.
+ * what is left of it is a bare chest in shade and long hair over it. *clipped: how many of them are clipped white.
  */
-static int clothes_seen(const comp_colours *m, const float *s, int n)
+static int clothes_seen(const comp_colours *m, const float *s, int n, int *clipped)
 {
     int k = 0;
-    for (int i = 0; i < n; i++)
-        k += clipped_white(s + i * 3) || ((!m->hair.valid || gauss_d2(&m->hair, s + i * 3) > CLOTHES_D2) &&
-                                           (!m->skin_body.valid || gauss_d2(&m->skin_body, s + i * 3) > CLOTHES_D2));
+    *clipped = 0;
+    for (int i = 0; i < n; i++) {
+        const int white = clipped_white(s + i * 3);
+        *clipped += white;
+        k += white || ((!m->hair.valid || gauss_d2(&m->hair, s + i * 3) > CLOTHES_D2) &&
+                       (!m->skin_body.valid || gauss_d2(&m->skin_body, s + i * 3) > CLOTHES_D2));
+    }
     return k;
 }
 
@@ -511,9 +516,14 @@ void comp_colours_learn(comp_colours *m, const comp_person *p, const segtex_imag
      * blonde close-up's skin-coloured coat was body skin: clothes 0.04 -> 0.50, mIoU4 0.39 -> 0.56; receding -0.005,
      * glasses -0.0005, with no torso sample either). A count alone was a cliff: webcam2's bare shoulders showed 3
      * samples unlike skin and hair of 13, mirrored 16 of 47, and were clothes (0.642 -> 0.401); under UNSEEN_SHARE of
-     * them, the torso shows no clothes either (mirrored 0.533). */
-    const int seen = clothes_seen(m, s.buf, s.n),
-              unseen = sat >= SAT_FULL && torso_n >= UNSEEN_MIN &&
+     * them, the torso shows no clothes either (mirrored 0.533). Samples clipped white are a white shirt's (skin,
+     * even lit bright, keeps some hue): CLIPPED_SEEN of them show clothes whatever the count. A head tilted 30
+     * degrees in a close-up has its torso mostly off the frame (13 and 18 samples, the rest a V-neck's skin), and its
+     * white T-shirt was body skin (face_swapped 0.613 -> 0.676, whitetee 0.653 -> 0.726; docs/composite.md session
+     * 30). */
+    int clipped = 0;
+    const int seen = clothes_seen(m, s.buf, s.n, &clipped),
+              unseen = sat >= SAT_FULL && torso_n >= UNSEEN_MIN && clipped < CLIPPED_SEEN &&
                        (seen < CLOTHES_SEEN || (float)seen < UNSEEN_SHARE * (float)torso_n);
     m->unseen = m->valid ? m->unseen + rate * ((float)unseen - m->unseen) : (float)unseen;
     /* Three parts by luma (dark, middle, light) of at least 8 samples each; fewer samples, fewer parts, each part
