@@ -70,9 +70,9 @@ def make(src, dst):
     print('perturb.py: %d cases (%d photos x %d kinds) in %s' % (n, len(names), len(KINDS), dst))
 
 
-def tall(src, dst):
-    """Each case cut to a 9:16 window (a phone held upright) around its labelled person's middle column, its full
-    height kept; a photo already that narrow (9:16 or under, within 10 %) is left out. Prints NAME x0 width."""
+def labelled(src, dst):
+    """The checks tall and roll share: IN a folder, OUT another one (made if missing); then each case of IN as
+    (NAME, photo, labels), its labels an 8-bit grey map of the photo's size."""
     import cv2
     import numpy as np
     if not os.path.isdir(src):
@@ -82,12 +82,21 @@ def tall(src, dst):
     if os.path.exists(dst) and not os.path.isdir(dst):
         sys.exit('perturb.py: %s exists and is not a folder' % dst)
     os.makedirs(dst, exist_ok=True)
-    n = 0
     for name in sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png')):
         im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
         lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
         if im is None or lab is None or lab.ndim != 2 or lab.dtype != np.uint8 or im.shape[:2] != lab.shape:
             sys.exit('perturb.py: %s: no photo, or labels not an 8-bit grey map of its size' % name)
+        yield name, im, lab
+
+
+def tall(src, dst):
+    """Each case cut to a 9:16 window (a phone held upright) around its labelled person's middle column, its full
+    height kept; a photo already that narrow (9:16 or under, within 10 %) is left out. Prints NAME x0 width."""
+    import cv2
+    import numpy as np
+    n = 0
+    for name, im, lab in labelled(src, dst):
         h, w = lab.shape
         tw = h * 9 // 16
         xs = np.nonzero(lab > 0)[1]
@@ -113,20 +122,9 @@ def roll(src, dst):
     import cv2
     import math
     import numpy as np
-    if not os.path.isdir(src):
-        sys.exit('perturb.py: %s is not a folder' % src)
-    if os.path.realpath(src) == os.path.realpath(dst):
-        sys.exit('perturb.py: OUT must be another folder than IN (%s)' % src)
-    if os.path.exists(dst) and not os.path.isdir(dst):
-        sys.exit('perturb.py: %s exists and is not a folder' % dst)
-    os.makedirs(dst, exist_ok=True)
     c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
     n = 0
-    for name in sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png')):
-        im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
-        lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
-        if im is None or lab is None or lab.ndim != 2 or lab.dtype != np.uint8 or im.shape[:2] != lab.shape:
-            sys.exit('perturb.py: %s: no photo, or labels not an 8-bit grey map of its size' % name)
+    for name, im, lab in labelled(src, dst):
         h, w = lab.shape
         k = min(w / (w * c + h * s), h / (w * s + h * c))  # the window turned back fits in the photo
         cw, ch = int(w * k), int(h * k)
