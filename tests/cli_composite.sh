@@ -276,9 +276,14 @@ if python3 -c "import cv2" 2>/dev/null || /usr/bin/python3 -c "import cv2" 2>/de
     file "$tmp/tall/portrait~tall.png" | grep -q ' 288 x 512,' &&
     file "$tmp/tall/portrait~tall.labels.png" | grep -q ' 288 x 512,'
   then ok; else bad "perturb.py tall did not cut the portrait to 288 x 512, its labels alike"; fi
-  if "$pycv" "$data/perturb.py" tall "$tmp/set" "$tmp/set" >/dev/null 2>&1; then
-    bad "perturb.py tall wrote into its input"
-  else ok; fi
+  # IN as OUT: refused with one line naming the problem, and nothing written into IN
+  for kind in tall roll; do
+    if out=$("$pycv" "$data/perturb.py" $kind "$tmp/set" "$tmp/set" 2>&1); then
+      bad "perturb.py $kind wrote into its input"
+    elif echo "$out" | grep -q 'OUT must be another folder than IN' && [ "$(ls "$tmp/set" | grep -c '~')" -eq 0 ]
+    then ok
+    else bad "perturb.py $kind with IN as OUT: $out"; fi
+  done
   # roll: each case turned 0, -15, 15, -30, 30 degrees and cut to the middle window a 30-degree turn leaves whole
   # (the portrait's 512 x 512: 374 x 374); unturned, the window is the photo's own middle, labels alike; turned 30
   # degrees counter-clockwise, the face above the middle moves left
@@ -291,9 +296,25 @@ b = cv2.imread(r + '/portrait~r30.labels.png', 0); x0 = (512 - 374) // 2
 sys.exit(not (np.array_equal(a, l[x0:x0 + 374, x0:x0 + 374]) and
               np.nonzero(b == 3)[1].mean() < np.nonzero(a == 3)[1].mean() - 10))" "$tmp/set" "$tmp/roll"
   then ok; else bad "perturb.py roll did not turn and cut the portrait to 374 x 374, its labels alike"; fi
-  if "$pycv" "$data/perturb.py" roll "$tmp/set" "$tmp/set" >/dev/null 2>&1; then
-    bad "perturb.py roll wrote into its input"
-  else ok; fi
+  # ... and on a synthetic case (200 x 160: a 134 x 107 window) whose photo is its labels x 40 in grey, every turn
+  # moves photo and labels alike, and a disc of face skin 50 pixels over the middle lands where a turn of that many
+  # degrees counter-clockwise takes it (so an unturned photo, a turn the other way or by another angle, a scale or a
+  # window off the middle fail)
+  mkdir "$tmp/syn"
+  if "$pycv" -c "import cv2, numpy as np, sys
+lab = np.zeros((160, 200), np.uint8); lab[100:140, 40:160] = 4; cv2.circle(lab, (100, 30), 8, 3, -1)
+cv2.imwrite(sys.argv[1] + '/syn.labels.png', lab); cv2.imwrite(sys.argv[1] + '/syn.png', cv2.merge([lab * 40] * 3))" \
+    "$tmp/syn" && "$pycv" "$data/perturb.py" roll "$tmp/syn" "$tmp/synroll" | grep -q '^syn 134 107$' &&
+    "$pycv" -c "import cv2, math, numpy as np, sys
+for a in (0, -15, 15, -30, 30):
+    im = cv2.imread(sys.argv[1] + '/syn~r%d.png' % a, 0); lab = cv2.imread(sys.argv[1] + '/syn~r%d.labels.png' % a, 0)
+    assert im.shape == lab.shape == (107, 134), a
+    assert np.mean(np.rint(im / 40.0) == lab) > 0.97, a  # bilinear against nearest: edges differ (1 %)
+    ys, xs = np.nonzero(lab == 3); t = math.radians(a)
+    dx, dy = xs.mean() - 66.5, ys.mean() - 53.5  # from the turn's centre, (99.5, 79.5) in the photo
+    ex, ey = 0.5 * math.cos(t) - 49.5 * math.sin(t), -0.5 * math.sin(t) - 49.5 * math.cos(t)
+    assert abs(dx - ex) < 2 and abs(dy - ey) < 2, (a, dx, dy)" "$tmp/synroll"
+  then ok; else bad "perturb.py roll did not turn a synthetic case's photo and labels alike, counter-clockwise"; fi
 else
   echo "skipped: score-labels.sh --perturb (no python3 with OpenCV)"
 fi

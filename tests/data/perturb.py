@@ -8,7 +8,7 @@
   perturb.py roll IN OUT     writes OUT/NAME~rA.png + labels for A in 0, -15, 15, -30, 30: each case turned A degrees
                              (counter-clockwise; a head tilted) and cut to the middle window a 30-degree turn leaves
                              whole (73 % of a square photo's side), the same for every A: ~r0 is that close-up
-                             framing unturned; prints NAME width height
+                             framing unturned; prints NAME width height (`table` reads ~orig cases, not these)
   perturb.py table SCORES    reads scripts/score-labels.sh's output on OUT and prints, per photo, its mIoU4 as is
                              and each kind's change from it, the mean change per kind, and the mean over every case
 
@@ -71,8 +71,9 @@ def make(src, dst):
 
 
 def labelled(src, dst):
-    """The checks tall and roll share: IN a folder, OUT another one (made if missing); then each case of IN as
-    (NAME, photo, labels), its labels an 8-bit grey map of the photo's size."""
+    """The checks tall and roll share: IN a folder holding at least one case, OUT another one (made if missing);
+    then each case of IN as (NAME, photo, labels), its labels an 8-bit grey map of the photo's size (a bad case stops
+    the run there, the cases before it written)."""
     import cv2
     import numpy as np
     if not os.path.isdir(src):
@@ -81,8 +82,11 @@ def labelled(src, dst):
         sys.exit('perturb.py: OUT must be another folder than IN (%s)' % src)
     if os.path.exists(dst) and not os.path.isdir(dst):
         sys.exit('perturb.py: %s exists and is not a folder' % dst)
+    names = sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png'))
+    if not names:
+        sys.exit('perturb.py: no NAME.labels.png in %s' % src)
     os.makedirs(dst, exist_ok=True)
-    for name in sorted(f[:-len('.labels.png')] for f in os.listdir(src) if f.endswith('.labels.png')):
+    for name in names:
         im = cv2.imread(os.path.join(src, name + '.png'), cv2.IMREAD_COLOR)
         lab = cv2.imread(os.path.join(src, name + '.labels.png'), cv2.IMREAD_UNCHANGED)
         if im is None or lab is None or lab.ndim != 2 or lab.dtype != np.uint8 or im.shape[:2] != lab.shape:
@@ -128,13 +132,16 @@ def roll(src, dst):
         h, w = lab.shape
         k = min(w / (w * c + h * s), h / (w * s + h * c))  # the window turned back fits in the photo
         cw, ch = int(w * k), int(h * k)
-        if cw < 2 or ch < 2:  # too small to turn and cut
+        if cw < 8 or ch < 8:
+            print('perturb.py: %s left out: %d x %d is too small to turn and cut' % (name, w, h), file=sys.stderr)
             continue
         x0, y0 = (w - cw) // 2, (h - ch) // 2
         for a in ROLLS:
-            m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), a, 1.0)
-            ri = cv2.warpAffine(im, m, (w, h), flags=cv2.INTER_LINEAR) if a else im
-            rl = cv2.warpAffine(lab, m, (w, h), flags=cv2.INTER_NEAREST) if a else lab
+            # about the photo's middle in pixel coordinates; the window's edge pixels sample the photo's last row
+            # or column, never the black beyond it
+            m = cv2.getRotationMatrix2D(((w - 1) / 2.0, (h - 1) / 2.0), a, 1.0)
+            ri = cv2.warpAffine(im, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE) if a else im
+            rl = cv2.warpAffine(lab, m, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE) if a else lab
             base = os.path.join(dst, '%s~r%d' % (name, a))
             if not cv2.imwrite(base + '.png', np.ascontiguousarray(ri[y0:y0 + ch, x0:x0 + cw])) or \
                     not cv2.imwrite(base + '.labels.png', np.ascontiguousarray(rl[y0:y0 + ch, x0:x0 + cw])):
