@@ -4,8 +4,9 @@
  * masks or faces); each clue alone finds the one person (the detector; a
  * face, with the detector turned off; a person-mask component, with the
  * detector and the faces off); basketball1 (when fetched) gets its second
- * player, the one seen from behind that the detector misses; the call
- * allocates nothing; bad options and arguments are rejected with one line.
+ * player, the one seen from behind that the detector misses; a tight
+ * close-up of the portrait gets the detector's pose from its mask alone; the
+ * call allocates nothing; bad options and arguments are rejected with one line.
  */
 #include "harness.h"
 #include "segtex/io.h"
@@ -196,6 +197,69 @@ static void test_two_players_mirrored(void)
     segtex_image_free(&mask);
 }
 
+/* The middle of two points of a pose, normalized. */
+static void mid_of(const segtex_pose_result *r, int a, int b, float *x, float *y)
+{
+    *x = 0.5f * (r->landmarks[a][0] + r->landmarks[b][0]);
+    *y = 0.5f * (r->landmarks[a][1] + r->landmarks[b][1]);
+}
+
+/* A tight close-up of the portrait, the face a third to a half of the frame, from its person mask alone (no face
+ * found, the pose detector silent): the landmarker shown the component's head reads a small person into it (or
+ * none), so the finder tries larger regions until the pose fills the component. Its nose and shoulders must lie
+ * where the detector's pose on the same crop has them. */
+static void test_closeup_from_mask(void)
+{
+    static const int crops[][3] = {{164, 81, 121}, {131, 48, 186}}; /* x, y, side in the 512 x 512 portrait */
+    segtex_image full = {0}, mask = {0};
+    segtex_pose_finder *f = NULL, *blind = NULL;
+    segtex_face_result *faces = calloc(1, sizeof *faces);
+    segtex_pose_result *ref = calloc(1, sizeof *ref);
+    segtex_pose_finder_options off = {1.0f, 0, 0};
+    if (!faces || !ref || segtex_image_load(test_asset("astronaut.png"), 3, &full) ||
+        segtex_pose_finder_create(pm.detector, pm.landmarker, NULL, &f) ||
+        segtex_pose_finder_create(pm.detector, pm.landmarker, &off, &blind)) {
+        CHECK(0, "close-up: setup");
+        goto done;
+    }
+    for (size_t c = 0; c < sizeof crops / sizeof crops[0]; c++) {
+        const int x = crops[c][0], y = crops[c][1], side = crops[c][2];
+        segtex_image img = {full.data + (size_t)y * full.stride + (size_t)x * 3, side, side, 3, full.stride};
+        segtex_image_free(&mask);
+        if (!person_mask(&img, &mask) || !faces_of(&img, faces)) {
+            CHECK(0, "close-up %d: mask or faces", side);
+            continue;
+        }
+        int nr = segtex_pose_finder_find(f, &img, faces, &mask, ref, 1);
+        CHECK(nr == 1 && ref->detection_score >= 0.5f, "close-up %d: the detector's pose (%d)", side, nr);
+        int n = segtex_pose_finder_find(blind, &img, NULL, &mask, out, SEGTEX_MAX_POSES);
+        CHECK(n == 1, "close-up %d: %d poses from the mask alone, expected 1", side, n);
+        if (nr != 1 || n != 1)
+            continue;
+        float rx, ry, bx, by;
+        float dn = hypotf(out->landmarks[SEGTEX_POSE_NOSE][0] - ref->landmarks[SEGTEX_POSE_NOSE][0],
+                          out->landmarks[SEGTEX_POSE_NOSE][1] - ref->landmarks[SEGTEX_POSE_NOSE][1]);
+        mid_of(ref, SEGTEX_POSE_LEFT_SHOULDER, SEGTEX_POSE_RIGHT_SHOULDER, &rx, &ry);
+        mid_of(out, SEGTEX_POSE_LEFT_SHOULDER, SEGTEX_POSE_RIGHT_SHOULDER, &bx, &by);
+        float rw = fabsf(ref->landmarks[SEGTEX_POSE_LEFT_SHOULDER][0] - ref->landmarks[SEGTEX_POSE_RIGHT_SHOULDER][0]);
+        float bw = fabsf(out->landmarks[SEGTEX_POSE_LEFT_SHOULDER][0] - out->landmarks[SEGTEX_POSE_RIGHT_SHOULDER][0]);
+        float ds = hypotf(bx - rx, by - ry);
+        printf("  close-up %dx%d from the mask: nose %.3f off the detector's, shoulders' middle %.3f off, their width "
+               "%.2f (detector's %.2f) of the frame\n",
+               side, side, dn, ds, bw, rw);
+        CHECK(dn < 0.1f, "close-up %d: nose %.3f of the frame off the detector's", side, dn);
+        CHECK(ds < 0.15f, "close-up %d: shoulders' middle %.3f off", side, ds);
+        CHECK(bw > 0.6f * rw && bw < rw / 0.6f, "close-up %d: shoulders %.2f wide, the detector's %.2f", side, bw, rw);
+    }
+done:
+    segtex_pose_finder_destroy(f);
+    segtex_pose_finder_destroy(blind);
+    segtex_image_free(&full);
+    segtex_image_free(&mask);
+    free(faces);
+    free(ref);
+}
+
 static void test_rejects(void)
 {
     segtex_set_log(test_log_capture, NULL, SEGTEX_LOG_DEBUG);
@@ -267,6 +331,7 @@ int main(void)
     RUN(test_messi);
     RUN(test_two_players);
     RUN(test_two_players_mirrored);
+    RUN(test_closeup_from_mask);
     segtex_pose_models_free(&pm);
     free(out);
     return test_summary();

@@ -426,7 +426,12 @@ long segtex_pose_tracker_detections(const segtex_pose_tracker *tracker);
  *      touches (nose, shoulders or hips on it): an upright ROI on its
  *      bounding box, side 1.25 x its longer side and centred on it, or,
  *      when the component reaches the frame's bottom (a body cut off), side
- *      1.4 x its longer side with its top on the component's top;
+ *      1.4 x its longer side with its top on the component's top; a pose
+ *      whose seen landmarks span under half the component's longer side,
+ *      or whose ears moved 1.5 x or more apart when the region last
+ *      doubled (a small person read into a close-up's head), is tried
+ *      again on a region twice as large from the same top, three tries at
+ *      most, the first that fits kept, else the fullest;
  *   4. the detector's weaker detections (from 0.6 x min_score up to
  *      min_score, found by a second detector pass so that the first pass's
  *      regions stay MediaPipe's) where no pose is yet: a person the selfie
