@@ -65,6 +65,17 @@ void segtex_face_detector_destroy(segtex_face_detector *detector);
 int segtex_face_detector_detect(segtex_face_detector *detector, const segtex_image *img, float min_score,
                                 segtex_face_detection *out, int max_faces);
 
+/*
+ * The same within `roi` of `img` (MediaPipe's FaceDetectionShortRangeByRoi):
+ * the rotated square resampled onto the model's input (border replicated),
+ * the detections projected back to the image, normalized; each box is the
+ * upright box around its rotated corners. Returns as above; an image
+ * without pixels or a ROI not finite and positive in size is
+ * SEGTEX_ERROR_INVALID_ARGUMENT. Never allocates.
+ */
+int segtex_face_detector_detect_roi(segtex_face_detector *detector, const segtex_image *img, const segtex_roi *roi,
+                                    float min_score, segtex_face_detection *out, int max_faces);
+
 /* ---- face landmarks ---------------------------------------------------------- */
 
 
@@ -81,13 +92,23 @@ void segtex_roi_to_image(const segtex_roi *roi, float u, float v, float *x, floa
 /* ROI of a detection: rotation from the eyes, the box's longer side x 1.5. */
 segtex_roi segtex_roi_from_detection(const segtex_face_detection *det, int width, int height);
 
+/*
+ * ROI of a detection from its keypoints (MediaPipe Holistic's
+ * FaceDetectionFrontDetectionsToRoi): the box of its six keypoints, moved up
+ * a tenth of its height along the face, its longer side x 2, upright from
+ * the right eye to the left.
+ */
+segtex_roi segtex_roi_from_detection_keypoints(const segtex_face_detection *det, int width, int height);
+
 /* ROI for the next frame from landmarks: rotation from points 33 and 263, their bounding box x 1.5. */
 segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width, int height);
 
 /*
  * The face ROI of a pose (after MediaPipe Holistic's
  * face_landmarks_from_pose_to_recrop_roi): the box of the pose's face points
- * (nose, eyes, ears, mouth: 0..10), its longer side x 2.5, upright from the
+ * (nose, eyes, ears, mouth: 0..10), its longer side x 2.5 (Holistic's
+ * region is x 3, for its face detector; this one feeds the landmarker
+ * itself), upright from the
  * right eye to the left. In pixels of a width x height image. Returns 1, or
  * 0 (and leaves *out) when the pose does not see the nose (visibility under
  * 0.5) or the points coincide.
@@ -152,12 +173,15 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const se
 /*
  * Stills: the faces the detector missed (small, turned, blurred), looked for
  * where each pose has its face, as MediaPipe Holistic does. For each pose
- * that sees its nose with no face of `out` there, the landmarker runs on
- * segtex_face_roi_from_pose, then once more on the ROI from its own
- * landmarks (Holistic runs the face detector on the region instead); the
- * face is added (detection score 0) when its presence is at least the
- * tracker's min_presence, profiles too, up to SEGTEX_MAX_FACES. The
- * tracker's state is not touched. Never allocates.
+ * that sees its nose with no face of `out` there, the tracker's detector
+ * looks within segtex_face_roi_from_pose's region made 3 times the face
+ * points' box (Holistic's), and the landmarker runs on
+ * segtex_roi_from_detection_keypoints of the detection nearest the nose
+ * (within its own box's size); with no such detection, on the pose's
+ * region, then once more on the ROI from its own landmarks. The face is
+ * added (detection score 0: not the detector's own find) when its presence
+ * is at least the tracker's min_presence, profiles too, up to
+ * SEGTEX_MAX_FACES. The tracker's state is not touched. Never allocates.
  */
 segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *tracker, const segtex_image *img,
                                                  const segtex_pose_result *poses, int npose, segtex_face_result *out);

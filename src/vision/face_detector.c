@@ -5,8 +5,10 @@
  */
 #include "core/log.h"
 #include "segtex/vision.h"
+#include "vision/landmark_model.h"
 #include "vision/ssd.h"
 
+#include <math.h>
 #include <string.h>
 
 struct segtex_face_detector {
@@ -85,6 +87,17 @@ fail:
     return st;
 }
 
+/* The candidates over `min_score` (<= 0: the model's default) from the last invoke, none yet suppressed. */
+static int decode(segtex_face_detector *d, float min_score)
+{
+    if (min_score <= 0)
+        min_score = d->default_min_score;
+    int n = ssd_decode(&d->decode, d->boxes, d->scores, (const float (*)[2])d->anchors, d->num_anchors, min_score,
+                       d->cand);
+    memset(d->used, 0, (size_t)n);
+    return n;
+}
+
 int segtex_face_detector_detect(segtex_face_detector *d, const segtex_image *img, float min_score,
                                 segtex_face_detection *out, int max_faces)
 {
@@ -92,15 +105,43 @@ int segtex_face_detector_detect(segtex_face_detector *d, const segtex_image *img
     segtex_status st = ssd_invoke(d->model, d->input, d->size, -1.0f, 1.0f, img, &fit);
     if (st)
         return st;
-    if (min_score <= 0)
-        min_score = d->default_min_score;
-    int n = ssd_decode(&d->decode, d->boxes, d->scores, (const float (*)[2])d->anchors, d->num_anchors, min_score,
-                       d->cand);
-    memset(d->used, 0, (size_t)n);
-    int found = 0;
+    int n = decode(d, min_score), found = 0;
     for (ssd_candidate m; found < max_faces && ssd_nms_next(d->cand, n, d->used, SEGTEX_KEYPOINT_COUNT, 0.3f, &m);
          found++)
         ssd_to_image(&m, SEGTEX_KEYPOINT_COUNT, d->size, d->size, &fit, img->width, img->height, &out[found].score,
                      out[found].box, out[found].keypoints);
+    return found;
+}
+
+int segtex_face_detector_detect_roi(segtex_face_detector *d, const segtex_image *img, const segtex_roi *roi,
+                                    float min_score, segtex_face_detection *out, int max_faces)
+{
+    segtex_status st = landmark_check_input("face detector", img, roi);
+    if (st)
+        return st;
+    segtex_roi_to_tensor(img, roi, d->input, d->size);
+    for (int i = 0, n = d->size * d->size * 3; i < n; i++) /* [0,1] -> the model's [-1,1] */
+        d->input[i] = d->input[i] * 2.0f - 1.0f;
+    if ((st = segtex_model_invoke(d->model)))
+        return st;
+    const float w = (float)img->width, h = (float)img->height;
+    int n = decode(d, min_score), found = 0;
+    for (ssd_candidate m; found < max_faces && ssd_nms_next(d->cand, n, d->used, SEGTEX_KEYPOINT_COUNT, 0.3f, &m);
+         found++) {
+        segtex_face_detection *o = &out[found];
+        o->score = m.score;
+        for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++) {
+            segtex_roi_to_image(roi, m.kp[k][0], m.kp[k][1], &o->keypoints[k][0], &o->keypoints[k][1]);
+            o->keypoints[k][0] /= w, o->keypoints[k][1] /= h;
+        }
+        /* the box: its four corners in the image, and the upright box around them */
+        float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        for (int c = 0; c < 4; c++) {
+            float x, y;
+            segtex_roi_to_image(roi, m.box[c & 1 ? 2 : 0], m.box[c & 2 ? 3 : 1], &x, &y);
+            x0 = fminf(x0, x), x1 = fmaxf(x1, x), y0 = fminf(y0, y), y1 = fmaxf(y1, y);
+        }
+        o->box[0] = x0 / w, o->box[1] = y0 / h, o->box[2] = (x1 - x0) / w, o->box[3] = (y1 - y0) / h;
+    }
     return found;
 }

@@ -40,6 +40,22 @@ segtex_roi segtex_roi_from_detection(const segtex_face_detection *d, int width, 
                         width, height);
 }
 
+segtex_roi segtex_roi_from_detection_keypoints(const segtex_face_detection *d, int width, int height)
+{
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++) {
+        x0 = fminf(x0, d->keypoints[k][0]), x1 = fmaxf(x1, d->keypoints[k][0]);
+        y0 = fminf(y0, d->keypoints[k][1]), y1 = fmaxf(y1, d->keypoints[k][1]);
+    }
+    const float *re = d->keypoints[SEGTEX_KEYPOINT_RIGHT_EYE], *le = d->keypoints[SEGTEX_KEYPOINT_LEFT_EYE];
+    segtex_roi r = roi_from_box(x0, y0, x1, y1, re[0], re[1], le[0], le[1], 2.0f, width, height);
+    /* RectTransformation's shift_y -0.1: a tenth of the box's height, along the turned face's down */
+    const float shift = -0.1f * (y1 - y0) * (float)height;
+    r.cx -= shift * sinf(r.rotation);
+    r.cy += shift * cosf(r.rotation);
+    return r;
+}
+
 int segtex_face_roi_from_pose(const segtex_pose_result *pose, int width, int height, segtex_roi *out)
 {
     if (!pose || pose->count <= 0 || !(pose->landmarks[SEGTEX_POSE_NOSE][3] >= SEGTEX_POSE_SEEN))

@@ -173,10 +173,33 @@ segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *t, const s
             continue;
         segtex_face_landmarks *f = &out->faces[out->count];
         segtex_status st;
-        for (int it = 0; it < 2; it++) { /* the second time on the ROI from the first landmarks */
+        /* Holistic's way: the detector on the pose's face box x 3 (this ROI is x 2.5), the landmarker on the ROI
+         * of the detection's keypoints. The detection nearest the nose, within its own box's size of it. */
+        segtex_roi big = roi;
+        big.size *= 3.0f / 2.5f;
+        int n = segtex_face_detector_detect_roi(t->detector, img, &big, t->o.min_score, t->dets, SEGTEX_MAX_FACES);
+        if (n < 0)
+            return (segtex_status)n;
+        int pick = -1;
+        float near = INFINITY;
+        for (int d = 0; d < n; d++) {
+            const segtex_face_detection *e = &t->dets[d];
+            float dx = (e->box[0] + e->box[2] / 2 - nose[0]) * (float)img->width;
+            float dy = (e->box[1] + e->box[3] / 2 - nose[1]) * (float)img->height;
+            float dist = hypotf(dx, dy);
+            if (dist < fmaxf(e->box[2] * (float)img->width, e->box[3] * (float)img->height) && dist < near)
+                near = dist, pick = d;
+        }
+        if (pick >= 0) {
+            roi = segtex_roi_from_detection_keypoints(&t->dets[pick], img->width, img->height);
             if ((st = segtex_face_landmarker_process(t->landmarker, img, &roi, f)))
                 return st;
-            roi = segtex_roi_from_landmarks(f, img->width, img->height);
+        } else {
+            for (int it = 0; it < 2; it++) { /* none: the pose's ROI, then the ROI of its landmarks */
+                if ((st = segtex_face_landmarker_process(t->landmarker, img, &roi, f)))
+                    return st;
+                roi = segtex_roi_from_landmarks(f, img->width, img->height);
+            }
         }
         if (f->presence >= t->o.min_presence) {
             memset(&out->detection[out->count], 0, sizeof out->detection[out->count]);
