@@ -260,7 +260,7 @@ static void detector_within_a_roi(void)
         CHECK(test_process_allocs() == before, "the detector within a ROI allocated");
         CHECK(n == 1, "ROI %d: %d faces, expected 1", i, n);
         if (n == 1) {
-            const float tol = i == 0 ? 1.0f : 6.0f; /* the same pixels, or the face seen larger */
+            const float tol = i == 0 ? 1.0f : 8.0f; /* the same pixels, or the face seen larger (up to 5.6 px off) */
             CHECK(fabsf(d[0].score - up[0].score) < (i == 0 ? 0.01f : 0.1f), "ROI %d: score %.3f, upright %.3f", i,
                   d[0].score, up[0].score);
             for (int k = 0; k < (i == 0 ? SEGTEX_KEYPOINT_COUNT : SEGTEX_KEYPOINT_RIGHT_EAR); k++) {
@@ -274,7 +274,7 @@ static void detector_within_a_roi(void)
             float bx = H - (up[0].box[1] + up[0].box[3]) * 512, by = up[0].box[0] * 512;
             float gx = d[0].box[0] * turned.width, gy = d[0].box[1] * turned.height;
             float gw = d[0].box[2] * turned.width, gh = d[0].box[3] * turned.height;
-            const float btol = i == 0 ? 1.0f : 10.0f; /* seen larger, its box drawn 8 % wider */
+            const float btol = i == 0 ? 1.0f : 12.0f; /* seen larger, its box drawn 8 % wider (7.6 px) */
             CHECK(fabsf(gx - bx) < btol && fabsf(gy - by) < btol && fabsf(gw - up[0].box[3] * 512) < btol &&
                       fabsf(gh - up[0].box[2] * 512) < btol,
                   "ROI %d: box (%.1f, %.1f) %.1f x %.1f, the turned upright one (%.1f, %.1f) %.1f x %.1f", i, gx, gy,
@@ -310,6 +310,14 @@ static void roi_from_detection_keypoints(void)
     CHECK_NEAR(r.size, 80, 1e-3);
     CHECK_NEAR(r.cx, 54, 1e-3);
     CHECK_NEAR(r.cy, 50, 1e-3);
+    /* the upright face on a 200 x 100 frame: the box 160 x 20 pixels, each side by its own axis */
+    for (int k = 0; k < SEGTEX_KEYPOINT_COUNT; k++)
+        d.keypoints[k][0] = kp[k][0] / 50, d.keypoints[k][1] = kp[k][1] / 100;
+    r = segtex_roi_from_detection_keypoints(&d, 200, 100);
+    CHECK_NEAR(r.rotation, 0, 1e-5);
+    CHECK_NEAR(r.size, 320, 1e-3);
+    CHECK_NEAR(r.cx, 200, 1e-3);
+    CHECK_NEAR(r.cy, 48, 1e-3);
 }
 
 static void mirror(segtex_image *img)

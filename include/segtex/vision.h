@@ -107,8 +107,9 @@ segtex_roi segtex_roi_from_landmarks(const segtex_face_landmarks *lm, int width,
  * The face ROI of a pose (after MediaPipe Holistic's
  * face_landmarks_from_pose_to_recrop_roi): the box of the pose's face points
  * (nose, eyes, ears, mouth: 0..10), its longer side x 2.5 (Holistic's
- * region is x 3, for its face detector; this one feeds the landmarker
- * itself), upright from the
+ * region is x 3, for its face detector: segtex_face_tracker_add_from_poses
+ * makes it so; x 2.5 is the landmarker's when that detector finds nothing),
+ * upright from the
  * right eye to the left. In pixels of a width x height image. Returns 1, or
  * 0 (and leaves *out) when the pose does not see the nose (visibility under
  * 0.5) or the points coincide.
@@ -177,7 +178,9 @@ segtex_status segtex_face_tracker_process(segtex_face_tracker *tracker, const se
  * looks within segtex_face_roi_from_pose's region made 3 times the face
  * points' box (Holistic's), and the landmarker runs on
  * segtex_roi_from_detection_keypoints of the detection nearest the nose
- * (within its own box's size); with no such detection, on the pose's
+ * (within its own box's size; Holistic takes the best-scoring one), the
+ * region resampled with its border replicated (Holistic pads with black);
+ * with no such detection, or one whose keypoints coincide, on the pose's
  * region, then once more on the ROI from its own landmarks. The face is
  * added (detection score 0: not the detector's own find) when its presence
  * is at least the tracker's min_presence, profiles too, up to

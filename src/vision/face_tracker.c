@@ -173,8 +173,9 @@ segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *t, const s
             continue;
         segtex_face_landmarks *f = &out->faces[out->count];
         segtex_status st;
-        /* Holistic's way: the detector on the pose's face box x 3 (this ROI is x 2.5), the landmarker on the ROI
-         * of the detection's keypoints. The detection nearest the nose, within its own box's size of it. */
+        /* Holistic's way: the detector on the pose's face box x 3 (segtex_face_roi_from_pose's is x 2.5), the
+         * landmarker on the ROI of the detection's keypoints. The detection nearest the nose, within its own box's
+         * size of it. */
         segtex_roi big = roi;
         big.size *= 3.0f / 2.5f;
         int n = segtex_face_detector_detect_roi(t->detector, img, &big, t->o.min_score, t->dets, SEGTEX_MAX_FACES);
@@ -190,8 +191,11 @@ segtex_status segtex_face_tracker_add_from_poses(segtex_face_tracker *t, const s
             if (dist < fmaxf(e->box[2] * (float)img->width, e->box[3] * (float)img->height) && dist < near)
                 near = dist, pick = d;
         }
-        if (pick >= 0) {
-            roi = segtex_roi_from_detection_keypoints(&t->dets[pick], img->width, img->height);
+        segtex_roi kroi = {0};
+        if (pick >= 0)
+            kroi = segtex_roi_from_detection_keypoints(&t->dets[pick], img->width, img->height);
+        if (kroi.size >= 2.5f && isfinite(kroi.size)) { /* not when its keypoints coincide (under a pixel apart) */
+            roi = kroi;
             if ((st = segtex_face_landmarker_process(t->landmarker, img, &roi, f)))
                 return st;
         } else {
